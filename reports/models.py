@@ -1,0 +1,1 @@
+"""Yearly reports on tasks; the models arrive with the reporting workflow."""

@@ -1,0 +1,150 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import AssignmentInlineFormSet, BoundedImportForm
+from .models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit, UnitKind, User
+from .resources import AssignmentResource, TaskResource, UnitResource
+
+
+class ImportExportHistoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Import and export (each under its own permission) plus the history of every change."""
+
+    import_form_class = BoundedImportForm
+    formats = [base_formats.XLSX, base_formats.CSV]
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportHistoryAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["name", "code", "short_name", "kind", "parent", "valid_from", "valid_to", "successor"]
+    list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter), "groups"]
+    search_fields = ["name", "short_name", "code"]
+    autocomplete_fields = ["parent", "successor"]
+    filter_horizontal = ["groups"]
+    list_select_related = ["parent", "successor"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "code", "kind", "parent", "groups", "email"]}),
+        ("Thời gian hoạt động", {"fields": ["valid_from", "valid_to", "successor"]}),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Unit.objects.filter(kind=UnitKind.GROUP)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "last_name", "first_name", "unit", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "unit"]
+    search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+    fieldsets = DjangoUserAdmin.fieldsets + (("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),)
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "doc_type", "issuer", "issued_on", "subject"]
+    list_filter = ["doc_type", "issuer"]
+    search_fields = ["number", "subject"]
+    autocomplete_fields = ["issuer"]
+    date_hierarchy = "issued_on"
+    list_select_related = ["issuer"]
+
+
+class PlanDutyInline(admin.TabularInline):
+    model = PlanDuty
+    extra = 0
+    autocomplete_fields = ["unit", "recipient"]
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["number", "title", "deadline_kind", "due_date", "deadline_text"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "number", "issued_year", "title", "coordinating_unit", "status"]
+    list_filter = ["status", "issued_year"]
+    search_fields = ["code", "number", "title"]
+    autocomplete_fields = ["issuer", "coordinating_unit", "report_recipient"]
+    filter_horizontal = ["basis_documents"]
+    list_select_related = ["coordinating_unit"]
+    inlines = [TaskInline, PlanDutyInline]
+    fieldsets = [
+        (None, {"fields": ["code", "number", "number_template", "issued_year", "issued_on", "place", "issuer", "title", "status"]}),
+        ("Nội dung", {"fields": ["preamble", "basis_documents", "purposes", "implementation_time", "funding_note", "organisation"]}),
+        ("Báo cáo hằng năm", {"fields": ["coordinating_unit", "report_day", "report_month", "report_recipient"]}),
+        ("Người ký và nơi nhận", {"fields": ["signer_title", "signer_name", "recipients", "filing_code"]}),
+    ]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    formset = AssignmentInlineFormSet
+    extra = 0
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "role", "note", "order"]
+
+
+@admin.register(Task)
+class TaskAdmin(ImportExportHistoryAdmin):
+    resource_classes = [TaskResource]
+    list_display = ["__str__", "plan", "deadline_kind", "deadline_label", "lead_units"]
+    list_filter = ["plan", "deadline_kind"]
+    search_fields = ["title", "content", "plan__code", "plan__title"]
+    autocomplete_fields = ["plan"]
+    list_select_related = ["plan"]
+    inlines = [AssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "number", "title", "content"]}),
+        ("Thời hạn", {"fields": ["deadline_kind", "due_date", "due_day", "due_month", "deadline_text"]}),
+        ("Nguyên văn phân công trong kế hoạch", {"fields": ["lead_text", "partner_text"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("assignments__unit")
+
+    @admin.display(description="thời hạn")
+    def deadline_label(self, task):
+        return task.deadline_label
+
+    @admin.display(description="đơn vị chủ trì")
+    def lead_units(self, task):
+        return ", ".join(str(a.unit) for a in task.assignments.all() if a.role == "lead")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ImportExportHistoryAdmin):
+    resource_classes = [AssignmentResource]
+    list_display = ["task", "plan", "unit", "role", "note"]
+    list_filter = ["role", "task__plan", "unit__kind"]
+    search_fields = ["task__title", "unit__name", "unit__short_name", "note"]
+    autocomplete_fields = ["task", "unit"]
+    list_select_related = ["task__plan", "unit"]
+
+    @admin.display(description="kế hoạch", ordering="task__plan__code")
+    def plan(self, assignment):
+        return assignment.task.plan.code
+
+
+@admin.register(PlanDuty)
+class PlanDutyAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "kind", "unit", "recipient"]
+    list_filter = ["kind", "plan"]
+    search_fields = ["content", "unit__name"]
+    autocomplete_fields = ["plan", "unit", "recipient"]
+    list_select_related = ["plan", "unit", "recipient"]

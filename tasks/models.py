@@ -1,0 +1,564 @@
+"""Plans, their tasks, the units that lead or partner them, and the people of those units."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+
+def _validate_day_month(day, month, *, field="day"):
+    """Raise a ValidationError unless day/month is a date that exists in a leap year."""
+    if day is None or month is None:
+        return
+    try:
+        datetime.date(2024, month, day)
+    except ValueError:
+        raise ValidationError({field: f"Ngày {day}/{month} không tồn tại."}) from None
+
+
+def day_month_in_year(day: int, month: int, year: int) -> datetime.date:
+    """The date of day/month in `year`; 29/02 falls on 28/02 in a common year."""
+    if month == 2 and day == 29:
+        try:
+            return datetime.date(year, 2, 29)
+        except ValueError:
+            return datetime.date(year, 2, 28)
+    return datetime.date(year, month, day)
+
+
+# ------------------------------------------------------------------------------
+# Units
+# ------------------------------------------------------------------------------
+class UnitKind(models.TextChoices):
+    DIVISION = "division", "Phòng chuyên môn thuộc Sở"
+    CENTRE = "centre", "Đơn vị sự nghiệp trực thuộc Sở"
+    LEADERSHIP = "leadership", "Lãnh đạo Sở"
+    DEPARTMENT = "department", "Sở, ban, ngành cấp tỉnh"
+    GOVERNMENT = "government", "Ủy ban nhân dân cấp tỉnh"
+    PARTY = "party", "Cơ quan Đảng"
+    FRONT = "front", "Mặt trận Tổ quốc, đoàn thể"
+    DISTRICT = "district", "Ủy ban nhân dân cấp huyện"
+    COMMUNE = "commune", "Ủy ban nhân dân cấp xã"
+    ASSOCIATION = "association", "Hội, liên hiệp hội"
+    INSTITUTE = "institute", "Viện, trường đại học, tổ chức KH&CN"
+    ENTERPRISE = "enterprise", "Doanh nghiệp, tổ chức, cá nhân"
+    GROUP = "group", "Nhóm đơn vị"
+
+
+class UnitQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        """Units in existence on `day`."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def reporting(self):
+        """Units that report for themselves: every unit but a group of bodies."""
+        return self.exclude(kind=UnitKind.GROUP)
+
+
+class Unit(models.Model):
+    """A body that leads, partners, issues or receives: a single body or a named group of bodies."""
+
+    code = models.SlugField(
+        "mã đơn vị",
+        max_length=40,
+        unique=True,
+        help_text="Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: qlkh).",
+    )
+    name = models.CharField(
+        "tên đơn vị", max_length=255, unique=True, help_text="Tên đầy đủ, như trong văn bản."
+    )
+    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
+    kind = models.CharField("loại đơn vị", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị cấp trên",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    groups = models.ManyToManyField(
+        "self",
+        verbose_name="thuộc nhóm",
+        symmetrical=False,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": UnitKind.GROUP},
+        help_text="Các nhóm đơn vị mà đơn vị này là thành viên (ví dụ: “Các sở, ban, ngành”).",
+    )
+    email = models.EmailField("thư điện tử liên hệ", blank=True)
+    valid_from = models.DateField("hoạt động từ ngày", null=True, blank=True)
+    valid_to = models.DateField(
+        "hoạt động đến ngày",
+        null=True,
+        blank=True,
+        help_text="Để trống khi đơn vị còn hoạt động. Đơn vị đã giải thể được giữ lại trong lịch sử.",
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị kế thừa",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="Đơn vị tiếp nhận chức năng, nhiệm vụ sau khi sáp nhập hoặc đổi tên.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["groups"])
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        ordering = ["name"]
+        permissions = [
+            ("import_unit", "Có thể nhập đơn vị từ tệp"),
+            ("export_unit", "Có thể xuất đơn vị ra tệp"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="unit_valid_range",
+                violation_error_message="Ngày kết thúc hoạt động không được trước ngày bắt đầu.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")),
+                name="unit_not_own_successor",
+                violation_error_message="Một đơn vị không thể kế thừa chính nó.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="unit_not_own_parent",
+                violation_error_message="Một đơn vị không thể là cấp trên của chính nó.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == UnitKind.GROUP
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def clean(self):
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": "Một đơn vị không thể kế thừa chính nó."})
+        if self.parent_id and self.pk:
+            ancestor, seen = self.parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": "Đơn vị cấp trên tạo thành vòng lặp."})
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        if self.successor_id and self.valid_to is None:
+            raise ValidationError(
+                {"valid_to": "Đơn vị đã có đơn vị kế thừa phải có ngày kết thúc hoạt động."}
+            )
+
+
+# ------------------------------------------------------------------------------
+# People
+# ------------------------------------------------------------------------------
+class Role(models.TextChoices):
+    STAFF = "staff", "Cán bộ đơn vị"
+    HEAD = "head", "Lãnh đạo đơn vị"
+    COORDINATOR = "coordinator", "Điều phối (Phòng Quản lý Khoa học)"
+    LEADERSHIP = "leadership", "Lãnh đạo Sở"
+    FINANCE = "finance", "Tài chính (Phòng Kế hoạch Tài chính)"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+
+class User(AbstractUser):
+    """A person who logs in, speaking for one unit in one role."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.STAFF)
+    position = models.CharField("chức vụ", max_length=120, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+        ordering = ["username"]
+
+    def clean(self):
+        super().clean()
+        if self.role in (Role.STAFF, Role.HEAD) and self.unit_id is None:
+            raise ValidationError({"unit": "Cán bộ và lãnh đạo đơn vị phải thuộc một đơn vị."})
+        if self.unit_id and self.unit.is_group:
+            raise ValidationError({"unit": "Người dùng phải thuộc một đơn vị cụ thể, không phải một nhóm."})
+
+
+# ------------------------------------------------------------------------------
+# Legal documents
+# ------------------------------------------------------------------------------
+class DocumentType(models.TextChoices):
+    CONCLUSION = "conclusion", "Kết luận"
+    RESOLUTION = "resolution", "Nghị quyết"
+    DIRECTIVE = "directive", "Chỉ thị"
+    DECREE = "decree", "Nghị định"
+    DECISION = "decision", "Quyết định"
+    CIRCULAR = "circular", "Thông tư"
+    PLAN = "plan", "Kế hoạch"
+    OFFICIAL_LETTER = "official_letter", "Công văn"
+    OTHER = "other", "Khác"
+
+
+def legal_document_path(instance, filename):
+    return f"van-ban/{instance.issued_on:%Y}/{filename}"
+
+
+class LegalDocument(models.Model):
+    """A document a plan rests on (văn bản căn cứ)."""
+
+    number = models.CharField(
+        "số, ký hiệu", max_length=60, help_text="Ví dụ: 463-KL/TU, 1394/UBND-KGVX."
+    )
+    doc_type = models.CharField("loại văn bản", max_length=20, choices=DocumentType.choices)
+    issuer = models.ForeignKey(
+        Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="documents"
+    )
+    issued_on = models.DateField("ngày ban hành")
+    subject = models.TextField("trích yếu")
+    file = models.FileField("tệp văn bản", upload_to=legal_document_path, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "văn bản căn cứ"
+        verbose_name_plural = "văn bản căn cứ"
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "issued_on"],
+                name="legal_document_unique_number_date",
+                violation_error_message="Đã có văn bản cùng số, ký hiệu và ngày ban hành.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_doc_type_display()} số {self.number} ngày {self.issued_on:%d/%m/%Y}"
+
+
+# ------------------------------------------------------------------------------
+# Plans
+# ------------------------------------------------------------------------------
+class PlanStatus(models.TextChoices):
+    IN_FORCE = "in_force", "Đang thực hiện"
+    ENDED = "ended", "Đã kết thúc"
+
+
+class Plan(models.Model):
+    """A plan (kế hoạch) issued by the department, with its yearly reporting rule."""
+
+    code = models.SlugField(
+        "mã kế hoạch",
+        max_length=40,
+        unique=True,
+        help_text="Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-463). Số, ký hiệu có thể còn trống.",
+    )
+    number = models.CharField(
+        "số, ký hiệu",
+        max_length=60,
+        blank=True,
+        help_text="Ví dụ: 123/KH-SKHCN. Để trống khi văn bản chưa ghi số.",
+    )
+    number_template = models.CharField(
+        "mẫu số, ký hiệu", max_length=60, blank=True, help_text="Như in trên văn bản, ví dụ: /KH-SKHCN."
+    )
+    issued_year = models.PositiveSmallIntegerField(
+        "năm ban hành", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    issued_on = models.DateField(
+        "ngày ban hành", null=True, blank=True, help_text="Để trống khi văn bản chỉ ghi năm."
+    )
+    place = models.CharField("địa danh", max_length=60, default="Đồng Nai")
+    issuer = models.ForeignKey(
+        Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="issued_plans"
+    )
+    title = models.TextField("trích yếu", help_text="Nội dung sau chữ “KẾ HOẠCH”.")
+    preamble = models.TextField("phần mở đầu", blank=True)
+    purposes = models.TextField("mục đích, yêu cầu", blank=True)
+    basis_documents = models.ManyToManyField(
+        LegalDocument, verbose_name="văn bản căn cứ", blank=True, related_name="plans"
+    )
+    implementation_time = models.TextField("thời gian thực hiện", blank=True)
+    funding_note = models.TextField("kinh phí", blank=True)
+    organisation = models.TextField(
+        "tổ chức thực hiện", blank=True, help_text="Nguyên văn mục “Tổ chức thực hiện”."
+    )
+    signer_title = models.CharField(
+        "thẩm quyền, chức vụ người ký",
+        max_length=120,
+        help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.",
+    )
+    signer_name = models.CharField("họ tên người ký", max_length=120)
+    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
+    filing_code = models.CharField("ký hiệu lưu", max_length=120, blank=True)
+    coordinating_unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị đầu mối theo dõi",
+        on_delete=models.PROTECT,
+        related_name="coordinated_plans",
+        help_text="Đơn vị nhận báo cáo của các đơn vị, theo dõi, đôn đốc và tổng hợp.",
+    )
+    report_recipient = models.ForeignKey(
+        Unit,
+        verbose_name="nơi nhận báo cáo tổng hợp",
+        on_delete=models.PROTECT,
+        related_name="received_plan_reports",
+    )
+    report_day = models.PositiveSmallIntegerField(
+        "hạn báo cáo hằng năm: ngày", validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    report_month = models.PositiveSmallIntegerField(
+        "hạn báo cáo hằng năm: tháng", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    status = models.CharField(
+        "tình trạng", max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
+    )
+
+    history = HistoricalRecords(excluded_fields=["basis_documents"])
+
+    class Meta:
+        verbose_name = "kế hoạch"
+        verbose_name_plural = "kế hoạch"
+        ordering = ["-issued_year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report_day__gte=1, report_day__lte=31, report_month__gte=1, report_month__lte=12),
+                name="plan_report_day_month_range",
+                violation_error_message="Hạn báo cáo hằng năm phải là một ngày, tháng hợp lệ.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Kế hoạch {self.number or self.number_template or self.code}: {self.title[:80]}"
+
+    def clean(self):
+        _validate_day_month(self.report_day, self.report_month, field="report_day")
+        if self.issued_on and self.issued_year and self.issued_on.year != self.issued_year:
+            raise ValidationError({"issued_on": "Ngày ban hành phải thuộc năm ban hành."})
+
+    def report_deadline(self, year: int) -> datetime.date:
+        """The day in `year` by which every unit reports its results."""
+        return day_month_in_year(self.report_day, self.report_month, year)
+
+
+class DutyKind(models.TextChoices):
+    DISSEMINATE = "disseminate", "Triển khai, quán triệt kế hoạch"
+    REPORT = "report", "Báo cáo kết quả định kỳ"
+    FOLLOW_UP = "follow_up", "Theo dõi, đôn đốc, kiểm tra, tổng hợp"
+    FUNDING = "funding", "Bố trí kinh phí, hướng dẫn cơ chế tài chính"
+    COMMUNICATION = "communication", "Kế hoạch tuyên truyền, đưa tin"
+    ESCALATION = "escalation", "Báo cáo khó khăn, vướng mắc"
+
+
+class PlanDuty(models.Model):
+    """A standing duty of section “Tổ chức thực hiện”: who does what, for whom."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="duties")
+    kind = models.CharField("loại trách nhiệm", max_length=20, choices=DutyKind.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị thực hiện",
+        on_delete=models.PROTECT,
+        related_name="plan_duties",
+        help_text="Đơn vị hoặc nhóm đơn vị mang trách nhiệm này.",
+    )
+    recipient = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị nhận",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_plan_duties",
+        help_text="Nơi nhận báo cáo hoặc kiến nghị, nếu có.",
+    )
+    content = models.TextField("nội dung", help_text="Nguyên văn trong kế hoạch.")
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "trách nhiệm tổ chức thực hiện"
+        verbose_name_plural = "trách nhiệm tổ chức thực hiện"
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "unit"],
+                name="plan_duty_unique_kind_unit",
+                violation_error_message="Đơn vị này đã có trách nhiệm cùng loại trong kế hoạch.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit}: {self.get_kind_display()}"
+
+
+# ------------------------------------------------------------------------------
+# Tasks and assignments
+# ------------------------------------------------------------------------------
+class DeadlineKind(models.TextChoices):
+    FIXED = "fixed", "Một thời hạn cố định"
+    YEARLY = "yearly", "Hằng năm vào một ngày"
+    ONGOING = "ongoing", "Thường xuyên (đánh giá theo hạn báo cáo năm)"
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ) of a plan, with its deadline rule."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="tasks")
+    number = models.PositiveSmallIntegerField("số thứ tự", validators=[MinValueValidator(1)])
+    title = models.CharField("tên ngắn", max_length=255)
+    content = models.TextField("nội dung", help_text="Nguyên văn nhiệm vụ trong kế hoạch.")
+    lead_text = models.TextField(
+        "đơn vị chủ trì (nguyên văn)", blank=True, help_text="Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch."
+    )
+    partner_text = models.TextField(
+        "đơn vị phối hợp (nguyên văn)", blank=True, help_text="Dòng “Đơn vị phối hợp” như trong kế hoạch."
+    )
+    deadline_kind = models.CharField(
+        "loại thời hạn", max_length=10, choices=DeadlineKind.choices, default=DeadlineKind.ONGOING
+    )
+    due_date = models.DateField("hạn hoàn thành", null=True, blank=True, help_text="Với thời hạn cố định.")
+    due_day = models.PositiveSmallIntegerField(
+        "hạn hằng năm: ngày", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    due_month = models.PositiveSmallIntegerField(
+        "hạn hằng năm: tháng", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    deadline_text = models.CharField(
+        "thời hạn (nguyên văn)", max_length=255, blank=True, help_text="Ví dụ: “Trong quý I/2024”."
+    )
+    units = models.ManyToManyField(Unit, through="Assignment", related_name="tasks", verbose_name="đơn vị")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+        ordering = ["plan", "number"]
+        permissions = [
+            ("import_task", "Có thể nhập nhiệm vụ từ tệp"),
+            ("export_task", "Có thể xuất nhiệm vụ ra tệp"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="task_unique_number_in_plan",
+                violation_error_message="Kế hoạch đã có nhiệm vụ mang số thứ tự này.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(deadline_kind=DeadlineKind.FIXED, due_date__isnull=False, due_day__isnull=True, due_month__isnull=True)
+                    | Q(deadline_kind=DeadlineKind.YEARLY, due_date__isnull=True, due_day__isnull=False, due_month__isnull=False)
+                    | Q(deadline_kind=DeadlineKind.ONGOING, due_date__isnull=True, due_day__isnull=True, due_month__isnull=True)
+                ),
+                name="task_deadline_fields_match_kind",
+                violation_error_message=(
+                    "Thời hạn không khớp loại: thời hạn cố định cần ngày hoàn thành; hằng năm cần ngày và "
+                    "tháng; thường xuyên không có ngày nào."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.deadline_kind == DeadlineKind.FIXED and self.due_date is None:
+            errors["due_date"] = "Nhiệm vụ có thời hạn cố định cần ngày hoàn thành."
+        if self.deadline_kind == DeadlineKind.YEARLY and (self.due_day is None or self.due_month is None):
+            errors["due_day"] = "Nhiệm vụ hằng năm cần ngày và tháng đến hạn."
+        if self.deadline_kind != DeadlineKind.FIXED and self.due_date is not None:
+            errors["due_date"] = "Chỉ nhiệm vụ có thời hạn cố định mới có ngày hoàn thành."
+        if self.deadline_kind != DeadlineKind.YEARLY and (self.due_day is not None or self.due_month is not None):
+            errors["due_day"] = "Chỉ nhiệm vụ hằng năm mới có ngày, tháng đến hạn."
+        if errors:
+            raise ValidationError(errors)
+        if self.deadline_kind == DeadlineKind.YEARLY:
+            _validate_day_month(self.due_day, self.due_month, field="due_day")
+
+    def deadline_for_year(self, year: int) -> datetime.date:
+        """The deadline that judges this task's work of `year`.
+
+        A fixed deadline is the same every year; a yearly task falls due on its day of that year;
+        an ongoing task is judged at the plan's report deadline of that year.
+        """
+        if self.deadline_kind == DeadlineKind.FIXED:
+            return self.due_date
+        if self.deadline_kind == DeadlineKind.YEARLY:
+            return day_month_in_year(self.due_day, self.due_month, year)
+        return self.plan.report_deadline(year)
+
+    @property
+    def deadline_label(self) -> str:
+        if self.deadline_kind == DeadlineKind.FIXED:
+            label = f"{self.due_date:%d/%m/%Y}"
+        elif self.deadline_kind == DeadlineKind.YEARLY:
+            label = f"Hằng năm, ngày {self.due_day:02d}/{self.due_month:02d}"
+        else:
+            label = "Thường xuyên hằng năm"
+        if self.deadline_text and self.deadline_text.lower() not in label.lower():
+            return f"{self.deadline_text} ({label})"
+        return label
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "Chủ trì"
+    PARTNER = "partner", "Phối hợp"
+
+
+class Assignment(models.Model):
+    """A unit's part in a task: it leads it (chủ trì) or partners it (phối hợp)."""
+
+    task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "phân công"
+        verbose_name_plural = "phân công"
+        ordering = ["task", "order", "pk"]
+        permissions = [
+            ("import_assignment", "Có thể nhập phân công từ tệp"),
+            ("export_assignment", "Có thể xuất phân công ra tệp"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="assignment_unique_unit_per_task",
+                violation_error_message="Đơn vị này đã được phân công cho nhiệm vụ.",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "role"], name="assignment_unit_role")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.get_role_display()} nhiệm vụ {self.task}"

@@ -1,0 +1,257 @@
+"""Spreadsheet import and export (django-import-export) of units, tasks and assignments.
+
+Sheets speak the users' language: Vietnamese column headers, units named by their name (or code),
+choices by their Vietnamese label, dates as dd/mm/yyyy. An import is all or nothing: every row is
+validated with `full_clean()`, and one bad row rolls the whole sheet back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from .models import Assignment, AssignmentRole, DeadlineKind, Plan, Task, Unit, UnitKind
+from .services import tasks_validate_leads
+
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The neutralising prefix; a value that already starts with it is prefixed too, so import can undo it.
+ESCAPE = "'"
+
+
+def neutralise(value):
+    """Make a text cell inert in a spreadsheet program, reversibly (see `restore`)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS + (ESCAPE,)):
+        return ESCAPE + value
+    return value
+
+
+def restore(value):
+    """Undo `neutralise` on a cell read back from a sheet this application exported."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == ESCAPE and value[1:].startswith(FORMULA_TRIGGERS + (ESCAPE,)):
+        return value[1:]
+    return value
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its Vietnamese label; the stored value is accepted too."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        for stored, label in self.choices.choices:
+            if text.casefold() in (stored.casefold(), str(label).casefold()):
+                return stored
+        allowed = ", ".join(f"“{label}”" for _, label in self.choices.choices)
+        raise ValueError(f"Giá trị “{text}” không hợp lệ; chọn một trong: {allowed}.")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+class UnitWidget(widgets.ForeignKeyWidget):
+    """A unit written by its full name (as users know it) or by its code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Unit, field="name", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        unit = Unit.objects.filter(name=text).first() or Unit.objects.filter(code=text).first()
+        if unit is None:
+            raise ValueError(f"Không tìm thấy đơn vị “{text}” (ghi đúng tên đầy đủ hoặc mã đơn vị).")
+        return unit
+
+
+class UnitListWidget(widgets.ManyToManyWidget):
+    """Several units by name or code, separated by semicolons (names contain commas)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Unit, separator=";", field="name", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        names = [part.strip() for part in str(value or "").split(self.separator) if part.strip()]
+        found = {unit.name: unit for unit in Unit.objects.filter(name__in=names)}
+        found |= {unit.code: unit for unit in Unit.objects.filter(code__in=names)}
+        missing = [name for name in names if name not in found]
+        if missing:
+            raise ValueError("Không tìm thấy đơn vị: " + "; ".join(f"“{name}”" for name in missing) + ".")
+        return Unit.objects.filter(pk__in=[found[name].pk for name in names])
+
+
+class PlanWidget(widgets.ForeignKeyWidget):
+    def __init__(self, **kwargs):
+        super().__init__(Plan, field="code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        plan = Plan.objects.filter(code=text).first()
+        if plan is None:
+            raise ValueError(f"Không tìm thấy kế hoạch có mã “{text}”.")
+        return plan
+
+
+class TaskWidget(widgets.ForeignKeyWidget):
+    """A task named by its plan's code (column “Kế hoạch”) and its number in that plan."""
+
+    plan_column = "Kế hoạch"
+
+    def __init__(self, **kwargs):
+        super().__init__(Task, field="number", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        plan_code = str((row or {}).get(self.plan_column) or "").strip()
+        if not plan_code:
+            raise ValueError("Thiếu mã kế hoạch ở cột “Kế hoạch”.")
+        try:
+            number = int(str(value).strip().rstrip(".").split(".")[0])
+        except (TypeError, ValueError):
+            raise ValueError(f"Số thứ tự nhiệm vụ “{value}” không phải là một số.") from None
+        task = Task.objects.filter(plan__code=plan_code, number=number).first()
+        if task is None:
+            raise ValueError(f"Kế hoạch “{plan_code}” không có nhiệm vụ số {number}.")
+        return task
+
+    def render(self, value, obj=None, **kwargs):
+        return value.number if value else ""
+
+
+DATE = widgets.DateWidget(format="%d/%m/%Y")
+
+
+class SafeModelResource(resources.ModelResource):
+    """Every sheet: all-or-nothing, validated, bounded, and inert in a spreadsheet program."""
+
+    def import_data(self, dataset, *args, **kwargs):
+        # Rows with validation errors must roll back the sheet too, not just rows that crashed.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        limit = settings.IMPORT_MAX_ROWS
+        if len(dataset) > limit:
+            raise ValidationError(f"Tệp có {len(dataset)} dòng dữ liệu, vượt giới hạn {limit} dòng; không nhập gì.")
+        headers = [str(header or "").strip() for header in dataset.headers or []]
+        known = {field.column_name for field in self.get_import_fields()} | {
+            field.column_name for field in self.fields.values()
+        }
+        unknown = [header for header in headers if header and header not in known]
+        if unknown:
+            raise ValidationError(
+                "Tệp có cột không nhận ra: "
+                + ", ".join(f"“{header}”" for header in unknown)
+                + ". Hãy dùng tệp xuất từ hệ thống làm mẫu."
+            )
+        dataset.headers = headers
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            row[key] = restore(value.strip() if isinstance(value, str) else value)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+
+class UnitResource(SafeModelResource):
+    code = fields.Field(attribute="code", column_name="Mã đơn vị")
+    name = fields.Field(attribute="name", column_name="Tên đơn vị")
+    short_name = fields.Field(attribute="short_name", column_name="Tên viết tắt")
+    kind = fields.Field(attribute="kind", column_name="Loại đơn vị", widget=ChoiceWidget(UnitKind))
+    parent = fields.Field(attribute="parent", column_name="Đơn vị cấp trên", widget=UnitWidget())
+    groups = fields.Field(attribute="groups", column_name="Thuộc nhóm", widget=UnitListWidget())
+    email = fields.Field(attribute="email", column_name="Thư điện tử")
+    valid_from = fields.Field(attribute="valid_from", column_name="Hoạt động từ ngày", widget=DATE)
+    valid_to = fields.Field(attribute="valid_to", column_name="Hoạt động đến ngày", widget=DATE)
+    successor = fields.Field(attribute="successor", column_name="Đơn vị kế thừa", widget=UnitWidget())
+
+    class Meta(SafeModelResource.Meta):
+        model = Unit
+        name = "Đơn vị"
+        import_id_fields = ["code"]
+        fields = ["code", "name", "short_name", "kind", "parent", "groups", "email", "valid_from", "valid_to", "successor"]
+
+    def get_queryset(self):
+        return Unit.objects.select_related("parent", "successor").prefetch_related("groups")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        # Many-to-many cells are applied after save; check them first so a bad name is a row error.
+        if self.fields["groups"].column_name in row:
+            try:
+                self.fields["groups"].clean(row)
+            except ValueError as exc:
+                raise ValidationError({"groups": str(exc)}) from None
+
+
+class TaskResource(SafeModelResource):
+    plan = fields.Field(attribute="plan", column_name="Kế hoạch", widget=PlanWidget())
+    number = fields.Field(attribute="number", column_name="Số thứ tự", widget=widgets.IntegerWidget())
+    title = fields.Field(attribute="title", column_name="Tên ngắn")
+    content = fields.Field(attribute="content", column_name="Nội dung")
+    lead_text = fields.Field(attribute="lead_text", column_name="Đơn vị chủ trì (nguyên văn)")
+    partner_text = fields.Field(attribute="partner_text", column_name="Đơn vị phối hợp (nguyên văn)")
+    deadline_kind = fields.Field(
+        attribute="deadline_kind", column_name="Loại thời hạn", widget=ChoiceWidget(DeadlineKind)
+    )
+    due_date = fields.Field(attribute="due_date", column_name="Hạn hoàn thành", widget=DATE)
+    due_day = fields.Field(attribute="due_day", column_name="Hạn hằng năm: ngày", widget=widgets.IntegerWidget())
+    due_month = fields.Field(attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget())
+    deadline_text = fields.Field(attribute="deadline_text", column_name="Thời hạn (nguyên văn)")
+
+    class Meta(SafeModelResource.Meta):
+        model = Task
+        name = "Nhiệm vụ"
+        import_id_fields = ["plan", "number"]
+        fields = [
+            "plan", "number", "title", "content", "lead_text", "partner_text",
+            "deadline_kind", "due_date", "due_day", "due_month", "deadline_text",
+        ]
+
+    def get_queryset(self):
+        return Task.objects.select_related("plan")
+
+
+class AssignmentResource(SafeModelResource):
+    plan = fields.Field(attribute="task__plan__code", column_name="Kế hoạch", readonly=True)
+    task = fields.Field(attribute="task", column_name="Nhiệm vụ số", widget=TaskWidget())
+    task_title = fields.Field(attribute="task__title", column_name="Tên nhiệm vụ", readonly=True)
+    unit = fields.Field(attribute="unit", column_name="Đơn vị", widget=UnitWidget())
+    role = fields.Field(attribute="role", column_name="Vai trò", widget=ChoiceWidget(AssignmentRole))
+    note = fields.Field(attribute="note", column_name="Ghi chú")
+    order = fields.Field(attribute="order", column_name="Thứ tự", widget=widgets.IntegerWidget())
+
+    class Meta(SafeModelResource.Meta):
+        model = Assignment
+        name = "Phân công"
+        import_id_fields = ["task", "unit"]
+        fields = ["plan", "task", "task_title", "unit", "role", "note", "order"]
+
+    def get_queryset(self):
+        return Assignment.objects.select_related("task__plan", "unit")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._touched_tasks = set()
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self._touched_tasks.add(instance.task_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        # Two rows may each be valid and together give a task two leads: check the sheet as a whole.
+        tasks_validate_leads(task_ids=self._touched_tasks)

@@ -1,0 +1,225 @@
+"""Writes to plans, units, tasks and assignments. Views, admin and commands call these."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from .models import (
+    Assignment,
+    AssignmentRole,
+    LegalDocument,
+    Plan,
+    PlanDuty,
+    Task,
+    Unit,
+)
+
+SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "ke-hoach-463.json"
+
+
+@dataclass
+class LoadResult:
+    """What a plan load created and what it found already there."""
+
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
+    """Create the row if missing; never change a row that exists (an administrator may have edited it)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is not None:
+        result.kept.append(f"{model._meta.verbose_name}: {obj}")
+        return obj, False
+    obj = model(**lookup, **defaults)
+    obj.full_clean()
+    obj.save()
+    result.created.append(f"{model._meta.verbose_name}: {obj}")
+    return obj, True
+
+
+@transaction.atomic
+def plan_load(*, data: dict) -> LoadResult:
+    """Load a plan described as in `fixtures/ke-hoach-463.json`.
+
+    Idempotent: what exists (matched by unit code, document number and date, plan code, task
+    number, assignment unit) is kept as it is, so a second load changes nothing and never undoes an
+    administrator's edit. Everything is validated; one error rolls the whole load back.
+    """
+    result = LoadResult()
+    units: dict[str, Unit] = {}
+    new_units: set[str] = set()
+    # Parents, groups and successors may be listed after the unit that names them: two passes.
+    for row in data["units"]:
+        units[row["code"]], created = _get_or_create(
+            result,
+            Unit,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "short_name": row.get("short_name", ""),
+                "kind": row["kind"],
+                "email": row.get("email", ""),
+                "valid_from": _date(row.get("valid_from")),
+                "valid_to": _date(row.get("valid_to")),
+            },
+        )
+        if created:
+            new_units.add(row["code"])
+    for row in data["units"]:
+        if row["code"] not in new_units:
+            continue
+        unit = units[row["code"]]
+        unit.parent = units[row["parent"]] if row.get("parent") else None
+        unit.successor = units[row["successor"]] if row.get("successor") else None
+        unit.full_clean()
+        unit.save()
+        unit.groups.set([units[code] for code in row.get("groups", [])])
+
+    documents = {}
+    for row in data["documents"]:
+        documents[row["number"]], _ = _get_or_create(
+            result,
+            LegalDocument,
+            {"number": row["number"], "issued_on": _date(row["issued_on"])},
+            {"doc_type": row["doc_type"], "issuer": units[row["issuer"]], "subject": row["subject"]},
+        )
+
+    row = data["plan"]
+    plan_fields = {
+        key: row[key]
+        for key in (
+            "number", "number_template", "issued_year", "place", "title", "preamble", "purposes",
+            "implementation_time", "funding_note", "organisation", "signer_title", "signer_name",
+            "recipients", "filing_code", "report_day", "report_month", "status",
+        )
+    }
+    plan, plan_created = _get_or_create(
+        result,
+        Plan,
+        {"code": row["code"]},
+        {
+            **plan_fields,
+            "issued_on": _date(row.get("issued_on")),
+            "issuer": units[row["issuer"]],
+            "coordinating_unit": units[row["coordinating_unit"]],
+            "report_recipient": units[row["report_recipient"]],
+        },
+    )
+    if plan_created:
+        plan.basis_documents.set([documents[number] for number in row["basis_documents"]])
+
+    for order, duty in enumerate(data.get("duties", []), start=1):
+        _get_or_create(
+            result,
+            PlanDuty,
+            {"plan": plan, "kind": duty["kind"], "unit": units[duty["unit"]]},
+            {
+                "recipient": units[duty["recipient"]] if duty.get("recipient") else None,
+                "content": duty["content"],
+                "order": order,
+            },
+        )
+
+    for row in data["tasks"]:
+        task, _ = _get_or_create(
+            result,
+            Task,
+            {"plan": plan, "number": row["number"]},
+            {
+                key: row.get(key)
+                for key in ("title", "content", "lead_text", "partner_text", "deadline_kind", "deadline_text")
+            }
+            | {"due_date": _date(row.get("due_date")), "due_day": row.get("due_day"), "due_month": row.get("due_month")},
+        )
+        for order, assignment in enumerate(row["assignments"], start=1):
+            _get_or_create(
+                result,
+                Assignment,
+                {"task": task, "unit": units[assignment["unit"]]},
+                {"role": assignment["role"], "note": assignment.get("note", ""), "order": order},
+            )
+    tasks_validate_leads(task_ids=plan.tasks.values_list("pk", flat=True))
+    return result
+
+
+def plan_load_seed() -> LoadResult:
+    """Load Kế hoạch 463 from the project's fixture."""
+    return plan_load(data=json.loads(SEED_PATH.read_text(encoding="utf-8")))
+
+
+def tasks_validate_leads(*, task_ids) -> None:
+    """Raise a ValidationError naming every task among `task_ids` with more than one lead unit."""
+    crowded = (
+        Task.objects.filter(pk__in=list(task_ids))
+        .annotate(leads=Count("assignments", filter=Q(assignments__role=AssignmentRole.LEAD)))
+        .filter(leads__gt=1)
+        .select_related("plan")
+    )
+    messages = [
+        f"Nhiệm vụ {task.number} của kế hoạch “{task.plan.code}” có {task.leads} đơn vị chủ trì; "
+        "mỗi nhiệm vụ chỉ có một đơn vị chủ trì."
+        for task in crowded
+    ]
+    if messages:
+        raise ValidationError(messages)
+
+
+DEMO_PASSWORD = "KeHoach463@demo"
+# (username, full name, unit code, role, position, is_superuser)
+DEMO_ACCOUNTS = [
+    ("quantri", "Quản trị hệ thống", None, "admin", "Quản trị viên", True),
+    ("giamdoc", "Nguyễn Văn Giám", "ban-giam-doc", "leadership", "Giám đốc Sở", False),
+    ("phogiamdoc", "Đoàn Tấn Đạt", "ban-giam-doc", "leadership", "Phó Giám đốc Sở", False),
+    ("qlkh.dieuphoi", "Trần Thị Điều", "qlkh", "coordinator", "Chuyên viên Phòng Quản lý Khoa học", False),
+    ("qlkh.truongphong", "Lê Văn Khoa", "qlkh", "head", "Trưởng phòng Quản lý Khoa học", False),
+    ("qlkh.canbo", "Phạm Thị Học", "qlkh", "staff", "Chuyên viên", False),
+    ("ttkhcn.giamdoc", "Võ Minh Tâm", "ttkhcn", "head", "Giám đốc Trung tâm Khoa học và Công nghệ", False),
+    ("ttkhcn.canbo", "Huỳnh Thị Tin", "ttkhcn", "staff", "Viên chức Trung tâm", False),
+    ("qlcn.truongphong", "Đặng Quốc Chuyên", "qlcn", "head", "Trưởng phòng Quản lý Chuyên ngành", False),
+    ("qlcn.canbo", "Bùi Thị Ngành", "qlcn", "staff", "Chuyên viên", False),
+    ("khtc.ketoan", "Ngô Văn Tài", "khtc", "finance", "Chuyên viên Phòng Kế hoạch Tài chính", False),
+    ("lhh.canbo", "Lý Thị Hội", "lhh", "staff", "Cán bộ Liên hiệp các Hội", False),
+]
+
+
+@transaction.atomic
+def demo_accounts_create() -> list[tuple[str, str, str]]:
+    """Create the demo accounts that are missing; return (username, role, unit) for every demo account.
+
+    For a developer's machine only: every account shares DEMO_PASSWORD.
+    """
+    from .models import Role, User
+
+    listing = []
+    for username, full_name, unit_code, role, position, is_superuser in DEMO_ACCOUNTS:
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        last_name, _, first_name = full_name.rpartition(" ")
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                first_name=first_name,
+                last_name=last_name,
+                unit=unit,
+                role=role,
+                position=position,
+                is_staff=is_superuser,
+                is_superuser=is_superuser,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.full_clean()
+            user.save()
+        listing.append((username, Role(role).label, unit.name if unit else "—"))
+    return listing

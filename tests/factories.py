@@ -1,0 +1,87 @@
+"""Factories for every model, in one place."""
+
+import datetime
+
+import factory
+
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    DeadlineKind,
+    Plan,
+    Role,
+    Task,
+    Unit,
+    UnitKind,
+    User,
+)
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"don-vi-{n}")
+    name = factory.Sequence(lambda n: f"Phòng thử nghiệm số {n}")
+    short_name = factory.Sequence(lambda n: f"Phòng TN {n}")
+    kind = UnitKind.DIVISION
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    code = factory.Sequence(lambda n: f"kh-{n}")
+    number_template = "/KH-SKHCN"
+    issued_year = 2024
+    issuer = factory.SubFactory(UnitFactory, kind=UnitKind.DEPARTMENT)
+    title = factory.Sequence(lambda n: f"Kế hoạch thử nghiệm số {n}")
+    signer_title = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer_name = "Nguyễn Văn A"
+    coordinating_unit = factory.SubFactory(UnitFactory)
+    report_recipient = factory.SubFactory(UnitFactory, kind=UnitKind.GOVERNMENT)
+    report_day = 15
+    report_month = 11
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Nhiệm vụ thử nghiệm {n}")
+    content = "Nội dung nhiệm vụ thử nghiệm."
+    deadline_kind = DeadlineKind.ONGOING
+
+    class Params:
+        fixed = factory.Trait(deadline_kind=DeadlineKind.FIXED, due_date=datetime.date(2024, 3, 31))
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    task = factory.SubFactory(TaskFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = AssignmentRole.LEAD
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"nguoidung{n}")
+    first_name = "An"
+    last_name = "Nguyễn Văn"
+    unit = factory.SubFactory(UnitFactory)
+    role = Role.STAFF
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
