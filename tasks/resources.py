@@ -129,6 +129,11 @@ class TaskWidget(widgets.ForeignKeyWidget):
 DATE = widgets.DateWidget(format="%d/%m/%Y")
 
 
+def text(attribute: str, column: str, **kwargs) -> fields.Field:
+    """A text column: an empty cell is the empty string, a number typed in it becomes text."""
+    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True), **kwargs)
+
+
 class SafeModelResource(resources.ModelResource):
     """Every sheet: all-or-nothing, validated, bounded, and inert in a spreadsheet program."""
 
@@ -136,6 +141,14 @@ class SafeModelResource(resources.ModelResource):
         # Rows with validation errors must roll back the sheet too, not just rows that crashed.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, *args, **kwargs)
+
+    def get_or_init_instance(self, instance_loader, row):
+        # The row's identifying cells are read here, before the per-field checks: a unit or task
+        # that does not exist must still be reported as a bad row, not as a crash.
+        try:
+            return super().get_or_init_instance(instance_loader, row)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
     def before_import(self, dataset, **kwargs):
         limit = settings.IMPORT_MAX_ROWS
@@ -169,13 +182,13 @@ class SafeModelResource(resources.ModelResource):
 
 
 class UnitResource(SafeModelResource):
-    code = fields.Field(attribute="code", column_name="Mã đơn vị")
-    name = fields.Field(attribute="name", column_name="Tên đơn vị")
-    short_name = fields.Field(attribute="short_name", column_name="Tên viết tắt")
+    code = text("code", "Mã đơn vị")
+    name = text("name", "Tên đơn vị")
+    short_name = text("short_name", "Tên viết tắt")
     kind = fields.Field(attribute="kind", column_name="Loại đơn vị", widget=ChoiceWidget(UnitKind))
     parent = fields.Field(attribute="parent", column_name="Đơn vị cấp trên", widget=UnitWidget())
     groups = fields.Field(attribute="groups", column_name="Thuộc nhóm", widget=UnitListWidget())
-    email = fields.Field(attribute="email", column_name="Thư điện tử")
+    email = text("email", "Thư điện tử")
     valid_from = fields.Field(attribute="valid_from", column_name="Hoạt động từ ngày", widget=DATE)
     valid_to = fields.Field(attribute="valid_to", column_name="Hoạt động đến ngày", widget=DATE)
     successor = fields.Field(attribute="successor", column_name="Đơn vị kế thừa", widget=UnitWidget())
@@ -202,17 +215,17 @@ class UnitResource(SafeModelResource):
 class TaskResource(SafeModelResource):
     plan = fields.Field(attribute="plan", column_name="Kế hoạch", widget=PlanWidget())
     number = fields.Field(attribute="number", column_name="Số thứ tự", widget=widgets.IntegerWidget())
-    title = fields.Field(attribute="title", column_name="Tên ngắn")
-    content = fields.Field(attribute="content", column_name="Nội dung")
-    lead_text = fields.Field(attribute="lead_text", column_name="Đơn vị chủ trì (nguyên văn)")
-    partner_text = fields.Field(attribute="partner_text", column_name="Đơn vị phối hợp (nguyên văn)")
+    title = text("title", "Tên ngắn")
+    content = text("content", "Nội dung")
+    lead_text = text("lead_text", "Đơn vị chủ trì (nguyên văn)")
+    partner_text = text("partner_text", "Đơn vị phối hợp (nguyên văn)")
     deadline_kind = fields.Field(
         attribute="deadline_kind", column_name="Loại thời hạn", widget=ChoiceWidget(DeadlineKind)
     )
     due_date = fields.Field(attribute="due_date", column_name="Hạn hoàn thành", widget=DATE)
     due_day = fields.Field(attribute="due_day", column_name="Hạn hằng năm: ngày", widget=widgets.IntegerWidget())
     due_month = fields.Field(attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget())
-    deadline_text = fields.Field(attribute="deadline_text", column_name="Thời hạn (nguyên văn)")
+    deadline_text = text("deadline_text", "Thời hạn (nguyên văn)")
 
     class Meta(SafeModelResource.Meta):
         model = Task
@@ -228,12 +241,12 @@ class TaskResource(SafeModelResource):
 
 
 class AssignmentResource(SafeModelResource):
-    plan = fields.Field(attribute="task__plan__code", column_name="Kế hoạch", readonly=True)
+    plan = text("task__plan__code", "Kế hoạch", readonly=True)
     task = fields.Field(attribute="task", column_name="Nhiệm vụ số", widget=TaskWidget())
-    task_title = fields.Field(attribute="task__title", column_name="Tên nhiệm vụ", readonly=True)
+    task_title = text("task__title", "Tên nhiệm vụ", readonly=True)
     unit = fields.Field(attribute="unit", column_name="Đơn vị", widget=UnitWidget())
     role = fields.Field(attribute="role", column_name="Vai trò", widget=ChoiceWidget(AssignmentRole))
-    note = fields.Field(attribute="note", column_name="Ghi chú")
+    note = text("note", "Ghi chú")
     order = fields.Field(attribute="order", column_name="Thứ tự", widget=widgets.IntegerWidget())
 
     class Meta(SafeModelResource.Meta):

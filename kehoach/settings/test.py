@@ -13,3 +13,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The manifest storage needs collectstatic first, and breaks static files under the live server.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Serve static files from the apps' folders, as the live server in browser tests needs.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

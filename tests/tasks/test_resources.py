@@ -1,0 +1,265 @@
+"""Spreadsheet import and export of units, tasks and assignments: all or nothing, and inert."""
+
+import io
+
+import openpyxl
+import pytest
+import tablib
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tasks.models import Assignment, AssignmentRole, Task, Unit
+from tasks.resources import AssignmentResource, TaskResource, UnitResource, neutralise, restore
+from tests.factories import UserFactory
+
+RESOURCES = [UnitResource, TaskResource, AssignmentResource]
+
+
+def _snapshot():
+    """Everything an import could touch, history included."""
+    return (
+        sorted(Unit.objects.values_list("code", "name", "short_name", "kind", "parent_id", "email", "valid_from", "valid_to", "successor_id")),
+        sorted(Unit.groups.through.objects.values_list("from_unit_id", "to_unit_id")),
+        sorted(Task.objects.values_list("plan_id", "number", "title", "content", "deadline_kind", "due_date", "due_day", "due_month", "deadline_text")),
+        sorted(Assignment.objects.values_list("task_id", "unit_id", "role", "note", "order")),
+        Unit.history.count(), Task.history.count(), Assignment.history.count(),
+    )
+
+
+def _reimport(resource_class, sheet_format):
+    exported = resource_class().export().export(sheet_format)
+    dataset = tablib.Dataset().load(exported, format=sheet_format)
+    return resource_class().import_data(dataset, dry_run=False)
+
+
+@pytest.mark.parametrize("sheet_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda r: r.__name__)
+def test_an_export_imported_back_changes_nothing(plan_463, resource_class, sheet_format):
+    before = _snapshot()
+
+    result = _reimport(resource_class, sheet_format)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == len(result.rows) > 0
+    assert _snapshot() == before
+
+
+def test_sheet_headers_are_vietnamese(plan_463):
+    headers = AssignmentResource().export().headers
+    assert headers == ["Kế hoạch", "Nhiệm vụ số", "Tên nhiệm vụ", "Đơn vị", "Vai trò", "Ghi chú", "Thứ tự"]
+    row = dict(zip(headers, AssignmentResource().export()[0]))
+    assert row["Vai trò"] == "Chủ trì"
+    assert row["Đơn vị"] == "Trung tâm Khoa học và Công nghệ"
+
+
+def _assignment_sheet(*rows):
+    dataset = tablib.Dataset(headers=["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"])
+    for row in rows:
+        dataset.append(row)
+    return dataset
+
+
+def test_a_unit_is_named_by_its_name_and_the_lead_can_change(plan_463):
+    sheet = _assignment_sheet(
+        ("kh-463", 2, "Phòng Quản lý Khoa học", "Phối hợp", ""),
+        ("kh-463", 2, "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai", "Chủ trì", "Đổi chủ trì"),
+        ("kh-463", 3, "Phòng Kế hoạch Tài chính", "phối hợp", "Thêm mới"),
+    )
+
+    result = AssignmentResource().import_data(sheet, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    task = Task.objects.get(plan__code="kh-463", number=2)
+    assert task.assignments.get(role=AssignmentRole.LEAD).unit.code == "lhh"
+    assert Task.objects.get(number=3).assignments.filter(unit__code="khtc", role="partner").exists()
+
+
+@pytest.mark.parametrize(
+    "bad_row, reason",
+    [
+        (("kh-463", 3, "Phòng Không Tồn Tại", "Phối hợp", ""), "Không tìm thấy đơn vị “Phòng Không Tồn Tại”"),
+        (("kh-463", 9, "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không có nhiệm vụ số 9"),
+        (("kh-999", 1, "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không có nhiệm vụ số 1"),
+        (("kh-463", "hai", "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không phải là một số"),
+        (("kh-463", 3, "Phòng Kế hoạch Tài chính", "Giám sát", ""), "Giá trị “Giám sát” không hợp lệ"),
+        (("kh-463", 3, "Phòng Kế hoạch Tài chính", "", ""), "không được để trắng"),
+        (("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "x" * 300), "255"),
+    ],
+)
+def test_one_bad_row_imports_nothing_and_names_the_row(plan_463, bad_row, reason):
+    before = _snapshot()
+    sheet = _assignment_sheet(
+        ("kh-463", 1, "Phòng Kế hoạch Tài chính", "Phối hợp", "Dòng tốt đứng trước"),
+        bad_row,
+        ("kh-463", 5, "Phòng Quản lý Chuyên ngành", "Phối hợp", "Dòng tốt đứng sau"),
+    )
+
+    result = AssignmentResource().import_data(sheet, dry_run=False)
+
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert reason in " ".join(invalid.error.messages)
+    assert _snapshot() == before
+
+
+def test_two_leads_for_one_task_across_rows_import_nothing(plan_463):
+    before = _snapshot()
+    sheet = _assignment_sheet(("kh-463", 2, "Phòng Kế hoạch Tài chính", "Chủ trì", ""))
+
+    result = AssignmentResource().import_data(sheet, dry_run=False)
+
+    assert result.has_errors()
+    assert "Nhiệm vụ 2 của kế hoạch “kh-463” có 2 đơn vị chủ trì" in str(result.base_errors[0].error)
+    assert _snapshot() == before
+
+
+def test_an_unknown_column_imports_nothing(plan_463):
+    before = _snapshot()
+    sheet = tablib.Dataset(headers=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Cột lạ"])
+    sheet.append(("moi", "Đơn vị mới", "Phòng chuyên môn thuộc Sở", "?"))
+
+    result = UnitResource().import_data(sheet, dry_run=False)
+
+    assert result.has_errors()
+    assert "Tệp có cột không nhận ra: “Cột lạ”" in str(result.base_errors[0].error)
+    assert _snapshot() == before
+
+
+def test_unknown_group_name_in_units_sheet_is_a_row_error(plan_463):
+    before = _snapshot()
+    sheet = tablib.Dataset(headers=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Thuộc nhóm"])
+    sheet.append(("moi", "Đơn vị mới", "Phòng chuyên môn thuộc Sở", "Các sở, ban, ngành tỉnh; Nhóm ma"))
+
+    result = UnitResource().import_data(sheet, dry_run=False)
+
+    assert result.has_validation_errors()
+    assert "“Nhóm ma”" in " ".join(result.invalid_rows[0].error.messages)
+    assert _snapshot() == before
+
+
+def test_units_sheet_creates_a_unit_with_its_groups_and_dates(plan_463):
+    sheet = tablib.Dataset(headers=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên", "Thuộc nhóm", "Hoạt động từ ngày"])
+    sheet.append(("vp", "Văn phòng Sở", "Phòng chuyên môn thuộc Sở", "so-khcn", "Các phòng chuyên môn, đơn vị trực thuộc Sở", "01/07/2025"))
+
+    result = UnitResource().import_data(sheet, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    unit = Unit.objects.get(code="vp")
+    assert unit.parent.code == "so-khcn"
+    assert unit.valid_from.isoformat() == "2025-07-01"
+    assert [group.code for group in unit.groups.all()] == ["nhom-don-vi-thuoc-so"]
+
+
+def test_too_many_rows_import_nothing(plan_463, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    before = _snapshot()
+    sheet = _assignment_sheet(*[("kh-463", n, "Phòng Kế hoạch Tài chính", "Phối hợp", "") for n in (1, 3, 4)])
+
+    result = AssignmentResource().import_data(sheet, dry_run=False)
+
+    assert result.has_errors()
+    assert "vượt giới hạn 2 dòng" in str(result.base_errors[0].error)
+    assert _snapshot() == before
+
+
+# ------------------------------------------------------------------------------
+# Formula injection
+# ------------------------------------------------------------------------------
+HOSTILE = ["=HYPERLINK(\"http://example.com\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "'=quoted", "an toàn"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_neutralise_is_reversible_and_inert(value):
+    cell = neutralise(value)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert restore(cell) == value
+
+
+@pytest.mark.parametrize("sheet_format", ["csv", "xlsx"])
+def test_hostile_text_is_inert_in_every_export_and_survives_a_round_trip(plan_463, sheet_format):
+    assignment = Assignment.objects.filter(task__number=1).first()
+    for value in HOSTILE[:-1]:
+        assignment.note = value
+        assignment.save()
+        exported = AssignmentResource().export().export(sheet_format)
+        if sheet_format == "xlsx":
+            sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+            cells = [cell for row in sheet.iter_rows() for cell in row]
+            assert all(cell.data_type != "f" for cell in cells)
+            texts = [str(cell.value) for cell in cells if cell.value is not None]
+        else:
+            texts = [cell for line in exported.splitlines() for cell in line.split(",")]
+        assert not any(text.startswith(("=", "+", "-", "@", "\t", "\r")) for text in texts)
+
+        result = _reimport(AssignmentResource, sheet_format)
+
+        assert not result.has_errors() and not result.has_validation_errors()
+        assignment.refresh_from_db()
+        assert assignment.note == value
+
+
+# ------------------------------------------------------------------------------
+# Through the admin, as an administrator would
+# ------------------------------------------------------------------------------
+def _xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("phan-cong.xlsx", buffer.getvalue())
+
+
+@pytest.fixture
+def importer(client, plan_463):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_assignment", "import_assignment", "add_assignment", "change_assignment"]))
+    client.force_login(user)
+    return client
+
+
+def test_admin_import_previews_then_confirms(importer):
+    url = reverse("admin:tasks_assignment_import")
+    upload = _xlsx([["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"], ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Bố trí kinh phí"]])
+
+    preview = importer.post(url, {"format": "0", "import_file": upload})
+
+    assert preview.status_code == 200
+    assert not Assignment.objects.filter(unit__code="khtc").exists()
+    confirm = preview.context["confirm_form"]
+    done = importer.post(reverse("admin:tasks_assignment_process_import"), confirm.initial)
+    assert done.status_code == 302
+    assert Assignment.objects.get(unit__code="khtc").note == "Bố trí kinh phí"
+
+
+def test_admin_import_with_a_bad_row_shows_the_row_and_offers_no_confirmation(importer):
+    before = _snapshot()
+    upload = _xlsx([
+        ["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"],
+        ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""],
+        ["kh-463", 4, "Sở Ma", "Phối hợp", ""],
+    ])
+
+    response = importer.post(reverse("admin:tasks_assignment_import"), {"format": "0", "import_file": upload})
+
+    page = response.content.decode()
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert "Không tìm thấy đơn vị “Sở Ma”" in page
+    assert "<td>3 </td>" in page  # line 3 of the sheet, counting the header as line 1
+    assert _snapshot() == before
+
+
+def test_admin_import_refuses_a_file_over_the_size_cap(importer, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    upload = SimpleUploadedFile("lon.csv", b"x" * 101)
+    response = importer.post(reverse("admin:tasks_assignment_import"), {"format": "1", "import_file": upload})
+    assert "vượt giới hạn" in response.content.decode()
+
+
+def test_admin_import_of_a_file_that_is_not_a_sheet_says_so(importer):
+    upload = SimpleUploadedFile("gia.xlsx", b"day khong phai xlsx")
+    response = importer.post(reverse("admin:tasks_assignment_import"), {"format": "0", "import_file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors
