@@ -1,10 +1,16 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 admin.site.site_header = "Kế hoạch 463 — Sở Khoa học và Công nghệ Đồng Nai"
 admin.site.site_title = "Quản trị Kế hoạch 463"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
 ]

@@ -1,1 +1,259 @@
-"""Yearly reports on tasks; the models arrive with the reporting workflow."""
+"""Yearly reporting: periods, each unit's report on each task, its outputs, files and events."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from tasks.models import AssignmentRole, OutputKind, Plan, Task, Unit
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Monday-to-Friday days strictly between `start` and `end`."""
+    day, count = start + datetime.timedelta(days=1), 0
+    while day < end:
+        count += day.weekday() < 5
+        day += datetime.timedelta(days=1)
+    return count
+
+
+class ReportingPeriod(models.Model):
+    """One year of reporting on one plan (kỳ báo cáo), with its deadline and data cut-off."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="periods")
+    year = models.PositiveSmallIntegerField(
+        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    deadline = models.DateField("hạn gửi báo cáo", help_text="Mặc định theo kế hoạch: 15/11 của năm báo cáo.")
+    cutoff_from = models.DateField("số liệu tính từ ngày")
+    cutoff_to = models.DateField(
+        "số liệu tính đến ngày",
+        help_text="Giữa ngày chốt số liệu và hạn gửi phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP).",
+    )
+    is_open = models.BooleanField("đang mở", default=True, help_text="Kỳ đã đóng không nhận sửa đổi báo cáo.")
+    opened_at = models.DateTimeField("ngày mở kỳ", auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người mở kỳ", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kỳ báo cáo"
+        verbose_name_plural = "kỳ báo cáo"
+        ordering = ["-year", "plan"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"], name="period_unique_plan_year",
+                violation_error_message="Kế hoạch đã có kỳ báo cáo của năm này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cutoff_from__lte=F("cutoff_to")) & Q(cutoff_to__lt=F("deadline")),
+                name="period_cutoff_before_deadline",
+                violation_error_message="Khoảng chốt số liệu phải hợp lệ và kết thúc trước hạn gửi báo cáo.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Năm {self.year} — {self.plan.code}"
+
+    def clean(self):
+        if self.cutoff_from and self.cutoff_to and self.cutoff_from > self.cutoff_to:
+            raise ValidationError({"cutoff_to": "Ngày kết thúc chốt số liệu phải sau ngày bắt đầu."})
+        if self.cutoff_to and self.deadline and working_days_between(self.cutoff_to, self.deadline) < 1:
+            raise ValidationError(
+                {"cutoff_to": "Giữa ngày chốt số liệu và hạn gửi báo cáo phải có ít nhất một ngày làm việc."}
+            )
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã gửi, chờ duyệt"
+    RETURNED = "returned", "Bị trả lại"
+    ACCEPTED = "accepted", "Đã chấp nhận"
+
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class Completion(models.TextChoices):
+    DONE = "done", "Đã hoàn thành"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    NOT_STARTED = "not_started", "Chưa thực hiện"
+
+
+class TaskState(models.TextChoices):
+    """The state classification of government follow-up reports (DOMAIN.md §3)."""
+
+    DONE_ON_TIME = "done_on_time", "Hoàn thành đúng hạn"
+    DONE_LATE = "done_late", "Hoàn thành quá hạn"
+    IN_PROGRESS_ON_TIME = "in_progress_on_time", "Đang thực hiện trong hạn"
+    IN_PROGRESS_OVERDUE = "in_progress_overdue", "Đang thực hiện quá hạn"
+    NOT_STARTED = "not_started", "Chưa thực hiện"
+
+
+class TaskReport(models.Model):
+    """A unit's yearly report on one task it leads or partners (báo cáo kết quả thực hiện nhiệm vụ)."""
+
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="reports")
+    task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="reports")
+    unit_name = models.CharField(
+        "tên đơn vị khi báo cáo", max_length=255, help_text="Giữ nguyên tên đơn vị tại thời điểm báo cáo."
+    )
+    role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
+    deadline = models.DateField("hạn hoàn thành nhiệm vụ", help_text="Hạn dùng để đánh giá đúng hạn, quá hạn.")
+    status = models.CharField("trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+
+    results = models.TextField("kết quả đạt được", blank=True)
+    completion = models.CharField(
+        "mức độ hoàn thành trong năm", max_length=12, choices=Completion.choices, default=Completion.NOT_STARTED
+    )
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        "tiến độ (%)", default=0, validators=[MaxValueValidator(100)]
+    )
+    difficulties = models.TextField("khó khăn, vướng mắc", blank=True)
+    escalate = models.BooleanField(
+        "báo cáo Giám đốc Sở", default=False,
+        help_text="Đánh dấu khi khó khăn, vướng mắc cần Giám đốc Sở xem xét, giải quyết.",
+    )
+    proposals = models.TextField("kiến nghị, đề xuất", blank=True)
+    funds_planned = models.PositiveBigIntegerField("kinh phí dự trù (đồng)", null=True, blank=True)
+    funds_spent = models.PositiveBigIntegerField("kinh phí đã sử dụng (đồng)", null=True, blank=True)
+
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người cập nhật", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
+    last_submitted_at = models.DateTimeField("gửi lần cuối lúc", null=True, blank=True)
+    accepted_at = models.DateTimeField("chấp nhận lúc", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = "báo cáo nhiệm vụ"
+        verbose_name_plural = "báo cáo nhiệm vụ"
+        ordering = ["period", "task__number", "role", "unit_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "task", "unit"], name="report_unique_period_task_unit",
+                violation_error_message="Đơn vị đã có báo cáo cho nhiệm vụ này trong kỳ.",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="report_progress_at_most_100",
+                violation_error_message="Tiến độ không vượt quá 100%.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(completion=Completion.DONE) | Q(completed_on__isnull=False),
+                name="report_done_has_date",
+                violation_error_message="Nhiệm vụ đã hoàn thành cần ngày hoàn thành.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "period"], name="report_unit_period"),
+            models.Index(fields=["status", "period"], name="report_status_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_name} — nhiệm vụ {self.task.number} — năm {self.period.year}"
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_late(self) -> bool:
+        """Sent after the period's deadline (by its first submission)."""
+        if self.submitted_at is None:
+            return False
+        from django.utils import timezone
+
+        return timezone.localdate(self.submitted_at) > self.period.deadline
+
+
+class ReportOutput(models.Model):
+    """A quantitative output of a report: how many events, documents, orders..."""
+
+    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField("chỉ tiêu", max_length=20, choices=OutputKind.choices)
+    quantity = models.PositiveIntegerField("số lượng")
+
+    class Meta:
+        verbose_name = "kết quả định lượng"
+        verbose_name_plural = "kết quả định lượng"
+        ordering = ["report", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="output_unique_kind_per_report"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.quantity}"
+
+
+def evidence_path(instance, filename):
+    # A random name: the user's file name is kept in the database only, never on disk.
+    return f"minh-chung/{instance.report.period.year}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file attached to a report as evidence (minh chứng)."""
+
+    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField("tệp", upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("loại tệp", max_length=100)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải lên", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tệp minh chứng"
+        verbose_name_plural = "tệp minh chứng"
+        ordering = ["report", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "Tạo báo cáo khi mở kỳ"
+    SAVED = "saved", "Cập nhật nội dung"
+    SUBMITTED = "submitted", "Gửi báo cáo"
+    RETURNED = "returned", "Trả lại"
+    ACCEPTED = "accepted", "Chấp nhận"
+    REOPENED = "reopened", "Mở lại để sửa"
+    FILE_ADDED = "file_added", "Thêm tệp minh chứng"
+    FILE_REMOVED = "file_removed", "Gỡ tệp minh chứng"
+
+
+class ReportEvent(models.Model):
+    """Something that happened to a report, for everyone allowed to see it later."""
+
+    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField("người thực hiện (tên)", max_length=255, blank=True)
+    comment = models.TextField("ý kiến", blank=True)
+    late = models.BooleanField("sau hạn", default=False)
+    created_at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "sự kiện báo cáo"
+        verbose_name_plural = "sự kiện báo cáo"
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.actor_name}"

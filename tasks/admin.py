@@ -4,7 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import AssignmentInlineFormSet, BoundedImportForm
+from .forms import AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
 from .models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit, UnitKind, User
 from .resources import AssignmentResource, TaskResource, UnitResource
 
@@ -103,6 +103,7 @@ class AssignmentInline(admin.TabularInline):
 @admin.register(Task)
 class TaskAdmin(ImportExportHistoryAdmin):
     resource_classes = [TaskResource]
+    form = TaskAdminForm
     list_display = ["__str__", "plan", "deadline_kind", "deadline_label", "lead_units"]
     list_filter = ["plan", "deadline_kind"]
     search_fields = ["title", "content", "plan__code", "plan__title"]
@@ -110,7 +111,7 @@ class TaskAdmin(ImportExportHistoryAdmin):
     list_select_related = ["plan"]
     inlines = [AssignmentInline]
     fieldsets = [
-        (None, {"fields": ["plan", "number", "title", "content"]}),
+        (None, {"fields": ["plan", "number", "title", "content", "output_kinds"]}),
         ("Thời hạn", {"fields": ["deadline_kind", "due_date", "due_day", "due_month", "deadline_text"]}),
         ("Nguyên văn phân công trong kế hoạch", {"fields": ["lead_text", "partner_text"]}),
     ]

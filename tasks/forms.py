@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export.forms import ImportForm
 
-from .models import AssignmentRole
+from .models import AssignmentRole, OutputKind, Task
 
 
 class BoundedImportForm(ImportForm):
@@ -37,3 +37,17 @@ class AssignmentInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(
                 f"Mỗi nhiệm vụ có đúng một đơn vị chủ trì (đang có {len(leads)})."
             )
+
+
+class TaskAdminForm(forms.ModelForm):
+    output_kinds = forms.TypedMultipleChoiceField(
+        label="Chỉ tiêu định lượng",
+        choices=OutputKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.",
+    )
+
+    class Meta:
+        model = Task
+        fields = "__all__"

@@ -202,6 +202,10 @@ class User(AbstractUser):
         verbose_name_plural = "người dùng"
         ordering = ["username"]
 
+    def get_full_name(self):
+        # Vietnamese order: family and middle names, then the given name ("Nguyễn Văn An").
+        return f"{self.last_name} {self.first_name}".strip()
+
     def clean(self):
         super().clean()
         if self.role in (Role.STAFF, Role.HEAD) and self.unit_id is None:
@@ -354,7 +358,8 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        return f"Kế hoạch {self.number or self.number_template or self.code}: {self.title[:80]}"
+        title = self.title if len(self.title) <= 100 else self.title[:99].rstrip() + "…"
+        return f"Kế hoạch số {self.number}: {title}" if self.number else f"Kế hoạch {title}"
 
     def clean(self):
         _validate_day_month(self.report_day, self.report_month, field="report_day")
@@ -420,6 +425,18 @@ class PlanDuty(models.Model):
 # ------------------------------------------------------------------------------
 # Tasks and assignments
 # ------------------------------------------------------------------------------
+class OutputKind(models.TextChoices):
+    """Quantitative outputs a unit may report for a task, where they fit it."""
+
+    EVENTS = "events", "Hội nghị, sự kiện, lớp tập huấn tổ chức"
+    ARTICLES = "articles", "Tin, bài, phóng sự tuyên truyền"
+    PARTICIPANTS = "participants", "Lượt người tham dự"
+    DOCUMENTS = "documents", "Văn bản ban hành hoặc tham mưu ban hành"
+    TECHNOLOGIES = "technologies", "Công nghệ, kết quả nghiên cứu được hỗ trợ, chuyển giao"
+    ORDERS = "orders", "Nhiệm vụ đặt hàng"
+    RESEARCH_NEEDS = "research_needs", "Nhu cầu nghiên cứu được công bố"
+
+
 class DeadlineKind(models.TextChoices):
     FIXED = "fixed", "Một thời hạn cố định"
     YEARLY = "yearly", "Hằng năm vào một ngày"
@@ -451,6 +468,12 @@ class Task(models.Model):
     )
     deadline_text = models.CharField(
         "thời hạn (nguyên văn)", max_length=255, blank=True, help_text="Ví dụ: “Trong quý I/2024”."
+    )
+    output_kinds = models.JSONField(
+        "chỉ tiêu định lượng",
+        default=list,
+        blank=True,
+        help_text="Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.",
     )
     units = models.ManyToManyField(Unit, through="Assignment", related_name="tasks", verbose_name="đơn vị")
 
@@ -489,6 +512,8 @@ class Task(models.Model):
 
     def clean(self):
         errors = {}
+        if not isinstance(self.output_kinds, list) or not set(self.output_kinds) <= set(OutputKind.values):
+            errors["output_kinds"] = "Chỉ tiêu định lượng không hợp lệ."
         if self.deadline_kind == DeadlineKind.FIXED and self.due_date is None:
             errors["due_date"] = "Nhiệm vụ có thời hạn cố định cần ngày hoàn thành."
         if self.deadline_kind == DeadlineKind.YEARLY and (self.due_day is None or self.due_month is None):

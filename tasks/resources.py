@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from .models import Assignment, AssignmentRole, DeadlineKind, Plan, Task, Unit, UnitKind
+from .models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Plan, Task, Unit, UnitKind
 from .services import tasks_validate_leads
 
 # A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
@@ -53,6 +53,21 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return str(self.choices(value).label) if value else ""
+
+
+class ChoiceListWidget(widgets.Widget):
+    """Several choices by their Vietnamese labels, separated by semicolons, stored as a list."""
+
+    def __init__(self, choices, **kwargs):
+        self.choice = ChoiceWidget(choices)
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        parts = [part for part in str(value or "").split(";") if part.strip()]
+        return [self.choice.clean(part) for part in parts]
+
+    def render(self, value, obj=None, **kwargs):
+        return "; ".join(self.choice.render(item) for item in value or [])
 
 
 class UnitWidget(widgets.ForeignKeyWidget):
@@ -226,6 +241,9 @@ class TaskResource(SafeModelResource):
     due_day = fields.Field(attribute="due_day", column_name="Hạn hằng năm: ngày", widget=widgets.IntegerWidget())
     due_month = fields.Field(attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget())
     deadline_text = text("deadline_text", "Thời hạn (nguyên văn)")
+    output_kinds = fields.Field(
+        attribute="output_kinds", column_name="Chỉ tiêu định lượng", widget=ChoiceListWidget(OutputKind)
+    )
 
     class Meta(SafeModelResource.Meta):
         model = Task
@@ -233,7 +251,7 @@ class TaskResource(SafeModelResource):
         import_id_fields = ["plan", "number"]
         fields = [
             "plan", "number", "title", "content", "lead_text", "partner_text",
-            "deadline_kind", "due_date", "due_day", "due_month", "deadline_text",
+            "deadline_kind", "due_date", "due_day", "due_month", "deadline_text", "output_kinds",
         ]
 
     def get_queryset(self):

@@ -141,7 +141,12 @@ def plan_load(*, data: dict) -> LoadResult:
                 key: row.get(key)
                 for key in ("title", "content", "lead_text", "partner_text", "deadline_kind", "deadline_text")
             }
-            | {"due_date": _date(row.get("due_date")), "due_day": row.get("due_day"), "due_month": row.get("due_month")},
+            | {
+                "due_date": _date(row.get("due_date")),
+                "due_day": row.get("due_day"),
+                "due_month": row.get("due_month"),
+                "output_kinds": row.get("output_kinds", []),
+            },
         )
         for order, assignment in enumerate(row["assignments"], start=1):
             _get_or_create(

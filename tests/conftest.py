@@ -1,6 +1,11 @@
+import datetime
+from dataclasses import dataclass
+
 import pytest
 
-from tasks.models import Plan
+from reports.models import ReportingPeriod, TaskReport
+from reports.services import period_open
+from tasks.models import Plan, Role, Unit, User
 from tasks.services import plan_load_seed
 from tests.factories import UserFactory
 
@@ -21,3 +26,52 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@dataclass
+class World:
+    """Kế hoạch 463 with its 2026 reporting period open and one account for every role."""
+
+    plan: Plan
+    period: ReportingPeriod
+    ttkhcn_staff: User      # Trung tâm KH&CN, lead of task 1
+    ttkhcn_head: User
+    qlcn_staff: User        # Phòng Quản lý Chuyên ngành, lead of task 3: "another unit"
+    qlcn_head: User
+    qlkh_head: User         # the coordinating unit's own head (its reports go to the leadership)
+    coordinator: User       # Phòng Quản lý Khoa học, role coordinator
+    leadership: User
+    finance: User
+    admin: User
+
+    def report(self, unit_code: str, task_number: int) -> TaskReport:
+        return TaskReport.objects.get(period=self.period, unit__code=unit_code, task__number=task_number)
+
+
+@pytest.fixture
+def world(plan_463) -> World:
+    def user(username, unit_code, role, **extra):
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        return UserFactory(username=username, unit=unit, role=role, **extra)
+
+    coordinator = user("dieuphoi", "qlkh", Role.COORDINATOR)
+    period = period_open(plan=plan_463, year=2026, by=coordinator).period
+    return World(
+        plan=plan_463,
+        period=period,
+        ttkhcn_staff=user("ttkhcn.canbo", "ttkhcn", Role.STAFF),
+        ttkhcn_head=user("ttkhcn.giamdoc", "ttkhcn", Role.HEAD),
+        qlcn_staff=user("qlcn.canbo", "qlcn", Role.STAFF),
+        qlcn_head=user("qlcn.truongphong", "qlcn", Role.HEAD),
+        qlkh_head=user("qlkh.truongphong", "qlkh", Role.HEAD),
+        coordinator=coordinator,
+        leadership=user("giamdoc", "ban-giam-doc", Role.LEADERSHIP),
+        finance=user("khtc.ketoan", "khtc", Role.FINANCE),
+        admin=user("quantri", None, Role.ADMIN, is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def before_deadline(time_machine):
+    """A day in October 2026, before the 15/11/2026 deadline (Asia/Ho_Chi_Minh)."""
+    time_machine.move_to(datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))), tick=False)

@@ -85,3 +85,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.ReportingPeriod"
+
+    plan = factory.SubFactory(PlanFactory)
+    year = 2026
+    deadline = factory.LazyAttribute(lambda o: datetime.date(o.year, 11, 15))
+    cutoff_from = factory.LazyAttribute(lambda o: datetime.date(o.year - 1, 11, 11))
+    cutoff_to = factory.LazyAttribute(lambda o: datetime.date(o.year, 11, 10))
+
+
+class TaskReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.TaskReport"
+
+    period = factory.SubFactory(ReportingPeriodFactory)
+    task = factory.SubFactory(TaskFactory, plan=factory.SelfAttribute("..period.plan"))
+    unit = factory.SubFactory(UnitFactory)
+    unit_name = factory.LazyAttribute(lambda o: o.unit.name)
+    role = AssignmentRole.LEAD
+    deadline = factory.LazyAttribute(lambda o: o.period.deadline)

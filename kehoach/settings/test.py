@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ["DEBUG"] = "false"
 
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR, STORAGES
+from .base import BASE_DIR, DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -16,3 +16,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Serve static files from the apps' folders, as the live server in browser tests needs.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A file, not SQLite's shared in-memory database: concurrent tests need real locking and timeouts.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}

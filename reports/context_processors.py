@@ -1,0 +1,15 @@
+from . import permissions
+
+
+def navigation(request):
+    """What the navigation bar offers this user."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "reviews": permissions.reviews_reports(user),
+            "periods": permissions.can_manage_periods(user),
+            "admin": user.is_staff,
+        }
+    }

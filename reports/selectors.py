@@ -1,0 +1,122 @@
+"""Reads behind the pages: joined and aggregated in SQL, so a page's query count is fixed."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tasks.models import Assignment, Plan, PlanStatus, Task
+
+from . import permissions
+from .models import ReportingPeriod, ReportStatus, TaskReport, TaskState
+from .states import state_expression
+
+
+def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
+    return queryset.annotate(state=state_expression(today)).select_related("task", "period__plan")
+
+
+def unit_reports_for_year(user, year: int, today: datetime.date) -> QuerySet:
+    """The reports the user's unit owes in `year`, on every plan."""
+    queryset = permissions.reports_visible_to(user).filter(unit_id=user.unit_id, period__year=year)
+    return reports_with_state(queryset, today).order_by("period__deadline", "period__plan__code", "task__number")
+
+
+def state_counts(queryset: QuerySet, today: datetime.date) -> dict[str, int]:
+    """How many reports of `queryset` are in each state, counted in one query."""
+    rows = queryset.annotate(_state=state_expression(today)).values("_state").annotate(n=Count("pk")).order_by()
+    counts = {state.value: 0 for state in TaskState}
+    for row in rows:
+        counts[row["_state"]] = row["n"]
+    return counts
+
+
+def status_counts(queryset: QuerySet) -> dict[str, int]:
+    rows = queryset.values("status").annotate(n=Count("pk")).order_by()
+    counts = {status.value: 0 for status in ReportStatus}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def plans_in_force() -> QuerySet:
+    return Plan.objects.filter(status=PlanStatus.IN_FORCE).select_related("coordinating_unit")
+
+
+def plan_detail(pk: int) -> Plan:
+    assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
+    return (
+        Plan.objects.select_related("issuer", "coordinating_unit", "report_recipient")
+        .prefetch_related(
+            "basis_documents__issuer",
+            Prefetch("tasks", queryset=Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))),
+            "duties__unit",
+            "duties__recipient",
+            Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-year")),
+        )
+        .get(pk=pk)
+    )
+
+
+def task_detail(pk: int) -> Task:
+    assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
+    return (
+        Task.objects.select_related("plan")
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        .get(pk=pk)
+    )
+
+
+def task_reports_visible(task: Task, user, today: datetime.date) -> QuerySet:
+    queryset = permissions.reports_visible_to(user).filter(task=task)
+    return reports_with_state(queryset, today).order_by("-period__year", "role", "unit_name")
+
+
+def _with_changes(records: list) -> list:
+    """Attach to each history record the (field, old, new) it changed, computed from its
+    predecessor in the same list, so that showing a history costs no query per record."""
+    previous = {}
+    for record in sorted(records, key=lambda r: r.history_date):
+        model = record.instance_type
+        key = (model, record.id)
+        record.changes = []
+        if key in previous:
+            for change in record.diff_against(previous[key]).changes:
+                field = model._meta.get_field(change.field)
+                labels = dict(field.choices) if field.choices else {}
+                if field.is_relation:
+                    continue
+                record.changes.append((field.verbose_name, labels.get(change.old, change.old), labels.get(change.new, change.new)))
+        previous[key] = record
+    return records
+
+
+def task_history(task: Task, limit: int = 100) -> list:
+    """Changes to the task and its assignments, newest first, each with what it changed."""
+    task_records = list(task.history.select_related("history_user").order_by("-history_date")[:limit])
+    assignment_records = list(
+        Assignment.history.filter(task_id=task.pk)
+        .select_related("history_user", "unit")
+        .order_by("-history_date")[:limit]
+    )
+    records = sorted(task_records + assignment_records, key=lambda r: r.history_date, reverse=True)[:limit]
+    return _with_changes(records)
+
+
+def report_detail(user, pk: int) -> TaskReport:
+    queryset = permissions.reports_visible_to(user).select_related(
+        "period__plan", "task", "unit", "updated_by"
+    ).prefetch_related("outputs", "evidence__uploaded_by", "events")
+    return queryset.get(pk=pk)
+
+
+def review_queue(user, today: datetime.date) -> QuerySet:
+    queryset = permissions.review_queue_for(user)
+    return reports_with_state(queryset, today).select_related("unit").order_by("last_submitted_at", "pk")
+
+
+def periods_overview() -> QuerySet:
+    return ReportingPeriod.objects.select_related("plan").annotate(
+        total=Count("reports"),
+        submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
+        accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
+    ).order_by("-year", "plan__code")

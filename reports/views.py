@@ -1,0 +1,269 @@
+"""Pages for unit staff, unit heads, the coordinator and the leadership.
+
+Views read through selectors, check the predicates of `permissions`, and write through `services`;
+a report another unit owns is not found, an action the user may not take is forbidden.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tasks.models import Plan, Task
+
+from . import permissions, selectors, services
+from .forms import CommentForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
+from .models import Evidence, ReportingPeriod, TaskReport, TaskState
+from .states import report_state
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _report_or_404(user, pk) -> TaskReport:
+    try:
+        return selectors.report_detail(user, pk)
+    except TaskReport.DoesNotExist:
+        raise Http404("Không tìm thấy báo cáo.") from None
+
+
+def _messages_from(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_not_required
+def locked_out(request, response=None, credentials=None):
+    """django-axes: the page a locked-out login gets, saying until when."""
+    cooloff = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    unlock_at = timezone.localtime() + cooloff
+    context = {"unlock_at": unlock_at, "minutes": int(cooloff.total_seconds() // 60), "limit": settings.AXES_FAILURE_LIMIT}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+# ------------------------------------------------------------------------------
+# Home
+# ------------------------------------------------------------------------------
+@require_GET
+def home(request):
+    user, today = request.user, _today()
+    year = today.year
+    context = {"year": year, "today": today}
+    if user.unit_id and user.role in permissions.UNIT_ROLES:
+        reports = list(selectors.unit_reports_for_year(user, year, today))
+        for report in reports:
+            report.days_left = (report.period.deadline - today).days
+        context["unit_reports"] = reports
+    if permissions.sees_every_report(user):
+        year_reports = permissions.reports_visible_to(user).filter(period__year=year)
+        counts = selectors.state_counts(year_reports, today)
+        context["state_counts"] = [(TaskState(key), value) for key, value in counts.items()]
+        context["status_counts"] = selectors.status_counts(year_reports)
+        context["periods"] = selectors.periods_overview().filter(year=year)
+    if permissions.reviews_reports(user):
+        context["queue_size"] = permissions.review_queue_for(user).count()
+    context["plans"] = selectors.plans_in_force()
+    return render(request, "reports/home.html", context)
+
+
+# ------------------------------------------------------------------------------
+# Plans and tasks
+# ------------------------------------------------------------------------------
+@require_GET
+def plan_list(request):
+    return render(request, "reports/plan_list.html", {"plans": Plan.objects.select_related("issuer").order_by("-issued_year", "code")})
+
+
+@require_GET
+def plan_detail(request, pk):
+    try:
+        plan = selectors.plan_detail(pk)
+    except Plan.DoesNotExist:
+        raise Http404("Không tìm thấy kế hoạch.") from None
+    return render(request, "reports/plan_detail.html", {"plan": plan})
+
+
+@require_GET
+def task_detail(request, pk):
+    try:
+        task = selectors.task_detail(pk)
+    except Task.DoesNotExist:
+        raise Http404("Không tìm thấy nhiệm vụ.") from None
+    reports = selectors.task_reports_visible(task, request.user, _today())
+    years = {}
+    for report in reports:
+        years.setdefault(report.period.year, []).append(report)
+    context = {"task": task, "years": sorted(years.items(), reverse=True), "history": selectors.task_history(task)}
+    return render(request, "reports/task_detail.html", context)
+
+
+# ------------------------------------------------------------------------------
+# Reports
+# ------------------------------------------------------------------------------
+@require_GET
+def report_detail(request, pk):
+    report = _report_or_404(request.user, pk)
+    user = request.user
+    context = {
+        "report": report,
+        "state": report_state(report, _today()),
+        "can_edit": permissions.can_edit_report(user, report),
+        "can_submit": permissions.can_submit_report(user, report),
+        "can_review": permissions.can_review_report(user, report),
+        "can_reopen": permissions.can_reopen_report(user, report),
+        "comment_form": CommentForm(),
+        "evidence_form": EvidenceForm(),
+        "max_upload": settings.UPLOAD_MAX_BYTES,
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk):
+    report = _report_or_404(request.user, pk)
+    if not permissions.can_edit_report(request.user, report):
+        raise PermissionDenied("Bạn không được sửa báo cáo này.")
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(
+                report=report, by=request.user, version=form.cleaned_data["version"],
+                data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS}, outputs=form.outputs(),
+            )
+        except ValidationError as error:
+            form.add_error(None, _messages_from(error))
+        else:
+            messages.success(request, "Đã lưu báo cáo.")
+            return redirect("reports:report_detail", pk=report.pk)
+    return render(request, "reports/report_form.html", {"report": report, "form": form}, status=400 if form.errors else 200)
+
+
+def _action(request, pk, service, success: str, form_class=CommentForm):
+    report = _report_or_404(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hãy ghi ý kiến." if "comment" in form.errors else "Dữ liệu không hợp lệ.")
+        return redirect("reports:report_detail", pk=report.pk)
+    try:
+        service(report=report, by=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, _messages_from(error))
+    else:
+        messages.success(request, success)
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+@require_POST
+def report_submit(request, pk):
+    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.")
+
+
+@require_POST
+def report_return(request, pk):
+    return _action(request, pk, services.report_return, "Đã trả lại báo cáo cho đơn vị.", RequiredCommentForm)
+
+
+@require_POST
+def report_accept(request, pk):
+    return _action(request, pk, services.report_accept, "Đã chấp nhận báo cáo.")
+
+
+@require_POST
+def report_reopen(request, pk):
+    return _action(request, pk, services.report_reopen, "Đã mở lại báo cáo để đơn vị sửa.", RequiredCommentForm)
+
+
+@require_POST
+def evidence_upload(request, pk):
+    report = _report_or_404(request.user, pk)
+    if not permissions.can_edit_report(request.user, report):
+        raise PermissionDenied("Bạn không được thêm tệp vào báo cáo này.")
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Hãy chọn một tệp.")
+    else:
+        try:
+            services.evidence_add(report=report, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            messages.error(request, _messages_from(error))
+        else:
+            messages.success(request, "Đã thêm tệp minh chứng.")
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+def _evidence_or_404(user, pk) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("report__period__plan"), pk=pk)
+    if not permissions.can_view_report(user, evidence.report):
+        raise Http404("Không tìm thấy tệp.")
+    return evidence
+
+
+@require_GET
+def evidence_download(request, pk):
+    evidence = _evidence_or_404(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp không còn trên máy chủ.") from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def evidence_delete(request, pk):
+    evidence = _evidence_or_404(request.user, pk)
+    if not permissions.can_edit_report(request.user, evidence.report):
+        raise PermissionDenied("Bạn không được gỡ tệp của báo cáo này.")
+    services.evidence_remove(evidence=evidence, by=request.user)
+    messages.success(request, "Đã gỡ tệp minh chứng.")
+    return redirect("reports:report_detail", pk=evidence.report_id)
+
+
+# ------------------------------------------------------------------------------
+# Coordinator
+# ------------------------------------------------------------------------------
+@require_GET
+def review_queue(request):
+    if not permissions.reviews_reports(request.user):
+        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở duyệt báo cáo.")
+    reports = list(selectors.review_queue(request.user, _today()))
+    return render(request, "reports/review_queue.html", {"reports": reports})
+
+
+@require_http_methods(["GET", "POST"])
+def period_list(request):
+    if not permissions.can_manage_periods(request.user):
+        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học quản lý kỳ báo cáo.")
+    plans = list(selectors.plans_in_force())
+    form = PeriodOpenForm(request.POST or None, initial={"year": _today().year})
+    if request.method == "POST":
+        plan = get_object_or_404(Plan, pk=request.POST.get("plan")) if str(request.POST.get("plan", "")).isdigit() else None
+        if plan is None:
+            form.add_error(None, "Hãy chọn kế hoạch.")
+        elif form.is_valid():
+            try:
+                opened = services.period_open(plan=plan, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, _messages_from(error))
+            else:
+                verb = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước;"
+                messages.success(request, f"{verb} kỳ báo cáo năm {opened.period.year}: tạo {opened.reports_created} báo cáo mới.")
+                return redirect("reports:period_list")
+    context = {"form": form, "plans": plans, "periods": selectors.periods_overview()}
+    return render(request, "reports/period_list.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def period_toggle(request, pk):
+    period = get_object_or_404(ReportingPeriod, pk=pk)
+    services.period_set_open(period=period, is_open=not period.is_open, by=request.user)
+    messages.success(request, f"Kỳ báo cáo năm {period.year} {'đã mở lại' if period.is_open else 'đã đóng'}.")
+    return redirect("reports:period_list")

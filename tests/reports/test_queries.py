@@ -1,0 +1,120 @@
+"""Every page costs a number of queries that does not grow with the data.
+
+Each page is measured on the small world (Kế hoạch 463, one period) and again after a much larger
+data set has been added; the same bound must hold for both.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.models import Completion, Evidence, EventKind, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
+from tasks.models import Assignment, AssignmentRole, OutputKind, Task, Unit, UnitKind
+
+
+def _grow(world, *, units=80, tasks=40, years=(2023, 2024, 2025)):
+    """Add many units, tasks, assignments, periods, reports, outputs, events and files."""
+    plan = world.plan
+    new_units = Unit.objects.bulk_create(
+        Unit(code=f"dv-{n}", name=f"Đơn vị thử tải {n}", kind=UnitKind.DEPARTMENT) for n in range(units)
+    )
+    every_unit = new_units + [world.ttkhcn_staff.unit, world.qlcn_staff.unit]
+    new_tasks = Task.objects.bulk_create(
+        Task(plan=plan, number=100 + n, title=f"Nhiệm vụ thử tải {n}", content="…", output_kinds=[OutputKind.EVENTS])
+        for n in range(tasks)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(task=task, unit=unit, role=AssignmentRole.LEAD if i == 0 else AssignmentRole.PARTNER)
+        for t, task in enumerate(new_tasks)
+        for i, unit in enumerate(every_unit[t % 7 :: 7][:8])
+    )
+    periods = [world.period] + [
+        ReportingPeriod.objects.create(
+            plan=plan, year=year, deadline=datetime.date(year, 11, 15),
+            cutoff_from=datetime.date(year - 1, 11, 11), cutoff_to=datetime.date(year, 11, 10),
+        )
+        for year in years
+    ]
+    reports = TaskReport.objects.bulk_create(
+        TaskReport(
+            period=period, task=a.task, unit=a.unit, unit_name=a.unit.name, role=a.role,
+            deadline=period.deadline, results="Đã thực hiện.", completion=Completion.IN_PROGRESS, progress=50,
+            status=[ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED][i % 3],
+            last_submitted_at=datetime.datetime(period.year, 11, 1, tzinfo=datetime.timezone.utc),
+        )
+        for period in periods
+        for i, a in enumerate(Assignment.objects.filter(task__in=new_tasks).select_related("task", "unit"))
+    )
+    ReportOutput.objects.bulk_create(ReportOutput(report=r, kind=OutputKind.EVENTS, quantity=3) for r in reports)
+    ReportEvent.objects.bulk_create(
+        ReportEvent(report=r, kind=kind, actor=world.coordinator, actor_name="x")
+        for r in reports for kind in (EventKind.OPENED, EventKind.SAVED, EventKind.SUBMITTED)
+    )
+    Evidence.objects.bulk_create(
+        Evidence(report=r, file=f"minh-chung/x/{r.pk}", original_name="a.pdf", content_type="application/pdf", size=10, uploaded_by=world.ttkhcn_staff)
+        for r in reports[:200]
+    )
+    # History: many edits of one task and its assignments.
+    task = Task.objects.get(plan=plan, number=1)
+    for n in range(40):
+        task.title = f"Tên sửa lần {n}"
+        task.save()
+    return len(reports)
+
+
+def _pages(world):
+    report = world.report("ttkhcn", 1)
+    busy_report = TaskReport.objects.filter(evidence__isnull=False).order_by("-pk").first() or report
+    task = Task.objects.get(plan=world.plan, number=1)
+    return [
+        ("home as staff", world.ttkhcn_staff, "/"),
+        ("home as coordinator", world.coordinator, "/"),
+        ("home as leadership", world.leadership, "/"),
+        ("plan", world.ttkhcn_staff, f"/ke-hoach/{world.plan.pk}/"),
+        ("task as coordinator", world.coordinator, f"/nhiem-vu/{task.pk}/"),
+        ("task as staff", world.ttkhcn_staff, f"/nhiem-vu/{task.pk}/"),
+        ("report", world.coordinator, f"/bao-cao/{busy_report.pk}/"),
+        ("report form", world.ttkhcn_staff, f"/bao-cao/{report.pk}/sua/"),
+        ("review queue", world.coordinator, "/duyet/"),
+        ("periods", world.coordinator, "/ky-bao-cao/"),
+    ]
+
+
+# The most queries each page may cost, whatever the data size.
+BUDGETS = {
+    "home as staff": 5,
+    "home as coordinator": 8,
+    "home as leadership": 8,
+    "plan": 12,
+    "task as coordinator": 8,
+    "task as staff": 8,
+    "report": 8,
+    "report form": 7,
+    "review queue": 4,
+    "periods": 5,
+}
+
+
+def _measure(client, world):
+    counts = {}
+    for name, user, url in _pages(world):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url)
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_the_data(client, world):
+    small = _measure(client, world)
+    added = _grow(world)
+    large = _measure(client, world)
+
+    assert added > 1000
+    for name, budget in BUDGETS.items():
+        assert small[name] <= budget, f"{name}: {small[name]} queries on the small data set, budget {budget}"
+        assert large[name] <= budget, f"{name}: {large[name]} queries on the large data set, budget {budget}"
