@@ -47,6 +47,12 @@ def locked_out(request, response=None, credentials=None):
     return render(request, "registration/locked_out.html", context, status=429)
 
 
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A refused form (missing or stale security token) explained in Vietnamese."""
+    return render(request, "403_csrf.html", status=403)
+
+
 # ------------------------------------------------------------------------------
 # Home
 # ------------------------------------------------------------------------------

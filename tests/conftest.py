@@ -67,7 +67,7 @@ def world(plan_463) -> World:
         coordinator=coordinator,
         leadership=user("giamdoc", "ban-giam-doc", Role.LEADERSHIP),
         finance=user("khtc.ketoan", "khtc", Role.FINANCE),
-        admin=user("quantri", None, Role.ADMIN, is_staff=True, is_superuser=True),
+        admin=user("quantrivien", None, Role.ADMIN, is_staff=True, is_superuser=True),
     )
 
 

@@ -178,6 +178,7 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 # Security headers common to every environment
 # ------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "reports.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -1,0 +1,67 @@
+"""Reports in the admin: periods are edited here; reports, their events and files are read here
+and changed only through the workflow pages, so every change stays an event."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ReportEvent, ReportingPeriod, TaskReport
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "plan", "deadline", "cutoff_from", "cutoff_to", "is_open"]
+    list_filter = ["is_open", "year", "plan"]
+    search_fields = ["plan__code", "plan__title"]
+    list_select_related = ["plan"]
+    readonly_fields = ["plan", "year", "opened_at", "opened_by"]
+
+    def has_add_permission(self, request):
+        # A period is opened from the “Kỳ báo cáo” page, which also creates the reports it owes.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    fields = ["created_at", "kind", "actor_name", "comment", "late"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["unit_name", "task", "period", "role", "status", "completion", "submitted_at"]
+    list_filter = ["status", "completion", "role", "period__year", "period__plan"]
+    search_fields = ["unit_name", "task__title", "results"]
+    list_select_related = ["task", "period__plan"]
+    inlines = [ReportEventInline]
+    exclude = ["updated_by"]
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "actor_name", "report", "late"]
+    list_filter = ["kind", "late"]
+    search_fields = ["actor_name", "comment", "report__unit_name"]
+    list_select_related = ["report__task", "report__period__plan"]
+    date_hierarchy = "created_at"

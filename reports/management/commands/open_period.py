@@ -1,0 +1,47 @@
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reports.services import period_open
+from tasks.models import Plan, User
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise CommandError(f"Ngày “{value}” không đúng dạng dd/mm/yyyy.") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Mở kỳ báo cáo năm của một kế hoạch và tạo báo cáo cho mỗi đơn vị chủ trì, phối hợp. "
+        "Chạy lại chỉ tạo những báo cáo còn thiếu."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ kh-463.")
+        parser.add_argument("--year", type=int, default=None, help="Năm báo cáo (mặc định: năm nay).")
+        parser.add_argument("--by", required=True, help="Tên đăng nhập của người mở kỳ (Phòng Quản lý Khoa học).")
+        parser.add_argument("--deadline", type=_date, default=None, help="Hạn gửi báo cáo, dd/mm/yyyy.")
+
+    def handle(self, *args, plan, year, by, deadline, **options):
+        year = year or timezone.localdate().year
+        try:
+            plan_obj = Plan.objects.get(code=plan)
+            user = User.objects.get(username=by)
+        except Plan.DoesNotExist:
+            raise CommandError(f"Không có kế hoạch mã “{plan}”.") from None
+        except User.DoesNotExist:
+            raise CommandError(f"Không có người dùng “{by}”.") from None
+        try:
+            opened = period_open(plan=plan_obj, year=year, by=user, deadline=deadline)
+        except (PermissionDenied, ValidationError) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise CommandError(message) from exc
+        state = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước:"
+        self.stdout.write(self.style.SUCCESS(
+            f"{state} kỳ báo cáo năm {year} của kế hoạch {plan}; tạo {opened.reports_created} báo cáo mới."
+        ))
