@@ -1,18 +1,48 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tasks.models import OutputKind
 
-from .models import Completion, TaskReport
+from .models import MAX_OUTPUT_QUANTITY, Completion, TaskReport
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+GROUPED_NUMBER = re.compile(r"\d{1,3}(?:([.\s])\d{3})?(?:\1\d{3})*")
+
+
+class GroupedIntegerField(forms.IntegerField):
+    """A whole number as Vietnamese users type it: "12345000", "12.345.000" or "12 345 000".
+
+    Django's IntegerField reads "500.000" as 500 (it drops a decimal part of zeros), a thousand times
+    less than meant; here the dots and spaces group thousands, and anything else is refused.
+    """
+
+    widget = AMOUNT_WIDGET
+    default_error_messages = {"invalid": "Hãy ghi một số nguyên, ví dụ 12.345.000."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace("\u00a0", " ")
+        if text.isdigit():
+            return int(text)
+        if not GROUPED_NUMBER.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(re.sub(r"\D", "", text))
+
+    def widget_attrs(self, widget):
+        # min/max/step attributes belong to number inputs, which refuse the dots users type.
+        return {}
 
 
 class ReportForm(forms.ModelForm):
     """The report's content, plus one quantity field per output kind that fits the task."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Read in clean(): a hidden field's error would have no visible field to sit beside.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = TaskReport
@@ -27,9 +57,8 @@ class ReportForm(forms.ModelForm):
             "completion": forms.RadioSelect,
             "completed_on": DATE_WIDGET,
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
-            "funds_planned": forms.NumberInput(attrs={"min": 0, "step": 1000}),
-            "funds_spent": forms.NumberInput(attrs={"min": 0, "step": 1000}),
         }
+        field_classes = {"funds_planned": GroupedIntegerField, "funds_spent": GroupedIntegerField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,8 +66,8 @@ class ReportForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         existing = {output.kind: output.quantity for output in self.instance.outputs.all()}
         for kind in self.instance.task.output_kinds:
-            self.fields[f"output_{kind}"] = forms.IntegerField(
-                label=OutputKind(kind).label, min_value=0, max_value=10**9, required=False,
+            self.fields[f"output_{kind}"] = GroupedIntegerField(
+                label=OutputKind(kind).label, min_value=0, max_value=MAX_OUTPUT_QUANTITY, required=False,
                 initial=existing.get(kind),
             )
 
@@ -46,8 +75,19 @@ class ReportForm(forms.ModelForm):
     def output_fields(self):
         return [self[f"output_{kind}"] for kind in self.instance.task.output_kinds]
 
+    def clean_version(self):
+        value = (self.cleaned_data.get("version") or "").strip()
+        if not value.isdigit():
+            raise ValidationError(
+                "Biểu mẫu thiếu phiên bản của báo cáo nên không thể biết bạn sửa trên bản nào. "
+                "Nội dung chưa được lưu: hãy mở lại báo cáo rồi sửa tiếp.", code="version",
+            )
+        return int(value)
+
     def clean(self):
         data = super().clean()
+        if "version" in self.errors:
+            self.add_error(None, self.errors.pop("version"))
         completion, completed_on = data.get("completion"), data.get("completed_on")
         if completion == Completion.DONE and not completed_on:
             self.add_error("completed_on", "Hãy ghi ngày hoàn thành.")

@@ -64,6 +64,8 @@ class ReportingPeriod(models.Model):
         return f"Năm {self.year} — {self.plan.code}"
 
     def clean(self):
+        if self.deadline and self.year and self.deadline.year != self.year:
+            raise ValidationError({"deadline": f"Hạn gửi báo cáo của kỳ năm {self.year} phải nằm trong năm {self.year}."})
         if self.cutoff_from and self.cutoff_to and self.cutoff_from > self.cutoff_to:
             raise ValidationError({"cutoff_to": "Ngày kết thúc chốt số liệu phải sau ngày bắt đầu."})
         if self.cutoff_to and self.deadline and working_days_between(self.cutoff_to, self.deadline) < 1:
@@ -179,6 +181,9 @@ class TaskReport(models.Model):
         from django.utils import timezone
 
         return timezone.localdate(self.submitted_at) > self.period.deadline
+
+
+MAX_OUTPUT_QUANTITY = 10**9
 
 
 class ReportOutput(models.Model):

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from tasks.models import Assignment, DeadlineKind, Plan, Unit, UnitKind
+from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit, UnitKind
 
 from . import permissions
 from .models import (
+    MAX_OUTPUT_QUANTITY,
     Completion,
     EventKind,
     Evidence,
@@ -105,6 +106,10 @@ def period_open(
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
     period_created = period is None
     if period_created:
+        if plan.status != PlanStatus.IN_FORCE:
+            raise ValidationError(f"Kế hoạch “{plan}” đã kết thúc: không mở kỳ báo cáo mới.")
+        if plan.issued_year and year < plan.issued_year:
+            raise ValidationError(f"Kế hoạch ban hành năm {plan.issued_year}: không có kỳ báo cáo năm {year}.")
         deadline = deadline or plan.report_deadline(year)
         default_from, default_to = default_cutoff(deadline)
         period = ReportingPeriod(
@@ -187,6 +192,13 @@ def report_update(*, report: TaskReport, by, version: int, data: dict, outputs: 
     unknown = set(outputs) - set(current.task.output_kinds)
     if unknown:
         raise ValidationError("Chỉ tiêu không thuộc nhiệm vụ: " + ", ".join(sorted(unknown)))
+    wrong = [kind for kind, quantity in outputs.items()
+             if quantity is not None and (not isinstance(quantity, int) or not 0 <= quantity <= MAX_OUTPUT_QUANTITY)]
+    if wrong:
+        raise ValidationError(
+            f"Số lượng của chỉ tiêu phải là số nguyên từ 0 đến {MAX_OUTPUT_QUANTITY:,}".replace(",", ".")
+            + ": " + ", ".join(sorted(wrong))
+        )
     # The row is locked since `_locked`, so the version read above cannot change before this save.
     current._history_user = by
     current.save()
