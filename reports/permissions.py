@@ -50,12 +50,18 @@ def can_edit_report(user, report: TaskReport) -> bool:
     )
 
 
+def speaks_for_unit(user, report: TaskReport) -> bool:
+    """Whether the user is the head of the report's unit, whatever the report's state."""
+    return _active(user) and user.role == Role.HEAD and user.unit_id == report.unit_id
+
+
 def can_submit_report(user, report: TaskReport) -> bool:
     """Only the unit head speaks for the unit."""
     return can_edit_report(user, report) and user.role == Role.HEAD
 
 
-def _is_reviewer_for(user, report: TaskReport) -> bool:
+def is_reviewer_for(user, report: TaskReport) -> bool:
+    """Whether the user reviews this report's unit at all, whatever the report's state."""
     # The coordinator reviews every unit but its own; the coordinating unit's own reports go up to
     # the department's leadership, so that no unit reviews itself.
     if not _active(user):
@@ -68,11 +74,11 @@ def _is_reviewer_for(user, report: TaskReport) -> bool:
 
 
 def can_review_report(user, report: TaskReport) -> bool:
-    return report.status == ReportStatus.SUBMITTED and report.period.is_open and _is_reviewer_for(user, report)
+    return report.status == ReportStatus.SUBMITTED and report.period.is_open and is_reviewer_for(user, report)
 
 
 def can_reopen_report(user, report: TaskReport) -> bool:
-    return report.status == ReportStatus.ACCEPTED and report.period.is_open and _is_reviewer_for(user, report)
+    return report.status == ReportStatus.ACCEPTED and report.period.is_open and is_reviewer_for(user, report)
 
 
 def reviews_reports(user) -> bool:

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tasks.models import Plan, Task
 
@@ -56,7 +56,7 @@ def csrf_failure(request, reason=""):
 # ------------------------------------------------------------------------------
 # Home
 # ------------------------------------------------------------------------------
-@require_GET
+@require_safe
 def home(request):
     user, today = request.user, _today()
     year = today.year
@@ -81,12 +81,12 @@ def home(request):
 # ------------------------------------------------------------------------------
 # Plans and tasks
 # ------------------------------------------------------------------------------
-@require_GET
+@require_safe
 def plan_list(request):
     return render(request, "reports/plan_list.html", {"plans": Plan.objects.select_related("issuer").order_by("-issued_year", "code")})
 
 
-@require_GET
+@require_safe
 def plan_detail(request, pk):
     try:
         plan = selectors.plan_detail(pk)
@@ -95,7 +95,7 @@ def plan_detail(request, pk):
     return render(request, "reports/plan_detail.html", {"plan": plan})
 
 
-@require_GET
+@require_safe
 def task_detail(request, pk):
     try:
         task = selectors.task_detail(pk)
@@ -112,7 +112,7 @@ def task_detail(request, pk):
 # ------------------------------------------------------------------------------
 # Reports
 # ------------------------------------------------------------------------------
-@require_GET
+@require_safe
 def report_detail(request, pk):
     report = _report_or_404(request.user, pk)
     user = request.user
@@ -150,8 +150,12 @@ def report_edit(request, pk):
     return render(request, "reports/report_form.html", {"report": report, "form": form}, status=400 if form.errors else 200)
 
 
-def _action(request, pk, service, success: str, form_class=CommentForm):
+def _action(request, pk, service, success: str, *, actor, form_class=CommentForm):
+    """A workflow step. `actor` says whether the user may take this step on the report at all: if not,
+    403 before anything else; whether the report's state allows it now is the service's question."""
     report = _report_or_404(request.user, pk)
+    if not actor(request.user, report):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với báo cáo.")
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, "Hãy ghi ý kiến." if "comment" in form.errors else "Dữ liệu không hợp lệ.")
@@ -167,22 +171,25 @@ def _action(request, pk, service, success: str, form_class=CommentForm):
 
 @require_POST
 def report_submit(request, pk):
-    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.")
+    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.",
+                   actor=permissions.speaks_for_unit)
 
 
 @require_POST
 def report_return(request, pk):
-    return _action(request, pk, services.report_return, "Đã trả lại báo cáo cho đơn vị.", RequiredCommentForm)
+    return _action(request, pk, services.report_return, "Đã trả lại báo cáo cho đơn vị.",
+                   actor=permissions.is_reviewer_for, form_class=RequiredCommentForm)
 
 
 @require_POST
 def report_accept(request, pk):
-    return _action(request, pk, services.report_accept, "Đã chấp nhận báo cáo.")
+    return _action(request, pk, services.report_accept, "Đã chấp nhận báo cáo.", actor=permissions.is_reviewer_for)
 
 
 @require_POST
 def report_reopen(request, pk):
-    return _action(request, pk, services.report_reopen, "Đã mở lại báo cáo để đơn vị sửa.", RequiredCommentForm)
+    return _action(request, pk, services.report_reopen, "Đã mở lại báo cáo để đơn vị sửa.",
+                   actor=permissions.is_reviewer_for, form_class=RequiredCommentForm)
 
 
 @require_POST
@@ -210,7 +217,7 @@ def _evidence_or_404(user, pk) -> Evidence:
     return evidence
 
 
-@require_GET
+@require_safe
 def evidence_download(request, pk):
     evidence = _evidence_or_404(request.user, pk)
     try:
@@ -236,7 +243,7 @@ def evidence_delete(request, pk):
 # ------------------------------------------------------------------------------
 # Coordinator
 # ------------------------------------------------------------------------------
-@require_GET
+@require_safe
 def review_queue(request):
     if not permissions.reviews_reports(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở duyệt báo cáo.")
