@@ -10,6 +10,9 @@ def navigation(request):
         "nav": {
             "reviews": permissions.reviews_reports(user),
             "periods": permissions.can_manage_periods(user),
+            "board": permissions.can_view_board(user),
+            "escalations": permissions.can_view_escalations(user),
+            "funds": permissions.can_view_funds(user),
             "admin": user.is_staff,
         }
     }

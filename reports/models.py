@@ -239,6 +239,7 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Mở lại để sửa"
     FILE_ADDED = "file_added", "Thêm tệp minh chứng"
     FILE_REMOVED = "file_removed", "Gỡ tệp minh chứng"
+    DIRECTED = "directed", "Ý kiến chỉ đạo của Lãnh đạo Sở"
 
 
 class ReportEvent(models.Model):
@@ -262,3 +263,80 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.actor_name}"
+
+
+# ------------------------------------------------------------------------------
+# Follow-up: directions of the leadership, reminders to units
+# ------------------------------------------------------------------------------
+class Direction(models.Model):
+    """The leadership's direction (ý kiến chỉ đạo) on difficulties a report raised to the Director."""
+
+    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="directions")
+    text = models.TextField("ý kiến chỉ đạo")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người chỉ đạo", on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField("người chỉ đạo (tên)", max_length=255)
+    created_at = models.DateTimeField("thời điểm", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ý kiến chỉ đạo"
+        verbose_name_plural = "ý kiến chỉ đạo"
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.text[:60]}"
+
+
+class ReminderKind(models.TextChoices):
+    SCHEDULED = "scheduled", "Tự động theo lịch"
+    MANUAL = "manual", "Do Phòng Quản lý Khoa học gửi"
+
+
+class Reminder(models.Model):
+    """One reminder mail (đôn đốc) to one unit: a digest of every report it still owes."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField("hình thức", max_length=10, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField("gửi lúc", db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người gửi", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    recipients = models.TextField("gửi đến", help_text="Các địa chỉ thư, mỗi dòng một địa chỉ.")
+    copy_to = models.TextField("đồng gửi", blank=True)
+    subject = models.CharField("tiêu đề", max_length=255)
+    body = models.TextField("nội dung")
+    report_count = models.PositiveIntegerField("số báo cáo còn nợ")
+
+    class Meta:
+        verbose_name = "thư đôn đốc"
+        verbose_name_plural = "thư đôn đốc"
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "-sent_at"], name="reminder_unit_sent")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.sent_at:%d/%m/%Y %H:%M}"
+
+
+class ReminderStage(models.Model):
+    """That the scheduled reminder of one stage went to a unit for a period: never twice.
+
+    `stage` > 0: that many days before the deadline; `stage` < 0: the n-th week overdue.
+    """
+
+    reminder = models.ForeignKey(Reminder, verbose_name="thư đôn đốc", on_delete=models.CASCADE, related_name="stages")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
+    stage = models.SmallIntegerField("mốc nhắc")
+
+    class Meta:
+        verbose_name = "mốc đôn đốc"
+        verbose_name_plural = "mốc đôn đốc"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "stage"], name="reminder_stage_once"),
+            models.CheckConstraint(condition=~Q(stage=0), name="reminder_stage_not_zero"),
+        ]
+
+    def __str__(self):
+        if self.stage > 0:
+            return f"trước hạn {self.stage} ngày"
+        return f"quá hạn tuần thứ {-self.stage}"

@@ -105,3 +105,33 @@ def can_manage_periods(user) -> bool:
 
 def can_view_plans(user) -> bool:
     return _active(user)
+
+
+# ------------------------------------------------------------------------------
+# Follow-up pages
+# ------------------------------------------------------------------------------
+def can_view_board(user) -> bool:
+    """The follow-up board: the coordinator, the leadership and administrators."""
+    return _active(user) and (user.is_superuser or user.role in (Role.COORDINATOR, Role.LEADERSHIP, Role.ADMIN))
+
+
+def can_remind(user) -> bool:
+    """Only the coordinator urges units (đôn đốc), and administrators."""
+    return _active(user) and (user.is_superuser or user.role == Role.COORDINATOR)
+
+
+def can_view_escalations(user) -> bool:
+    return _active(user) and (user.is_superuser or user.role in (Role.COORDINATOR, Role.LEADERSHIP, Role.ADMIN))
+
+
+def can_direct(user, report: TaskReport) -> bool:
+    """The leadership writes directions on difficulties raised to the Director in a sent report."""
+    return (
+        _active(user) and user.role == Role.LEADERSHIP and report.escalate and report.submitted_at is not None
+    )
+
+
+def can_view_funds(user) -> bool:
+    return _active(user) and (
+        user.is_superuser or user.role in (Role.FINANCE, Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, followup_views, views
 
 app_name = "reports"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("duyet/", views.review_queue, name="review_queue"),
     path("ky-bao-cao/", views.period_list, name="period_list"),
     path("ky-bao-cao/<int:pk>/dong-mo/", views.period_toggle, name="period_toggle"),
+    # Follow-up (theo dõi, đôn đốc): the board, reminders, escalations, funds
+    path("theo-doi/", followup_views.board, name="board"),
+    path("theo-doi/nhac/<int:unit_pk>/", followup_views.remind_unit, name="remind_unit"),
+    path("don-doc/", followup_views.reminder_list, name="reminder_list"),
+    path("chi-dao/", followup_views.escalation_list, name="escalation_list"),
+    path("bao-cao/<int:pk>/chi-dao/", followup_views.direction_add, name="direction_add"),
+    path("kinh-phi/", followup_views.funds, name="funds"),
+    path("kinh-phi/xlsx/", followup_views.funds_export, name="funds_export"),
+    # The private calendar feed of each user
+    path("lich/", calendar_views.calendar_page, name="calendar"),
+    path("lich/cap-ma-moi/", calendar_views.calendar_renew, name="calendar_renew"),
+    path("lich/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]

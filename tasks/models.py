@@ -194,8 +194,12 @@ class User(AbstractUser):
     )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.STAFF)
     position = models.CharField("chức vụ", max_length=120, blank=True)
+    calendar_token = models.CharField(
+        "mã lịch riêng", max_length=64, unique=True, null=True, blank=True, editable=False,
+        help_text="Mã bí mật trong địa chỉ lịch (ICS) của người dùng; cấp mã mới thì địa chỉ cũ hết hiệu lực.",
+    )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 
     class Meta:
         verbose_name = "người dùng"

@@ -159,6 +159,18 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Sở KH&CN Đồng Nai <khoahoc@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Site address used in mails and calendar feeds, where no request tells it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# ------------------------------------------------------------------------------
+# Reminders (đôn đốc): `manage.py send_reminders`, run daily by cron
+# ------------------------------------------------------------------------------
+# Days before a period's deadline on which a unit that still owes reports is reminded.
+REMINDER_OFFSETS = sorted({int(days) for days in env.list("REMINDER_OFFSETS", default=["14", "7", "3", "1"])}, reverse=True)
+# Once overdue, a reminder every this many days while the period stays open.
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
+# A unit reminded by hand less than this many minutes ago is not reminded again (double clicks).
+REMINDER_MANUAL_PAUSE_MINUTES = env.int("REMINDER_MANUAL_PAUSE_MINUTES", default=10)
 
 # ------------------------------------------------------------------------------
 # Import and export (django-import-export)
