@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tasks.models import OutputKind
 
-from .models import MAX_OUTPUT_QUANTITY, Completion, TaskReport
+from .models import MAX_OUTPUT_QUANTITY, Completion, ConsolidatedReport, TaskReport, TaskState
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
@@ -126,3 +126,93 @@ class PeriodOpenForm(forms.Form):
         if bool(data.get("cutoff_from")) != bool(data.get("cutoff_to")):
             raise ValidationError("Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.")
         return data
+
+
+# ------------------------------------------------------------------------------
+# Follow-up pages
+# ------------------------------------------------------------------------------
+class DirectionForm(forms.Form):
+    text = forms.CharField(
+        label="Ý kiến chỉ đạo", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
+    )
+
+
+class BoardFilterForm(forms.Form):
+    """The board's filters, read from the query string; a bad value is reported, never guessed."""
+
+    plan = forms.TypedChoiceField(label="Kế hoạch", coerce=int, required=False)
+    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False)
+    unit = forms.IntegerField(label="Đơn vị", required=False, min_value=1)   # checked against the period's units
+    task = forms.TypedChoiceField(label="Nhiệm vụ", coerce=int, required=False, empty_value=None)
+    state = forms.ChoiceField(label="Tình trạng", required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, plans, years, tasks):
+        super().__init__(data)
+        self.fields["plan"].choices = [(plan.pk, plan.code) for plan in plans]
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["task"].choices = [("", "Tất cả nhiệm vụ"), *((task.pk, f"{task.number}. {task.title}") for task in tasks)]
+        self.fields["state"].choices = [("", "Mọi tình trạng"), *TaskState.choices]
+
+
+class FundsFilterForm(forms.Form):
+    plan = forms.TypedChoiceField(label="Kế hoạch", coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, data, *, plans, years):
+        super().__init__(data)
+        self.fields["plan"].choices = [("", "Tất cả kế hoạch"), *((plan.pk, plan.code) for plan in plans)]
+        self.fields["year"].choices = [("", "Mọi năm"), *((year, str(year)) for year in years)]
+
+
+# ------------------------------------------------------------------------------
+# The consolidated yearly report
+# ------------------------------------------------------------------------------
+class ConsolidatedForm(forms.ModelForm):
+    """The office's parts of the consolidated report, plus one result field per task of the plan."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = ConsolidatedReport
+        fields = [
+            "number", "symbol", "issued_on", "subject", "introduction", "direction", "strengths", "weaknesses",
+            "causes", "next_year", "proposals", "signer_title", "signer_name", "recipients",
+        ]
+        widgets = {
+            "issued_on": DATE_WIDGET,
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in (
+                "introduction", "direction", "strengths", "weaknesses", "causes", "next_year", "proposals", "recipients",
+            )},
+        }
+
+    def __init__(self, *args, tasks, composed: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        self.fields["issued_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["version"].error_messages = {
+            "required": "Biểu mẫu thiếu phiên bản; hãy mở lại trang rồi sửa tiếp.",
+            "invalid": "Biểu mẫu thiếu phiên bản; hãy mở lại trang rồi sửa tiếp.",
+        }
+        for task in tasks:
+            self.fields[f"result_{task.pk}"] = forms.CharField(
+                label=f"{task.number}. {task.title}", required=False, max_length=50_000,
+                widget=forms.Textarea(attrs={"rows": 6}), initial=composed[task.pk],
+            )
+
+    @property
+    def result_fields(self):
+        return [self[f"result_{task.pk}"] for task in self.tasks]
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:
+            self.add_error(None, self.errors.pop("version"))
+        return data
+
+    def results(self) -> dict[int, str]:
+        return {task.pk: self.cleaned_data.get(f"result_{task.pk}", "") for task in self.tasks}

@@ -340,3 +340,78 @@ class ReminderStage(models.Model):
         if self.stage > 0:
             return f"trước hạn {self.stage} ngày"
         return f"quá hạn tuần thứ {-self.stage}"
+
+
+# ------------------------------------------------------------------------------
+# The consolidated yearly report to the UBND tỉnh
+# ------------------------------------------------------------------------------
+class ConsolidatedReport(models.Model):
+    """What the Phòng Quản lý Khoa học writes for the yearly report (báo cáo tổng hợp) of a period.
+
+    The rest (results of each task, the appendix, the counts) is composed from the unit reports at
+    export time; a task's result may be edited here, and then stays as edited.
+    """
+
+    period = models.OneToOneField(
+        ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="consolidated"
+    )
+    number = models.CharField("số", max_length=20, blank=True, help_text="Để trống khi chưa lấy số; văn thư ghi sau.")
+    symbol = models.CharField("ký hiệu", max_length=40, default="BC-SKHCN")
+    issued_on = models.DateField("ngày ký", null=True, blank=True, help_text="Để trống để văn thư ghi khi ký ban hành.")
+    subject = models.TextField("trích yếu")
+    introduction = models.TextField("phần mở đầu", blank=True)
+    direction = models.TextField("công tác chỉ đạo, triển khai", blank=True)
+    strengths = models.TextField("ưu điểm", blank=True)
+    weaknesses = models.TextField("tồn tại, hạn chế", blank=True)
+    causes = models.TextField("nguyên nhân", blank=True)
+    next_year = models.TextField("phương hướng, nhiệm vụ năm tới", blank=True)
+    proposals = models.TextField("kiến nghị, đề xuất", blank=True)
+    signer_title = models.CharField(
+        "thẩm quyền, chức vụ người ký", max_length=120, help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”."
+    )
+    signer_name = models.CharField("họ tên người ký", max_length=120, blank=True)
+    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
+
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người cập nhật", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = "báo cáo tổng hợp"
+        verbose_name_plural = "báo cáo tổng hợp"
+        ordering = ["-period__year", "period__plan__code"]
+
+    def __str__(self):
+        return f"Báo cáo tổng hợp năm {self.period.year} — {self.period.plan.code}"
+
+    @property
+    def reference(self) -> str:
+        """“245/BC-SKHCN”; blank before the slash while the report has no number yet."""
+        return f"{self.number}/{self.symbol}" if self.number else f"        /{self.symbol}"
+
+
+class ConsolidatedTaskResult(models.Model):
+    """The result of one task as the office edited it for the consolidated report."""
+
+    consolidated = models.ForeignKey(
+        ConsolidatedReport, verbose_name="báo cáo tổng hợp", on_delete=models.CASCADE, related_name="task_results"
+    )
+    task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("kết quả thực hiện")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kết quả nhiệm vụ trong báo cáo tổng hợp"
+        verbose_name_plural = "kết quả nhiệm vụ trong báo cáo tổng hợp"
+        constraints = [
+            models.UniqueConstraint(fields=["consolidated", "task"], name="consolidated_result_unique_task"),
+        ]
+
+    def __str__(self):
+        return f"Nhiệm vụ {self.task.number}"

@@ -131,7 +131,24 @@ def can_direct(user, report: TaskReport) -> bool:
     )
 
 
+def can_direct_any(user) -> bool:
+    return _active(user) and user.role == Role.LEADERSHIP
+
+
 def can_view_funds(user) -> bool:
     return _active(user) and (
         user.is_superuser or user.role in (Role.FINANCE, Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN)
     )
+
+
+# ------------------------------------------------------------------------------
+# The consolidated yearly report
+# ------------------------------------------------------------------------------
+def can_prepare_consolidated(user) -> bool:
+    """The Phòng Quản lý Khoa học writes the consolidated report (and administrators)."""
+    return _active(user) and (user.is_superuser or user.role in (Role.COORDINATOR, Role.ADMIN))
+
+
+def can_export_consolidated(user) -> bool:
+    """The coordinator, the leadership and administrators read and export it."""
+    return _active(user) and (user.is_superuser or user.role in (Role.COORDINATOR, Role.LEADERSHIP, Role.ADMIN))

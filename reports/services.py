@@ -19,6 +19,7 @@ from . import permissions
 from .models import (
     MAX_OUTPUT_QUANTITY,
     Completion,
+    Direction,
     EventKind,
     Evidence,
     ReportEvent,
@@ -33,11 +34,12 @@ class StaleReportError(ValidationError):
     """Someone else saved the report since this user opened it."""
 
 
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
 def _event(report: TaskReport, kind: str, by, comment: str = "", late: bool = False) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report, kind=kind, actor=by, actor_name=(by.get_full_name() or by.username) if by else "",
-        comment=comment, late=late,
-    )
+    return ReportEvent.objects.create(report=report, kind=kind, actor=by, actor_name=_name(by), comment=comment, late=late)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -339,3 +341,17 @@ def evidence_remove(*, evidence: Evidence, by) -> None:
     # The file goes only once the row's deletion is committed.
     transaction.on_commit(lambda: evidence.file.storage.delete(stored))
     _event(current, EventKind.FILE_REMOVED, by, name)
+
+
+# ------------------------------------------------------------------------------
+# Directions of the leadership on difficulties raised to the Director
+# ------------------------------------------------------------------------------
+@transaction.atomic
+def direction_give(*, report: TaskReport, by, text: str) -> Direction:
+    _require(permissions.can_direct(by, report), "Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.")
+    text = text.strip()
+    if not text:
+        raise ValidationError("Hãy ghi ý kiến chỉ đạo.")
+    direction = Direction.objects.create(report=report, text=text, author=by, author_name=_name(by))
+    _event(report, EventKind.DIRECTED, by, text)
+    return direction

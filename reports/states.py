@@ -48,3 +48,14 @@ def state_expression(today: datetime.date) -> Case:
         default=Value(TaskState.IN_PROGRESS_ON_TIME.value),
         output_field=CharField(),
     )
+
+
+# Short labels for the cells of the board, where a column is one task wide; the full label is the
+# cell's title and the legend's text.
+SHORT_LABELS = {
+    TaskState.DONE_ON_TIME: "Xong đúng hạn",
+    TaskState.DONE_LATE: "Xong quá hạn",
+    TaskState.IN_PROGRESS_ON_TIME: "Đang làm",
+    TaskState.IN_PROGRESS_OVERDUE: "Trễ hạn",
+    TaskState.NOT_STARTED: "Chưa làm",
+}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tasks.models import Plan, Task
 
 from . import permissions, selectors, services
-from .forms import CommentForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
+from .forms import CommentForm, DirectionForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
 from .models import Evidence, ReportingPeriod, TaskReport, TaskState
 from .states import report_state
 
@@ -123,6 +123,8 @@ def report_detail(request, pk):
         "can_submit": permissions.can_submit_report(user, report),
         "can_review": permissions.can_review_report(user, report),
         "can_reopen": permissions.can_reopen_report(user, report),
+        "can_direct": permissions.can_direct(user, report),
+        "direction_form": DirectionForm(),
         "comment_form": CommentForm(),
         "evidence_form": EvidenceForm(),
         "max_upload": settings.UPLOAD_MAX_BYTES,

@@ -545,15 +545,15 @@ class Task(models.Model):
 
     @property
     def deadline_label(self) -> str:
+        """The plan's own wording, with the date it means: “Trong quý I/2024 (31/03/2024)”."""
+        text = self.deadline_text.strip()
         if self.deadline_kind == DeadlineKind.FIXED:
-            label = f"{self.due_date:%d/%m/%Y}"
-        elif self.deadline_kind == DeadlineKind.YEARLY:
-            label = f"Hằng năm, ngày {self.due_day:02d}/{self.due_month:02d}"
-        else:
-            label = "Thường xuyên hằng năm"
-        if self.deadline_text and self.deadline_text.lower() not in label.lower():
-            return f"{self.deadline_text} ({label})"
-        return label
+            date = f"{self.due_date:%d/%m/%Y}"
+            return f"{text} ({date})" if text else date
+        if self.deadline_kind == DeadlineKind.YEARLY:
+            day = f"ngày {self.due_day:02d}/{self.due_month:02d}"
+            return f"{text} ({day})" if text else f"Hằng năm, {day}"
+        return text or "Thường xuyên hằng năm"
 
 
 class AssignmentRole(models.TextChoices):

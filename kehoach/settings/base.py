@@ -162,6 +162,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Site address used in mails and calendar feeds, where no request tells it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The heading of the documents the department issues (Nghị định 30/2020/NĐ-CP): the governing
+# authority (cơ quan chủ quản) and the issuing body, in capitals as printed.
+DOCUMENT_AUTHORITY = env("DOCUMENT_AUTHORITY", default="UBND TỈNH ĐỒNG NAI")
+DOCUMENT_ISSUER = env("DOCUMENT_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+# The issuing body as named in a sentence (“... của Sở Khoa học và Công nghệ”).
+DOCUMENT_ISSUER_NAME = env("DOCUMENT_ISSUER_NAME", default="Sở Khoa học và Công nghệ")
+
 # ------------------------------------------------------------------------------
 # Reminders (đôn đốc): `manage.py send_reminders`, run daily by cron
 # ------------------------------------------------------------------------------

@@ -22,4 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 
 # A file, not SQLite's shared in-memory database: concurrent tests need real locking and timeouts.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # One file per test process, so that two suites run at once do not share (and corrupt) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}

@@ -40,6 +40,13 @@ def state_label(value):
 
 
 @register.filter
+def state_short(value):
+    from reports.states import SHORT_LABELS
+
+    return SHORT_LABELS[value] if value else ""
+
+
+@register.filter
 def history_model(record):
     return record.instance_type._meta.verbose_name
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.models import Completion, Evidence, EventKind, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
+from reports.models import Completion, Direction, Evidence, EventKind, Reminder, ReminderKind, ReminderStage, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
 from tasks.models import Assignment, AssignmentRole, OutputKind, Task, Unit, UnitKind
 
 
@@ -56,6 +56,23 @@ def _grow(world, *, units=80, tasks=40, years=(2023, 2024, 2025)):
         Evidence(report=r, file=f"minh-chung/x/{r.pk}", original_name="a.pdf", content_type="application/pdf", size=10, uploaded_by=world.ttkhcn_staff)
         for r in reports[:200]
     )
+    # Difficulties raised to the Director, directions, funds and reminders.
+    TaskReport.objects.filter(pk__in=[r.pk for r in reports[::5]]).update(
+        escalate=True, difficulties="Vướng mắc.", submitted_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc),
+        funds_planned=10_000_000, funds_spent=5_000_000,
+    )
+    Direction.objects.bulk_create(
+        Direction(report=r, text="Chỉ đạo.", author=world.leadership, author_name="Giám đốc") for r in reports[::10]
+    )
+    reminders = Reminder.objects.bulk_create(
+        Reminder(unit=unit, kind=ReminderKind.SCHEDULED, sent_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc),
+                 recipients="a@b.vn\nc@d.vn", copy_to="dieuphoi@b.vn", subject="Đôn đốc", body="…", report_count=2)
+        for unit in every_unit
+    )
+    ReminderStage.objects.bulk_create(
+        ReminderStage(reminder=reminder, period=period, unit=reminder.unit, stage=stage)
+        for reminder in reminders for period in periods for stage in (14, 7)
+    )
     # History: many edits of one task and its assignments.
     task = Task.objects.get(plan=plan, number=1)
     for n in range(40):
@@ -79,6 +96,14 @@ def _pages(world):
         ("report form", world.ttkhcn_staff, f"/bao-cao/{report.pk}/sua/"),
         ("review queue", world.coordinator, "/duyet/"),
         ("periods", world.coordinator, "/ky-bao-cao/"),
+        ("board as coordinator", world.coordinator, "/theo-doi/"),
+        ("board as leadership", world.leadership, "/theo-doi/"),
+        ("board filtered", world.coordinator, "/theo-doi/?state=in_progress_overdue"),
+        ("escalations", world.leadership, "/chi-dao/"),
+        ("reminder log", world.coordinator, "/don-doc/"),
+        ("funds", world.finance, "/kinh-phi/"),
+        ("funds of every year", world.finance, "/kinh-phi/?year="),
+        ("funds export", world.finance, "/kinh-phi/xlsx/?year="),
     ]
 
 
@@ -90,10 +115,18 @@ BUDGETS = {
     "plan": 12,
     "task as coordinator": 8,
     "task as staff": 8,
-    "report": 8,
-    "report form": 7,
+    "report": 9,
+    "report form": 8,
     "review queue": 4,
     "periods": 5,
+    "board as coordinator": 13,
+    "board as leadership": 13,
+    "board filtered": 13,
+    "escalations": 7,
+    "reminder log": 8,
+    "funds": 11,
+    "funds of every year": 11,
+    "funds export": 9,
 }
 
 

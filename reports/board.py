@@ -1,0 +1,174 @@
+"""The follow-up board of the Phòng Quản lý Khoa học: one plan, one year, tasks × reporting units.
+
+Figures come from SQL aggregates over the whole period (counts by state, by unit, what each unit
+still owes); only the units on the page shown are read report by report, to draw their cells. So
+the page costs the same number of queries for 10 units as for 300, and its work grows with the page,
+not the province.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+
+from tasks.models import DeadlineKind, Plan, Task
+
+from .models import EDITABLE_STATUSES, Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from .states import state_expression
+
+UNITS_PER_PAGE = 50
+LIST_LIMIT = 20          # reports listed in "waiting for review" and "overdue", the rest counted
+STATES = [state.value for state in TaskState]
+
+
+@dataclass
+class Cell:
+    report_id: int
+    state: str
+    status: str
+    role: str
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    name: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    total: int = 0
+    owed: int = 0                          # reports still a draft or returned
+    returned: int = 0
+    waiting: int = 0                       # sent, waiting for review
+    last_reminder: datetime.datetime | None = None
+    cells: list[Cell | None] = field(default_factory=list)
+
+    @property
+    def bars(self) -> list[tuple[str, int, float]]:
+        """(state, count, percent of the row) for the chart, skipping empty states."""
+        return [(state, n, 100 * n / self.total) for state, n in self.counts.items() if n and self.total]
+
+
+@dataclass
+class Board:
+    plan: Plan
+    period: ReportingPeriod
+    today: datetime.date
+    all_tasks: list[Task]                  # the plan's tasks
+    tasks: list[Task]                      # the columns shown (one, when a task is chosen)
+    totals: dict[str, int]
+    total: int
+    rows: list[UnitRow]                    # the page of units shown in the matrix and the chart
+    page: object                           # django Paginator page over all matching units
+    not_submitted: list[UnitRow]
+    waiting: list[TaskReport]              # the first LIST_LIMIT of waiting_total
+    waiting_total: int
+    overdue_fixed: list[TaskReport]        # the first LIST_LIMIT of overdue_fixed_total
+    overdue_fixed_total: int
+    unit_choices: list[tuple[int, str]]
+
+    @property
+    def days_left(self) -> int:
+        """Days to the period's deadline for sending reports; negative once overdue."""
+        return (self.period.deadline - self.today).days
+
+
+def board_periods(plan: Plan) -> list[ReportingPeriod]:
+    return list(plan.periods.order_by("-year"))
+
+
+def board_build(
+    *, period: ReportingPeriod, today: datetime.date, tasks: list[Task], unit_id: int | None = None,
+    task_id: int | None = None, state: str | None = None, page_number=1,
+) -> Board:
+    """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen)."""
+    plan = period.plan
+    reports = TaskReport.objects.filter(period=period).annotate(state=state_expression(today))
+    all_tasks, tasks = tasks, [task for task in tasks if task_id is None or task.pk == task_id]
+
+    units = _unit_rows(reports)
+    unit_choices = sorted(((row.unit_id, row.name) for row in units.values()), key=lambda choice: choice[1])
+    _attach_last_reminders(units)
+
+    totals = dict.fromkeys(STATES, 0)
+    for row in units.values():
+        for name, n in row.counts.items():
+            totals[name] += n
+
+    # Which units the matrix lists: filtered by unit, by task (units assigned to it) and by state.
+    matching = reports
+    if unit_id is not None:
+        matching = matching.filter(unit_id=unit_id)
+    if task_id is not None:
+        matching = matching.filter(task_id=task_id)
+    if state:
+        matching = matching.filter(state=state)
+    shown_ids = set(matching.order_by().values_list("unit_id", flat=True).distinct())
+    shown = sorted((units[pk] for pk in shown_ids if pk in units), key=lambda row: row.name)
+    page = Paginator(shown, UNITS_PER_PAGE).get_page(page_number)
+    rows = list(page.object_list)
+    _fill_cells(rows, reports, tasks)
+
+    not_submitted = sorted((row for row in units.values() if row.owed), key=lambda row: (-row.owed, row.name))
+    waiting = list(
+        reports.filter(status=ReportStatus.SUBMITTED).select_related("task", "period")
+        .order_by("last_submitted_at", "pk")[:LIST_LIMIT]
+    )
+    overdue = reports.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
+    overdue_fixed = list(overdue.select_related("task").order_by("deadline", "task__number", "unit_name")[:LIST_LIMIT])
+    for report in overdue_fixed:
+        report.days_left = (report.deadline - today).days
+    return Board(
+        plan=plan, period=period, today=today, all_tasks=all_tasks, tasks=tasks, totals=totals, total=sum(totals.values()),
+        rows=rows, page=page, not_submitted=not_submitted,
+        waiting=waiting, waiting_total=sum(row.waiting for row in units.values()),
+        overdue_fixed=overdue_fixed,
+        overdue_fixed_total=len(overdue_fixed) if len(overdue_fixed) < LIST_LIMIT else overdue.count(),
+        unit_choices=unit_choices,
+    )
+
+
+def _unit_rows(reports) -> dict[int, UnitRow]:
+    """Every reporting unit of the period with its counts, in one aggregate query."""
+    groups = reports.values("unit_id", "state", "status").annotate(n=Count("pk"), name=Max("unit_name")).order_by()
+    units: dict[int, UnitRow] = {}
+    for group in groups:
+        row = units.setdefault(group["unit_id"], UnitRow(unit_id=group["unit_id"], name=group["name"]))
+        row.name = max(row.name, group["name"])
+        n = group["n"]
+        row.counts[group["state"]] += n
+        row.total += n
+        if group["status"] in EDITABLE_STATUSES:
+            row.owed += n
+        if group["status"] == ReportStatus.RETURNED:
+            row.returned += n
+        if group["status"] == ReportStatus.SUBMITTED:
+            row.waiting += n
+    return units
+
+
+def _attach_last_reminders(units: dict[int, UnitRow]) -> None:
+    if not units:
+        return
+    last = (
+        Reminder.objects.filter(unit_id__in=list(units)).values("unit_id").annotate(last=Max("sent_at")).order_by()
+    )
+    for item in last:
+        units[item["unit_id"]].last_reminder = item["last"]
+
+
+def _fill_cells(rows: list[UnitRow], reports, tasks: list[Task]) -> None:
+    """The matrix cells of the units on the page: one query for all of them."""
+    if not rows:
+        return
+    by_unit = {row.unit_id: row for row in rows}
+    column = {task.pk: index for index, task in enumerate(tasks)}
+    for row in rows:
+        row.cells = [None] * len(tasks)
+    for report in reports.filter(unit_id__in=list(by_unit), task_id__in=list(column)).values(
+        "pk", "unit_id", "task_id", "state", "status", "role"
+    ):
+        by_unit[report["unit_id"]].cells[column[report["task_id"]]] = Cell(
+            report_id=report["pk"], state=report["state"], status=report["status"], role=report["role"]
+        )

@@ -1,0 +1,188 @@
+"""Each user's private calendar (ICS) of the deadlines that concern them.
+
+The address holds a secret token instead of a session, because calendar programs fetch it without
+logging in. The deadlines are gathered once (`calendar_deadlines`) and formatted as iCalendar
+(`calendar_build`); the calendar page lists the same deadlines.
+
+A unit's staff and head see each report their unit owes; those who follow every unit see one entry
+per reporting period, with its counts, rather than hundreds of reports.
+"""
+
+import datetime
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event, vDuration
+
+from tasks.models import User
+
+from . import permissions, selectors
+from .models import EDITABLE_STATUSES, TaskState
+
+TOKEN_BYTES = 32
+# token_urlsafe's alphabet; anything else in the address is refused before the database is asked.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+UID_DOMAIN = "kehoach463"
+ALARM_DAYS = (7, 1)
+# An all-day event starts at midnight: ring at 8:00 of the day instead.
+ALARM_TIME = datetime.timedelta(hours=8)
+REFRESH = datetime.timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One all-day entry of a user's calendar."""
+
+    uid: str
+    day: datetime.date
+    summary: str
+    description: str
+    path: str
+    alarms: bool
+
+
+# ------------------------------------------------------------------------------
+# The token
+# ------------------------------------------------------------------------------
+def calendar_token_issue(*, user: User) -> str:
+    """Give the user a new secret calendar token and return it; the old address stops working."""
+    user.calendar_token = secrets.token_urlsafe(TOKEN_BYTES)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def user_for_token(token: str | None) -> User | None:
+    """The active user whose calendar `token` opens, or None."""
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        return None
+    return User.objects.select_related("unit").filter(calendar_token=token, is_active=True).first()
+
+
+# ------------------------------------------------------------------------------
+# The deadlines
+# ------------------------------------------------------------------------------
+def _in_view(today: datetime.date, prefix: str = "") -> Q:
+    """Periods still open, and those of this year or later; closed past periods are history."""
+    return Q(**{f"{prefix}is_open": True}) | Q(**{f"{prefix}year__gte": today.year})
+
+
+def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
+    """Each report the user's unit owes: when to send it and, when earlier that year, when the task is due."""
+    queryset = permissions.reports_visible_to(user).filter(_in_view(today, "period__"), unit_id=user.unit_id)
+    reports = selectors.reports_with_state(queryset, today).order_by("period__plan__code", "task__number")
+    deadlines = []
+    for report in reports:
+        period, task = report.period, report.task
+        task_name = f"Nhiệm vụ {task.number}: {task.title}"
+        description = "\n".join([
+            f"Kế hoạch: {period.plan}",
+            task_name,
+            f"Đơn vị: {report.unit_name} ({report.get_role_display()})",
+            f"Hạn gửi báo cáo: {period.deadline:%d/%m/%Y}",
+            f"Hạn hoàn thành nhiệm vụ: {report.deadline:%d/%m/%Y}",
+            f"Báo cáo: {report.get_status_display()}",
+            f"Tình trạng nhiệm vụ: {TaskState(report.state).label}",
+        ])
+        path = reverse("reports:report_detail", args=[report.pk])
+        owed = report.status in EDITABLE_STATUSES
+        deadlines.append(Deadline(
+            uid=f"report-{report.pk}-deadline@{UID_DOMAIN}", day=period.deadline,
+            summary=f"Hạn gửi báo cáo năm {period.year} — {task_name}",
+            description=description, path=path, alarms=owed,
+        ))
+        if report.deadline.year == period.year and report.deadline < period.deadline:
+            deadlines.append(Deadline(
+                uid=f"report-{report.pk}-task-deadline@{UID_DOMAIN}", day=report.deadline,
+                summary=f"Hạn hoàn thành nhiệm vụ năm {period.year} — {task_name}",
+                description=description, path=path, alarms=owed,
+            ))
+    return deadlines
+
+
+def _period_deadlines(today: datetime.date) -> list[Deadline]:
+    """One entry per reporting period, with how far the units have got."""
+    periods = selectors.periods_overview().filter(_in_view(today))
+    path = reverse("reports:home")
+    return [
+        Deadline(
+            uid=f"period-{period.pk}-deadline@{UID_DOMAIN}", day=period.deadline,
+            summary=f"Hạn các đơn vị gửi báo cáo năm {period.year} — {period.plan.code}",
+            description="\n".join([
+                f"Kế hoạch: {period.plan}",
+                f"Kỳ báo cáo năm {period.year}: {'đang mở' if period.is_open else 'đã đóng'}",
+                f"Số báo cáo của các đơn vị: {period.total}",
+                f"Đã chấp nhận: {period.accepted}",
+                f"Chờ duyệt: {period.submitted}",
+                f"Chưa gửi hoặc bị trả lại: {period.total - period.accepted - period.submitted}",
+            ]),
+            path=path, alarms=True,
+        )
+        for period in periods
+    ]
+
+
+def calendar_deadlines(user: User, today: datetime.date) -> list[Deadline]:
+    """The deadlines that concern `user`, in a fixed number of queries whatever the data size."""
+    if permissions.sees_every_report(user):
+        deadlines = _period_deadlines(today)
+    elif user.is_active and user.role in permissions.UNIT_ROLES and user.unit_id:
+        deadlines = _report_deadlines(user, today)
+    else:
+        deadlines = []
+    return sorted(deadlines, key=lambda deadline: deadline.day)
+
+
+def calendar_name(user: User) -> str:
+    """The name calendar programs show for the user's calendar."""
+    if user.role in permissions.UNIT_ROLES and user.unit_id:
+        return f"Hạn báo cáo của {user.unit.short_name or user.unit.name} — Kế hoạch 463"
+    return "Hạn báo cáo — Kế hoạch 463"
+
+
+# ------------------------------------------------------------------------------
+# iCalendar
+# ------------------------------------------------------------------------------
+def _event(deadline: Deadline, stamp: datetime.datetime) -> Event:
+    url = f"{settings.SITE_URL}{deadline.path}"
+    event = Event()
+    event.add("uid", deadline.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", deadline.day)
+    event.add("dtend", deadline.day + datetime.timedelta(days=1))
+    event.add("summary", deadline.summary)
+    event.add("description", f"{deadline.description}\n\n{url}")
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    if deadline.alarms:
+        for days in ALARM_DAYS:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("trigger", ALARM_TIME - datetime.timedelta(days=days))
+            alarm.add("description", f"Còn {days} ngày: {deadline.summary}")
+            event.add_component(alarm)
+    return event
+
+
+def calendar_build(user: User, today: datetime.date) -> bytes:
+    """The user's deadlines as an iCalendar file (RFC 5545), one all-day event per deadline."""
+    name = calendar_name(user)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Sở Khoa học và Công nghệ Đồng Nai//Kế hoạch 463//VI")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-caldesc", "Các hạn báo cáo kết quả thực hiện kế hoạch liên quan đến bạn.")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    stamp = timezone.now().astimezone(datetime.timezone.utc).replace(microsecond=0)
+    for deadline in calendar_deadlines(user, today):
+        calendar.add_component(_event(deadline, stamp))
+    return calendar.to_ical()

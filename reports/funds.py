@@ -1,0 +1,123 @@
+"""Funds planned and spent (kinh phí) by task, unit and year, summed in SQL.
+
+Only what units have sent counts (reports waiting for review or accepted): a draft's figures are
+not yet the unit's word, and a returned report's are being corrected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from tasks.models import AssignmentRole
+
+from .models import ReportStatus, TaskReport
+from .xlsx import INTEGER, MONEY, Column, Sheet, workbook_bytes
+
+SENT = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+SUMS = {
+    "planned": Sum("funds_planned"),
+    "spent": Sum("funds_spent"),
+    "reports": Count("pk"),
+    "with_funds": Count("pk", filter=Q(funds_planned__isnull=False) | Q(funds_spent__isnull=False)),
+}
+
+
+@dataclass
+class Funds:
+    total: dict
+    by_year: list[dict]
+    by_task: list[dict]
+    by_unit: list[dict]
+
+
+def sent_reports(*, plan_id: int | None = None, year: int | None = None) -> QuerySet:
+    queryset = TaskReport.objects.filter(status__in=SENT)
+    if plan_id is not None:
+        queryset = queryset.filter(period__plan_id=plan_id)
+    if year is not None:
+        queryset = queryset.filter(period__year=year)
+    return queryset
+
+
+def _with_rate(rows):
+    for row in rows:
+        row["rate"] = round(100 * row["spent"] / row["planned"]) if row["planned"] and row["spent"] is not None else None
+    return rows
+
+
+def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Funds:
+    """Totals for the filter, by year (all years of the plan, for the trend), by task and by unit."""
+    selected = sent_reports(plan_id=plan_id, year=year)
+    by_year = sent_reports(plan_id=plan_id).values("period__year").annotate(**SUMS).order_by("-period__year")
+    by_task = (
+        selected.values("period__year", "period__plan__code", "task__number", "task__title")
+        .annotate(**SUMS)
+        .order_by("-period__year", "period__plan__code", "task__number")
+    )
+    by_unit = (
+        selected.values("unit_id").annotate(name=Max("unit_name"), **SUMS).order_by("-spent", "name")
+    )
+    total = selected.aggregate(**SUMS)
+    return Funds(
+        total=_with_rate([total])[0], by_year=_with_rate(list(by_year)), by_task=_with_rate(list(by_task)),
+        by_unit=_with_rate(list(by_unit)),
+    )
+
+
+def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> QuerySet:
+    """One row per sent report that states funds, for the detail table and the export."""
+    return (
+        sent_reports(plan_id=plan_id, year=year)
+        .filter(Q(funds_planned__isnull=False) | Q(funds_spent__isnull=False))
+        .values(
+            "pk", "period__year", "period__plan__code", "task__number", "task__title", "unit_name", "role",
+            "status", "funds_planned", "funds_spent",
+        )
+        .order_by("-period__year", "period__plan__code", "task__number", "unit_name")
+    )
+
+
+MONEY_COLUMNS = [
+    Column("Kinh phí dự trù (đồng)", MONEY, 22),
+    Column("Kinh phí đã sử dụng (đồng)", MONEY, 24),
+    Column("Số báo cáo", INTEGER, 12),
+    Column("Số báo cáo có ghi kinh phí", INTEGER, 16),
+]
+
+
+def _money(row) -> list:
+    return [row["planned"], row["spent"], row["reports"], row["with_funds"]]
+
+
+def funds_workbook(*, plan_id: int | None = None, year: int | None = None) -> bytes:
+    funds = funds_summary(plan_id=plan_id, year=year)
+    roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
+    total_row = ["Tổng cộng", *_money(funds.total)]
+    detail = funds_detail(plan_id=plan_id, year=year).iterator(chunk_size=2000)
+    sheets = [
+        Sheet("Theo năm", [Column("Năm", INTEGER, 10), *MONEY_COLUMNS],
+              ([row["period__year"], *_money(row)] for row in funds.by_year)),
+        Sheet(
+            "Theo nhiệm vụ",
+            [Column("Năm", INTEGER, 10), Column("Kế hoạch", width=14), Column("Nhiệm vụ", INTEGER, 10),
+             Column("Tên nhiệm vụ", width=48), *MONEY_COLUMNS],
+            ([row["period__year"], row["period__plan__code"], row["task__number"], row["task__title"], *_money(row)]
+             for row in funds.by_task),
+            footer=[["", "", None, "Tổng cộng", *_money(funds.total)]],
+        ),
+        Sheet("Theo đơn vị", [Column("Đơn vị", width=48), *MONEY_COLUMNS],
+              ([row["name"], *_money(row)] for row in funds.by_unit), footer=[total_row]),
+        Sheet(
+            "Chi tiết",
+            [Column("Năm", INTEGER, 10), Column("Kế hoạch", width=14), Column("Nhiệm vụ", INTEGER, 10),
+             Column("Tên nhiệm vụ", width=40), Column("Đơn vị", width=40), Column("Vai trò", width=12),
+             Column("Trạng thái báo cáo", width=18), Column("Kinh phí dự trù (đồng)", MONEY, 22),
+             Column("Kinh phí đã sử dụng (đồng)", MONEY, 24)],
+            ([row["period__year"], row["period__plan__code"], row["task__number"], row["task__title"],
+              row["unit_name"], roles.get(row["role"], row["role"]), statuses.get(row["status"], row["status"]),
+              row["funds_planned"], row["funds_spent"]] for row in detail),
+        ),
+    ]
+    return workbook_bytes(sheets)

@@ -1,0 +1,352 @@
+"""Reminders (đôn đốc): what each unit still owes, the scheduled digest mails around a period's
+deadline, and the coordinator's "remind now".
+
+A unit gets one mail listing every report it owes. Each mail is recorded as a `Reminder` in the
+transaction that sends it, and each scheduled stage as a `ReminderStage` that may exist only once,
+so that a stage never goes twice, even from two runs at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks.models import Plan, Role, Unit, UnitKind, User
+
+from . import permissions
+from .models import (
+    EDITABLE_STATUSES,
+    Reminder,
+    ReminderKind,
+    ReminderStage,
+    ReportingPeriod,
+    ReportStatus,
+    TaskReport,
+)
+
+logger = logging.getLogger(__name__)
+
+# What a mail backend raises when a mail cannot go (SMTP refusals, network errors).
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+# ------------------------------------------------------------------------------
+# What is owed, and when to remind
+# ------------------------------------------------------------------------------
+def plan_label(plan: Plan) -> str:
+    """How a mail names a plan after "Kế hoạch": its number, else its code without "kh-" ("463")."""
+    return plan.number or plan.code.removeprefix("kh-")
+
+
+@dataclass(frozen=True)
+class OwedReport:
+    """A report a unit still has to send, with the days left until its period's deadline."""
+
+    report: TaskReport
+    days_left: int  # negative once the deadline has passed
+
+    @property
+    def is_returned(self) -> bool:
+        return self.report.status == ReportStatus.RETURNED
+
+    @property
+    def plan_label(self) -> str:
+        return plan_label(self.report.period.plan)
+
+    @property
+    def role(self) -> str:
+        return self.report.get_role_display().lower()
+
+    @property
+    def when(self) -> str:
+        if self.days_left > 0:
+            return f"còn {self.days_left} ngày"
+        if self.days_left == 0:
+            return "hạn cuối là hôm nay"
+        return f"đã quá hạn {-self.days_left} ngày"
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL + reverse("reports:report_detail", args=[self.report.pk])
+
+
+def reports_owed(*, today: datetime.date, unit: Unit | None = None) -> dict[Unit, list[OwedReport]]:
+    """Reports still to send (draft or returned) in open periods, by unit, in one query.
+
+    Groups of bodies never report, so they owe nothing. Units come by name; each unit's reports by
+    deadline, plan and task number.
+    """
+    queryset = (
+        TaskReport.objects.filter(period__is_open=True, status__in=EDITABLE_STATUSES)
+        .exclude(unit__kind=UnitKind.GROUP)
+        .select_related("period__plan", "task", "unit")
+        .order_by("unit__name", "period__deadline", "period__plan__code", "task__number", "pk")
+    )
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    owed: dict[Unit, list[OwedReport]] = defaultdict(list)
+    for report in queryset:
+        owed[report.unit].append(OwedReport(report, (report.period.deadline - today).days))
+    return dict(owed)
+
+
+def stage_for(
+    deadline: datetime.date, today: datetime.date, offsets: Sequence[int], every: int
+) -> int | None:
+    """The reminder stage a period ending on `deadline` is at on `today`, or None before the first.
+
+    Up to the deadline: the smallest offset (days before) not below the days left, so that a day
+    the cron missed is caught up once by the next run and never repeated. After it: -1 for the
+    first `every` days overdue, -2 for the next `every` days, and so on.
+    """
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return -((-days_left - 1) // every + 1)
+    reached = [offset for offset in offsets if offset >= days_left]
+    return min(reached) if reached else None
+
+
+def stage_label(stage: ReminderStage) -> str:
+    """How a stage reads in the command's output: "Năm 2026 — kh-463: trước hạn 14 ngày"."""
+    return f"{stage.period}: {stage}"
+
+
+def _schedule() -> tuple[list[int], int]:
+    offsets, every = list(settings.REMINDER_OFFSETS), settings.REMINDER_OVERDUE_EVERY_DAYS
+    if any(offset < 1 for offset in offsets) or every < 1:
+        raise ImproperlyConfigured(
+            "REMINDER_OFFSETS phải là các số ngày dương (ví dụ 14,7,3,1) và REMINDER_OVERDUE_EVERY_DAYS "
+            "phải lớn hơn 0."
+        )
+    return offsets, every
+
+
+# ------------------------------------------------------------------------------
+# The mail
+# ------------------------------------------------------------------------------
+@dataclass
+class ReminderMail:
+    """One digest ready to go to one unit; `to` is empty when the unit has no address at all."""
+
+    unit: Unit
+    reports: list[OwedReport]
+    to: list[str]
+    cc: list[str]
+    subject: str
+    body: str
+    stages: list[tuple[ReportingPeriod, int]] = field(default_factory=list)
+
+    @property
+    def stage_labels(self) -> list[str]:
+        return [stage_label(ReminderStage(period=period, stage=stage)) for period, stage in self.stages]
+
+
+def _unique(addresses: Iterable[str]) -> list[str]:
+    """The addresses without blanks and repeats (case-insensitive), in their first order."""
+    seen: set[str] = set()
+    unique = []
+    for address in addresses:
+        address = (address or "").strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique
+
+
+def _unit_addresses(units: Iterable[Unit]) -> dict[int, list[str]]:
+    """Each unit's own address, then those of its active staff and head."""
+    units = list(units)
+    people: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        User.objects.filter(unit__in=units, is_active=True, role__in=permissions.UNIT_ROLES)
+        .exclude(email="")
+        .order_by("username")
+        .values_list("unit_id", "email")
+    )
+    for unit_id, email in rows:
+        people[unit_id].append(email)
+    return {unit.pk: _unique([unit.email, *people[unit.pk]]) for unit in units}
+
+
+def _coordinator_addresses(unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The addresses of the active coordinators of each coordinating unit."""
+    addresses: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        User.objects.filter(unit_id__in=set(unit_ids), is_active=True, role=Role.COORDINATOR)
+        .exclude(email="")
+        .order_by("username")
+        .values_list("unit_id", "email")
+    )
+    for unit_id, email in rows:
+        addresses[unit_id].append(email)
+    return addresses
+
+
+def _joined(values: Iterable) -> str:
+    return ", ".join(str(value) for value in dict.fromkeys(values))
+
+
+def _compose(
+    owed: dict[Unit, tuple[list[OwedReport], list[tuple[ReportingPeriod, int]]]], *, by=None
+) -> list[ReminderMail]:
+    """The mail of each unit, from the reports it owes and the stages they cover (none when sent
+    by hand), its addresses read in two queries whatever the number of units."""
+    to_by_unit = _unit_addresses(owed)
+    plans_of = {
+        unit: list(dict.fromkeys(item.report.period.plan for item in items)) for unit, (items, _) in owed.items()
+    }
+    coordinators = _coordinator_addresses(
+        plan.coordinating_unit_id for plans in plans_of.values() for plan in plans
+    )
+    sender = (by.get_full_name() or by.username) if by else ""
+    mails = []
+    for unit, (items, stages) in owed.items():
+        plans, to = plans_of[unit], to_by_unit[unit.pk]
+        addressed = {address.lower() for address in to}
+        copied = _unique(address for plan in plans for address in coordinators[plan.coordinating_unit_id])
+        context = {
+            "unit": unit,
+            "reports": items,
+            "overdue": any(item.days_left < 0 for item in items),
+            "plans": _joined(plan_label(plan) for plan in plans),
+            "years": _joined(sorted(item.report.period.year for item in items)),
+            "sender": sender,
+        }
+        mails.append(ReminderMail(
+            unit=unit, reports=items, to=to,
+            cc=[address for address in copied if address.lower() not in addressed],
+            subject=" ".join(render_to_string("reports/email/reminder_subject.txt", context).split()),
+            body=render_to_string("reports/email/reminder.txt", context),
+            stages=stages,
+        ))
+    return mails
+
+
+def _deliver(mail: ReminderMail, *, kind: str, by=None) -> Reminder:
+    """Record the mail, its stages, and send it, in one transaction: if sending fails, nothing is
+    recorded. Raises IntegrityError when another run has recorded one of its stages first."""
+    with transaction.atomic():
+        reminder = Reminder.objects.create(
+            unit=mail.unit, kind=kind, sent_at=timezone.now(), sent_by=by,
+            recipients="\n".join(mail.to), copy_to="\n".join(mail.cc),
+            subject=mail.subject, body=mail.body, report_count=len(mail.reports),
+        )
+        # Claimed before the mail goes: a concurrent run stops here instead of sending it again.
+        ReminderStage.objects.bulk_create(
+            ReminderStage(reminder=reminder, period=period, unit=mail.unit, stage=stage)
+            for period, stage in mail.stages
+        )
+        # Replies reach the coordinators rather than the unattended sending address.
+        EmailMessage(
+            subject=mail.subject, body=mail.body, to=mail.to, cc=mail.cc, reply_to=mail.cc or None
+        ).send()
+    return reminder
+
+
+# ------------------------------------------------------------------------------
+# Scheduled reminders: `manage.py send_reminders`, daily
+# ------------------------------------------------------------------------------
+def reminders_due(today: datetime.date | None = None) -> list[ReminderMail]:
+    """The mails a scheduled run would send on `today`: one per unit that owes reports in an open
+    period whose stage is due and not yet recorded, listing every report it owes in those periods.
+    Sends and records nothing."""
+    today = today or timezone.localdate()
+    offsets, every = _schedule()
+    owed = reports_owed(today=today)
+    recorded = set(
+        ReminderStage.objects.filter(unit__in=list(owed), period__is_open=True).values_list(
+            "period_id", "unit_id", "stage"
+        )
+    )
+    due = {}
+    for unit, items in owed.items():
+        stages: dict[int, tuple[ReportingPeriod, int]] = {}
+        for item in items:
+            period = item.report.period
+            stage = stage_for(period.deadline, today, offsets, every)
+            if stage is not None and (period.pk, unit.pk, stage) not in recorded:
+                stages[period.pk] = (period, stage)
+        if stages:
+            due[unit] = ([item for item in items if item.report.period_id in stages], list(stages.values()))
+    return _compose(due)
+
+
+@dataclass
+class ScheduledRun:
+    """What a scheduled run did: the mails sent, the units due but without any address, the
+    mails that failed (nothing recorded for them, so the next run tries again)."""
+
+    sent: list[Reminder] = field(default_factory=list)
+    skipped: list[ReminderMail] = field(default_factory=list)
+    failed: list[tuple[ReminderMail, Exception]] = field(default_factory=list)
+
+
+def reminders_send_scheduled(today: datetime.date | None = None) -> ScheduledRun:
+    """Send and record today's scheduled reminders (see `reminders_due`). Running again the same
+    day sends nothing more; one unit's failure does not stop the others."""
+    run = ScheduledRun()
+    for mail in reminders_due(today):
+        if not mail.to:
+            run.skipped.append(mail)
+            continue
+        try:
+            run.sent.append(_deliver(mail, kind=ReminderKind.SCHEDULED))
+        except IntegrityError:
+            continue  # a concurrent run recorded and sent this unit's stage first
+        except Exception as exc:  # whatever the backend raised: reported, and retried by the next run
+            logger.exception("Reminder to unit %s (%s) failed", mail.unit.pk, mail.unit)
+            run.failed.append((mail, exc))
+    return run
+
+
+# ------------------------------------------------------------------------------
+# The coordinator's "remind now"
+# ------------------------------------------------------------------------------
+@transaction.atomic
+def reminder_send_now(*, unit: Unit, by, today: datetime.date | None = None) -> Reminder:
+    """Remind `unit` at once of every report it owes, on behalf of `by` (the coordinator)."""
+    if not permissions.can_remind(by):
+        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học được đôn đốc đơn vị.")
+    today = today or timezone.localdate()
+    # Locks the unit's row (PostgreSQL), so that two clicks cannot both pass the pause below.
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_group:
+        raise ValidationError(f"“{unit.name}” là nhóm đơn vị, không tự gửi báo cáo: không có gì để đôn đốc.")
+    items = reports_owed(today=today, unit=unit).get(unit)
+    if not items:
+        raise ValidationError(
+            f"Đơn vị “{unit.name}” không còn báo cáo nào phải gửi trong các kỳ đang mở: không cần đôn đốc."
+        )
+    pause = datetime.timedelta(minutes=settings.REMINDER_MANUAL_PAUSE_MINUTES)
+    last = Reminder.objects.filter(unit=unit).order_by("-sent_at").first()
+    if last is not None and timezone.now() - last.sent_at < pause:
+        raise ValidationError(
+            f"Đơn vị “{unit.name}” vừa được đôn đốc lúc {timezone.localtime(last.sent_at):%H:%M %d/%m/%Y}; "
+            f"chỉ gửi lại sau {settings.REMINDER_MANUAL_PAUSE_MINUTES} phút."
+        )
+    (mail,) = _compose({unit: (items, [])}, by=by)
+    if not mail.to:
+        raise ValidationError(
+            f"Đơn vị “{unit.name}” chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, "
+            "lãnh đạo đơn vị): không gửi được thư đôn đốc. Hãy bổ sung địa chỉ rồi gửi lại."
+        )
+    try:
+        return _deliver(mail, kind=ReminderKind.MANUAL, by=by)
+    except SEND_ERRORS as exc:
+        logger.exception("Manual reminder to unit %s (%s) failed", unit.pk, unit)
+        raise ValidationError(
+            f"Không gửi được thư đôn đốc đến đơn vị “{unit.name}”: máy chủ thư không nhận thư. "
+            "Lần đôn đốc này chưa được ghi nhận; hãy thử lại sau hoặc báo quản trị hệ thống."
+        ) from exc

@@ -1,0 +1,300 @@
+"""The follow-up board, compared cell by cell with a data set built by hand.
+
+The world: Kế hoạch 463, 2026 period opened, 11 reports. On 20/10/2026 (before the 15/11 deadline):
+
+    task unit            role     made                                  state
+    1    ttkhcn          lead     accepted, done 01/10/2026             hoàn thành đúng hạn
+    1    ban-tuyen-giao  partner  draft, not started                    chưa thực hiện
+    1    lhh             partner  returned, in progress                 đang thực hiện trong hạn
+    1    mttq            partner  submitted, in progress                đang thực hiện trong hạn
+    2    qlkh            lead     draft, in progress (due 31/03/2024)   đang thực hiện quá hạn
+    2    lhh             partner  accepted, done 02/05/2024             hoàn thành quá hạn
+    3    qlcn            lead     submitted, not started                chưa thực hiện
+    4    qlkh            lead     draft, not started                    chưa thực hiện
+    4    lhh             partner  draft, in progress                    đang thực hiện trong hạn
+    5    qlkh            lead     draft, not started                    chưa thực hiện
+    5    lhh             partner  draft, not started                    chưa thực hiện
+"""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.models import Completion, Reminder, ReminderKind, ReportingPeriod, ReportStatus, TaskReport
+from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
+
+BOARD = "/theo-doi/"
+DONE_ON_TIME, DONE_LATE = "done_on_time", "done_late"
+ON_TIME, OVERDUE, NOT_STARTED = "in_progress_on_time", "in_progress_overdue", "not_started"
+
+MADE = {
+    # (unit, task): (status, completion, completed_on)
+    ("ttkhcn", 1): (ReportStatus.ACCEPTED, Completion.DONE, datetime.date(2026, 10, 1)),
+    ("ban-tuyen-giao", 1): (ReportStatus.DRAFT, Completion.NOT_STARTED, None),
+    ("lhh", 1): (ReportStatus.RETURNED, Completion.IN_PROGRESS, None),
+    ("mttq", 1): (ReportStatus.SUBMITTED, Completion.IN_PROGRESS, None),
+    ("qlkh", 2): (ReportStatus.DRAFT, Completion.IN_PROGRESS, None),
+    ("lhh", 2): (ReportStatus.ACCEPTED, Completion.DONE, datetime.date(2024, 5, 2)),
+    ("qlcn", 3): (ReportStatus.SUBMITTED, Completion.NOT_STARTED, None),
+    ("qlkh", 4): (ReportStatus.DRAFT, Completion.NOT_STARTED, None),
+    ("lhh", 4): (ReportStatus.DRAFT, Completion.IN_PROGRESS, None),
+    ("qlkh", 5): (ReportStatus.DRAFT, Completion.NOT_STARTED, None),
+    ("lhh", 5): (ReportStatus.DRAFT, Completion.NOT_STARTED, None),
+}
+EXPECTED_CELLS = {
+    ("ttkhcn", 1): DONE_ON_TIME, ("ban-tuyen-giao", 1): NOT_STARTED, ("lhh", 1): ON_TIME, ("mttq", 1): ON_TIME,
+    ("qlkh", 2): OVERDUE, ("lhh", 2): DONE_LATE, ("qlcn", 3): NOT_STARTED, ("qlkh", 4): NOT_STARTED,
+    ("lhh", 4): ON_TIME, ("qlkh", 5): NOT_STARTED, ("lhh", 5): NOT_STARTED,
+}
+
+
+@pytest.fixture
+def made(before_deadline, world):
+    for (unit, task), (status, completion, completed_on) in MADE.items():
+        TaskReport.objects.filter(period=world.period, unit__code=unit, task__number=task).update(
+            status=status, completion=completion, completed_on=completed_on,
+            progress=100 if completion == Completion.DONE else (40 if completion == Completion.IN_PROGRESS else 0),
+            results="Đã thực hiện." if status != ReportStatus.DRAFT else "",
+            submitted_at=None if status == ReportStatus.DRAFT else datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC),
+            last_submitted_at=None if status == ReportStatus.DRAFT else datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC),
+        )
+    return world
+
+
+def board_of(client, user, query=""):
+    client.force_login(user)
+    response = client.get(BOARD + query)
+    return response, response.context["board"]
+
+
+def cells(board) -> dict:
+    """(unit code, task number) → state, read from the board's rows."""
+    codes = dict(Unit.objects.values_list("pk", "code"))
+    return {
+        (codes[row.unit_id], task.number): cell.state
+        for row in board.rows for task, cell in zip(board.tasks, row.cells, strict=True) if cell
+    }
+
+
+def test_every_cell_of_the_matrix_is_the_hand_computed_state(client, made):
+    response, board = board_of(client, made.coordinator)
+
+    assert response.status_code == 200
+    assert cells(board) == EXPECTED_CELLS
+    # a unit not assigned to a task has an empty cell, not a state
+    row = next(row for row in board.rows if row.name.startswith("Phòng Quản lý Chuyên ngành"))
+    assert [cell is not None for cell in row.cells] == [False, False, True, False, False]
+
+
+def test_counts_by_state_for_the_plan_and_for_each_unit(client, made):
+    _, board = board_of(client, made.coordinator)
+
+    assert board.totals == {DONE_ON_TIME: 1, DONE_LATE: 1, ON_TIME: 3, OVERDUE: 1, NOT_STARTED: 5}
+    assert board.total == 11
+    by_unit = {Unit.objects.get(pk=row.unit_id).code: {k: v for k, v in row.counts.items() if v} for row in board.rows}
+    assert by_unit == {
+        "ttkhcn": {DONE_ON_TIME: 1},
+        "ban-tuyen-giao": {NOT_STARTED: 1},
+        "mttq": {ON_TIME: 1},
+        "lhh": {ON_TIME: 2, DONE_LATE: 1, NOT_STARTED: 1},
+        "qlkh": {OVERDUE: 1, NOT_STARTED: 2},
+        "qlcn": {NOT_STARTED: 1},
+    }
+
+
+def test_units_that_have_not_submitted_with_what_they_owe_and_the_days_left(client, made):
+    response, board = board_of(client, made.coordinator)
+
+    owed = {Unit.objects.get(pk=row.unit_id).code: (row.owed, row.returned) for row in board.not_submitted}
+    assert owed == {"qlkh": (3, 0), "lhh": (3, 1), "ban-tuyen-giao": (1, 0)}
+    assert board.days_left == 26  # 20/10 → 15/11/2026
+    assert "còn 26 ngày" in response.content.decode()
+
+
+def test_reports_waiting_for_review_and_overdue_fixed_date_tasks(client, made):
+    response, board = board_of(client, made.coordinator)
+
+    assert sorted((r.unit.code, r.task.number) for r in board.waiting) == [("mttq", 1), ("qlcn", 3)]
+    assert [(r.unit.code, r.task.number) for r in board.overdue_fixed] == [("qlkh", 2)]
+    page = response.content.decode()
+    assert "Nhiệm vụ 2 (Trong quý I/2024)" in page
+    # 31/03/2024 → 20/10/2026
+    assert f"quá hạn {(datetime.date(2026, 10, 20) - datetime.date(2024, 3, 31)).days} ngày" in page
+
+
+def test_every_state_is_written_in_text_not_only_in_colour(client, made):
+    response, _ = board_of(client, made.coordinator)
+    page = response.content.decode()
+
+    # each cell links to its report and carries its state in words
+    for (unit, task), state in EXPECTED_CELLS.items():
+        report = made.report(unit, task)
+        match = re.search(rf'<a class="state state-{state}" href="/bao-cao/{report.pk}/" title="([^"]+)">([^<]+)<', page)
+        assert match, (unit, task, state)
+        assert match.group(2).strip()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?state=not_started", {("ban-tuyen-giao", 1), ("qlcn", 3), ("qlkh", 4), ("lhh", 4), ("qlkh", 5), ("lhh", 5),
+                                ("qlkh", 2), ("lhh", 1), ("lhh", 2)}),
+        ("?task={task_2}", {("qlkh", 2), ("lhh", 2)}),
+        ("?unit={qlkh}", {("qlkh", 2), ("qlkh", 4), ("qlkh", 5)}),
+        ("?unit={lhh}&task={task_1}", {("lhh", 1)}),
+    ],
+)
+def test_filters_by_state_task_and_unit(client, made, query, expected):
+    ids = {
+        "task_1": Task.objects.get(plan=made.plan, number=1).pk, "task_2": Task.objects.get(plan=made.plan, number=2).pk,
+        "qlkh": Unit.objects.get(code="qlkh").pk, "lhh": Unit.objects.get(code="lhh").pk,
+    }
+    response, board = board_of(client, made.coordinator, query.format(**ids))
+
+    assert response.status_code == 200
+    # a state filter keeps the units that have that state, and shows their whole row
+    assert set(cells(board)) == expected
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?year=2019", "Hãy chọn"),
+        ("?year=abc", "Hãy chọn"),
+        ("?plan=99999", "Hãy chọn"),
+        ("?state=bogus", "Hãy chọn"),
+        ("?unit=99999", "không báo cáo trong kỳ"),
+        ("?unit=-1", "lớn hơn"),
+        ("?task={other_task}", "không thuộc kế hoạch"),
+    ],
+)
+def test_a_bad_filter_is_explained_and_the_default_board_shown(client, made, query, message):
+    from tests.factories import TaskFactory
+
+    other_task = TaskFactory()
+    response, board = board_of(client, made.coordinator, query.format(other_task=other_task.pk))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message.lower() in page.lower(), page[:3000]
+    assert board.period == made.period
+
+
+def test_the_year_selector_shows_another_year(client, made):
+    # Given a 2025 period of the same plan, with one report
+    period = ReportingPeriod.objects.create(
+        plan=made.plan, year=2025, deadline=datetime.date(2025, 11, 14),
+        cutoff_from=datetime.date(2024, 11, 11), cutoff_to=datetime.date(2025, 11, 10), is_open=False,
+    )
+    task = Task.objects.get(plan=made.plan, number=3)
+    qlcn = Unit.objects.get(code="qlcn")
+    TaskReport.objects.create(period=period, task=task, unit=qlcn, unit_name="Tên cũ của phòng", role=AssignmentRole.LEAD,
+                              deadline=period.deadline, status=ReportStatus.ACCEPTED, completion=Completion.DONE,
+                              completed_on=datetime.date(2025, 11, 1), progress=100)
+
+    response, board = board_of(client, made.coordinator, "?year=2025")
+
+    assert board.period == period
+    assert cells(board) == {("qlcn", 3): DONE_ON_TIME}
+    assert [row.name for row in board.rows] == ["Tên cũ của phòng"]   # the name of that year
+    assert board.not_submitted == []
+    assert "Kỳ đã đóng" in response.content.decode()
+
+
+def test_the_last_reminder_of_each_unit_is_shown(client, made):
+    qlkh = Unit.objects.get(code="qlkh")
+    sent = datetime.datetime(2026, 10, 18, 1, 30, tzinfo=datetime.UTC)
+    Reminder.objects.create(unit=qlkh, kind=ReminderKind.SCHEDULED, sent_at=sent, recipients="a@b.vn", subject="x",
+                            body="x", report_count=3)
+
+    response, board = board_of(client, made.coordinator)
+
+    row = next(row for row in board.not_submitted if row.unit_id == qlkh.pk)
+    assert row.last_reminder == sent
+    assert "18/10/2026 08:30" in response.content.decode()
+
+
+def test_a_board_without_any_period_says_so(client, world):
+    TaskReport.objects.all().delete()
+    ReportingPeriod.objects.all().delete()
+    client.force_login(world.coordinator)
+
+    response = client.get(BOARD)
+
+    assert response.status_code == 200
+    assert "Chưa có kỳ báo cáo nào" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "account, expected",
+    [("ttkhcn_staff", 403), ("ttkhcn_head", 403), ("qlkh_head", 403), ("finance", 403),
+     ("coordinator", 200), ("leadership", 200), ("admin", 200)],
+)
+def test_who_may_see_the_board(client, world, account, expected):
+    client.force_login(getattr(world, account))
+    assert client.get(BOARD).status_code == expected
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
+    response = client.get(BOARD)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_remind_button_is_offered_to_the_coordinator_only(client, made):
+    coordinator_page = board_of(client, made.coordinator)[0].content.decode()
+    leadership_page = board_of(client, made.leadership)[0].content.decode()
+
+    assert "Nhắc ngay" in coordinator_page
+    assert "Nhắc ngay" not in leadership_page
+
+
+# ------------------------------------------------------------------------------
+# Province scale: 300 units, 50 tasks
+# ------------------------------------------------------------------------------
+def _province(world, *, units=300, tasks=50):
+    new_units = Unit.objects.bulk_create(
+        Unit(code=f"tinh-{n}", name=f"Đơn vị cấp tỉnh {n:03d}", kind=UnitKind.DEPARTMENT) for n in range(units)
+    )
+    new_tasks = Task.objects.bulk_create(
+        Task(plan=world.plan, number=10 + n, title=f"Nhiệm vụ {n}", content="…") for n in range(tasks)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(task=task, unit=unit, role=AssignmentRole.LEAD if i == 0 else AssignmentRole.PARTNER)
+        for t, task in enumerate(new_tasks) for i, unit in enumerate(new_units[t * 6:(t * 6) + 12])
+    )
+    statuses = list(ReportStatus)
+    TaskReport.objects.bulk_create(
+        TaskReport(period=world.period, task=a.task, unit=a.unit, unit_name=a.unit.name, role=a.role,
+                   deadline=world.period.deadline, status=statuses[i % 4],
+                   completion=[Completion.NOT_STARTED, Completion.IN_PROGRESS][i % 2])
+        for i, a in enumerate(Assignment.objects.filter(task__in=new_tasks).select_related("task", "unit"))
+    )
+    Reminder.objects.bulk_create(
+        Reminder(unit=unit, kind=ReminderKind.SCHEDULED, sent_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC),
+                 recipients="x@y.vn", subject="s", body="b", report_count=1)
+        for unit in new_units
+    )
+
+
+BOARD_QUERY_BUDGET = 12
+
+
+@pytest.mark.parametrize("query", ["", "?state=not_started", "?page=3"])
+def test_the_board_costs_the_same_queries_with_300_units_and_50_tasks(client, made, query):
+    client.force_login(made.coordinator)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(BOARD + query).status_code == 200
+
+    _province(made)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(BOARD + query)
+
+    assert response.status_code == 200
+    assert len(response.context["board"].unit_choices) == 306
+    assert len(small) <= BOARD_QUERY_BUDGET, [q["sql"] for q in small.captured_queries]
+    assert len(large) <= BOARD_QUERY_BUDGET, [q["sql"] for q in large.captured_queries]
