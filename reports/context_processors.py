@@ -13,6 +13,7 @@ def navigation(request):
             "board": permissions.can_view_board(user),
             "escalations": permissions.can_view_escalations(user),
             "funds": permissions.can_view_funds(user),
+            "consolidated": permissions.can_export_consolidated(user),
             "admin": user.is_staff,
         }
     }

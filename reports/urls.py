@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, followup_views, views
+from . import calendar_views, consolidated_views, followup_views, views
 
 app_name = "reports"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("bao-cao/<int:pk>/chi-dao/", followup_views.direction_add, name="direction_add"),
     path("kinh-phi/", followup_views.funds, name="funds"),
     path("kinh-phi/xlsx/", followup_views.funds_export, name="funds_export"),
+    # The consolidated yearly report to the UBND tỉnh
+    path("tong-hop/", consolidated_views.consolidated_list, name="consolidated_list"),
+    path("tong-hop/<int:pk>/", consolidated_views.consolidated_detail, name="consolidated_detail"),
+    path("tong-hop/<int:pk>/sua/", consolidated_views.consolidated_edit, name="consolidated_edit"),
+    path("tong-hop/<int:pk>/tai-ve.<str:fmt>", consolidated_views.consolidated_export, name="consolidated_export"),
     # The private calendar feed of each user
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/cap-ma-moi/", calendar_views.calendar_renew, name="calendar_renew"),

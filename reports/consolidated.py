@@ -1,0 +1,235 @@
+"""The consolidated yearly report of a period: what the office writes, composed with what the units
+reported, into a `ReportDocument` for the Word and Excel exports and the preview page.
+
+A task's result in section II is composed from the accepted unit reports, lead first, then partners;
+the office may edit it, and an edited result stays as edited until it is reset.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tasks.models import Assignment, AssignmentRole, Task, UnitKind
+
+from . import permissions
+from .consolidated_xlsx import consolidated_workbook
+from .document import AppendixRow, ReportDocument, TaskPart
+from .docx_report import document_docx
+from .models import ConsolidatedReport, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from .services import StaleReportError, _require
+from .states import state_expression
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SUMMARY_LENGTH = 400
+NO_RESULT = "Chưa có báo cáo được chấp nhận của đơn vị chủ trì, phối hợp."
+TEXT_FIELDS = ("subject", "introduction", "direction", "strengths", "weaknesses", "causes", "next_year", "proposals")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def consolidated_defaults(period: ReportingPeriod) -> dict:
+    """What a new consolidated report starts with, from its plan."""
+    plan = period.plan
+    number = f" số {plan.number}" if plan.number else ""
+    recipients = [f"{plan.report_recipient.name} (b/c);", "Giám đốc và các Phó Giám đốc Sở;",
+                  f"{plan.coordinating_unit.name};", "Lưu: VT, QLKH."]
+    return {
+        "subject": f"Kết quả thực hiện Kế hoạch {_lower_first(plan.title)} năm {period.year}",
+        "introduction": (
+            f"Thực hiện Kế hoạch{number} năm {plan.issued_year} của {plan.issuer.name} về "
+            f"{_lower_first(plan.title)}, {plan.issuer.name} báo cáo kết quả thực hiện năm {period.year} như sau:"
+        ),
+        "signer_title": plan.signer_title,
+        "signer_name": plan.signer_name,
+        "recipients": "\n".join(recipients),
+    }
+
+
+def consolidated_for(period: ReportingPeriod) -> ConsolidatedReport:
+    """The period's consolidated report, or an unsaved one holding the defaults."""
+    try:
+        return period.consolidated
+    except ConsolidatedReport.DoesNotExist:
+        return ConsolidatedReport(period=period, **consolidated_defaults(period))
+
+
+# ------------------------------------------------------------------------------
+# Composition
+# ------------------------------------------------------------------------------
+@dataclass
+class Composition:
+    """The unit reports of a period, read once, arranged per task."""
+
+    tasks: list[Task]
+    reports: list[TaskReport]           # every report of the period, with .state; task, role, unit order
+    groups: dict[int, list[str]]        # task id → names of groups of bodies partnering it (they never report)
+    edited: dict[int, str]              # task id → result as the office edited it
+
+    def reports_of(self, task: Task) -> list[TaskReport]:
+        return [report for report in self.reports if report.task_id == task.pk]
+
+    def composed_result(self, task: Task) -> str:
+        accepted = [r for r in self.reports_of(task) if r.status == ReportStatus.ACCEPTED and r.results.strip()]
+        if not accepted:
+            return NO_RESULT
+        return "\n".join(
+            f"{report.unit_name} ({report.get_role_display().lower()}): {_one_paragraph(report.results)}"
+            for report in accepted
+        )
+
+    def result(self, task: Task) -> str:
+        return self.edited.get(task.pk) or self.composed_result(task)
+
+
+def _one_paragraph(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _summary(text: str) -> str:
+    text = _one_paragraph(text)
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def compose(period: ReportingPeriod, consolidated: ConsolidatedReport, today: datetime.date) -> Composition:
+    tasks = list(Task.objects.filter(plan_id=period.plan_id).order_by("number"))
+    reports = list(
+        TaskReport.objects.filter(period=period)
+        .annotate(state=state_expression(today))
+        .order_by("task__number", "role", "unit_name", "pk")
+    )
+    groups: dict[int, list[str]] = {}
+    for assignment in Assignment.objects.filter(task__plan_id=period.plan_id, unit__kind=UnitKind.GROUP).select_related("unit"):
+        groups.setdefault(assignment.task_id, []).append(assignment.unit.name)
+    edited = {}
+    if consolidated.pk:
+        edited = dict(consolidated.task_results.values_list("task_id", "text"))
+    return Composition(tasks=tasks, reports=reports, groups=groups, edited=edited)
+
+
+def document_build(period: ReportingPeriod, today: datetime.date | None = None) -> ReportDocument:
+    """The whole consolidated report of `period` as data, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.select_related(
+        "plan__issuer", "plan__report_recipient", "plan__coordinating_unit"
+    ).select_related("consolidated").get(pk=period.pk)
+    consolidated = consolidated_for(period)
+    composition = compose(period, consolidated, today)
+    return _document(period, consolidated, composition)
+
+
+def _document(period, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
+    states = dict(TaskState.choices)
+    roles = dict(AssignmentRole.choices)
+    parts, rows = [], []
+    for task in composition.tasks:
+        reports = composition.reports_of(task)
+        parts.append(TaskPart(
+            number=task.number, title=task.title,
+            lead=[r.unit_name for r in reports if r.role == AssignmentRole.LEAD],
+            partners=[r.unit_name for r in reports if r.role == AssignmentRole.PARTNER] + composition.groups.get(task.pk, []),
+            deadline=task.deadline_label, result=composition.result(task),
+        ))
+    tasks = {task.pk: task for task in composition.tasks}
+    for order, report in enumerate(composition.reports, start=1):
+        accepted = report.status == ReportStatus.ACCEPTED
+        task = tasks[report.task_id]
+        rows.append(AppendixRow(
+            order=order, task_number=task.number, task_title=task.title, unit=report.unit_name, role=roles[report.role],
+            deadline=f"{report.deadline:%d/%m/%Y}", deadline_date=report.deadline,
+            summary=_summary(report.results) if accepted and report.results.strip()
+            else f"Chưa có báo cáo được chấp nhận ({report.get_status_display().lower()}).",
+            state=states[report.state],
+        ))
+    counts = {state: 0 for state in TaskState.values}
+    for report in composition.reports:
+        counts[report.state] += 1
+    plan = period.plan
+    return ReportDocument(
+        authority=settings.DOCUMENT_AUTHORITY, issuer=settings.DOCUMENT_ISSUER,
+        issuer_name=settings.DOCUMENT_ISSUER_NAME, author=plan.issuer.name, number=consolidated.reference,
+        place=plan.place, date=consolidated.issued_on, year=period.year, subject=consolidated.subject,
+        introduction=consolidated.introduction, direction=consolidated.direction, tasks=parts,
+        strengths=consolidated.strengths, weaknesses=consolidated.weaknesses, causes=consolidated.causes,
+        next_year=consolidated.next_year, proposals=consolidated.proposals,
+        signer_title=[line.strip() for line in consolidated.signer_title.splitlines() if line.strip()],
+        signer_name=consolidated.signer_name,
+        recipients=[line.strip().lstrip("-").strip() for line in consolidated.recipients.splitlines() if line.strip()],
+        appendix_title=f"PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm {period.year}",
+        appendix=rows, state_counts=[(states[state], n) for state, n in counts.items()],
+        accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED),
+    )
+
+
+# ------------------------------------------------------------------------------
+# Writing what the office prepares
+# ------------------------------------------------------------------------------
+@transaction.atomic
+def consolidated_save(
+    *, period: ReportingPeriod, by, version: int | None, data: dict, results: dict[int, str], today=None,
+) -> ConsolidatedReport:
+    """Save the office's parts and the edited task results; refuse a save from a stale page.
+
+    `results` maps a task id to the text posted: equal to the composed result, it is not stored (the
+    task keeps following the unit reports); blank, the edit is dropped; otherwise stored as edited.
+    """
+    _require(permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp.")
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    current = ConsolidatedReport.objects.filter(period=period).first()
+    if current is None:
+        if version not in (None, 0):
+            raise StaleReportError("Báo cáo tổng hợp đã thay đổi sau khi bạn mở trang; hãy mở lại rồi sửa tiếp.")
+        current = ConsolidatedReport(period=period, **consolidated_defaults(period))
+    elif current.version != version:
+        raise StaleReportError(
+            "Báo cáo tổng hợp đã được người khác lưu sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+            "hãy mở lại trang để xem bản mới nhất rồi sửa tiếp."
+        )
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.version = (current.version or 0) + 1 if current.pk else 1
+    current.updated_by = by
+    current.full_clean(exclude=["period"])
+    current._history_user = by
+    current.save()
+    composition = compose(period, current, today or timezone.localdate())
+    plan_tasks = {task.pk: task for task in composition.tasks}
+    unknown = set(results) - set(plan_tasks)
+    if unknown:
+        raise ValidationError("Nhiệm vụ không thuộc kế hoạch của kỳ báo cáo.")
+    for task_id, text in results.items():
+        text = text.strip()
+        if not text or _same(text, composition.composed_result(plan_tasks[task_id])):
+            ConsolidatedTaskResult.objects.filter(consolidated=current, task_id=task_id).delete()
+        else:
+            ConsolidatedTaskResult.objects.update_or_create(consolidated=current, task_id=task_id, defaults={"text": text})
+    return current
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+# ------------------------------------------------------------------------------
+# Exports
+# ------------------------------------------------------------------------------
+def export_bytes(period: ReportingPeriod, fmt: str) -> tuple[bytes, str]:
+    """The consolidated report of `period` as DOCX or XLSX, with its file name."""
+    today = timezone.localdate()
+    document = document_build(period, today)
+    name = f"bao-cao-{period.plan.code}-{period.year}"
+    if fmt == "docx":
+        return document_docx(document), f"{name}.docx"
+    return consolidated_workbook(period, document, today), f"{name}-phu-luc.xlsx"

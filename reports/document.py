@@ -1,0 +1,70 @@
+"""The consolidated yearly report as plain data, ready to be laid out (DOCX) or tabulated (XLSX).
+
+Built from the database by `reports.consolidated.document_build`; read by `reports.docx_report` and
+`reports.consolidated_xlsx`. Nothing here touches the database, so the renderers can be tested with
+hand-made documents.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TaskPart:
+    """Section II: one part per task of the plan."""
+
+    number: int
+    title: str                      # short title ("Đẩy mạnh công tác thông tin, tuyên truyền")
+    lead: list[str]                 # unit names, as of the year reported
+    partners: list[str]
+    deadline: str                   # "Trong quý I/2024", "Thường xuyên", "Hằng năm, trước ngày 15/11"
+    result: str                     # the result of the year: composed from accepted reports, editable
+
+
+@dataclass
+class AppendixRow:
+    """One row of the appendix: one task and one unit."""
+
+    order: int                      # TT, 1..n
+    task_number: int
+    task_title: str
+    unit: str
+    role: str                       # "Chủ trì" / "Phối hợp"
+    deadline: str                   # dd/mm/yyyy of the task's deadline for that unit and year
+    summary: str                    # the unit's result, shortened; "Chưa có báo cáo được chấp nhận" if none
+    state: str                      # the label of the task state (DOMAIN.md §3)
+    deadline_date: datetime.date | None = None   # the same deadline as a date, for spreadsheets
+
+
+@dataclass
+class ReportDocument:
+    # Header (Nghị định 30/2020/NĐ-CP, Phụ lục I)
+    authority: str                  # "UBND TỈNH ĐỒNG NAI" (cơ quan chủ quản)
+    issuer: str                     # "SỞ KHOA HỌC VÀ CÔNG NGHỆ" (cơ quan ban hành)
+    issuer_name: str                # "Sở Khoa học và Công nghệ", as written in a sentence
+    author: str                     # "Sở Khoa học và Công nghệ tỉnh Đồng Nai", the file's author
+    number: str                     # "245/BC-SKHCN", or "        /BC-SKHCN" when not yet numbered
+    place: str                      # "Đồng Nai"
+    date: datetime.date | None      # None: "ngày    tháng    năm 2026" left blank for the clerk
+    year: int                       # the year reported
+    subject: str                    # trích yếu: "Kết quả thực hiện Kế hoạch ... năm 2026"
+    introduction: str               # the opening paragraph (căn cứ, thực hiện ...)
+    # Sections I–V; texts are plain, paragraphs separated by blank lines or new lines
+    direction: str                  # I. Công tác chỉ đạo, triển khai
+    tasks: list[TaskPart]           # II. Kết quả thực hiện các nhiệm vụ
+    strengths: str                  # III.1 Ưu điểm
+    weaknesses: str                 # III.2 Tồn tại, hạn chế
+    causes: str                     # III.3 Nguyên nhân
+    next_year: str                  # IV. Phương hướng, nhiệm vụ năm tới
+    proposals: str                  # V. Kiến nghị, đề xuất
+    # Signature and distribution
+    signer_title: list[str]         # ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    signer_name: str
+    recipients: list[str]           # ["UBND tỉnh (b/c);", "Ban Giám đốc Sở;", "Lưu: VT, QLKH."]
+    # Appendix
+    appendix_title: str             # "PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026"
+    appendix: list[AppendixRow] = field(default_factory=list)
+    state_counts: list[tuple[str, int]] = field(default_factory=list)   # (state label, count), in order
+    accepted_count: int = 0         # accepted unit reports used; 0 → the document says so

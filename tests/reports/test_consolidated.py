@@ -1,0 +1,320 @@
+"""The consolidated yearly report: composition from the unit reports, the office's edits, the
+preview, the Word and Excel exports (from the browser and the command line) and who may do what."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from reports.consolidated import NO_RESULT, consolidated_save, document_build
+from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
+from reports.services import StaleReportError
+from tasks.models import Task
+
+HOSTILE = '=HYPERLINK("http://example.com")'
+
+
+def make(world, unit, task, **fields):
+    TaskReport.objects.filter(pk=world.report(unit, task).pk).update(**fields)
+    return world.report(unit, task)
+
+
+def accept(world, unit, task, results, completed_on=datetime.date(2026, 10, 1), completion=Completion.DONE):
+    return make(
+        world, unit, task, status=ReportStatus.ACCEPTED, results=results, completion=completion,
+        completed_on=completed_on if completion == Completion.DONE else None,
+        progress=100 if completion == Completion.DONE else 50,
+        submitted_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC),
+        accepted_at=datetime.datetime(2026, 10, 5, tzinfo=datetime.UTC),
+    )
+
+
+@pytest.fixture
+def year(before_deadline, world):
+    """Task 1: the lead and one partner accepted, one partner submitted only; task 3 accepted with
+    hostile text; the rest drafts."""
+    accept(world, "ttkhcn", 1, "Tổ chức 2 hội nghị quán triệt.\nĐăng 12 tin, bài.")
+    accept(world, "lhh", 1, "Phối hợp tuyên truyền trên tạp chí.", completion=Completion.IN_PROGRESS)
+    make(world, "mttq", 1, status=ReportStatus.SUBMITTED, results="Chưa được duyệt: không được lấy vào báo cáo.")
+    accept(world, "qlcn", 3, HOSTILE)
+    return world
+
+
+# ------------------------------------------------------------------------------
+# Composition
+# ------------------------------------------------------------------------------
+def test_each_task_result_is_composed_from_accepted_reports_lead_first(year):
+    document = document_build(year.period)
+
+    parts = {part.number: part for part in document.tasks}
+    assert [part.number for part in document.tasks] == [1, 2, 3, 4, 5]
+    assert parts[1].result == (
+        "Trung tâm Khoa học và Công nghệ (chủ trì): Tổ chức 2 hội nghị quán triệt. Đăng 12 tin, bài.\n"
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai (phối hợp): Phối hợp tuyên truyền trên tạp chí."
+    )
+    assert "Chưa được duyệt" not in parts[1].result
+    assert parts[2].result == NO_RESULT
+    assert parts[1].lead == ["Trung tâm Khoa học và Công nghệ"]
+    assert "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai" in parts[1].partners
+    assert parts[2].deadline == "Trong quý I/2024 (31/03/2024)"
+    assert document.accepted_count == 3
+
+
+def test_groups_of_bodies_are_named_among_partners_though_they_never_report(year):
+    document = document_build(year.period)
+
+    partners = " ".join(name for part in document.tasks for name in part.partners)
+    groups = list(Task.objects.filter(plan=year.plan, assignments__unit__kind="group").values_list(
+        "assignments__unit__name", flat=True))
+    assert groups, "the seed has groups of bodies"
+    assert all(name in partners for name in groups)
+
+
+def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
+    document = document_build(year.period)
+
+    assert len(document.appendix) == 11
+    first = document.appendix[0]
+    assert (first.order, first.task_number, first.unit, first.role) == (1, 1, "Trung tâm Khoa học và Công nghệ", "Chủ trì")
+    assert first.state == "Hoàn thành đúng hạn"
+    assert first.deadline == "15/11/2026" and first.deadline_date == datetime.date(2026, 11, 15)
+    mttq = next(row for row in document.appendix if row.unit.startswith("Ủy ban Mặt trận"))
+    assert mttq.summary.startswith("Chưa có báo cáo được chấp nhận")
+    assert dict(document.state_counts) == {
+        # ttkhcn 1 and qlcn 3 done; lhh 1 accepted while in progress; task 2 is past 31/03/2024;
+        # mttq 1 (sent, work not started) and the five drafts not started
+        "Hoàn thành đúng hạn": 2, "Hoàn thành quá hạn": 0, "Đang thực hiện trong hạn": 1,
+        "Đang thực hiện quá hạn": 2, "Chưa thực hiện": 6,
+    }
+
+
+def test_a_year_with_no_accepted_report_still_builds_and_says_so(before_deadline, world):
+    document = document_build(world.period)
+
+    assert document.accepted_count == 0
+    assert all(part.result == NO_RESULT for part in document.tasks)
+    assert len(document.appendix) == 11
+
+
+def test_the_defaults_come_from_the_plan(year):
+    document = document_build(year.period)
+
+    assert document.authority == "UBND TỈNH ĐỒNG NAI"
+    assert document.issuer == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    assert document.number == "        /BC-SKHCN"
+    assert document.date is None
+    assert document.subject.startswith("Kết quả thực hiện Kế hoạch tổ chức thực hiện Kết luận số 463")
+    assert document.subject.endswith("năm 2026")
+    assert document.signer_title == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert document.recipients[0] == "Ủy ban nhân dân tỉnh Đồng Nai (b/c);"
+
+
+def test_building_costs_the_same_queries_with_many_reports(year, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        document_build(year.period)
+    for n in range(60):
+        make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
+        TaskReport.objects.create(period=year.period, task=make_task, unit=year.ttkhcn_staff.unit, unit_name="TT",
+                                  role="lead", deadline=year.period.deadline, status=ReportStatus.ACCEPTED,
+                                  completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1), results="x")
+    with django_assert_max_num_queries(6):
+        assert len(document_build(year.period).appendix) == 71
+
+
+# ------------------------------------------------------------------------------
+# The office's edits
+# ------------------------------------------------------------------------------
+def form_data(world, version=0, **extra):
+    data = {
+        "version": str(version), "number": "245", "symbol": "BC-SKHCN", "issued_on": "20/11/2026",
+        "subject": "Kết quả thực hiện Kế hoạch 463 năm 2026", "introduction": "Mở đầu.",
+        "direction": "Sở đã ban hành văn bản hướng dẫn.", "strengths": "Các đơn vị tích cực.",
+        "weaknesses": "Một số đơn vị báo cáo chậm.", "causes": "Thiếu nhân lực.", "next_year": "Tiếp tục.",
+        "proposals": "Đề nghị UBND tỉnh bố trí kinh phí.", "signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        "signer_name": "Đoàn Tấn Đạt", "recipients": "UBND tỉnh (b/c);\nLưu: VT, QLKH.",
+    }
+    for task in Task.objects.filter(plan=world.plan):
+        data[f"result_{task.pk}"] = document_result(world, task.number)
+    data.update(extra)
+    return data
+
+
+def document_result(world, number):
+    return next(part.result for part in document_build(world.period).tasks if part.number == number)
+
+
+def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, year):
+    task_1 = Task.objects.get(plan=year.plan, number=1)
+    client.force_login(year.coordinator)
+    url = reverse("reports:consolidated_edit", args=[year.period.pk])
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, form_data(year, **{f"result_{task_1.pk}": "Kết quả do Phòng viết lại."}))
+
+    assert response.status_code == 302
+    report = ConsolidatedReport.objects.get(period=year.period)
+    assert (report.reference, report.issued_on, report.version) == ("245/BC-SKHCN", datetime.date(2026, 11, 20), 1)
+    assert list(ConsolidatedTaskResult.objects.values_list("task__number", "text")) == [(1, "Kết quả do Phòng viết lại.")]
+    # a result left as composed keeps following the unit reports
+    accept(year, "qlkh", 4, "Đặt hàng 3 nhiệm vụ.")
+    document = document_build(year.period)
+    assert document.tasks[0].result == "Kết quả do Phòng viết lại."
+    assert document.tasks[3].result.endswith("Đặt hàng 3 nhiệm vụ.")
+    page = client.get(reverse("reports:consolidated_detail", args=[year.period.pk])).content.decode()
+    assert "Kết quả do Phòng viết lại." in page and "Số: 245/BC-SKHCN" in page
+
+
+def test_a_blank_result_goes_back_to_the_composed_one(year):
+    task_1 = Task.objects.get(plan=year.plan, number=1)
+    consolidated_save(period=year.period, by=year.coordinator, version=0, data={}, results={task_1.pk: "Sửa."})
+
+    consolidated_save(period=year.period, by=year.coordinator, version=1, data={}, results={task_1.pk: "  "})
+
+    assert not ConsolidatedTaskResult.objects.exists()
+    assert document_build(year.period).tasks[0].result.startswith("Trung tâm Khoa học và Công nghệ (chủ trì)")
+
+
+def test_a_save_from_a_stale_page_is_refused_and_changes_nothing(client, year):
+    consolidated_save(period=year.period, by=year.coordinator, version=0, data={"direction": "Bản thứ nhất."}, results={})
+    client.force_login(year.coordinator)
+
+    response = client.post(reverse("reports:consolidated_edit", args=[year.period.pk]),
+                           form_data(year, version=0, direction="Bản ghi đè."))
+
+    assert response.status_code == 400
+    assert "người khác lưu" in response.content.decode()
+    assert ConsolidatedReport.objects.get().direction == "Bản thứ nhất."
+    with pytest.raises(StaleReportError):
+        consolidated_save(period=year.period, by=year.coordinator, version=5, data={}, results={})
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [("issued_on", "31/02/2026", "Nhập"), ("issued_on", "2026-13-01", "Nhập"), ("subject", "", "bắt buộc"),
+     ("signer_title", "", "bắt buộc"), ("version", "", "phiên bản"), ("version", "abc", "phiên bản")],
+)
+def test_bad_input_is_explained_and_nothing_saved(client, year, field, value, message):
+    client.force_login(year.coordinator)
+
+    response = client.post(reverse("reports:consolidated_edit", args=[year.period.pk]), form_data(year, **{field: value}))
+
+    assert response.status_code == 400
+    assert message.lower() in response.content.decode().lower()
+    assert not ConsolidatedReport.objects.exists()
+
+
+# ------------------------------------------------------------------------------
+# Exports
+# ------------------------------------------------------------------------------
+def test_the_word_export_holds_the_report(client, year):
+    consolidated_save(period=year.period, by=year.coordinator, version=0, results={},
+                      data={"number": "245", "issued_on": datetime.date(2026, 11, 20), "direction": "<script>alert(1)</script>"})
+    client.force_login(year.leadership)
+
+    response = client.get(reverse("reports:consolidated_export", args=[year.period.pk, "docx"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert 'filename="bao-cao-kh-463-2026.docx"' in response["Content-Disposition"]
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for expected in ("Số: 245/BC-SKHCN", "BÁO CÁO", "<script>alert(1)</script>", "Tổ chức 2 hội nghị quán triệt.", HOSTILE,
+                     "ngày 20 tháng 11 năm 2026"):
+        assert expected in text, expected
+
+
+def test_the_excel_appendix_is_typed_and_inert(client, year):
+    make(year, "qlcn", 3, funds_planned=12_000_000, difficulties=HOSTILE)
+    client.force_login(year.coordinator)
+
+    response = client.get(reverse("reports:consolidated_export", args=[year.period.pk, "xlsx"]))
+
+    assert response.status_code == 200
+    assert 'filename="bao-cao-kh-463-2026-phu-luc.xlsx"' in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Phụ lục", "Tổng hợp tình trạng", "Báo cáo đơn vị"]
+    appendix = book["Phụ lục"]
+    assert appendix.freeze_panes == "A2"
+    assert [c.value for c in appendix[1]] == ["TT", "Nhiệm vụ", "Tên nhiệm vụ", "Đơn vị", "Vai trò", "Thời hạn",
+                                               "Kết quả thực hiện", "Tình trạng"]
+    assert appendix.max_row == 12
+    assert isinstance(appendix["F2"].value, datetime.datetime) and appendix["F2"].number_format == "dd/mm/yyyy"
+    assert appendix.column_dimensions["G"].width >= 40
+    reports = book["Báo cáo đơn vị"]
+    assert reports.max_row == 12
+    rows = {row[4].value: row for row in reports.iter_rows(min_row=2)}
+    qlcn = rows["Phòng Quản lý Chuyên ngành"]
+    assert qlcn[12].value == HOSTILE and qlcn[12].data_type == "s"
+    assert qlcn[13].value == HOSTILE and qlcn[13].data_type == "s"
+    assert qlcn[16].value == 12_000_000 and qlcn[16].data_type == "n"
+    assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+    counts = book["Tổng hợp tình trạng"]
+    assert [c.value for c in list(counts.iter_rows())[-1]] == ["Tổng cộng", 11]
+
+
+def test_an_unknown_export_format_is_404(client, year):
+    client.force_login(year.coordinator)
+    assert client.get(f"/tong-hop/{year.period.pk}/tai-ve.pdf").status_code == 404
+    assert client.get("/tong-hop/99999/tai-ve.docx").status_code == 404
+
+
+def test_the_command_writes_both_files(year, tmp_path):
+    for fmt in ("docx", "xlsx"):
+        target = tmp_path / f"bao-cao.{fmt}"
+        call_command("export_report", "--plan", str(year.plan.pk), "--year", "2026", "--format", fmt, "--output", str(target))
+        assert target.stat().st_size > 1000
+    Document(str(tmp_path / "bao-cao.docx"))
+    load_workbook(str(tmp_path / "bao-cao.xlsx"))
+    call_command("export_report", "--plan", "kh-463", "--year", "2026", "--format", "docx", "--output", str(tmp_path / "b.docx"))
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(["--plan", "khong-co"], "Không có kế hoạch"), (["--year", "2019"], "chưa có kỳ báo cáo năm 2019"),
+     (["--output", "/khong/co/thu/muc/a.docx"], "không tồn tại")],
+)
+def test_the_command_refuses_bad_arguments(year, tmp_path, args, message):
+    base = {"--plan": "kh-463", "--year": "2026", "--format": "docx", "--output": str(tmp_path / "a.docx")}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    with pytest.raises(CommandError, match=message):
+        call_command("export_report", *[item for pair in base.items() for item in pair])
+
+
+# ------------------------------------------------------------------------------
+# Who may do what
+# ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "account, read, write",
+    [("ttkhcn_staff", 403, 403), ("ttkhcn_head", 403, 403), ("qlkh_head", 403, 403), ("finance", 403, 403),
+     ("leadership", 200, 403), ("coordinator", 200, 302), ("admin", 200, 302)],
+)
+def test_who_reads_exports_and_prepares(client, year, account, read, write):
+    client.force_login(getattr(year, account))
+    pk = year.period.pk
+
+    assert client.get(reverse("reports:consolidated_list")).status_code == read
+    assert client.get(reverse("reports:consolidated_detail", args=[pk])).status_code == read
+    assert client.get(reverse("reports:consolidated_export", args=[pk, "docx"])).status_code == read
+    assert client.get(reverse("reports:consolidated_export", args=[pk, "xlsx"])).status_code == read
+    assert client.post(reverse("reports:consolidated_export", args=[pk, "docx"])).status_code == 405
+    response = client.post(reverse("reports:consolidated_edit", args=[pk]), form_data(year))
+    assert response.status_code == write
+    assert ConsolidatedReport.objects.exists() == (write == 302)
+
+
+def test_anonymous_visitors_get_the_login_page(client, year):
+    for url in (reverse("reports:consolidated_list"), reverse("reports:consolidated_export", args=[year.period.pk, "docx"])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_the_preview_costs_few_queries(client, year, django_assert_max_num_queries):
+    client.force_login(year.coordinator)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("reports:consolidated_detail", args=[year.period.pk])).status_code == 200
