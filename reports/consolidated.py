@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tasks.models import Assignment, AssignmentRole, Task, UnitKind
+from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 
 from . import permissions
 from .consolidated_xlsx import consolidated_workbook
@@ -111,7 +111,8 @@ def compose(period: ReportingPeriod, consolidated: ConsolidatedReport, today: da
         .order_by("task__number", "role", "unit_name", "pk")
     )
     groups: dict[int, list[str]] = {}
-    for assignment in Assignment.objects.filter(task__plan_id=period.plan_id, unit__kind=UnitKind.GROUP).select_related("unit"):
+    groups_that_year = Unit.objects.filter(kind=UnitKind.GROUP).existing_in(period.year)
+    for assignment in Assignment.objects.filter(task__plan_id=period.plan_id, unit__in=groups_that_year).select_related("unit"):
         groups.setdefault(assignment.task_id, []).append(assignment.unit.name)
     edited = {}
     if consolidated.pk:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from tasks.models import AssignmentRole
 
@@ -57,7 +57,8 @@ def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Fun
         .order_by("-period__year", "period__plan__code", "task__number")
     )
     by_unit = (
-        selected.values("unit_id").annotate(name=Max("unit_name"), **SUMS).order_by("-spent", "name")
+        selected.values("unit_id").annotate(name=Max("unit_name"), **SUMS)
+        .order_by(F("spent").desc(nulls_last=True), "name")
     )
     total = selected.aggregate(**SUMS)
     return Funds(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit, UnitKind
+from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit
 
 from . import permissions
 from .models import (
@@ -73,12 +73,7 @@ class PeriodOpened:
 
 
 def _units_reporting_in(year: int):
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return (
-        Unit.objects.exclude(kind=UnitKind.GROUP)
-        .exclude(valid_to__lt=first)
-        .exclude(valid_from__gt=last)
-    )
+    return Unit.objects.reporting().existing_in(year)
 
 
 def _task_deadline(task, period: ReportingPeriod) -> datetime.date:

@@ -56,6 +56,11 @@ class UnitQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
+    def existing_in(self, year: int):
+        """Units in existence at some time of `year`."""
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.exclude(valid_to__lt=first).exclude(valid_from__gt=last)
+
     def reporting(self):
         """Units that report for themselves: every unit but a group of bodies."""
         return self.exclude(kind=UnitKind.GROUP)

@@ -152,6 +152,8 @@ def test_funds_by_task_unit_and_year_with_totals(client, funded):
     by_unit = {row["unit_id"]: (row["planned"], row["spent"]) for row in funds.by_unit}
     assert by_unit[lhh.pk] == (10_000_000, 12_500_000)
     assert len(by_unit) == 3
+    # the biggest spenders first, a unit that stated nothing last (on PostgreSQL as on SQLite)
+    assert [row["spent"] for row in funds.by_unit] == [20_000_000, 12_500_000, None]
     assert [(row["period__year"], row["planned"]) for row in funds.by_year] == [(2026, 65_000_000)]
     page = response.content.decode()
     assert "65.000.000 đ" in page and "32.500.000 đ" in page
