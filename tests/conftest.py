@@ -28,6 +28,20 @@ def admin_client(client, superuser):
     return client
 
 
+# Each role of the permission matrices → the World account acting in it (None: not logged in);
+# "other_unit_staff" looks at the reports of ttkhcn from another unit.
+ROLES = {
+    "anonymous": None,
+    "other_unit_staff": "qlcn_staff",
+    "unit_staff": "ttkhcn_staff",
+    "unit_head": "ttkhcn_head",
+    "coordinator": "coordinator",
+    "leadership": "leadership",
+    "finance": "finance",
+    "admin": "admin",
+}
+
+
 @dataclass
 class World:
     """Kế hoạch 463 with its 2026 reporting period open and one account for every role."""
@@ -48,16 +62,16 @@ class World:
         return TaskReport.objects.get(period=self.period, unit__code=unit_code, task__number=task_number)
 
 
-@pytest.fixture
-def world(plan_463) -> World:
+def world_build(plan: Plan) -> World:
+    """Open 2026 for `plan` and create one account for every role (also used module-wide)."""
     def user(username, unit_code, role, **extra):
         unit = Unit.objects.get(code=unit_code) if unit_code else None
         return UserFactory(username=username, unit=unit, role=role, **extra)
 
     coordinator = user("dieuphoi", "qlkh", Role.COORDINATOR)
-    period = period_open(plan=plan_463, year=2026, by=coordinator).period
+    period = period_open(plan=plan, year=2026, by=coordinator).period
     return World(
-        plan=plan_463,
+        plan=plan,
         period=period,
         ttkhcn_staff=user("ttkhcn.canbo", "ttkhcn", Role.STAFF),
         ttkhcn_head=user("ttkhcn.giamdoc", "ttkhcn", Role.HEAD),
@@ -69,6 +83,11 @@ def world(plan_463) -> World:
         finance=user("khtc.ketoan", "khtc", Role.FINANCE),
         admin=user("quantrivien", None, Role.ADMIN, is_staff=True, is_superuser=True),
     )
+
+
+@pytest.fixture
+def world(plan_463) -> World:
+    return world_build(plan_463)
 
 
 @pytest.fixture

@@ -108,3 +108,13 @@ class TaskReportFactory(factory.django.DjangoModelFactory):
     unit_name = factory.LazyAttribute(lambda o: o.unit.name)
     role = AssignmentRole.LEAD
     deadline = factory.LazyAttribute(lambda o: o.period.deadline)
+
+
+# A minimal real PDF: what an evidence upload looks like when its type is checked by content.
+PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n"
+    b"%%EOF\n"
+)

@@ -15,26 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.urls import reverse
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from reports.models import EventKind, Evidence, ReportEvent, ReportingPeriod, ReportStatus, TaskReport
-from reports.services import evidence_add, period_open
-from tasks.models import Plan, Role, Unit
+from reports.services import evidence_add
+from tasks.models import Plan
 from tasks.services import plan_load_seed
-from tests.conftest import World
-from tests.factories import PASSWORD, UserFactory
+from tests.conftest import ROLES, World, world_build
+from tests.factories import PASSWORD, PDF
 
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n"
-    b"%%EOF\n"
-)
 RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ."
 NEW_RESULTS = "Đã tổ chức 3 hội thảo và 1 hội chợ công nghệ."
 
@@ -45,17 +38,6 @@ QLKH_TASKS = (2, 4, 5)   # the coordinating unit's own reports
 # Who writes a unit's evidence files in the set-up.
 OWNER = {"ttkhcn": "ttkhcn_staff", "qlcn": "qlcn_staff", "qlkh": "qlkh_head"}
 
-# The matrix columns: role → the World account acting in it (None: not logged in).
-ROLES = {
-    "anonymous": None,
-    "other_unit_staff": "qlcn_staff",   # looking at a ttkhcn report
-    "unit_staff": "ttkhcn_staff",
-    "unit_head": "ttkhcn_head",
-    "coordinator": "coordinator",
-    "leadership": "leadership",
-    "finance": "finance",
-    "admin": "admin",
-}
 COLUMNS = list(ROLES)
 
 # Files written during a test; the database is rolled back after it, the media folder is not.
@@ -68,27 +50,7 @@ WRITTEN: list[str] = []
 def _build_world() -> World:
     """The same world as tests/conftest.py's `world` fixture."""
     plan_load_seed()
-    plan = Plan.objects.get(code="kh-463")
-
-    def user(username, unit_code, role, **extra):
-        unit = Unit.objects.get(code=unit_code) if unit_code else None
-        return UserFactory(username=username, unit=unit, role=role, **extra)
-
-    coordinator = user("dieuphoi", "qlkh", Role.COORDINATOR)
-    period = period_open(plan=plan, year=2026, by=coordinator).period
-    return World(
-        plan=plan,
-        period=period,
-        ttkhcn_staff=user("ttkhcn.canbo", "ttkhcn", Role.STAFF),
-        ttkhcn_head=user("ttkhcn.giamdoc", "ttkhcn", Role.HEAD),
-        qlcn_staff=user("qlcn.canbo", "qlcn", Role.STAFF),
-        qlcn_head=user("qlcn.truongphong", "qlcn", Role.HEAD),
-        qlkh_head=user("qlkh.truongphong", "qlkh", Role.HEAD),
-        coordinator=coordinator,
-        leadership=user("giamdoc", "ban-giam-doc", Role.LEADERSHIP),
-        finance=user("khtc.ketoan", "khtc", Role.FINANCE),
-        admin=user("quantrivien", None, Role.ADMIN, is_staff=True, is_superuser=True),
-    )
+    return world_build(Plan.objects.get(code="kh-463"))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from reports.calendar import calendar_token_issue, user_for_token
 from reports.models import ReportStatus, TaskReport
 from reports.services import period_open, period_set_open
 from tasks.models import DeadlineKind, Role, User
+from tests.conftest import ROLES
 from tests.factories import ReportingPeriodFactory, TaskFactory, TaskReportFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("before_deadline")
@@ -358,16 +359,6 @@ def test_a_user_of_no_unit_gets_an_empty_but_valid_calendar(world):
 # ------------------------------------------------------------------------------
 # Who may do what: one row per role, one column per URL
 # ------------------------------------------------------------------------------
-ROLES = {
-    "anonymous": None,
-    "other_unit_staff": "qlcn_staff",
-    "unit_staff": "ttkhcn_staff",
-    "unit_head": "ttkhcn_head",
-    "coordinator": "coordinator",
-    "leadership": "leadership",
-    "finance": "finance",
-    "admin": "admin",
-}
 # role → (GET page, POST renew, GET own feed); the anonymous visitor has no feed of its own,
 # and asks for a made-up one.
 MATRIX = {role: (200, 302, 200) for role in ROLES} | {"anonymous": (302, 302, 404)}

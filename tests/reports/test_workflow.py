@@ -39,17 +39,10 @@ from reports.services import (
     report_update,
 )
 from tasks.models import Assignment, AssignmentRole, Role, Task, Unit, UnitKind
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import PDF, UnitFactory, UserFactory
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n"
-    b"%%EOF\n"
-)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
