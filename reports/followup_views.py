@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tasks.models import Plan, Task, Unit
 
-from . import permissions, reminders, services
+from . import permissions, reminders, selectors, services
 from .board import board_build
 from .forms import BoardFilterForm, DirectionForm, FundsFilterForm
 from .funds import funds_detail, funds_summary, funds_workbook
-from .models import Direction, Reminder, ReportingPeriod, TaskReport, TaskState
+from .models import Reminder, ReportingPeriod, TaskState
 
 REMINDERS_PER_PAGE = 50
 ESCALATIONS_PER_PAGE = 30
@@ -133,15 +132,7 @@ def escalation_list(request):
     if not permissions.can_view_escalations(request.user):
         raise PermissionDenied("Chỉ Lãnh đạo Sở và Phòng Quản lý Khoa học xem các kiến nghị lên Giám đốc.")
     pending_only = request.GET.get("cho") == "1"
-    reports = (
-        TaskReport.objects.filter(escalate=True, submitted_at__isnull=False)
-        .select_related("task", "period__plan")
-        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("created_at", "pk")))
-        .order_by("-period__year", "-last_submitted_at", "pk")
-    )
-    if pending_only:
-        reports = reports.filter(directions__isnull=True)
-    page = Paginator(reports, ESCALATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page, "pending_only": pending_only, "form": DirectionForm(),
         "can_direct": permissions.can_direct_any(request.user), "query": _query_without_page(request),
