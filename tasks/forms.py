@@ -1,3 +1,5 @@
+import zipfile
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,9 +8,14 @@ from import_export.forms import ImportForm
 
 from .models import AssignmentRole, OutputKind, Task
 
+# An XLSX is a few XML parts; thousands of entries is not a sheet.
+MAX_XLSX_PARTS = 200
+
 
 class BoundedImportForm(ImportForm):
-    """The admin's import form, refusing a file larger than UPLOAD_MAX_BYTES before it is read."""
+    """The admin's import form: refuses, before anything parses it, a file larger than
+    UPLOAD_MAX_BYTES, an XLSX that would unpack to more than IMPORT_MAX_UNPACKED_BYTES (a zip
+    bomb), and a text sheet of more lines than IMPORT_MAX_ROWS allows."""
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -16,7 +23,38 @@ class BoundedImportForm(ImportForm):
             raise ValidationError(
                 f"Tệp {filesizeformat(upload.size)} vượt giới hạn {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
             )
+        upload.seek(0)
+        if upload.read(4).startswith(b"PK"):
+            _check_unpacked_size(upload)
+        else:
+            _check_line_count(upload)
+        upload.seek(0)
         return upload
+
+
+def _check_unpacked_size(upload) -> None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ValidationError("Tệp không đọc được như một bảng tính XLSX.") from None
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES or len(entries) > MAX_XLSX_PARTS:
+        raise ValidationError(
+            f"Bảng tính khi giải nén lớn {filesizeformat(unpacked)}, vượt giới hạn "
+            f"{filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}: hãy chia thành nhiều tệp nhỏ hơn."
+        )
+
+
+def _check_line_count(upload) -> None:
+    upload.seek(0)
+    lines = sum(chunk.count(b"\n") for chunk in upload.chunks())
+    if lines > settings.IMPORT_MAX_ROWS + 1:
+        raise ValidationError(
+            f"Tệp có khoảng {lines:,} dòng, vượt giới hạn {settings.IMPORT_MAX_ROWS:,} dòng dữ liệu: "
+            "hãy chia thành nhiều tệp nhỏ hơn.".replace(",", ".")
+        )
 
 
 class AssignmentInlineFormSet(forms.BaseInlineFormSet):

@@ -1,6 +1,7 @@
 """Spreadsheet import and export of units, tasks and assignments: all or nothing, and inert."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -263,3 +264,41 @@ def test_admin_import_of_a_file_that_is_not_a_sheet_says_so(importer):
     response = importer.post(reverse("admin:tasks_assignment_import"), {"format": "0", "import_file": upload})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def _zip_bomb(unpacked_mb: int) -> bytes:
+    """An XLSX-shaped zip whose one sheet unpacks to `unpacked_mb` megabytes of nothing."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b" " * (1024 * 1024)
+            for _ in range(unpacked_mb):
+                sheet.write(block)
+    return buffer.getvalue()
+
+
+def test_admin_import_refuses_a_zip_bomb_before_reading_it(importer):
+    bomb = _zip_bomb(200)
+    assert len(bomb) < 1024 * 1024   # small on the wire
+    before = _snapshot()
+
+    response = importer.post(reverse("admin:tasks_assignment_import"),
+                             {"format": "0", "import_file": SimpleUploadedFile("bom.xlsx", bomb)})
+
+    assert response.status_code == 200
+    assert "khi giải nén" in response.content.decode()
+    assert _snapshot() == before
+
+
+def test_admin_import_refuses_a_million_row_sheet_with_a_message(importer):
+    rows = b"K\xe1\xba\xbf ho\xe1\xba\xa1ch,Nhi\xe1\xbb\x87m v\xe1\xbb\xa5 s\xe1\xbb\x91,\xc4\x90\xc6\xa1n v\xe1\xbb\x8b,Vai tr\xc3\xb2\n"
+    rows += b"k,3,x,y\n" * 1_000_000   # 8 MB: under the size cap, far over the row limit
+    before = _snapshot()
+
+    response = importer.post(reverse("admin:tasks_assignment_import"),
+                             {"format": "1", "import_file": SimpleUploadedFile("trieu-dong.csv", rows)})
+
+    assert response.status_code == 200
+    assert "vượt giới hạn 20.000 dòng" in response.content.decode()
+    assert _snapshot() == before
