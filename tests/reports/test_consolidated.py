@@ -318,3 +318,17 @@ def test_the_preview_costs_few_queries(client, year, django_assert_max_num_queri
     client.force_login(year.coordinator)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("reports:consolidated_detail", args=[year.period.pk])).status_code == 200
+
+
+def test_a_year_with_no_accepted_report_still_exports_both_files_and_says_so(client, before_deadline, world):
+    client.force_login(world.coordinator)
+
+    docx = client.get(reverse("reports:consolidated_export", args=[world.period.pk, "docx"]))
+    xlsx = client.get(reverse("reports:consolidated_export", args=[world.period.pk, "xlsx"]))
+
+    assert docx.status_code == 200 and xlsx.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "Năm 2026 chưa có báo cáo nào của các đơn vị được chấp nhận" in text
+    appendix = load_workbook(io.BytesIO(xlsx.content))["Phụ lục"]
+    assert appendix.max_row == 12
+    assert all(row[6].value.startswith("Chưa có báo cáo được chấp nhận") for row in appendix.iter_rows(min_row=2))
