@@ -2,13 +2,14 @@
 and changed only through the workflow pages, so every change stays an event."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from tasks.admin import AuditedAdmin
 
 from .models import ReportEvent, ReportingPeriod, TaskReport
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["year", "plan", "deadline", "cutoff_from", "cutoff_to", "is_open"]
     list_filter = ["is_open", "year", "plan"]
     search_fields = ["plan__code", "plan__title"]
@@ -49,7 +50,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class TaskReportAdmin(ReadOnlyAdmin, AuditedAdmin):
     list_display = ["unit_name", "task", "period", "role", "status", "completion", "submitted_at"]
     list_filter = ["status", "completion", "role", "period__year", "period__plan"]
     search_fields = ["unit_name", "task__title", "results"]

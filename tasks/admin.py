@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,7 +10,17 @@ from .models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit, UnitK
 from .resources import AssignmentResource, TaskResource, UnitResource
 
 
-class ImportExportHistoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class AuditedAdmin(SimpleHistoryAdmin):
+    """The history of changes is shown, never brought back: simple-history only hides its revert
+    button (SIMPLE_HISTORY_REVERT_DISABLED) and would still save a posted old version."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("Lịch sử thay đổi chỉ để xem, không khôi phục được từ đây.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
     """Import and export (each under its own permission) plus the history of every change."""
 
     import_form_class = BoundedImportForm
@@ -37,7 +48,7 @@ class UnitAdmin(ImportExportHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff", "unit"]
     search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
@@ -48,7 +59,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(LegalDocument)
-class LegalDocumentAdmin(SimpleHistoryAdmin):
+class LegalDocumentAdmin(AuditedAdmin):
     list_display = ["number", "doc_type", "issuer", "issued_on", "subject"]
     list_filter = ["doc_type", "issuer"]
     search_fields = ["number", "subject"]
@@ -76,7 +87,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ["code", "number", "issued_year", "title", "coordinating_unit", "status"]
     list_filter = ["status", "issued_year"]
     search_fields = ["code", "number", "title"]
@@ -143,7 +154,7 @@ class AssignmentAdmin(ImportExportHistoryAdmin):
 
 
 @admin.register(PlanDuty)
-class PlanDutyAdmin(SimpleHistoryAdmin):
+class PlanDutyAdmin(AuditedAdmin):
     list_display = ["plan", "kind", "unit", "recipient"]
     list_filter = ["kind", "plan"]
     search_fields = ["content", "unit__name"]

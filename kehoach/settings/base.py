@@ -205,6 +205,9 @@ CSRF_FAILURE_VIEW = "reports.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The history of changes is an audit trail: read in the admin, never reverted from it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # ------------------------------------------------------------------------------
 # Logging
 # ------------------------------------------------------------------------------
