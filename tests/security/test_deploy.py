@@ -56,3 +56,10 @@ def test_production_sends_the_security_headers(client, settings, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_the_health_address_answers_ok_without_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/ok/")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert client.post("/ok/").status_code in (403, 405)

@@ -56,7 +56,7 @@ def victim(before_deadline, world, settings, tmp_path):
 # name → kwargs built from the victim's objects; private: whether only its unit and the
 # department's own roles may see it (an attacker from another unit must get nothing).
 URLS = {
-    "login": ({}, False), "logout": ({}, False), "password_change": ({}, False), "password_change_done": ({}, False),
+    "alive": ({}, False), "login": ({}, False), "logout": ({}, False), "password_change": ({}, False), "password_change_done": ({}, False),
     "reports:home": ({}, False), "reports:plan_list": ({}, False),
     "reports:plan_detail": ({"pk": "plan"}, False), "reports:task_detail": ({"pk": "task"}, False),
     "reports:report_detail": ({"pk": "report"}, True), "reports:report_edit": ({"pk": "report"}, True),
