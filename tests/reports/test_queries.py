@@ -104,6 +104,11 @@ def _pages(world):
         ("funds", world.finance, "/kinh-phi/"),
         ("funds of every year", world.finance, "/kinh-phi/?year="),
         ("funds export", world.finance, "/kinh-phi/xlsx/?year="),
+        ("consolidated preview", world.coordinator, f"/tong-hop/{world.period.pk}/"),
+        ("consolidated form", world.coordinator, f"/tong-hop/{world.period.pk}/sua/"),
+        ("consolidated docx", world.leadership, f"/tong-hop/{world.period.pk}/tai-ve.docx"),
+        ("consolidated xlsx", world.leadership, f"/tong-hop/{world.period.pk}/tai-ve.xlsx"),
+        ("calendar page", world.ttkhcn_staff, "/lich/"),
     ]
 
 
@@ -127,6 +132,11 @@ BUDGETS = {
     "funds": 11,
     "funds of every year": 11,
     "funds export": 9,
+    "consolidated preview": 10,
+    "consolidated form": 10,
+    "consolidated docx": 9,
+    "consolidated xlsx": 10,
+    "calendar page": 6,
 }
 
 
