@@ -149,12 +149,20 @@ def text(attribute: str, column: str, **kwargs) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True), **kwargs)
 
 
+NO_HEADER = "Tệp không có dòng tiêu đề: dòng đầu tiên phải là tên các cột, như trong tệp xuất từ hệ thống."
+
+
 class SafeModelResource(resources.ModelResource):
     """Every sheet: all-or-nothing, validated, bounded, and inert in a spreadsheet program."""
 
     def import_data(self, dataset, *args, **kwargs):
         # Rows with validation errors must roll back the sheet too, not just rows that crashed.
         kwargs["rollback_on_validation_errors"] = True
+        if not any(str(header or "").strip() for header in dataset.headers or []):
+            # import-export would go on reading rows against no headers and fail with a TypeError.
+            result = self.get_result_class()()
+            self.handle_import_error(result, ValidationError(NO_HEADER), kwargs.get("raise_errors", False))
+            return result
         return super().import_data(dataset, *args, **kwargs)
 
     def get_or_init_instance(self, instance_loader, row):

@@ -302,3 +302,17 @@ def test_admin_import_refuses_a_million_row_sheet_with_a_message(importer):
     assert response.status_code == 200
     assert "vượt giới hạn 20.000 dòng" in response.content.decode()
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("content", [b"\r\x00", b"", b"\n\n\n"])
+def test_admin_import_of_a_sheet_without_headers_says_so(importer, content):
+    # Found by the fuzz (tests/security/test_import_fuzz.py): import-export failed with a TypeError
+    before = _snapshot()
+
+    response = importer.post(reverse("admin:tasks_assignment_import"),
+                             {"format": "1", "import_file": SimpleUploadedFile("rong.csv", content)})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "không có dòng tiêu đề" in page or response.context["form"].errors
+    assert _snapshot() == before
