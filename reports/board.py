@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
+from django.urls import reverse
 
-from tasks.models import DeadlineKind, Plan, Task
+from tasks.models import AssignmentRole, DeadlineKind, Plan, Task
 
 from .models import EDITABLE_STATUSES, Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from .states import state_expression
+from .states import SHORT_LABELS, state_expression
 
 UNITS_PER_PAGE = 50
 LIST_LIMIT = 20          # reports listed in "waiting for review" and "overdue", the rest counted
@@ -26,10 +27,15 @@ STATES = [state.value for state in TaskState]
 
 @dataclass
 class Cell:
+    """One cell of the matrix, with its texts ready: a board draws thousands of them."""
+
     report_id: int
     state: str
     status: str
     role: str
+    url: str = ""
+    label: str = ""          # short state and role: "Đang làm · CT"
+    title: str = ""          # full state and role: "Đang thực hiện trong hạn — chủ trì"
 
 
 @dataclass
@@ -164,11 +170,18 @@ def _fill_cells(rows: list[UnitRow], reports, tasks: list[Task]) -> None:
         return
     by_unit = {row.unit_id: row for row in rows}
     column = {task.pk: index for index, task in enumerate(tasks)}
+    # One reverse() for the page, not one per cell.
+    url = reverse("reports:report_detail", args=[0]).removesuffix("0/") + "{}/"
+    states = dict(TaskState.choices)
     for row in rows:
         row.cells = [None] * len(tasks)
     for report in reports.filter(unit_id__in=list(by_unit), task_id__in=list(column)).values(
         "pk", "unit_id", "task_id", "state", "status", "role"
     ):
+        lead = report["role"] == AssignmentRole.LEAD
         by_unit[report["unit_id"]].cells[column[report["task_id"]]] = Cell(
-            report_id=report["pk"], state=report["state"], status=report["status"], role=report["role"]
+            report_id=report["pk"], state=report["state"], status=report["status"], role=report["role"],
+            url=url.format(report["pk"]),
+            label=f"{SHORT_LABELS[report['state']]} · {'CT' if lead else 'PH'}",
+            title=f"{states[report['state']]} — {'chủ trì' if lead else 'phối hợp'}",
         )
