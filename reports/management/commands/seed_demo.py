@@ -1,0 +1,98 @@
+import time
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from reports.demo import demo_check_arguments, demo_delete, demo_exists, demo_generate
+from reports.models import ReportStatus
+from tasks.services import DEMO_PASSWORD
+
+
+def _n(number) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.1f}".replace(".", ",")
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu quy mô cấp tỉnh (đơn vị, tài khoản, kế hoạch, nhiệm vụ và báo cáo nhiều năm) để "
+        "trình diễn và đo hiệu năng. Cùng hạt giống cho cùng dữ liệu. Chỉ thêm dữ liệu có mã “demo-”, "
+        "“kh-demo-”; không đụng đến dữ liệu khác."
+    )
+
+    def add_arguments(self, parser):
+        # Read as text and checked here: argparse's own messages would be in English.
+        parser.add_argument("--units", default="300", help="Số đơn vị, kể cả nhóm đơn vị (20–5000; mặc định 300).")
+        parser.add_argument("--plans", default="20", help="Số kế hoạch (1–1000; mặc định 20).")
+        parser.add_argument("--tasks-per-plan", default="25", help="Số nhiệm vụ mỗi kế hoạch (1–200; mặc định 25).")
+        parser.add_argument("--years", default="10", help="Số năm báo cáo (1–30; mặc định 10).")
+        parser.add_argument("--seed", default="463", help="Hạt giống ngẫu nhiên (mặc định 463).")
+        parser.add_argument("--last-year", default=None, help="Năm cuối của dữ liệu (mặc định: năm nay).")
+        parser.add_argument(
+            "--replace", action="store_true", help="Xóa dữ liệu mẫu đã có (và chỉ dữ liệu mẫu) rồi tạo lại."
+        )
+
+    def handle(self, *args, units, plans, tasks_per_plan, years, seed, last_year, replace, **options):
+        try:
+            arguments = demo_check_arguments(
+                units=units, plans=plans, tasks_per_plan=tasks_per_plan, years=years, seed=seed,
+                last_year=timezone.localdate().year if last_year in (None, "") else last_year,
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            if demo_exists():
+                if not replace:
+                    raise CommandError(
+                        "Cơ sở dữ liệu đã có dữ liệu mẫu (mã bắt đầu bằng “demo-” hoặc “kh-demo-”). "
+                        "Chạy lại với --replace để xóa dữ liệu mẫu cũ và tạo lại."
+                    )
+                try:
+                    demo_delete()
+                except (ProtectedError, IntegrityError) as exc:
+                    raise CommandError(
+                        "Không xóa được dữ liệu mẫu cũ: có dữ liệu khác (không phải dữ liệu mẫu) đang tham chiếu "
+                        f"đến nó. Không có gì bị thay đổi. Chi tiết: {exc}"
+                    ) from exc
+                self.stdout.write(f"Đã xóa dữ liệu mẫu cũ ({_seconds(time.perf_counter() - started)} giây).")
+            a = arguments
+            self.stdout.write(
+                f"Tạo dữ liệu mẫu: {_n(a['units'])} đơn vị, {_n(a['plans'])} kế hoạch × {_n(a['tasks_per_plan'])} "
+                f"nhiệm vụ, {a['years']} năm đến {a['last_year']}, hạt giống {a['seed']}…"
+            )
+            generating = time.perf_counter()
+            summary = demo_generate(stdout=self.stdout, **arguments)
+        # Counted once committed: on PostgreSQL the foreign keys of every row are checked at commit.
+        elapsed = time.perf_counter() - generating
+
+        s = summary
+        statuses = ", ".join(
+            f"{ReportStatus(status).label.lower()} {_n(count)}" for status, count in s.reports_by_status.items()
+        )
+        lines = [
+            f"Đã tạo dữ liệu mẫu các năm {s.first_year}–{s.last_year} (hạt giống {s.seed}, số liệu tính đến "
+            f"ngày {s.as_of:%d/%m/%Y}):",
+            f"  Đơn vị: {_n(s.units)} (trong đó {_n(s.groups)} nhóm đơn vị; {_n(s.retired_units)} đơn vị đã "
+            "sáp nhập vào đơn vị kế thừa)",
+            f"  Tài khoản: {_n(s.users)} (mật khẩu chung: {DEMO_PASSWORD}; điều phối: demo-dieuphoi, "
+            "lãnh đạo Sở: demo-giamdoc, tài chính: demo-ketoan)",
+            f"  Kế hoạch: {_n(s.plans)}; nhiệm vụ: {_n(s.tasks)}; phân công: {_n(s.assignments)}; "
+            f"trách nhiệm tổ chức thực hiện: {_n(s.duties)}",
+            f"  Kỳ báo cáo: {_n(s.periods)}",
+            f"  Báo cáo nhiệm vụ: {_n(s.reports)} ({statuses})",
+            f"  Kết quả định lượng: {_n(s.outputs)}; tệp minh chứng (chỉ thông tin, không có tệp): "
+            f"{_n(s.evidence)}; sự kiện: {_n(s.events)}; ý kiến chỉ đạo: {_n(s.directions)}",
+        ]
+        rate = s.reports / elapsed if elapsed > 0 else 0
+        lines.append(f"Thời gian tạo (đến khi ghi xong): {_seconds(elapsed)} giây — {_n(round(rate))} báo cáo/giây.")
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Xong sau {_seconds(time.perf_counter() - started)} giây."))

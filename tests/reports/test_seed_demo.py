@@ -1,0 +1,512 @@
+"""The demo data set (reports.demo, `manage.py seed_demo`): what it writes follows the rules of the
+services, the same seed writes the same rows, it only adds to the database and removes only its own
+rows, and its cost in queries does not grow with the number of reports."""
+
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.demo import NAME_CLASH_MARK, WIDE_SCOPES, demo_delete, demo_generate
+from reports.models import (
+    ConsolidatedReport,
+    ConsolidatedTaskResult,
+    Direction,
+    Evidence,
+    ReportEvent,
+    ReportingPeriod,
+    ReportOutput,
+    ReportStatus,
+    TaskReport,
+    TaskState,
+)
+from reports.services import period_open
+from reports.states import state_expression
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    DeadlineKind,
+    Plan,
+    PlanDuty,
+    Role,
+    Task,
+    Unit,
+    UnitKind,
+    User,
+)
+from tasks.services import DEMO_PASSWORD
+
+SMALL = {"units": 20, "plans": 2, "tasks_per_plan": 4, "years": 3, "last_year": 2026}
+# Enough reports for every state and status to occur.
+MEDIUM = {"units": 40, "plans": 4, "tasks_per_plan": 8, "years": 4, "last_year": 2026}
+
+
+
+def demo_units():
+    return Unit.objects.filter(code__startswith="demo-")
+
+
+def demo_plans():
+    return Plan.objects.filter(code__startswith="kh-demo-")
+
+
+def demo_reports():
+    return TaskReport.objects.filter(period__plan__code__startswith="kh-demo-")
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every demo row by natural keys (codes, usernames, numbers), ordered: equal snapshots are the
+    same data whatever the primary keys."""
+    report = ("report__period__plan__code", "report__period__year", "report__task__number", "report__unit__code")
+    reports = demo_reports()
+    return {
+        "units": list(demo_units().order_by("code").values_list(
+            "code", "name", "short_name", "kind", "parent__code", "successor__code", "email", "valid_from",
+            "valid_to")),
+        "groups": list(Unit.groups.through.objects.filter(from_unit__in=demo_units()).order_by(
+            "from_unit__code", "to_unit__code").values_list("from_unit__code", "to_unit__code")),
+        "users": list(User.objects.filter(username__startswith="demo-").order_by("username").values_list(
+            "username", "first_name", "last_name", "unit__code", "role", "position", "is_active", "password",
+            "date_joined")),
+        "plans": list(demo_plans().order_by("code").values_list(
+            "code", "number", "issued_year", "issued_on", "title", "status", "signer_title", "signer_name",
+            "coordinating_unit__code", "report_recipient__code", "report_day", "report_month")),
+        "duties": list(PlanDuty.objects.filter(plan__in=demo_plans()).order_by("plan__code", "order").values_list(
+            "plan__code", "kind", "unit__code", "recipient__code", "content")),
+        "tasks": list(Task.objects.filter(plan__in=demo_plans()).order_by("plan__code", "number").values_list(
+            "plan__code", "number", "title", "content", "lead_text", "partner_text", "deadline_kind", "due_date",
+            "due_day", "due_month", "deadline_text", "output_kinds")),
+        "assignments": list(Assignment.objects.filter(task__plan__in=demo_plans()).order_by(
+            "task__plan__code", "task__number", "order").values_list(
+            "task__plan__code", "task__number", "unit__code", "role", "order")),
+        "periods": list(ReportingPeriod.objects.filter(plan__in=demo_plans()).order_by("plan__code", "year")
+                        .values_list("plan__code", "year", "deadline", "cutoff_from", "cutoff_to", "is_open",
+                                     "opened_at", "opened_by__username")),
+        "reports": list(reports.order_by(
+            "period__plan__code", "period__year", "task__number", "unit__code").values_list(
+            "period__plan__code", "period__year", "task__number", "unit__code", "unit_name", "role", "deadline",
+            "status", "results", "completion", "completed_on", "progress", "difficulties", "escalate", "proposals",
+            "funds_planned", "funds_spent", "version", "updated_at", "updated_by__username", "submitted_at",
+            "last_submitted_at", "accepted_at")),
+        "events": sorted(ReportEvent.objects.filter(report__in=reports).values_list(
+            *report, "kind", "actor__username", "actor_name", "comment", "late", "created_at")),
+        "outputs": sorted(ReportOutput.objects.filter(report__in=reports).values_list(*report, "kind", "quantity")),
+        "evidence": sorted(Evidence.objects.filter(report__in=reports).values_list(
+            *report, "file", "original_name", "content_type", "size", "uploaded_by__username", "uploaded_at")),
+        "directions": sorted(Direction.objects.filter(report__in=reports).values_list(
+            *report, "text", "author__username", "created_at")),
+    }
+
+
+def exists_in(unit: Unit, year: int) -> bool:
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None or unit.valid_to.year >= year
+    )
+
+
+# ------------------------------------------------------------------------------
+# What is written
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_summary_counts_what_is_in_the_database():
+    summary = demo_generate(seed=463, **SMALL)
+
+    reports = demo_reports()
+    assert summary.units == demo_units().count() == SMALL["units"]
+    assert summary.groups == demo_units().filter(kind=UnitKind.GROUP).count() > 0
+    assert summary.retired_units == demo_units().filter(valid_to__isnull=False).count() > 0
+    assert summary.users == User.objects.filter(username__startswith="demo-").count()
+    assert summary.plans == demo_plans().count() == SMALL["plans"]
+    tasks = Task.objects.filter(plan__in=demo_plans()).count()
+    assert summary.tasks == tasks == SMALL["plans"] * SMALL["tasks_per_plan"]
+    assert summary.assignments == Assignment.objects.filter(task__plan__in=demo_plans()).count()
+    assert summary.duties == PlanDuty.objects.filter(plan__in=demo_plans()).count()
+    assert summary.periods == ReportingPeriod.objects.filter(plan__in=demo_plans()).count()
+    assert summary.reports == reports.count() > 0
+    assert summary.events == ReportEvent.objects.filter(report__in=reports).count()
+    assert summary.outputs == ReportOutput.objects.filter(report__in=reports).count()
+    assert summary.evidence == Evidence.objects.filter(report__in=reports).count()
+    assert summary.directions == Direction.objects.filter(report__in=reports).count()
+    assert summary.reports_by_status == dict(Counter(reports.values_list("status", flat=True))) | {
+        status: 0 for status in ReportStatus.values if not reports.filter(status=status).exists()
+    }
+    assert (summary.first_year, summary.last_year, summary.as_of) == (2024, 2026, datetime.date(2026, 10, 20))
+
+
+@pytest.mark.django_db
+def test_every_row_passes_the_models_validation():
+    demo_generate(seed=7, **SMALL)
+
+    rows = [
+        *demo_units(), *User.objects.filter(username__startswith="demo-"), *demo_plans(),
+        *Task.objects.filter(plan__in=demo_plans()), *Assignment.objects.filter(task__plan__in=demo_plans()),
+        *ReportingPeriod.objects.filter(plan__in=demo_plans()), *demo_reports(),
+    ]
+    for row in rows:
+        row.full_clean()
+
+
+@pytest.mark.django_db
+def test_units_plans_and_accounts_look_like_a_province():
+    demo_generate(seed=463, **MEDIUM)
+
+    names = set(demo_units().values_list("name", flat=True))
+    assert "Phòng Quản lý Khoa học" in names
+    assert "Sở Tài chính tỉnh Đồng Nai" in names
+    assert any(name.startswith(("Ủy ban nhân dân huyện ", "Ủy ban nhân dân thành phố ")) for name in names)
+    assert any(name.startswith(("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ")) for name in names)
+    assert any(name.startswith(("Công ty ", "Hợp tác xã ")) for name in names)
+    for unit in demo_units().exclude(kind=UnitKind.GROUP):
+        assert unit.email == f"vanthu.{unit.code}@dongnai.example"
+    plan = demo_plans().order_by("code").first()
+    assert plan.code == "kh-demo-001"
+    assert plan.title.startswith("Triển khai ") and plan.title.endswith(f"năm {plan.issued_year}")
+    assert plan.coordinating_unit.name == "Phòng Quản lý Khoa học"
+    assert (plan.report_day, plan.report_month) == (15, 11)
+    kinds = set(Task.objects.filter(plan__in=demo_plans()).values_list("deadline_kind", flat=True))
+    assert kinds == set(DeadlineKind.values)
+    partners = Assignment.objects.filter(task__plan__in=demo_plans(), role=AssignmentRole.PARTNER)
+    assert partners.filter(unit__kind=UnitKind.GROUP).exists()
+    for role in (Role.COORDINATOR, Role.LEADERSHIP, Role.FINANCE, Role.HEAD, Role.STAFF):
+        assert User.objects.filter(username__startswith="demo-", role=role).exists(), role
+    coordinator = User.objects.get(username="demo-dieuphoi")
+    assert coordinator.check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="demo-giamdoc").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_each_task_has_one_lead_and_either_a_few_named_partners_or_every_body_of_a_kind():
+    demo_generate(seed=463, **MEDIUM)
+
+    wide = dict((text, set(kinds)) for kinds, text, _ in WIDE_SCOPES)
+    seen = Counter()
+    for task in Task.objects.filter(plan__in=demo_plans()).prefetch_related("assignments__unit"):
+        roles = Counter(a.role for a in task.assignments.all())
+        assert roles[AssignmentRole.LEAD] == 1, task
+        partners = [a.unit for a in task.assignments.all() if a.role == AssignmentRole.PARTNER]
+        named = [u for u in partners if u.valid_from is None]
+        if task.partner_text in wide:
+            # Every body of those kinds that exists in the plan's year (the department itself aside),
+            # each reporting for itself.
+            kinds = wide[task.partner_text]
+            expected = set(demo_units().filter(kind__in=kinds).exclude(code="demo-so-khcn").existing_in(
+                task.plan.issued_year))
+            assert expected and expected <= set(partners), task
+            assert {u.kind for u in named} <= kinds, task
+            seen["wide"] += 1
+        else:
+            assert len(named) <= 6, task
+            assert task.partner_text == ", ".join(u.name for u in named), task
+            seen["named"] += 1
+    assert seen["wide"] and seen["named"]
+
+
+# ------------------------------------------------------------------------------
+# Deterministic
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_same_seed_writes_the_same_rows_whenever_it_runs(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.timezone.utc), tick=False)
+    demo_generate(seed=463, **SMALL)
+    first = snapshot()
+    demo_delete()
+    assert demo_units().count() == 0 and not demo_reports().exists()
+
+    time_machine.move_to(datetime.datetime(2031, 12, 31, 23, tzinfo=datetime.timezone.utc), tick=False)
+    demo_generate(seed=463, **SMALL)
+
+    assert first["reports"] and first["events"]
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_another_seed_writes_other_rows():
+    demo_generate(seed=463, **SMALL)
+    first = snapshot()
+    demo_delete()
+
+    demo_generate(seed=464, **SMALL)
+    second = snapshot()
+
+    for table in ("units", "users", "plans", "tasks", "reports", "events"):
+        assert second[table] != first[table], table
+
+
+@pytest.mark.django_db
+def test_the_last_year_is_this_year_unless_given(time_machine):
+    time_machine.move_to(datetime.datetime(2027, 5, 1, 9, tzinfo=datetime.timezone.utc), tick=False)
+
+    summary = demo_generate(seed=1, **{**SMALL, "last_year": None})
+
+    assert (summary.first_year, summary.last_year) == (2025, 2027)
+    assert ReportingPeriod.objects.filter(plan__in=demo_plans(), year=2027).exists()
+    assert not ReportingPeriod.objects.filter(plan__in=demo_plans(), year__gt=2027).exists()
+
+
+# ------------------------------------------------------------------------------
+# The rules of reporting
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_every_report_follows_the_rules_of_period_open():
+    summary = demo_generate(seed=463, **MEDIUM)
+    roles = {(a.task_id, a.unit_id): a.role for a in Assignment.objects.filter(task__plan__in=demo_plans())}
+    as_of_end = datetime.datetime.combine(summary.as_of, datetime.time(23, 59), tzinfo=datetime.timezone.utc)
+
+    for report in demo_reports().select_related("period__plan", "task__plan", "unit"):
+        period, task, unit = report.period, report.task, report.unit
+        if task.deadline_kind == DeadlineKind.ONGOING:
+            assert report.deadline == period.deadline, report
+        else:
+            assert report.deadline == task.deadline_for_year(period.year), report
+        assert unit.kind != UnitKind.GROUP, report
+        assert exists_in(unit, period.year), report
+        assert report.unit_name == unit.name, report
+        assert report.role == roles[task.pk, unit.pk], report
+        assert task.plan_id == period.plan_id and period.year >= period.plan.issued_year, report
+        assert report.progress <= 100
+        if report.completion == "done":
+            assert report.completed_on is not None and report.progress == 100, report
+        if report.completion == "not_started":
+            assert report.progress == 0, report
+        if report.status == ReportStatus.DRAFT:
+            assert report.submitted_at is None and report.accepted_at is None, report
+        else:
+            assert report.results.strip(), report
+            assert report.submitted_at <= report.last_submitted_at <= report.updated_at <= as_of_end, report
+        if report.status == ReportStatus.ACCEPTED:
+            assert report.last_submitted_at < report.accepted_at, report
+        else:
+            assert report.accepted_at is None, report
+        if report.funds_planned is not None:
+            assert report.funds_planned % 1000 == 0 and report.funds_spent % 1000 == 0, report
+            assert report.funds_spent <= report.funds_planned, report
+
+    # A fixed-date task completed and accepted is not asked again of the same unit.
+    fixed = demo_reports().filter(task__deadline_kind=DeadlineKind.FIXED)
+    done: dict[tuple[int, int], int] = {}
+    for task_id, unit_id, year in fixed.filter(status=ReportStatus.ACCEPTED, completion="done").values_list(
+        "task_id", "unit_id", "period__year"
+    ):
+        done[task_id, unit_id] = min(year, done.get((task_id, unit_id), year))
+    assert any(year < summary.last_year for year in done.values())
+    for task_id, unit_id, year in fixed.values_list("task_id", "unit_id", "period__year"):
+        assert year <= done.get((task_id, unit_id), year), (task_id, unit_id, year)
+
+    # The service, asked to open each period again, finds no report missing: the generator created
+    # every report period_open would (units of the year, no groups, fixed tasks done not asked).
+    coordinator = User.objects.get(username="demo-dieuphoi")
+    for period in ReportingPeriod.objects.filter(plan__in=demo_plans()).select_related("plan"):
+        assert period_open(plan=period.plan, year=period.year, by=coordinator).reports_created == 0, period
+
+
+@pytest.mark.django_db
+def test_events_are_at_most_three_per_report_with_actors_in_order():
+    demo_generate(seed=463, **SMALL)
+
+    per_report = Counter(ReportEvent.objects.filter(report__in=demo_reports()).values_list("report_id", flat=True))
+    assert set(per_report) == set(demo_reports().values_list("pk", flat=True))
+    assert max(per_report.values()) <= 3
+    for report in demo_reports().prefetch_related("events"):
+        events = list(report.events.order_by("created_at", "pk"))
+        assert all(event.actor_id and event.actor_name for event in events)
+        if report.status == ReportStatus.ACCEPTED:
+            assert events[-1].kind == "accepted" and events[-1].created_at == report.accepted_at
+        if report.status in (ReportStatus.SUBMITTED, ReportStatus.RETURNED):
+            assert events[-1].kind == report.status
+
+
+@pytest.mark.django_db
+def test_all_five_task_states_and_all_statuses_occur():
+    summary = demo_generate(seed=463, **MEDIUM)
+
+    states = set(demo_reports().annotate(state=state_expression(summary.as_of)).values_list("state", flat=True))
+    assert states == set(TaskState.values)
+    assert set(demo_reports().values_list("status", flat=True)) == set(ReportStatus.values)
+    current = demo_reports().filter(period__year=2026)
+    assert set(current.values_list("status", flat=True)) == set(ReportStatus.values)
+    assert demo_reports().filter(escalate=True).exists()
+    assert demo_reports().exclude(difficulties="").exists()
+    assert Direction.objects.filter(report__in=demo_reports(), report__escalate=True).exists()
+    assert not Direction.objects.filter(report__in=demo_reports(), report__escalate=False).exists()
+    assert ReportOutput.objects.filter(report__in=demo_reports()).exists()
+    file = Evidence.objects.filter(report__in=demo_reports()).select_related("report__period").first()
+    assert file.file.name.startswith(f"minh-chung/{file.report.period.year}/")
+    assert file.content_type and file.size > 0 and "." in file.original_name
+
+
+@pytest.mark.django_db
+def test_merged_units_have_a_successor_and_report_no_more_after_their_end():
+    demo_generate(seed=463, **MEDIUM)
+
+    retired = list(demo_units().filter(valid_to__isnull=False).select_related("successor"))
+    assert retired
+    taken_over = 0
+    for unit in retired:
+        assert unit.successor is not None, unit
+        assert unit.successor.valid_to is None
+        starts = unit.successor.valid_from
+        assert starts is None or starts == unit.valid_to + datetime.timedelta(days=1), unit
+        assert not TaskReport.objects.filter(unit=unit, period__year__gt=unit.valid_to.year).exists(), unit
+        for task_id in Assignment.objects.filter(unit=unit).values_list("task_id", flat=True):
+            if unit.successor.kind == UnitKind.COMMUNE:
+                assert Assignment.objects.filter(task_id=task_id, unit=unit.successor).exists(), unit
+        taken_over += TaskReport.objects.filter(unit=unit.successor, period__year__gt=unit.valid_to.year).exists()
+    assert taken_over
+    # A report keeps the name of its time even if the unit is no longer there.
+    assert demo_reports().filter(unit__valid_to__isnull=False).exists()
+
+
+# ------------------------------------------------------------------------------
+# The command
+# ------------------------------------------------------------------------------
+def seed(*args, **options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+SMALL_ARGS = ["--units", "20", "--plans", "2", "--tasks-per-plan", "4", "--years", "3", "--last-year", "2026"]
+
+
+@pytest.mark.django_db
+def test_the_command_prints_a_vietnamese_summary_with_the_rate():
+    output = seed(*SMALL_ARGS)
+
+    reports = demo_reports().count()
+    assert f"Báo cáo nhiệm vụ: {reports:,}".replace(",", ".") in output
+    assert "Đơn vị: 20 " in output
+    assert f"Kỳ báo cáo: {ReportingPeriod.objects.filter(plan__in=demo_plans()).count()}" in output
+    assert "báo cáo/giây" in output and "giây" in output.splitlines()[-2]
+    assert DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--units", "0", "Số đơn vị phải từ 20 đến 5.000"),
+        ("--units", "-5", "Số đơn vị phải từ 20 đến 5.000"),
+        ("--units", "5001", "Số đơn vị phải từ 20 đến 5.000"),
+        ("--units", "mười", "Số đơn vị phải là số nguyên"),
+        ("--units", "1.5", "Số đơn vị phải là số nguyên"),
+        ("--plans", "0", "Số kế hoạch phải từ 1 đến 1.000"),
+        ("--tasks-per-plan", "201", "Số nhiệm vụ mỗi kế hoạch phải từ 1 đến 200"),
+        ("--years", "0", "Số năm phải từ 1 đến 30"),
+        ("--years", "31", "Số năm phải từ 1 đến 30"),
+        ("--last-year", "1999", "Năm cuối phải từ 2000 đến 2100"),
+        ("--last-year", "2010", "bắt đầu trước năm 2000"),
+        ("--seed", "abc", "Hạt giống phải là số nguyên"),
+    ],
+)
+def test_the_command_refuses_bad_sizes_in_vietnamese_and_writes_nothing(option, value, message):
+    args = ["--units", "20", "--plans", "2", "--tasks-per-plan", "4", "--years", "20" if value == "2010" else "3"]
+    with pytest.raises(CommandError, match=message):
+        seed(*args, option, value)
+
+    assert not demo_units().exists() and not User.objects.filter(username__startswith="demo-").exists()
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_absurd_volumes():
+    with pytest.raises(CommandError, match="vượt giới hạn"):
+        seed("--plans", "1000", "--tasks-per-plan", "200", "--years", "30", "--last-year", "2026")
+
+
+@pytest.mark.django_db
+def test_a_second_run_is_refused_and_changes_nothing():
+    seed(*SMALL_ARGS)
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="đã có dữ liệu mẫu.*--replace"):
+        seed(*SMALL_ARGS, "--seed", "9")
+
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_replace_rewrites_the_demo_data_and_leaves_the_rest_untouched(world):
+    # Kế hoạch 463 as `make run` loads it, with its 2026 period open and a report under way.
+    report = world.report("ttkhcn", 1)
+    report.results = "Đã tổ chức hai hội nghị."
+    report.save()
+
+    def real_data():
+        return (
+            list(Unit.objects.exclude(code__startswith="demo-").order_by("code").values_list()),
+            list(User.objects.exclude(username__startswith="demo-").order_by("username").values_list()),
+            list(Plan.objects.exclude(code__startswith="kh-demo-").values_list()),
+            list(Task.objects.exclude(plan__code__startswith="kh-demo-").values_list()),
+            list(Assignment.objects.exclude(task__plan__code__startswith="kh-demo-").values_list()),
+            list(ReportingPeriod.objects.exclude(plan__code__startswith="kh-demo-").values_list()),
+            list(TaskReport.objects.exclude(period__plan__code__startswith="kh-demo-").values_list()),
+            list(ReportEvent.objects.exclude(report__period__plan__code__startswith="kh-demo-").values_list()),
+        )
+
+    before = real_data()
+    seed(*SMALL_ARGS)
+    # Names are unique: the demo's units named like Kế hoạch 463's are marked.
+    assert Unit.objects.filter(code="demo-qlkh", name="Phòng Quản lý Khoa học" + NAME_CLASH_MARK).exists()
+
+    output = seed(*SMALL_ARGS, "--seed", "464", "--replace")
+
+    assert "Đã xóa dữ liệu mẫu cũ" in output
+    assert real_data() == before
+    fresh = snapshot()
+    demo_delete()
+    demo_generate(seed=464, **SMALL)
+    assert snapshot() == fresh
+    assert real_data() == before
+
+
+@pytest.mark.django_db
+def test_replace_refuses_when_real_data_depends_on_demo_data(plan_463):
+    seed(*SMALL_ARGS)
+    before = snapshot()
+    task = plan_463.tasks.get(number=3)
+    Assignment.objects.create(task=task, unit=Unit.objects.get(code="demo-so-tai-chinh"), role=AssignmentRole.PARTNER)
+
+    with pytest.raises(CommandError, match="đang tham chiếu"):
+        seed(*SMALL_ARGS, "--replace")
+
+    assert snapshot() == before
+    assert task.assignments.filter(unit__code="demo-so-tai-chinh").exists()
+
+
+@pytest.mark.django_db
+def test_replace_refuses_when_real_data_points_to_a_demo_task(world):
+    # The office's consolidated report of Kế hoạch 463 quotes, by mistake, a task of a demo plan.
+    seed(*SMALL_ARGS)
+    before = snapshot()
+    consolidated = ConsolidatedReport.objects.create(period=world.period, subject="Báo cáo", signer_title="GIÁM ĐỐC")
+    demo_task = Task.objects.get(plan__code="kh-demo-001", number=1)
+    ConsolidatedTaskResult.objects.create(consolidated=consolidated, task=demo_task, text="Đã thực hiện.")
+
+    with pytest.raises(CommandError, match="đang tham chiếu"):
+        seed(*SMALL_ARGS, "--replace")
+
+    assert snapshot() == before
+    assert consolidated.task_results.get().task == demo_task
+
+
+# ------------------------------------------------------------------------------
+# Cost
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_number_of_queries_does_not_grow_with_the_reports():
+    def generate(**sizes):
+        with CaptureQueriesContext(connection) as queries:
+            summary = demo_generate(seed=463, units=20, years=3, last_year=2026, **sizes)
+        demo_delete()
+        return summary.reports, len(queries)
+
+    few_reports, few_queries = generate(plans=2, tasks_per_plan=4)
+    many_reports, many_queries = generate(plans=12, tasks_per_plan=40)
+
+    assert many_reports >= 20 * few_reports
+    # Written in batches: at most one more query for every hundred more reports, where a query
+    # per report (or per task, per period) would be hundreds.
+    assert many_queries - few_queries <= (many_reports - few_reports) / 100
