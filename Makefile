@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser install install-dev migrate seed demo lock clean
+.PHONY: run test test-browser bench install install-dev migrate seed demo lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ test: install-dev
 # Browser tests: need Debian's chromium (.ci/run installs it).
 test-browser: install-dev
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Province-scale benchmark on SQLite and PostgreSQL (installs wrk and PostgreSQL; needs root).
+# Results: var/bench/results.md. Smaller runs: make bench BENCH_ARGS="--units 50 --plans 3 --years 3".
+BENCH_ARGS ?=
+bench: install
+	bash .ci/bench $(BENCH_ARGS)
 
 # Re-pin every package after changing pyproject.toml.
 DEPS = import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]
