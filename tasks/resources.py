@@ -7,9 +7,13 @@ validated with `full_clean()`, and one bad row rolls the whole sheet back.
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
 
 from .models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Plan, Task, Unit, UnitKind
 from .services import tasks_validate_leads
@@ -70,17 +74,53 @@ class ChoiceListWidget(widgets.Widget):
         return "; ".join(self.choice.render(item) for item in value or [])
 
 
-class UnitWidget(widgets.ForeignKeyWidget):
+class PrimedWidget(widgets.ForeignKeyWidget):
+    """A reference looked up in a table read once for the whole sheet (`prime`), not once a row.
+
+    Only for sheets that do not change what they refer to (assignments name tasks and units, tasks
+    name plans); a value the primed table lacks is still looked up in the database.
+    """
+
+    _primed: dict | None = None
+
+    def prime(self, values, rows) -> None:
+        self._primed = {}
+
+    def primed_objects(self) -> list:
+        return list((self._primed or {}).values())
+
+    def find(self, key):
+        if self._primed is not None and key in self._primed:
+            return self._primed[key]
+        found = self.lookup(key)
+        if self._primed is not None and found is not None:
+            self._primed[key] = found
+        return found
+
+    def lookup(self, key):
+        raise NotImplementedError
+
+
+class UnitWidget(PrimedWidget):
     """A unit written by its full name (as users know it) or by its code."""
 
     def __init__(self, **kwargs):
         super().__init__(Unit, field="name", **kwargs)
 
+    def prime(self, values, rows) -> None:
+        texts = {str(value).strip() for value in values if value not in (None, "")}
+        units = list(Unit.objects.filter(Q(name__in=texts) | Q(code__in=texts)))
+        # A name wins over a code, as in `lookup`.
+        self._primed = {unit.code: unit for unit in units} | {unit.name: unit for unit in units}
+
+    def lookup(self, text):
+        return Unit.objects.filter(name=text).first() or Unit.objects.filter(code=text).first()
+
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return None
-        unit = Unit.objects.filter(name=text).first() or Unit.objects.filter(code=text).first()
+        unit = self.find(text)
         if unit is None:
             raise ValueError(f"Không tìm thấy đơn vị “{text}” (ghi đúng tên đầy đủ hoặc mã đơn vị).")
         return unit
@@ -102,27 +142,43 @@ class UnitListWidget(widgets.ManyToManyWidget):
         return Unit.objects.filter(pk__in=[found[name].pk for name in names])
 
 
-class PlanWidget(widgets.ForeignKeyWidget):
+class PlanWidget(PrimedWidget):
     def __init__(self, **kwargs):
         super().__init__(Plan, field="code", **kwargs)
+
+    def prime(self, values, rows) -> None:
+        codes = {str(value).strip() for value in values if value not in (None, "")}
+        self._primed = {plan.code: plan for plan in Plan.objects.filter(code__in=codes)}
+
+    def lookup(self, code):
+        return Plan.objects.filter(code=code).first()
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return None
-        plan = Plan.objects.filter(code=text).first()
+        plan = self.find(text)
         if plan is None:
             raise ValueError(f"Không tìm thấy kế hoạch có mã “{text}”.")
         return plan
 
 
-class TaskWidget(widgets.ForeignKeyWidget):
+class TaskWidget(PrimedWidget):
     """A task named by its plan's code (column “Kế hoạch”) and its number in that plan."""
 
     plan_column = "Kế hoạch"
 
     def __init__(self, **kwargs):
         super().__init__(Task, field="number", **kwargs)
+
+    def prime(self, values, rows) -> None:
+        codes = {str(row.get(self.plan_column) or "").strip() for row in rows}
+        tasks = Task.objects.filter(plan__code__in=codes).select_related("plan")
+        self._primed = {(task.plan.code, task.number): task for task in tasks}
+
+    def lookup(self, key):
+        plan_code, number = key
+        return Task.objects.filter(plan__code=plan_code, number=number).select_related("plan").first()
 
     def clean(self, value, row=None, **kwargs):
         plan_code = str((row or {}).get(self.plan_column) or "").strip()
@@ -132,7 +188,7 @@ class TaskWidget(widgets.ForeignKeyWidget):
             number = int(str(value).strip().rstrip(".").split(".")[0])
         except (TypeError, ValueError):
             raise ValueError(f"Số thứ tự nhiệm vụ “{value}” không phải là một số.") from None
-        task = Task.objects.filter(plan__code=plan_code, number=number).first()
+        task = self.find((plan_code, number))
         if task is None:
             raise ValueError(f"Kế hoạch “{plan_code}” không có nhiệm vụ số {number}.")
         return task
@@ -149,6 +205,7 @@ def text(attribute: str, column: str, **kwargs) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True), **kwargs)
 
 
+IMPORT_CHANGE_REASON = "Nhập từ bảng tính"
 NO_HEADER = "Tệp không có dòng tiêu đề: dòng đầu tiên phải là tên các cột, như trong tệp xuất từ hệ thống."
 
 
@@ -158,12 +215,34 @@ class SafeModelResource(resources.ModelResource):
     def import_data(self, dataset, *args, **kwargs):
         # Rows with validation errors must roll back the sheet too, not just rows that crashed.
         kwargs["rollback_on_validation_errors"] = True
-        if not any(str(header or "").strip() for header in dataset.headers or []):
-            # import-export would go on reading rows against no headers and fail with a TypeError.
+        refusal = self.refusal(dataset)
+        if refusal:
+            # Refused as a whole, before any row is read (import-export would read every row after
+            # an error in before_import, and fail with a TypeError on a sheet without headers).
             result = self.get_result_class()()
-            self.handle_import_error(result, ValidationError(NO_HEADER), kwargs.get("raise_errors", False))
+            self.handle_import_error(result, ValidationError(refusal), kwargs.get("raise_errors", False))
             return result
         return super().import_data(dataset, *args, **kwargs)
+
+    def refusal(self, dataset) -> str | None:
+        """Why the sheet as a whole cannot be imported, or None."""
+        headers = [str(header or "").strip() for header in dataset.headers or []]
+        if not any(headers):
+            return NO_HEADER
+        limit = settings.IMPORT_MAX_ROWS
+        if len(dataset) > limit:
+            return f"Tệp có {len(dataset)} dòng dữ liệu, vượt giới hạn {limit} dòng; không nhập gì."
+        known = {field.column_name for field in self.get_import_fields()} | {
+            field.column_name for field in self.fields.values()
+        }
+        unknown = [header for header in headers if header and header not in known]
+        if unknown:
+            return (
+                "Tệp có cột không nhận ra: "
+                + ", ".join(f"“{header}”" for header in unknown)
+                + ". Hãy dùng tệp xuất từ hệ thống làm mẫu."
+            )
+        return None
 
     def get_or_init_instance(self, instance_loader, row):
         # The row's identifying cells are read here, before the per-field checks: a unit or task
@@ -174,21 +253,14 @@ class SafeModelResource(resources.ModelResource):
             raise ValidationError(str(exc)) from None
 
     def before_import(self, dataset, **kwargs):
-        limit = settings.IMPORT_MAX_ROWS
-        if len(dataset) > limit:
-            raise ValidationError(f"Tệp có {len(dataset)} dòng dữ liệu, vượt giới hạn {limit} dòng; không nhập gì.")
-        headers = [str(header or "").strip() for header in dataset.headers or []]
-        known = {field.column_name for field in self.get_import_fields()} | {
-            field.column_name for field in self.fields.values()
-        }
-        unknown = [header for header in headers if header and header not in known]
-        if unknown:
-            raise ValidationError(
-                "Tệp có cột không nhận ra: "
-                + ", ".join(f"“{header}”" for header in unknown)
-                + ". Hãy dùng tệp xuất từ hệ thống làm mẫu."
-            )
-        dataset.headers = headers
+        dataset.headers = [str(header or "").strip() for header in dataset.headers or []]
+
+    def prime(self, dataset, *names) -> None:
+        """Read what the sheet's columns `names` refer to once for the whole sheet."""
+        rows = [dict(zip(dataset.headers, values)) for values in dataset]
+        for name in names:
+            field = self.fields[name]
+            field.widget.prime([row.get(field.column_name) for row in rows], rows)
 
     def before_import_row(self, row, **kwargs):
         for key, value in row.items():
@@ -265,6 +337,37 @@ class TaskResource(SafeModelResource):
     def get_queryset(self):
         return Task.objects.select_related("plan")
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.prime(dataset, "plan")
+
+
+class AssignmentLoader(BaseInstanceLoader):
+    """The sheet's existing assignments, read in one query (a sheet of 10,000 rows would otherwise
+    cost 10,000), and those the import saves as it goes (a unit named twice for a task is one
+    assignment, updated by the later row)."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        pairs = set()
+        for values in dataset or ():
+            row = dict(zip(dataset.headers, values))
+            try:
+                task, unit = resource.fields["task"].clean(row), resource.fields["unit"].clean(row)
+            except (ValueError, KeyError):
+                continue                    # reported on its row
+            if task and unit:
+                pairs.add((task.pk, unit.pk))
+        tasks, units = {task for task, _ in pairs}, {unit for _, unit in pairs}
+        found = resource.get_queryset().filter(task_id__in=tasks, unit_id__in=units)
+        resource.existing = {(a.task_id, a.unit_id): a for a in found if (a.task_id, a.unit_id) in pairs}
+
+    def get_instance(self, row):
+        task, unit = self.resource.fields["task"].clean(row), self.resource.fields["unit"].clean(row)
+        found = self.resource.existing.get((task.pk, unit.pk)) if task and unit else None
+        # A copy: a row that fails must leave nothing of itself for the rows after it.
+        return copy.copy(found) if found is not None else None
+
 
 class AssignmentResource(SafeModelResource):
     plan = text("task__plan__code", "Kế hoạch", readonly=True)
@@ -277,6 +380,7 @@ class AssignmentResource(SafeModelResource):
 
     class Meta(SafeModelResource.Meta):
         model = Assignment
+        instance_loader_class = AssignmentLoader
         name = "Phân công"
         import_id_fields = ["task", "unit"]
         fields = ["plan", "task", "task_title", "unit", "role", "note", "order"]
@@ -286,11 +390,41 @@ class AssignmentResource(SafeModelResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self.prime(dataset, "task", "unit")
         self._touched_tasks = set()
+        self._history = {True: [], False: []}     # created?: the assignments saved
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The task and unit were read from the database by the widgets a moment ago, and the
+        # loader finds the assignment of that pair whether it is in the database or earlier in the
+        # sheet: Django's checks that both exist and that the pair is new would cost three queries
+        # a row to learn nothing (the database's own constraints still stand behind them).
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, "task", "unit"], validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # History is written for the whole sheet at the end (`after_import`): one row at a time,
+        # django-simple-history builds a manager class per save and costs more than the save.
+        instance.skip_history_when_saving = True
+        self._creating = instance.pk is None
 
     def after_save_instance(self, instance, row, **kwargs):
+        del instance.skip_history_when_saving
+        self._history[self._creating].append(instance)
         self._touched_tasks.add(instance.task_id)
+        self.existing[instance.task_id, instance.unit_id] = copy.copy(instance)
 
     def after_import(self, dataset, result, **kwargs):
         # Two rows may each be valid and together give a task two leads: check the sheet as a whole.
         tasks_validate_leads(task_ids=self._touched_tasks)
+        user = kwargs.get("user")
+        for created, instances in self._history.items():
+            Assignment.history.bulk_history_create(
+                instances, update=not created, default_user=user if getattr(user, "pk", None) else None,
+                default_change_reason=IMPORT_CHANGE_REASON, batch_size=1000,
+            )

@@ -8,6 +8,8 @@ import pytest
 import tablib
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.models import Assignment, AssignmentRole, Task, Unit
@@ -105,15 +107,78 @@ def test_one_bad_row_imports_nothing_and_names_the_row(plan_463, bad_row, reason
     assert _snapshot() == before
 
 
-def test_two_leads_for_one_task_across_rows_import_nothing(plan_463):
+@pytest.mark.parametrize("rows_after", [0, 2], ids=["alone", "good-rows-after"])
+def test_two_leads_for_one_task_across_rows_import_nothing(plan_463, rows_after):
     before = _snapshot()
-    sheet = _assignment_sheet(("kh-463", 2, "Phòng Kế hoạch Tài chính", "Chủ trì", ""))
+    good = [("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""), ("kh-463", 4, "Phòng Kế hoạch Tài chính", "Phối hợp", "")]
+    sheet = _assignment_sheet(("kh-463", 2, "Phòng Kế hoạch Tài chính", "Chủ trì", ""), *good[:rows_after])
 
     result = AssignmentResource().import_data(sheet, dry_run=False)
 
     assert result.has_errors()
     assert "Nhiệm vụ 2 của kế hoạch “kh-463” có 2 đơn vị chủ trì" in str(result.base_errors[0].error)
     assert _snapshot() == before
+
+
+def test_a_unit_named_twice_for_a_task_is_one_assignment_with_the_later_values(plan_463):
+    sheet = _assignment_sheet(
+        ("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Lần đầu"),
+        ("kh-463", 3, "khtc", "Phối hợp", "Lần sau"),
+    )
+
+    result = AssignmentResource().import_data(sheet, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["new", "update"]
+    assert list(Assignment.objects.filter(unit__code="khtc", task__number=3).values_list("note", flat=True)) == ["Lần sau"]
+
+
+def test_imported_assignments_are_in_the_history_with_who_and_why(plan_463):
+    user = UserFactory(username="nhapbang")
+    lead = Task.objects.get(plan__code="kh-463", number=2).assignments.get(role=AssignmentRole.LEAD)
+    sheet = _assignment_sheet(
+        ("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Thêm mới"),
+        ("kh-463", 2, lead.unit.name, "Chủ trì", "Sửa ghi chú"),
+    )
+
+    result = AssignmentResource().import_data(sheet, dry_run=False, user=user)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    added = Assignment.objects.get(unit__code="khtc", task__number=3)
+    [record] = added.history.all()
+    assert (record.history_type, record.history_user, record.history_change_reason, record.note) == (
+        "+", user, "Nhập từ bảng tính", "Thêm mới")
+    record = lead.history.latest()
+    assert (record.history_type, record.history_user, record.note) == ("~", user, "Sửa ghi chú")
+    assert lead.history.count() == 2
+
+
+def test_a_dry_run_leaves_no_history(plan_463):
+    before = _snapshot()
+    sheet = _assignment_sheet(("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Thử"))
+
+    result = AssignmentResource().import_data(sheet, dry_run=True)
+
+    assert not result.has_errors() and result.totals["new"] == 1
+    assert _snapshot() == before
+
+
+def test_an_assignment_import_costs_a_few_queries_a_row_whatever_the_sheet(plan_463):
+    """The tasks, units and existing assignments a sheet names are read once for the sheet: a row
+    costs its savepoint, its insert and the savepoint's release, and the history is written in bulk."""
+    units = [Unit.objects.create(code=f"dv{i}", name=f"Đơn vị thử {i}", kind="enterprise") for i in range(40)]
+
+    def cost(count):
+        sheet = _assignment_sheet(*[("kh-463", 1 + i % 5, unit.name, "Phối hợp", "") for i, unit in enumerate(units[:count])])
+        with CaptureQueriesContext(connection) as queries:
+            result = AssignmentResource().import_data(sheet, dry_run=False)
+        assert not result.has_errors() and not result.has_validation_errors() and result.totals["new"] == count
+        Assignment.objects.filter(unit__in=units).delete()
+        return len(queries)
+
+    few, many = cost(10), cost(40)
+    assert many - few <= 3 * 30, (few, many)
+    assert few <= 3 * 10 + 12, few
 
 
 def test_an_unknown_column_imports_nothing(plan_463):
@@ -232,7 +297,9 @@ def test_admin_import_previews_then_confirms(importer):
     confirm = preview.context["confirm_form"]
     done = importer.post(reverse("admin:tasks_assignment_process_import"), confirm.initial)
     assert done.status_code == 302
-    assert Assignment.objects.get(unit__code="khtc").note == "Bố trí kinh phí"
+    added = Assignment.objects.get(unit__code="khtc")
+    assert added.note == "Bố trí kinh phí"
+    assert added.history.get().history_user == preview.wsgi_request.user
 
 
 def test_admin_import_with_a_bad_row_shows_the_row_and_offers_no_confirmation(importer):
