@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 OUT = ROOT / "var" / "bench"
+WORKERS = os.cpu_count() or 2
 
 BUDGETS = {
     "board_p50_ms": 100,          # board p50 ≤ 100 ms
@@ -73,7 +74,7 @@ def measure_pages(env, seconds: int, connections: int) -> dict:
     targets = json.loads(manage(env, "shell", "-v0", "-c", BENCH_TARGETS).strip().splitlines()[-1])
     port = free_port()
     server = subprocess.Popen(
-        [GUNICORN, "kehoach.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(os.cpu_count() or 2),
+        [GUNICORN, "kehoach.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
          "--log-level", "warning"], cwd=ROOT, env=env,
     )
     try:
@@ -203,7 +204,9 @@ def main():
     parser.add_argument("--tasks", type=int, default=25)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
+    # As many connections as gunicorn has workers: every worker busy (throughput at saturation)
+    # and no request queued behind another (latency is the page's own).
+    parser.add_argument("--connections", type=int, default=WORKERS)
     parser.add_argument("--import-rows", type=int, default=10_000)
     args = parser.parse_args()
 
@@ -226,7 +229,9 @@ def main():
         result["import"] = measure_import(env)
         results[name] = result
 
-    report = table(results)
+    report = (f"Data set: {args.units} units, {args.plans} plans of {args.tasks} tasks, {args.years} years (seed 463). "
+              f"gunicorn {WORKERS} workers; wrk {args.connections} connections, {args.seconds} s a page.\n\n"
+              + table(results))
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     (OUT / "results.md").write_text(report + "\n")
     print(report)

@@ -20,7 +20,8 @@ postgres_packages() {
 }
 
 # start_postgres: a cluster on a free loopback port, stopped and removed when the script exits;
-# sets PGPORT_CI. PostgreSQL refuses to run as root, hence runuser.
+# sets PGPORT_CI. PostgreSQL refuses to run as root, hence runuser. fsync is off (a throwaway
+# cluster for tests) unless PG_FSYNC=on, as the benchmark asks.
 start_postgres() {
   export PATH="$PATH:/usr/lib/postgresql/15/bin"
   pgroot=$(mktemp -d /tmp/kehoach-ci-pg.XXXXXX)
@@ -29,5 +30,5 @@ start_postgres() {
   PGPORT_CI=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   runuser -u postgres -- initdb -D "$pgroot/data" --auth=trust --encoding=UTF8 --locale=C.UTF-8 -U postgres >/dev/null
   runuser -u postgres -- pg_ctl -D "$pgroot/data" -l "$pgroot/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT_CI -k $pgroot -c fsync=off -c max_connections=200" start
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT_CI -k $pgroot -c fsync=${PG_FSYNC:-off} -c max_connections=200" start
 }

@@ -21,6 +21,7 @@ from .models import EDITABLE_STATUSES, Reminder, ReportingPeriod, ReportStatus, 
 from .states import SHORT_LABELS, state_expression
 
 UNITS_PER_PAGE = 50
+OWING_PER_PAGE = 25      # units listed a page at a time under "have not submitted"
 LIST_LIMIT = 20          # reports listed in "waiting for review" and "overdue", the rest counted
 STATES = [state.value for state in TaskState]
 
@@ -67,7 +68,8 @@ class Board:
     total: int
     rows: list[UnitRow]                    # the page of units shown in the matrix and the chart
     page: object                           # django Paginator page over all matching units
-    not_submitted: list[UnitRow]
+    not_submitted: list[UnitRow]           # every unit that still owes a report, most owed first
+    owing_page: object                     # the page of not_submitted shown
     waiting: list[TaskReport]              # the first LIST_LIMIT of waiting_total
     waiting_total: int
     overdue_fixed: list[TaskReport]        # the first LIST_LIMIT of overdue_fixed_total
@@ -86,7 +88,7 @@ def board_periods(plan: Plan) -> list[ReportingPeriod]:
 
 def board_build(
     *, period: ReportingPeriod, today: datetime.date, tasks: list[Task], unit_id: int | None = None,
-    task_id: int | None = None, state: str | None = None, page_number=1,
+    task_id: int | None = None, state: str | None = None, page_number=1, owing_page_number=1,
 ) -> Board:
     """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen)."""
     plan = period.plan
@@ -128,6 +130,7 @@ def board_build(
     return Board(
         plan=plan, period=period, today=today, all_tasks=all_tasks, tasks=tasks, totals=totals, total=sum(totals.values()),
         rows=rows, page=page, not_submitted=not_submitted,
+        owing_page=Paginator(not_submitted, OWING_PER_PAGE).get_page(owing_page_number),
         waiting=waiting, waiting_total=sum(row.waiting for row in units.values()),
         overdue_fixed=overdue_fixed,
         overdue_fixed_total=len(overdue_fixed) if len(overdue_fixed) < LIST_LIMIT else overdue.count(),

@@ -42,7 +42,7 @@ def board(request):
     today = timezone.localdate()
     plans = list(Plan.objects.order_by("status", "-issued_year", "code"))
     periods = list(ReportingPeriod.objects.select_related("plan").order_by("-year", "plan__code"))
-    tasks = list(Task.objects.order_by("plan_id", "number"))
+    tasks = list(Task.objects.order_by("plan_id", "number").only("pk", "plan_id", "number", "title"))
     form = BoardFilterForm(request.GET, plans=plans, years=sorted({p.year for p in periods}, reverse=True), tasks=tasks)
     data = form.cleaned_data if form.is_valid() else {}
     if not periods:
@@ -68,14 +68,14 @@ def board(request):
 
     result = board_build(
         period=period, today=today, tasks=plan_tasks, unit_id=data.get("unit"), task_id=task_id,
-        state=data.get("state") or None, page_number=data.get("page") or 1,
+        state=data.get("state") or None, page_number=data.get("page") or 1, owing_page_number=data.get("chua_gui") or 1,
     )
     if data.get("unit") and data["unit"] not in dict(result.unit_choices):
         form.add_error("unit", "Đơn vị này không báo cáo trong kỳ đã chọn.")
     context = {
         "form": form, "board": result, "plans": plans, "plan_periods": plan_periods,
-        "can_remind": permissions.can_remind(request.user), "query": _query_without_page(request),
-        "states": TaskState.choices,
+        "can_remind": permissions.can_remind(request.user), "query": _query_without(request, "page"),
+        "owing_query": _query_without(request, "chua_gui"), "states": TaskState.choices,
     }
     return render(request, "reports/board.html", context, status=400 if form.errors else 200)
 
@@ -85,9 +85,10 @@ def _default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
     return next((p for p in periods if p.year == today.year and p.is_open), periods[0])
 
 
-def _query_without_page(request) -> str:
+def _query_without(request, name: str) -> str:
+    """The query string of `request` without its parameter `name` (a pager's own page number)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(name, None)
     return query.urlencode()
 
 
@@ -120,7 +121,7 @@ def reminder_list(request):
         unit = get_object_or_404(Unit, pk=unit_id)
         reminders_qs = reminders_qs.filter(unit=unit)
     page = Paginator(reminders_qs, REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "unit": unit, "query": _query_without_page(request)}
+    context = {"page": page, "unit": unit, "query": _query_without(request, "page")}
     return render(request, "reports/reminder_list.html", context)
 
 
@@ -135,7 +136,7 @@ def escalation_list(request):
     page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page, "pending_only": pending_only, "form": DirectionForm(),
-        "can_direct": permissions.can_direct_any(request.user), "query": _query_without_page(request),
+        "can_direct": permissions.can_direct_any(request.user), "query": _query_without(request, "page"),
     }
     return render(request, "reports/escalation_list.html", context)
 
@@ -179,7 +180,7 @@ def funds(request):
     detail = Paginator(funds_detail(plan_id=chosen["plan"], year=chosen["year"]), FUNDS_DETAIL_PER_PAGE)
     context = {
         "form": form, "funds": summary, "detail": detail.get_page(request.GET.get("page")), "chosen": chosen,
-        "query": _query_without_page(request),
+        "query": _query_without(request, "page"),
     }
     return render(request, "reports/funds.html", context, status=400 if form.errors else 200)
 

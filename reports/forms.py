@@ -147,6 +147,7 @@ class BoardFilterForm(forms.Form):
     task = forms.TypedChoiceField(label="Nhiệm vụ", coerce=int, required=False, empty_value=None)
     state = forms.ChoiceField(label="Tình trạng", required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    chua_gui = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)   # page of units owing
 
     def __init__(self, data, *, plans, years, tasks):
         super().__init__(data)

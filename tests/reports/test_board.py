@@ -115,6 +115,26 @@ def test_units_that_have_not_submitted_with_what_they_owe_and_the_days_left(clie
     assert "còn 26 ngày" in response.content.decode()
 
 
+def test_units_owing_are_listed_a_page_at_a_time_most_owed_first_keeping_the_other_filters(client, made, monkeypatch):
+    monkeypatch.setattr("reports.board.OWING_PER_PAGE", 2)
+    unit = Unit.objects.get(code="lhh").pk
+
+    first, board = board_of(client, made.coordinator, "?page=1")
+    second, board_2 = board_of(client, made.coordinator, "?page=1&chua_gui=2")
+
+    assert [row.name for row in board.owing_page] == [Unit.objects.get(code=c).name for c in ("lhh", "qlkh")]
+    assert [Unit.objects.get(pk=row.unit_id).code for row in board_2.owing_page] == ["ban-tuyen-giao"]
+    page = first.content.decode()
+    assert "Đơn vị chưa gửi báo cáo <small class=\"muted\">(3)</small>" in page
+    assert 'href="?page=1&amp;chua_gui=2"' in page
+    assert Unit.objects.get(code="ban-tuyen-giao").name not in page.split("Chờ duyệt")[0].split("Đơn vị chưa gửi")[1]
+    # One form for the page, one button per unit pointing at that unit's address.
+    assert page.count('id="nhac-ngay"') == 1
+    assert f'form="nhac-ngay" formaction="{reverse("reports:remind_unit", args=[unit])}"' in page
+    response, _ = board_of(client, made.coordinator, "?chua_gui=0")
+    assert response.status_code == 400
+
+
 def test_reports_waiting_for_review_and_overdue_fixed_date_tasks(client, made):
     response, board = board_of(client, made.coordinator)
 
