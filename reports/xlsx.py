@@ -10,6 +10,7 @@ Workbooks are written in openpyxl's write-only mode: memory stays flat however m
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 from collections.abc import Iterable
@@ -49,23 +50,41 @@ class Sheet:
     footer: list[list] = field(default_factory=list)  # e.g. a totals row, written in bold
 
 
-def _cell(sheet, value, kind: str, *, bold: bool = False) -> WriteOnlyCell:
-    if isinstance(value, datetime.datetime):
-        value = value.replace(tzinfo=None)
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = HEADER_FONT if bold else BODY_FONT
-    if value is None:
+class _Cells:
+    """Cells of one workbook. A style is worked out once per look and its indexes copied to every
+    cell of that look: set attribute by attribute, openpyxl hashes each style object for every cell,
+    which took most of the time of a thousand-row export."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.styles: dict[tuple, object] = {}
+
+    def make(self, value, kind: str, *, bold: bool = False, fill: bool = False) -> WriteOnlyCell:
+        if isinstance(value, datetime.datetime):
+            value = value.replace(tzinfo=None)
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if value is None:
+            look = (None, bold, fill)
+        elif kind in NUMBER_FORMATS and not isinstance(value, str):
+            look = (kind, bold, fill)
+        else:
+            cell.value = str(value)[:MAX_CELL_TEXT]
+            cell.data_type = "s"       # never a formula, whatever the text starts with
+            look = (TEXT, bold, fill)
+        if look in self.styles:
+            cell._style = copy.copy(self.styles[look])
+            return cell
+        cell.font = HEADER_FONT if bold else BODY_FONT
+        if fill:
+            cell.fill = HEADER_FILL
+        if look[0] in NUMBER_FORMATS:
+            cell.number_format = NUMBER_FORMATS[look[0]]
+            cell.alignment = Alignment(vertical="top")
+        elif look[0] == TEXT:
+            cell.quotePrefix = True
+            cell.alignment = WRAP
+        self.styles[look] = copy.copy(cell._style)
         return cell
-    if kind in NUMBER_FORMATS and not isinstance(value, str):
-        cell.number_format = NUMBER_FORMATS[kind]
-        cell.alignment = Alignment(vertical="top")
-        return cell
-    text = str(value)[:MAX_CELL_TEXT]
-    cell.value = text
-    cell.data_type = "s"       # never a formula, whatever the text starts with
-    cell.quotePrefix = True
-    cell.alignment = WRAP
-    return cell
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
@@ -75,16 +94,12 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
         sheet.freeze_panes = "A2"
         for index, column in enumerate(spec.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
-        header = []
-        for column in spec.columns:
-            cell = _cell(sheet, column.header, TEXT, bold=True)
-            cell.fill = HEADER_FILL
-            header.append(cell)
-        sheet.append(header)
+        cells = _Cells(sheet)
+        sheet.append([cells.make(column.header, TEXT, bold=True, fill=True) for column in spec.columns])
         for row in spec.rows:
-            sheet.append([_cell(sheet, value, column.kind) for value, column in zip(row, spec.columns, strict=True)])
+            sheet.append([cells.make(value, column.kind) for value, column in zip(row, spec.columns, strict=True)])
         for row in spec.footer:
-            sheet.append([_cell(sheet, value, column.kind, bold=True) for value, column in zip(row, spec.columns, strict=True)])
+            sheet.append([cells.make(value, column.kind, bold=True) for value, column in zip(row, spec.columns, strict=True)])
         if spec.columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}1"
     buffer = io.BytesIO()
