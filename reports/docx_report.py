@@ -112,7 +112,7 @@ CELL_HEADER = replace(CELL_CENTRED, bold=True)
 CELL_JUSTIFIED = replace(CELL, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 # (heading, width in mm, look of the values): 257 mm, the landscape text width
-APPENDIX_COLUMNS = [("TT", 10, CELL_CENTRED), ("Nhiệm vụ", 55, CELL), ("Đơn vị", 42, CELL),
+APPENDIX_COLUMNS = [("TT", 13, CELL_CENTRED), ("Nhiệm vụ", 52, CELL), ("Đơn vị", 42, CELL),
                     ("Vai trò", 20, CELL_CENTRED), ("Thời hạn", 26, CELL_CENTRED),
                     ("Kết quả thực hiện", 74, CELL_JUSTIFIED), ("Tình trạng", 30, CELL)]
 COUNT_COLUMNS = [("Tình trạng", 90, CELL), ("Số lượng", 30, CELL_CENTRED)]
