@@ -46,6 +46,7 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tasks.formats import number_vi
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -142,7 +143,7 @@ def demo_check_arguments(*, units, plans, tasks_per_plan, years, last_year, seed
         if number is None:
             errors.append(f"{label.capitalize()} phải là số nguyên, không phải “{value}”.")
         elif not low <= number <= high:
-            errors.append(f"{label.capitalize()} phải từ {low} đến {_n(high)}, không phải {_n(number)}.")
+            errors.append(f"{label.capitalize()} phải từ {low} đến {number_vi(high)}, không phải {number_vi(number)}.")
         else:
             values[name] = number
     year = _integer(last_year)
@@ -161,7 +162,7 @@ def demo_check_arguments(*, units, plans, tasks_per_plan, years, last_year, seed
         task_years = values["plans"] * values["tasks_per_plan"] * values["years"]
         if task_years > MAX_TASK_YEARS:
             errors.append(
-                f"Số kế hoạch × số nhiệm vụ × số năm = {_n(task_years)} vượt giới hạn {_n(MAX_TASK_YEARS)}: "
+                f"Số kế hoạch × số nhiệm vụ × số năm = {number_vi(task_years)} vượt giới hạn {number_vi(MAX_TASK_YEARS)}: "
                 "dữ liệu quá lớn."
             )
     if _integer(seed) is None:
@@ -182,9 +183,6 @@ def _integer(value) -> int | None:
         return int(value)
     return None
 
-
-def _n(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _demo_units():
@@ -799,7 +797,7 @@ class _Generator:
         self.summary.units = len(self.units)
         self.summary.groups = len(self.groups)
         self.summary.retired_units = len(self.retired)
-        self.say(f"  {_n(len(self.units))} đơn vị…")
+        self.say(f"  {number_vi(len(self.units))} đơn vị…")
 
     def local(self, place: str, *, parent=None, valid_from=None) -> Unit:
         kind = UnitKind.DISTRICT if place.startswith(("huyện", "thành phố", "thị xã")) else UnitKind.COMMUNE
@@ -874,7 +872,7 @@ class _Generator:
         _create(User, self.users)
         self.names_of = {user.pk: user.get_full_name() for user in self.users}
         self.summary.users = len(self.users)
-        self.say(f"  {_n(len(self.users))} tài khoản…")
+        self.say(f"  {number_vi(len(self.users))} tài khoản…")
 
     # -- plans, tasks, assignments -------------------------------------------------------------
     def make_plans(self) -> None:
@@ -948,7 +946,7 @@ class _Generator:
         _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
         self.summary.plans, self.summary.tasks = len(self.plans), len(drafts)
         self.summary.assignments = len(assignments)
-        self.say(f"  {_n(len(self.plans))} kế hoạch, {_n(len(drafts))} nhiệm vụ, {_n(len(assignments))} phân công…")
+        self.say(f"  {number_vi(len(self.plans))} kế hoạch, {number_vi(len(drafts))} nhiệm vụ, {number_vi(len(assignments))} phân công…")
 
     def exists_in(self, unit: Unit, year: int) -> bool:
         first = unit.valid_from.year if unit.valid_from else 0
@@ -1042,7 +1040,7 @@ class _Generator:
             plan__in=_demo_plans()).values_list("pk", "plan_id", "year"))
         self.periods = [p._replace(pk=ids[p.plan_id, p.year]) for p in self.periods]
         self.summary.periods = len(self.periods)
-        self.say(f"  {_n(len(self.periods))} kỳ báo cáo…")
+        self.say(f"  {number_vi(len(self.periods))} kỳ báo cáo…")
 
     # -- reports -------------------------------------------------------------------------------
     def make_reports(self) -> None:
@@ -1225,7 +1223,7 @@ class _Generator:
         s.directions += len(directions)
         self.pending = []
         if before // PROGRESS_EVERY != s.reports // PROGRESS_EVERY:
-            self.say(f"  {_n(s.reports)} báo cáo…")
+            self.say(f"  {number_vi(s.reports)} báo cáo…")
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from tasks.formats import number_vi
 from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit
 
 from . import permissions
@@ -193,7 +194,7 @@ def report_update(*, report: TaskReport, by, version: int, data: dict, outputs: 
              if quantity is not None and (not isinstance(quantity, int) or not 0 <= quantity <= MAX_OUTPUT_QUANTITY)]
     if wrong:
         raise ValidationError(
-            f"Số lượng của chỉ tiêu phải là số nguyên từ 0 đến {MAX_OUTPUT_QUANTITY:,}".replace(",", ".")
+            f"Số lượng của chỉ tiêu phải là số nguyên từ 0 đến {number_vi(MAX_OUTPUT_QUANTITY)}"
             + ": " + ", ".join(sorted(wrong))
         )
     # The row is locked since `_locked`, so the version read above cannot change before this save.

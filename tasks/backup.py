@@ -42,6 +42,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils._os import safe_join
 
+from .formats import number_vi
+
 FORMAT = "kehoach-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -649,7 +651,7 @@ def _data_held(alias: str) -> list[str]:
         if model._meta.label_lower not in CREATED_BY_MIGRATE:
             count = model._base_manager.using(alias).count()
             if count:
-                held.append(f"{_number(count)} {model_title(model)}")
+                held.append(f"{number_vi(count)} {model_title(model)}")
     return held
 
 
@@ -662,9 +664,6 @@ def _refuse_if_holding_data(alias: str) -> None:
             "dữ liệu của bản sao lưu; nếu chắc chắn, hãy chạy lại lệnh với --yes. Chưa thay đổi gì."
         )
 
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 class _MediaPlacement:
@@ -798,7 +797,7 @@ def _load_table(file, table: TableEntry, model, alias: str) -> None:
         raise BackupError(f"Dữ liệu bảng {title} thay đổi trong lúc khôi phục; không khôi phục gì.")
     if rows != table.rows:
         raise BackupError(
-            f"Dữ liệu bảng {title} có {_number(rows)} bản ghi, manifest.json ghi {_number(table.rows)}; "
+            f"Dữ liệu bảng {title} có {number_vi(rows)} bản ghi, manifest.json ghi {number_vi(table.rows)}; "
             "không khôi phục gì."
         )
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export.forms import ImportForm
 
+from .formats import number_vi
 from .models import AssignmentRole, OutputKind, Task
 
 # An XLSX is a few XML parts; thousands of entries is not a sheet.
@@ -52,8 +53,8 @@ def _check_line_count(upload) -> None:
     lines = sum(chunk.count(b"\n") for chunk in upload.chunks())
     if lines > settings.IMPORT_MAX_ROWS + 1:
         raise ValidationError(
-            f"Tệp có khoảng {lines:,} dòng, vượt giới hạn {settings.IMPORT_MAX_ROWS:,} dòng dữ liệu: "
-            "hãy chia thành nhiều tệp nhỏ hơn.".replace(",", ".")
+            f"Tệp có khoảng {number_vi(lines)} dòng, vượt giới hạn {number_vi(settings.IMPORT_MAX_ROWS)} dòng dữ "
+            "liệu: hãy chia thành nhiều tệp nhỏ hơn."
         )
 
 

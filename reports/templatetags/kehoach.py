@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from tasks.formats import number_vi
+
 register = template.Library()
 
 
@@ -10,7 +12,7 @@ def vnd(amount):
     """12345678 → “12.345.678 đ”; nothing → “—”."""
     if amount is None or amount == "":
         return "—"
-    return f"{int(amount):,}".replace(",", ".") + " đ"
+    return number_vi(amount) + " đ"
 
 
 @register.filter

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from reports.consolidated import CONTENT_TYPES, export_bytes
 from reports.models import ReportingPeriod
+from tasks.formats import number_vi
 from tasks.models import Plan
 
 
@@ -33,4 +34,4 @@ class Command(BaseCommand):
         partial = path.with_name(f".{path.name}.partial")
         partial.write_bytes(content)
         partial.replace(path)
-        self.stdout.write(self.style.SUCCESS(f"Đã ghi {path} ({len(content):,} byte).".replace(",", ".")))
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {path} ({number_vi(len(content))} byte)."))

@@ -8,11 +8,9 @@ from django.utils import timezone
 
 from reports.demo import demo_check_arguments, demo_delete, demo_exists, demo_generate
 from reports.models import ReportStatus
+from tasks.formats import number_vi
 from tasks.services import DEMO_PASSWORD
 
-
-def _n(number) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _seconds(seconds: float) -> str:
@@ -65,7 +63,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Đã xóa dữ liệu mẫu cũ ({_seconds(time.perf_counter() - started)} giây).")
             a = arguments
             self.stdout.write(
-                f"Tạo dữ liệu mẫu: {_n(a['units'])} đơn vị, {_n(a['plans'])} kế hoạch × {_n(a['tasks_per_plan'])} "
+                f"Tạo dữ liệu mẫu: {number_vi(a['units'])} đơn vị, {number_vi(a['plans'])} kế hoạch × {number_vi(a['tasks_per_plan'])} "
                 f"nhiệm vụ, {a['years']} năm đến {a['last_year']}, hạt giống {a['seed']}…"
             )
             generating = time.perf_counter()
@@ -75,24 +73,24 @@ class Command(BaseCommand):
 
         s = summary
         statuses = ", ".join(
-            f"{ReportStatus(status).label.lower()} {_n(count)}" for status, count in s.reports_by_status.items()
+            f"{ReportStatus(status).label.lower()} {number_vi(count)}" for status, count in s.reports_by_status.items()
         )
         lines = [
             f"Đã tạo dữ liệu mẫu các năm {s.first_year}–{s.last_year} (hạt giống {s.seed}, số liệu tính đến "
             f"ngày {s.as_of:%d/%m/%Y}):",
-            f"  Đơn vị: {_n(s.units)} (trong đó {_n(s.groups)} nhóm đơn vị; {_n(s.retired_units)} đơn vị đã "
+            f"  Đơn vị: {number_vi(s.units)} (trong đó {number_vi(s.groups)} nhóm đơn vị; {number_vi(s.retired_units)} đơn vị đã "
             "sáp nhập vào đơn vị kế thừa)",
-            f"  Tài khoản: {_n(s.users)} (mật khẩu chung: {DEMO_PASSWORD}; điều phối: demo-dieuphoi, "
+            f"  Tài khoản: {number_vi(s.users)} (mật khẩu chung: {DEMO_PASSWORD}; điều phối: demo-dieuphoi, "
             "lãnh đạo Sở: demo-giamdoc, tài chính: demo-ketoan)",
-            f"  Kế hoạch: {_n(s.plans)}; nhiệm vụ: {_n(s.tasks)}; phân công: {_n(s.assignments)}; "
-            f"trách nhiệm tổ chức thực hiện: {_n(s.duties)}",
-            f"  Kỳ báo cáo: {_n(s.periods)}",
-            f"  Báo cáo nhiệm vụ: {_n(s.reports)} ({statuses})",
-            f"  Kết quả định lượng: {_n(s.outputs)}; tệp minh chứng (chỉ thông tin, không có tệp): "
-            f"{_n(s.evidence)}; sự kiện: {_n(s.events)}; ý kiến chỉ đạo: {_n(s.directions)}",
+            f"  Kế hoạch: {number_vi(s.plans)}; nhiệm vụ: {number_vi(s.tasks)}; phân công: {number_vi(s.assignments)}; "
+            f"trách nhiệm tổ chức thực hiện: {number_vi(s.duties)}",
+            f"  Kỳ báo cáo: {number_vi(s.periods)}",
+            f"  Báo cáo nhiệm vụ: {number_vi(s.reports)} ({statuses})",
+            f"  Kết quả định lượng: {number_vi(s.outputs)}; tệp minh chứng (chỉ thông tin, không có tệp): "
+            f"{number_vi(s.evidence)}; sự kiện: {number_vi(s.events)}; ý kiến chỉ đạo: {number_vi(s.directions)}",
         ]
         rate = s.reports / elapsed if elapsed > 0 else 0
-        lines.append(f"Thời gian tạo (đến khi ghi xong): {_seconds(elapsed)} giây — {_n(round(rate))} báo cáo/giây.")
+        lines.append(f"Thời gian tạo (đến khi ghi xong): {_seconds(elapsed)} giây — {number_vi(round(rate))} báo cáo/giây.")
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Xong sau {_seconds(time.perf_counter() - started)} giây."))

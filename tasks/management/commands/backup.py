@@ -5,10 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.backup import BackupError, backup_filename, backup_write, model_title
+from tasks.formats import number_vi
 
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 class Command(BaseCommand):
@@ -38,13 +36,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         size = path.stat().st_size
         self.stdout.write(self.style.SUCCESS(
-            f"Đã sao lưu vào {path}: {_number(manifest.row_total)} bản ghi của {len(manifest.tables)} bảng, "
-            f"{_number(len(manifest.files))} tệp đính kèm; dung lượng {_number(size)} byte."
+            f"Đã sao lưu vào {path}: {number_vi(manifest.row_total)} bản ghi của {len(manifest.tables)} bảng, "
+            f"{number_vi(len(manifest.files))} tệp đính kèm; dung lượng {number_vi(size)} byte."
         ))
         if verbosity > 1:
             for table in manifest.tables:
                 model = apps.get_model(table.model)
-                self.stdout.write(f"  {_number(table.rows):>9}  {model_title(model)} ({table.model})")
+                self.stdout.write(f"  {number_vi(table.rows):>9}  {model_title(model)} ({table.model})")
         if manifest.missing_files:
             self.stderr.write(self.style.WARNING(
                 f"Cảnh báo: {len(manifest.missing_files)} tệp được dữ liệu nhắc đến nhưng không có trong "

@@ -3,10 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tasks.backup import BackupError, backup_restore, model_title
+from tasks.formats import number_vi
 
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 class Command(BaseCommand):
@@ -31,13 +29,13 @@ class Command(BaseCommand):
         created = timezone.localtime(manifest.created_at)
         self.stdout.write(self.style.SUCCESS(
             f"Đã khôi phục bản sao lưu tạo lúc {created:%H:%M} ngày {created:%d/%m/%Y} "
-            f"(cơ sở dữ liệu {manifest.database_name}): {_number(manifest.row_total)} bản ghi, "
-            f"{_number(len(manifest.files))} tệp đính kèm."
+            f"(cơ sở dữ liệu {manifest.database_name}): {number_vi(manifest.row_total)} bản ghi, "
+            f"{number_vi(len(manifest.files))} tệp đính kèm."
         ))
         self.stdout.write("Số bản ghi theo bảng:")
         for table in manifest.tables:
             model = apps.get_model(table.model)
-            self.stdout.write(f"  {_number(table.rows):>9}  {model_title(model)} ({table.model})")
+            self.stdout.write(f"  {number_vi(table.rows):>9}  {model_title(model)} ({table.model})")
         self.stdout.write("Các phiên đăng nhập cũ đã bị xoá: mọi người cần đăng nhập lại.")
         if manifest.missing_files:
             self.stderr.write(self.style.WARNING(
