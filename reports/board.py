@@ -52,9 +52,9 @@ class UnitRow:
     cells: list[Cell | None] = field(default_factory=list)
 
     @property
-    def bars(self) -> list[tuple[str, int, float]]:
-        """(state, count, percent of the row) for the chart, skipping empty states."""
-        return [(state, n, 100 * n / self.total) for state, n in self.counts.items() if n and self.total]
+    def bars(self) -> list[tuple[str, int, str]]:
+        """(state, count, percent of the row as CSS reads it: "12.50") for the chart, skipping empty states."""
+        return [(state, n, f"{100 * n / self.total:.2f}") for state, n in self.counts.items() if n and self.total]
 
 
 @dataclass

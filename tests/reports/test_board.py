@@ -135,6 +135,28 @@ def test_units_owing_are_listed_a_page_at_a_time_most_owed_first_keeping_the_oth
     assert response.status_code == 400
 
 
+def test_the_unit_selector_lists_every_reporting_unit_and_marks_the_chosen_one(client, made):
+    lhh = Unit.objects.get(code="lhh")
+    response, board = board_of(client, made.coordinator, f"?unit={lhh.pk}")
+
+    select = response.content.decode().split('<select id="loc-unit" name="unit">')[1].split("</select>")[0]
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+    assert [name for _, _, name in options[1:]] == sorted(Unit.objects.get(code=c).name for c in
+                                                          {unit for unit, _ in MADE})
+    assert [pk for pk, selected, _ in options if selected] == [str(lhh.pk)]
+
+
+def test_the_chart_draws_each_units_states_as_shares_of_its_reports(client, made):
+    response, board = board_of(client, made.coordinator)
+
+    lhh = Unit.objects.get(code="lhh")
+    chart = response.content.decode().split("Biểu đồ tình trạng theo đơn vị")[1]
+    row = chart.split(f'<span class="chart-label">{lhh.name}</span>')[1].split("</div>")[0]
+    widths = re.findall(r'class="state-(\w+)" style="width: ([\d.]+)%" title="[^"]+: (\d+)"', row)
+    assert widths == [(DONE_LATE, "25.00", "1"), (ON_TIME, "50.00", "2"), (NOT_STARTED, "25.00", "1")]
+    assert 'aria-label="Hoàn thành quá hạn: 1; Đang thực hiện trong hạn: 2; Chưa thực hiện: 1"' in row
+
+
 def test_reports_waiting_for_review_and_overdue_fixed_date_tasks(client, made):
     response, board = board_of(client, made.coordinator)
 
