@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -77,7 +78,14 @@ class Composition:
     edited: dict[int, str]              # task id → result as the office edited it
 
     def reports_of(self, task: Task) -> list[TaskReport]:
-        return [report for report in self.reports if report.task_id == task.pk]
+        return self._by_task.get(task.pk, [])
+
+    @cached_property
+    def _by_task(self) -> dict[int, list[TaskReport]]:
+        by_task: dict[int, list[TaskReport]] = {}
+        for report in self.reports:
+            by_task.setdefault(report.task_id, []).append(report)
+        return by_task
 
     def composed_result(self, task: Task) -> str:
         accepted = [r for r in self.reports_of(task) if r.status == ReportStatus.ACCEPTED and r.results.strip()]

@@ -1,25 +1,24 @@
 """Spreadsheets the department downloads: Vietnamese headers, a frozen header row, readable widths,
 dates as dates, money as numbers, and text that never runs as a formula.
 
-Text is written as an inline string with Excel's "quote prefix" style: the cell shows exactly what
-the user typed, `=HYPERLINK(...)` included, and neither Excel nor LibreOffice evaluates it. Nothing
-is altered, so the export loses no data (unlike prefixing an apostrophe to the text itself).
+Text is written as a string cell with Excel's "quote prefix" style: the cell shows exactly what the
+user typed, `=HYPERLINK(...)` included, and neither Excel nor LibreOffice evaluates it. Nothing is
+altered, so the export loses no data (unlike prefixing an apostrophe to the text itself).
 
-Workbooks are written in openpyxl's write-only mode: memory stays flat however many rows.
+Workbooks are written with XlsxWriter in its constant-memory mode, row after row: memory stays flat
+however many rows, and a yearly appendix of thousands of rows takes a fraction of what openpyxl
+took (it built and styled an object per cell).
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
+from decimal import Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 MONEY = "money"
 INTEGER = "integer"
@@ -28,10 +27,8 @@ DATE = "date"
 TEXT = "text"
 
 NUMBER_FORMATS = {MONEY: "#,##0", INTEGER: "#,##0", PERCENT: "0", DATE: "dd/mm/yyyy"}
-HEADER_FONT = Font(name="Times New Roman", bold=True)
-BODY_FONT = Font(name="Times New Roman")
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-WRAP = Alignment(wrap_text=True, vertical="top")
+FONT = {"font_name": "Times New Roman", "valign": "top"}
+HEADER = {"bold": True, "bg_color": "#DDE7F0", "text_wrap": True}
 MAX_CELL_TEXT = 32_767  # Excel refuses longer cells
 
 
@@ -50,58 +47,61 @@ class Sheet:
     footer: list[list] = field(default_factory=list)  # e.g. a totals row, written in bold
 
 
-class _Cells:
-    """Cells of one workbook. A style is worked out once per look and its indexes copied to every
-    cell of that look: set attribute by attribute, openpyxl hashes each style object for every cell,
-    which took most of the time of a thousand-row export."""
+class _Formats:
+    """The workbook's formats, one per look (kind of cell, bold, header), made when first needed."""
 
-    def __init__(self, sheet):
-        self.sheet = sheet
-        self.styles: dict[tuple, object] = {}
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.made: dict[tuple, object] = {}
 
-    def make(self, value, kind: str, *, bold: bool = False, fill: bool = False) -> WriteOnlyCell:
-        if isinstance(value, datetime.datetime):
-            value = value.replace(tzinfo=None)
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if value is None:
-            look = (None, bold, fill)
-        elif kind in NUMBER_FORMATS and not isinstance(value, str):
-            look = (kind, bold, fill)
+    def get(self, kind: str, bold: bool, header: bool):
+        look = (kind, bold, header)
+        if look not in self.made:
+            spec = dict(FONT, bold=bold)
+            if header:
+                spec.update(HEADER)
+            if kind in NUMBER_FORMATS:
+                spec["num_format"] = NUMBER_FORMATS[kind]
+            else:
+                spec.update(quote_prefix=True, text_wrap=True)
+            self.made[look] = self.workbook.add_format(spec)
+        return self.made[look]
+
+
+def _write_row(sheet, formats: _Formats, row_index: int, values, columns, *, bold=False, header=False):
+    for col, (value, column) in enumerate(zip(values, columns, strict=True)):
+        kind = TEXT if header else column.kind
+        if value is None or value == "":
+            sheet.write_blank(row_index, col, None, formats.get(kind, bold, header))
+        elif kind == DATE and isinstance(value, datetime.date):
+            if isinstance(value, datetime.datetime):
+                value = value.replace(tzinfo=None)
+            sheet.write_datetime(row_index, col, value, formats.get(DATE, bold, header))
+        elif kind in NUMBER_FORMATS and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            sheet.write_number(row_index, col, value, formats.get(kind, bold, header))
         else:
-            cell.value = str(value)[:MAX_CELL_TEXT]
-            cell.data_type = "s"       # never a formula, whatever the text starts with
-            look = (TEXT, bold, fill)
-        if look in self.styles:
-            cell._style = copy.copy(self.styles[look])
-            return cell
-        cell.font = HEADER_FONT if bold else BODY_FONT
-        if fill:
-            cell.fill = HEADER_FILL
-        if look[0] in NUMBER_FORMATS:
-            cell.number_format = NUMBER_FORMATS[look[0]]
-            cell.alignment = Alignment(vertical="top")
-        elif look[0] == TEXT:
-            cell.quotePrefix = True
-            cell.alignment = WRAP
-        self.styles[look] = copy.copy(cell._style)
-        return cell
+            # write_string: never a formula, whatever the text starts with.
+            sheet.write_string(row_index, col, str(value)[:MAX_CELL_TEXT], formats.get(TEXT, bold, header))
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
-    workbook = Workbook(write_only=True)
-    for spec in sheets:
-        sheet = workbook.create_sheet(title=spec.title[:31])
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        cells = _Cells(sheet)
-        sheet.append([cells.make(column.header, TEXT, bold=True, fill=True) for column in spec.columns])
-        for row in spec.rows:
-            sheet.append([cells.make(value, column.kind) for value, column in zip(row, spec.columns, strict=True)])
-        for row in spec.footer:
-            sheet.append([cells.make(value, column.kind, bold=True) for value, column in zip(row, spec.columns, strict=True)])
-        if spec.columns:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}1"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
+    formats = _Formats(workbook)
+    for spec in sheets:
+        sheet = workbook.add_worksheet(spec.title[:31])
+        sheet.freeze_panes(1, 0)
+        for index, column in enumerate(spec.columns):
+            sheet.set_column(index, index, column.width)
+        _write_row(sheet, formats, 0, [column.header for column in spec.columns], spec.columns, bold=True, header=True)
+        row_index = 0
+        for row_index, row in enumerate(spec.rows, start=1):
+            _write_row(sheet, formats, row_index, row, spec.columns)
+        for row in spec.footer:
+            row_index += 1
+            _write_row(sheet, formats, row_index, row, spec.columns, bold=True)
+        if spec.columns:
+            sheet.autofilter(0, 0, 0, len(spec.columns) - 1)
+    workbook.close()
     return buffer.getvalue()
