@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -129,6 +130,9 @@ def _element(tag: str, text: str | None = None, **attributes: str):
 
 def _new_paragraph(container):
     """A new paragraph in a document, cell or header; a cell's first, untouched paragraph is reused."""
+    if isinstance(container, DocxDocument):
+        # The body's paragraphs are not listed: that builds an object for each one, every time.
+        return container.add_paragraph()
     paragraphs = container.paragraphs
     if len(paragraphs) == 1 and not paragraphs[0].runs and paragraphs[0]._p.pPr is None:
         return paragraphs[0]
@@ -136,7 +140,11 @@ def _new_paragraph(container):
 
 
 def _run(paragraph, text: str, look: Look):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run()
+    if any(char in text for char in "\t\n\r\f"):
+        run.text = text              # python-docx turns these into tabs and breaks, character by character
+    elif text:
+        run._r.add_t(text)           # a task's composed result runs to thousands of characters
     run.font.size = Pt(look.size)
     run.font.bold = look.bold or None
     run.font.italic = look.italic or None
