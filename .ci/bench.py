@@ -230,7 +230,7 @@ def main():
         result["pages"] = measure_pages(env, args.seconds, args.connections)
         print(f"[{name}] đo xuất báo cáo…", flush=True)
         result["exports"] = measure_exports(env)
-        print(f"[{name}] đo nhập 10.000 dòng…", flush=True)
+        print(f"[{name}] đo nhập {args.import_rows:,} dòng…".replace(",", "."), flush=True)
         result["import"] = measure_import(env)
         results[name] = result
 

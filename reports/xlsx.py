@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime
 import io
-from decimal import Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import xlsxwriter
 

@@ -86,9 +86,6 @@ class PrimedWidget(widgets.ForeignKeyWidget):
     def prime(self, values, rows) -> None:
         self._primed = {}
 
-    def primed_objects(self) -> list:
-        return list((self._primed or {}).values())
-
     def find(self, key):
         if self._primed is not None and key in self._primed:
             return self._primed[key]
