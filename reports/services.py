@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from tasks.formats import number_vi
+from kehoach.text import number_vi
 from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit
 
 from . import permissions

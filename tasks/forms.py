@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export.forms import ImportForm
 
-from .formats import number_vi
+from kehoach.text import number_vi
 from .models import AssignmentRole, OutputKind, Task
 
 # An XLSX is a few XML parts; thousands of entries is not a sheet.

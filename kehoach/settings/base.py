@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "axes",
     "tasks",
     "reports",
+    "kehoach.backup",
+    "kehoach.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from tasks.formats import number_vi
+from kehoach.text import number_vi
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from reports.consolidated import CONTENT_TYPES, export_bytes
 from reports.models import ReportingPeriod
-from tasks.formats import number_vi
+from kehoach.text import number_vi
 from tasks.models import Plan
 
 

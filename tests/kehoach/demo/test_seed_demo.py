@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.demo import NAME_CLASH_MARK, WIDE_SCOPES, demo_delete, demo_generate
+from kehoach.demo.generator import NAME_CLASH_MARK, WIDE_SCOPES, demo_delete, demo_generate
 from reports.models import (
     ConsolidatedReport,
     ConsolidatedTaskResult,
@@ -38,7 +38,7 @@ from tasks.models import (
     UnitKind,
     User,
 )
-from tasks.services import DEMO_PASSWORD
+from kehoach.demo.accounts import DEMO_PASSWORD
 
 SMALL = {"units": 20, "plans": 2, "tasks_per_plan": 4, "years": 3, "last_year": 2026}
 # Enough reports for every state and status to occur.

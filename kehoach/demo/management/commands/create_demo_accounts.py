@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.models import Unit
-from tasks.services import DEMO_PASSWORD, demo_accounts_create
+from kehoach.demo.accounts import DEMO_PASSWORD, demo_accounts_create
 
 
 class Command(BaseCommand):

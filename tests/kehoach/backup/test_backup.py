@@ -1,4 +1,4 @@
-"""Backup and restore (tasks.backup, `manage.py backup`, `manage.py restore`).
+"""Backup and restore (kehoach.backup, `manage.py backup`, `manage.py restore`).
 
 A database backed up, wiped and restored gives back every row of every model and every uploaded
 file, byte for byte; new rows can be added after it. Every refusal (missing or damaged archive,
@@ -42,7 +42,7 @@ from reports.services import (
     report_submit,
     report_update,
 )
-from tasks.backup import BackupError, backed_up_models, backup_restore, backup_write
+from kehoach.backup.archive import BackupError, backed_up_models, backup_restore, backup_write
 from tasks.models import Unit
 from tests.conftest import world_build
 from tests.factories import PDF, UnitFactory

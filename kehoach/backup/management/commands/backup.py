@@ -4,8 +4,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.backup import BackupError, backup_filename, backup_write, model_title
-from tasks.formats import number_vi
+from kehoach.backup.archive import BackupError, backup_filename, backup_write, model_title
+from kehoach.text import number_vi
 
 
 

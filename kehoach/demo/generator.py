@@ -46,7 +46,7 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tasks.formats import number_vi
+from kehoach.text import number_vi
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -63,9 +63,9 @@ from tasks.models import (
     User,
     day_month_in_year,
 )
-from tasks.services import DEMO_PASSWORD
+from kehoach.demo.accounts import DEMO_PASSWORD
 
-from .models import (
+from reports.models import (
     ConsolidatedReport,
     Direction,
     Evidence,
@@ -77,7 +77,7 @@ from .models import (
     ReportStatus,
     TaskReport,
 )
-from .services import ALLOWED_EVIDENCE, default_cutoff
+from reports.services import ALLOWED_EVIDENCE, default_cutoff
 
 UNIT_PREFIX = "demo-"
 USER_PREFIX = "demo-"

@@ -42,7 +42,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils._os import safe_join
 
-from .formats import number_vi
+from kehoach.text import number_vi
 
 FORMAT = "kehoach-backup"
 FORMAT_VERSION = 1

@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from reports.demo import demo_check_arguments, demo_delete, demo_exists, demo_generate
+from kehoach.demo.generator import demo_check_arguments, demo_delete, demo_exists, demo_generate
 from reports.models import ReportStatus
-from tasks.formats import number_vi
-from tasks.services import DEMO_PASSWORD
+from kehoach.text import number_vi
+from kehoach.demo.accounts import DEMO_PASSWORD
 
 
 

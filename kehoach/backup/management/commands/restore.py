@@ -2,8 +2,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.backup import BackupError, backup_restore, model_title
-from tasks.formats import number_vi
+from kehoach.backup.archive import BackupError, backup_restore, model_title
+from kehoach.text import number_vi
 
 
 
