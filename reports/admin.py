@@ -3,7 +3,7 @@ and changed only through the workflow pages, so every change stays an event."""
 
 from django.contrib import admin
 
-from tasks.admin import AuditedAdmin
+from kehoach.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import ReportEvent, ReportingPeriod, TaskReport
 
@@ -18,17 +18,6 @@ class ReportingPeriodAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         # A period is opened from the “Kỳ báo cáo” page, which also creates the reports it owes.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

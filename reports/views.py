@@ -38,21 +38,6 @@ def _messages_from(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-@login_not_required
-def locked_out(request, response=None, credentials=None):
-    """django-axes: the page a locked-out login gets, saying until when."""
-    cooloff = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
-    unlock_at = timezone.localtime() + cooloff
-    context = {"unlock_at": unlock_at, "minutes": int(cooloff.total_seconds() // 60), "limit": settings.AXES_FAILURE_LIMIT}
-    return render(request, "registration/locked_out.html", context, status=429)
-
-
-@login_not_required
-def csrf_failure(request, reason=""):
-    """A refused form (missing or stale security token) explained in Vietnamese."""
-    return render(request, "403_csrf.html", status=403)
-
-
 # ------------------------------------------------------------------------------
 # Home
 # ------------------------------------------------------------------------------

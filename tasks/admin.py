@@ -1,23 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
-from simple_history.admin import SimpleHistoryAdmin
+
+from kehoach.admin import AuditedAdmin
 
 from .forms import AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
 from .models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit, UnitKind, User
 from .resources import AssignmentResource, TaskResource, UnitResource
-
-
-class AuditedAdmin(SimpleHistoryAdmin):
-    """The history of changes is shown, never brought back: simple-history only hides its revert
-    button (SIMPLE_HISTORY_REVERT_DISABLED) and would still save a posted old version."""
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied("Lịch sử thay đổi chỉ để xem, không khôi phục được từ đây.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):

@@ -126,7 +126,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "reports.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "kehoach.views.locked_out"
 
 # ------------------------------------------------------------------------------
 # Internationalisation: everything a user reads is Vietnamese
@@ -203,7 +203,7 @@ IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 10
 # Security headers common to every environment
 # ------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-CSRF_FAILURE_VIEW = "reports.views.csrf_failure"
+CSRF_FAILURE_VIEW = "kehoach.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
