@@ -21,7 +21,8 @@ from icalendar import Alarm, Calendar, Event, vDuration
 
 from tasks.models import User
 
-from . import permissions, selectors
+from . import permissions
+from .workflow import selectors
 from .models import EDITABLE_STATUSES, TaskState
 
 TOKEN_BYTES = 32

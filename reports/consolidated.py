@@ -23,7 +23,7 @@ from .consolidated_xlsx import consolidated_workbook
 from .document import AppendixRow, ReportDocument, TaskPart
 from .docx_report import document_docx
 from .models import ConsolidatedReport, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from .services import StaleReportError, _require
+from .workflow.services import StaleReportError, _require
 from .states import state_expression
 
 CONTENT_TYPES = {

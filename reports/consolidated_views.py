@@ -13,7 +13,7 @@ from . import permissions
 from .consolidated import (
     CONTENT_TYPES, TEXT_FIELDS, compose, consolidated_for, consolidated_save, document_build, export_bytes,
 )
-from .forms import ConsolidatedForm
+from .workflow.forms import ConsolidatedForm
 from .models import ReportingPeriod
 
 

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tasks.models import Plan, Task, Unit
 
-from . import permissions, reminders, selectors, services
+from . import permissions, reminders
+from .workflow import selectors, services
 from .board import board_build
-from .forms import BoardFilterForm, DirectionForm, FundsFilterForm
+from .workflow.forms import BoardFilterForm, DirectionForm, FundsFilterForm
 from .funds import funds_detail, funds_summary, funds_workbook
 from .models import Reminder, ReportingPeriod, TaskState
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import calendar_views, consolidated_views, followup_views, views
+from . import calendar_views, consolidated_views, followup_views
+from .workflow import views
 
 app_name = "reports"
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import pytest
 
 from reports.models import ReportingPeriod, TaskReport
-from reports.services import period_open
+from reports.workflow.services import period_open
 from tasks.models import Plan, Role, Unit, User
 from tasks.services import plan_load_seed
 from tests.factories import UserFactory

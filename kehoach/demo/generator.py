@@ -77,7 +77,7 @@ from reports.models import (
     ReportStatus,
     TaskReport,
 )
-from reports.services import ALLOWED_EVIDENCE, default_cutoff
+from reports.workflow.services import ALLOWED_EVIDENCE, default_cutoff
 
 UNIT_PREFIX = "demo-"
 USER_PREFIX = "demo-"

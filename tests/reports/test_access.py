@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reports.models import EventKind, Evidence, ReportEvent, ReportingPeriod, ReportStatus, TaskReport
-from reports.services import evidence_add
+from reports.workflow.services import evidence_add
 from tasks.models import Plan
 from tasks.services import plan_load_seed
 from tests.conftest import ROLES, World, world_build

@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from reports.calendar import calendar_token_issue, user_for_token
 from reports.models import ReportStatus, TaskReport
-from reports.services import period_open, period_set_open
+from reports.workflow.services import period_open, period_set_open
 from tasks.models import DeadlineKind, Role, User
 from tests.conftest import ROLES
 from tests.factories import ReportingPeriodFactory, TaskFactory, TaskReportFactory, UserFactory

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from reports.consolidated import NO_RESULT, consolidated_save, document_build
 from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
-from reports.services import StaleReportError
+from reports.workflow.services import StaleReportError
 from tasks.models import Task
 
 HOSTILE = '=HYPERLINK("http://example.com")'

@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from reports import reminders
 from reports.models import Reminder, ReminderKind, ReminderStage, TaskReport
 from reports.reminders import reminder_send_now, stage_for
-from reports.services import period_set_open, report_return, report_submit, report_update
+from reports.workflow.services import period_set_open, report_return, report_submit, report_update
 from tasks.models import AssignmentRole, Role, Task, Unit
 from tests.factories import UserFactory
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from reports.models import Completion, ReportStatus, TaskReport, TaskState
-from reports.selectors import state_counts
+from reports.workflow.selectors import state_counts
 from reports.states import state_expression, task_state
 from tests.factories import TaskReportFactory
 

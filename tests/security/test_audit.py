@@ -4,7 +4,7 @@ recorded with who and when, readable by administrators, and not editable through
 import pytest
 from django.urls import reverse
 
-from reports.services import report_submit, report_update
+from reports.workflow.services import report_submit, report_update
 from tasks.models import Assignment, Plan, Task, Unit, User
 
 AUDITED = [Plan, Task, Assignment, Unit, User]

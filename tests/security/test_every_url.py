@@ -13,7 +13,7 @@ from reports.calendar import calendar_token_issue
 from reports.models import (
     ConsolidatedReport, Direction, Evidence, Reminder, ReportEvent, ReportingPeriod, ReportOutput, TaskReport,
 )
-from reports.services import evidence_add
+from reports.workflow.services import evidence_add
 from tasks.models import Assignment, Task, Unit, User
 from tests.factories import PDF
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from reports.consolidated import consolidated_save
 from reports.models import Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
-from reports.services import direction_give, evidence_add
+from reports.workflow.services import direction_give, evidence_add
 from tasks.models import Plan, Task, Unit
 from tests.factories import PDF
 

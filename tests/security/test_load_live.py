@@ -15,7 +15,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from reports.models import EventKind, ReportEvent, ReportStatus, TaskReport
-from reports.services import period_open
+from reports.workflow.services import period_open
 from tasks.models import AssignmentRole, Role, Task
 from tests.factories import AssignmentFactory, UnitFactory, UserFactory
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.services import period_open
+from reports.workflow.services import period_open
 from tasks.models import Plan, User
 
 

@@ -34,7 +34,7 @@ from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from reports.consolidated import consolidated_save
 from reports.models import Completion, Direction, Evidence, ReminderStage, TaskReport
 from reports.reminders import reminder_send_now
-from reports.services import (
+from reports.workflow.services import (
     direction_give,
     evidence_add,
     report_accept,

@@ -24,7 +24,7 @@ from reports.models import (
     TaskReport,
     TaskState,
 )
-from reports.services import period_open
+from reports.workflow.services import period_open
 from reports.states import state_expression
 from tasks.models import (
     Assignment,

@@ -8,7 +8,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from reports.models import EventKind, ReportStatus, TaskReport
-from reports.services import StaleReportError, report_submit, report_update
+from reports.workflow.services import StaleReportError, report_submit, report_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

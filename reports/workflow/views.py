@@ -17,10 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tasks.models import Plan, Task
 
-from . import permissions, selectors, services
+from reports import permissions
+
+from . import selectors, services
 from .forms import CommentForm, DirectionForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
-from .models import Evidence, ReportingPeriod, TaskReport, TaskState
-from .states import report_state
+from reports.models import Evidence, ReportingPeriod, TaskReport, TaskState
+from reports.states import report_state
 
 
 def _today() -> datetime.date:

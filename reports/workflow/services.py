@@ -16,8 +16,8 @@ from django.utils import timezone
 from kehoach.text import number_vi
 from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit
 
-from . import permissions
-from .models import (
+from reports import permissions
+from reports.models import (
     MAX_OUTPUT_QUANTITY,
     Completion,
     Direction,

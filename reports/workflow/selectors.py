@@ -6,9 +6,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tasks.models import Assignment, Plan, PlanStatus, Task
 
-from . import permissions
-from .models import Direction, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from .states import state_expression
+from reports import permissions
+from reports.models import Direction, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from reports.states import state_expression
 
 
 def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:

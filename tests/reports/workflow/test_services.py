@@ -1,4 +1,4 @@
-"""The service layer of reporting (reports.services): opening a period, the round of a report from
+"""The service layer of reporting (reports.workflow.services): opening a period, the round of a report from
 draft to accepted, the transitions it refuses, the stale second save, late submission, the rules
 of a report's content and the evidence files.
 
@@ -26,7 +26,7 @@ from reports.models import (
     ReportStatus,
     TaskReport,
 )
-from reports.services import (
+from reports.workflow.services import (
     StaleReportError,
     evidence_add,
     evidence_remove,

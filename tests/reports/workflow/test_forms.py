@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.models import Evidence, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
-from reports.services import report_submit, report_update
+from reports.workflow.services import report_submit, report_update
 
 RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ, 150 lượt người tham dự."
 ICT = datetime.timezone(datetime.timedelta(hours=7))

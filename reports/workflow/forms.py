@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tasks.models import OutputKind
 
-from .models import MAX_OUTPUT_QUANTITY, Completion, ConsolidatedReport, TaskReport, TaskState
+from reports.models import MAX_OUTPUT_QUANTITY, Completion, ConsolidatedReport, TaskReport, TaskState
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
