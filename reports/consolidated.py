@@ -14,15 +14,24 @@ from functools import cached_property
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 
 from . import permissions
-from .consolidated_xlsx import consolidated_workbook
-from .document import AppendixRow, ReportDocument, TaskPart
-from .docx_report import document_docx
-from .models import ConsolidatedReport, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from .exports.consolidated_xlsx import consolidated_workbook
+from .exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
+from .exports.docx import document_docx
+from .models import (
+    Completion,
+    ConsolidatedReport,
+    ConsolidatedTaskResult,
+    ReportingPeriod,
+    ReportStatus,
+    TaskReport,
+    TaskState,
+)
 from .workflow.services import StaleReportError, _require
 from .states import state_expression
 
@@ -136,7 +145,39 @@ def document_build(period: ReportingPeriod, today: datetime.date | None = None) 
     ).select_related("consolidated").get(pk=period.pk)
     consolidated = consolidated_for(period)
     composition = compose(period, consolidated, today)
-    return _document(period, consolidated, composition)
+    document = _document(period, consolidated, composition)
+    document.unit_reports = _unit_report_rows(period, today)
+    return document
+
+
+def _unit_report_rows(period: ReportingPeriod, today: datetime.date):
+    """Every report of the period for the Excel file, read in chunks when the writer gets to it."""
+    roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
+    states, completions = dict(TaskState.choices), dict(Completion.choices)
+    reports = (
+        TaskReport.objects.filter(period=period)
+        .annotate(state=state_expression(today), files=Count("evidence"))
+        .values(
+            "period__year", "period__plan__code", "task__number", "task__title", "unit_name", "role", "status",
+            "state", "deadline", "completion", "completed_on", "progress", "results", "difficulties", "escalate",
+            "proposals", "funds_planned", "funds_spent", "submitted_at", "accepted_at", "files",
+        )
+        .order_by("task__number", "role", "unit_name", "pk")
+    )
+    for r in reports.iterator(chunk_size=2000):
+        yield UnitReportRow(
+            year=r["period__year"], plan=r["period__plan__code"], task_number=r["task__number"],
+            task_title=r["task__title"], unit=r["unit_name"], role=roles[r["role"]], status=statuses[r["status"]],
+            state=states[r["state"]], deadline=r["deadline"], completion=completions[r["completion"]],
+            completed_on=r["completed_on"], progress=r["progress"], results=r["results"],
+            difficulties=r["difficulties"], escalated=r["escalate"], proposals=r["proposals"],
+            funds_planned=r["funds_planned"], funds_spent=r["funds_spent"],
+            submitted_on=_local_date(r["submitted_at"]), accepted_on=_local_date(r["accepted_at"]), files=r["files"],
+        )
+
+
+def _local_date(moment):
+    return timezone.localdate(moment) if moment else None
 
 
 def _document(period, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
@@ -241,4 +282,4 @@ def export_bytes(period: ReportingPeriod, fmt: str) -> tuple[bytes, str]:
     name = f"bao-cao-{period.plan.code}-{period.year}"
     if fmt == "docx":
         return document_docx(document), f"{name}.docx"
-    return consolidated_workbook(period, document, today), f"{name}-phu-luc.xlsx"
+    return consolidated_workbook(document), f"{name}-phu-luc.xlsx"

@@ -18,7 +18,7 @@ from . import permissions, reminders
 from .workflow import selectors, services
 from .board import board_build
 from .workflow.forms import BoardFilterForm, DirectionForm, FundsFilterForm
-from .funds import funds_detail, funds_summary, funds_workbook
+from .funds import funds_detail, funds_summary, funds_xlsx
 from .models import Reminder, ReportingPeriod, TaskState
 
 REMINDERS_PER_PAGE = 50
@@ -192,7 +192,7 @@ def funds_export(request):
     if form.errors:
         messages.error(request, "Bộ lọc không hợp lệ: " + " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:funds")
-    content = funds_workbook(plan_id=chosen["plan"], year=chosen["year"])
+    content = funds_xlsx(plan_id=chosen["plan"], year=chosen["year"])
     suffix = f"-{chosen['year']}" if chosen["year"] else ""
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,8 +12,8 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from tasks.models import AssignmentRole
 
+from .exports.funds_xlsx import funds_workbook
 from .models import ReportStatus, TaskReport
-from .xlsx import INTEGER, MONEY, Column, Sheet, workbook_bytes
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 SUMS = {
@@ -80,45 +80,13 @@ def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> Quer
     )
 
 
-MONEY_COLUMNS = [
-    Column("Kinh phí dự trù (đồng)", MONEY, 22),
-    Column("Kinh phí đã sử dụng (đồng)", MONEY, 24),
-    Column("Số báo cáo", INTEGER, 12),
-    Column("Số báo cáo có ghi kinh phí", INTEGER, 16),
-]
-
-
-def _money(row) -> list:
-    return [row["planned"], row["spent"], row["reports"], row["with_funds"]]
-
-
-def funds_workbook(*, plan_id: int | None = None, year: int | None = None) -> bytes:
-    funds = funds_summary(plan_id=plan_id, year=year)
+def funds_detail_rows(*, plan_id: int | None = None, year: int | None = None):
+    """`funds_detail` for the export, roles and statuses in words, read in chunks."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
-    total_row = ["Tổng cộng", *_money(funds.total)]
-    detail = funds_detail(plan_id=plan_id, year=year).iterator(chunk_size=2000)
-    sheets = [
-        Sheet("Theo năm", [Column("Năm", INTEGER, 10), *MONEY_COLUMNS],
-              ([row["period__year"], *_money(row)] for row in funds.by_year)),
-        Sheet(
-            "Theo nhiệm vụ",
-            [Column("Năm", INTEGER, 10), Column("Kế hoạch", width=14), Column("Nhiệm vụ", INTEGER, 10),
-             Column("Tên nhiệm vụ", width=48), *MONEY_COLUMNS],
-            ([row["period__year"], row["period__plan__code"], row["task__number"], row["task__title"], *_money(row)]
-             for row in funds.by_task),
-            footer=[["", "", None, "Tổng cộng", *_money(funds.total)]],
-        ),
-        Sheet("Theo đơn vị", [Column("Đơn vị", width=48), *MONEY_COLUMNS],
-              ([row["name"], *_money(row)] for row in funds.by_unit), footer=[total_row]),
-        Sheet(
-            "Chi tiết",
-            [Column("Năm", INTEGER, 10), Column("Kế hoạch", width=14), Column("Nhiệm vụ", INTEGER, 10),
-             Column("Tên nhiệm vụ", width=40), Column("Đơn vị", width=40), Column("Vai trò", width=12),
-             Column("Trạng thái báo cáo", width=18), Column("Kinh phí dự trù (đồng)", MONEY, 22),
-             Column("Kinh phí đã sử dụng (đồng)", MONEY, 24)],
-            ([row["period__year"], row["period__plan__code"], row["task__number"], row["task__title"],
-              row["unit_name"], roles.get(row["role"], row["role"]), statuses.get(row["status"], row["status"]),
-              row["funds_planned"], row["funds_spent"]] for row in detail),
-        ),
-    ]
-    return workbook_bytes(sheets)
+    for row in funds_detail(plan_id=plan_id, year=year).iterator(chunk_size=2000):
+        yield {**row, "role": roles.get(row["role"], row["role"]), "status": statuses.get(row["status"], row["status"])}
+
+
+def funds_xlsx(*, plan_id: int | None = None, year: int | None = None) -> bytes:
+    """The funds of the filter as an XLSX workbook."""
+    return funds_workbook(funds_summary(plan_id=plan_id, year=year), funds_detail_rows(plan_id=plan_id, year=year))

@@ -1,13 +1,14 @@
 """The consolidated yearly report as plain data, ready to be laid out (DOCX) or tabulated (XLSX).
 
-Built from the database by `reports.consolidated.document_build`; read by `reports.docx_report` and
-`reports.consolidated_xlsx`. Nothing here touches the database, so the renderers can be tested with
-hand-made documents.
+Built from the database by the consolidated report's generator; read by the writers beside this
+module (`docx`, `consolidated_xlsx`). Nothing here touches the database, so the writers can be tested
+with hand-made documents.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -36,6 +37,33 @@ class AppendixRow:
     summary: str                    # the unit's result, shortened; "Chưa có báo cáo được chấp nhận" if none
     state: str                      # the label of the task state (DOMAIN.md §3)
     deadline_date: datetime.date | None = None   # the same deadline as a date, for spreadsheets
+
+
+@dataclass
+class UnitReportRow:
+    """One unit's report of the period as the Excel file lists it, labels already in words."""
+
+    year: int
+    plan: str                       # the plan's code
+    task_number: int
+    task_title: str
+    unit: str
+    role: str
+    status: str
+    state: str
+    deadline: datetime.date
+    completion: str
+    completed_on: datetime.date | None
+    progress: int
+    results: str
+    difficulties: str
+    escalated: bool
+    proposals: str
+    funds_planned: int | None
+    funds_spent: int | None
+    submitted_on: datetime.date | None
+    accepted_on: datetime.date | None
+    files: int
 
 
 @dataclass
@@ -68,3 +96,6 @@ class ReportDocument:
     appendix: list[AppendixRow] = field(default_factory=list)
     state_counts: list[tuple[str, int]] = field(default_factory=list)   # (state label, count), in order
     accepted_count: int = 0         # accepted unit reports used; 0 → the document says so
+    # Every unit report of the period, read only when a writer asks (the Excel file does; the Word
+    # file and the preview do not).
+    unit_reports: Iterable[UnitReportRow] = ()

@@ -14,8 +14,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 
-from reports.document import AppendixRow, ReportDocument, TaskPart
-from reports.docx_report import document_docx
+from reports.exports.document import AppendixRow, ReportDocument, TaskPart
+from reports.exports.docx import document_docx
 
 HOSTILE = '=HYPERLINK("http://example.com")'
 SUBJECT = ("Kết quả thực hiện Kế hoạch thực hiện Kết luận số 463-KL/TU ngày 17/11/2023 của Thường trực "
