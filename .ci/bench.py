@@ -131,7 +131,7 @@ print(json.dumps({
 BENCH_EXPORT = r"""
 import json, resource, time
 from django.db.models import Count
-from reports.consolidated import export_bytes
+from reports.consolidated.generator import export_bytes
 from reports.models import ReportingPeriod
 
 period = ReportingPeriod.objects.annotate(n=Count("reports")).order_by("-year", "-n").first()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import calendar_views, consolidated_views, followup_views
+from . import calendar_views, followup_views
+from .consolidated import views as consolidated_views
 from .workflow import views
 
 app_name = "reports"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from reports.consolidated import consolidated_save
+from reports.consolidated.services import consolidated_save
 from reports.models import Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
 from reports.workflow.services import direction_give, evidence_add
 from tasks.models import Plan, Task, Unit

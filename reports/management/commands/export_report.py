@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from reports.consolidated import CONTENT_TYPES, export_bytes
+from reports.consolidated.generator import CONTENT_TYPES, export_bytes
 from reports.models import ReportingPeriod
 from kehoach.text import number_vi
 from tasks.models import Plan

@@ -31,7 +31,7 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
-from reports.consolidated import consolidated_save
+from reports.consolidated.services import consolidated_save
 from reports.models import Completion, Direction, Evidence, ReminderStage, TaskReport
 from reports.reminders import reminder_send_now
 from reports.workflow.services import (

@@ -10,7 +10,8 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from reports.consolidated import NO_RESULT, consolidated_save, document_build
+from reports.consolidated.generator import NO_RESULT, document_build
+from reports.consolidated.services import consolidated_save
 from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
 from reports.workflow.services import StaleReportError
 from tasks.models import Task

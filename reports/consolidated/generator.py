@@ -1,5 +1,5 @@
-"""The consolidated yearly report of a period: what the office writes, composed with what the units
-reported, into a `ReportDocument` for the Word and Excel exports and the preview page.
+"""The consolidated report's generator: what the office wrote, composed with what the units reported,
+read once into a `ReportDocument` for the Word and Excel writers and the preview page.
 
 A task's result in section II is composed from the accepted unit reports, lead first, then partners;
 the office may edit it, and an edited result stays as edited until it is reset.
@@ -12,18 +12,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 
-from . import permissions
-from .exports.consolidated_xlsx import consolidated_workbook
-from .exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
-from .exports.docx import document_docx
-from .models import (
+from reports.exports.consolidated_xlsx import consolidated_workbook
+from reports.exports.docx import document_docx
+from reports.exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
+from reports.models import (
     Completion,
     ConsolidatedReport,
     ConsolidatedTaskResult,
@@ -32,8 +29,7 @@ from .models import (
     TaskReport,
     TaskState,
 )
-from .workflow.services import StaleReportError, _require
-from .states import state_expression
+from reports.states import state_expression
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -221,55 +217,6 @@ def _document(period, consolidated: ConsolidatedReport, composition: Composition
         appendix=rows, state_counts=[(states[state], n) for state, n in counts.items()],
         accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED),
     )
-
-
-# ------------------------------------------------------------------------------
-# Writing what the office prepares
-# ------------------------------------------------------------------------------
-@transaction.atomic
-def consolidated_save(
-    *, period: ReportingPeriod, by, version: int | None, data: dict, results: dict[int, str], today=None,
-) -> ConsolidatedReport:
-    """Save the office's parts and the edited task results; refuse a save from a stale page.
-
-    `results` maps a task id to the text posted: equal to the composed result, it is not stored (the
-    task keeps following the unit reports); blank, the edit is dropped; otherwise stored as edited.
-    """
-    _require(permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp.")
-    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
-    current = ConsolidatedReport.objects.filter(period=period).first()
-    if current is None:
-        if version not in (None, 0):
-            raise StaleReportError("Báo cáo tổng hợp đã thay đổi sau khi bạn mở trang; hãy mở lại rồi sửa tiếp.")
-        current = ConsolidatedReport(period=period, **consolidated_defaults(period))
-    elif current.version != version:
-        raise StaleReportError(
-            "Báo cáo tổng hợp đã được người khác lưu sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
-            "hãy mở lại trang để xem bản mới nhất rồi sửa tiếp."
-        )
-    for name, value in data.items():
-        setattr(current, name, value)
-    current.version = (current.version or 0) + 1 if current.pk else 1
-    current.updated_by = by
-    current.full_clean(exclude=["period"])
-    current._history_user = by
-    current.save()
-    composition = compose(period, current, today or timezone.localdate())
-    plan_tasks = {task.pk: task for task in composition.tasks}
-    unknown = set(results) - set(plan_tasks)
-    if unknown:
-        raise ValidationError("Nhiệm vụ không thuộc kế hoạch của kỳ báo cáo.")
-    for task_id, text in results.items():
-        text = text.strip()
-        if not text or _same(text, composition.composed_result(plan_tasks[task_id])):
-            ConsolidatedTaskResult.objects.filter(consolidated=current, task_id=task_id).delete()
-        else:
-            ConsolidatedTaskResult.objects.update_or_create(consolidated=current, task_id=task_id, defaults={"text": text})
-    return current
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
 
 
 # ------------------------------------------------------------------------------

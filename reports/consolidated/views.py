@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import permissions
-from .consolidated import (
-    CONTENT_TYPES, TEXT_FIELDS, compose, consolidated_for, consolidated_save, document_build, export_bytes,
-)
-from .workflow.forms import ConsolidatedForm
-from .models import ReportingPeriod
+from reports import permissions
+from reports.models import ReportingPeriod
+
+from .forms import ConsolidatedForm
+from .generator import CONTENT_TYPES, TEXT_FIELDS, compose, consolidated_for, document_build, export_bytes
+from .services import consolidated_save
 
 
 def _period(request, pk) -> ReportingPeriod:
