@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import calendar_views, followup_views
+from . import followup_views
+from .calendar import views as calendar_views
 from .consolidated import views as consolidated_views
 from .workflow import views
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.calendar import calendar_token_issue
+from reports.calendar.services import calendar_token_issue
 from reports.models import (
     ConsolidatedReport, Direction, Evidence, Reminder, ReportEvent, ReportingPeriod, ReportOutput, TaskReport,
 )

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from reports.calendar import calendar_token_issue, user_for_token
+from reports.calendar.selectors import user_for_token
+from reports.calendar.services import calendar_token_issue
 from reports.models import ReportStatus, TaskReport
 from reports.workflow.services import period_open, period_set_open
 from tasks.models import DeadlineKind, Role, User

@@ -1,8 +1,8 @@
-"""Each user's private calendar (ICS) of the deadlines that concern them.
+"""Each user's private calendar (ICS) of the deadlines that concern them: who a token opens, and the
+deadlines, gathered once for the calendar page and for the feed (written by `reports.exports.ics`).
 
 The address holds a secret token instead of a session, because calendar programs fetch it without
-logging in. The deadlines are gathered once (`calendar_deadlines`) and formatted as iCalendar
-(`calendar_build`); the calendar page lists the same deadlines.
+logging in.
 
 A unit's staff and head see each report their unit owes; those who follow every unit see one entry
 per reporting period, with its counts, rather than hundreds of reports.
@@ -10,53 +10,26 @@ per reporting period, with its counts, rather than hundreds of reports.
 
 import datetime
 import re
-import secrets
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event, vDuration
 
 from tasks.models import User
 
-from . import permissions
-from .workflow import selectors
-from .models import EDITABLE_STATUSES, TaskState
+from reports import permissions
+from reports.exports.ics import Deadline
+from reports.models import EDITABLE_STATUSES, TaskState
+from reports.workflow import selectors
 
-TOKEN_BYTES = 32
 # token_urlsafe's alphabet; anything else in the address is refused before the database is asked.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 UID_DOMAIN = "kehoach463"
-ALARM_DAYS = (7, 1)
-# An all-day event starts at midnight: ring at 8:00 of the day instead.
-ALARM_TIME = datetime.timedelta(hours=8)
-REFRESH = datetime.timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """One all-day entry of a user's calendar."""
-
-    uid: str
-    day: datetime.date
-    summary: str
-    description: str
-    path: str
-    alarms: bool
 
 
 # ------------------------------------------------------------------------------
 # The token
 # ------------------------------------------------------------------------------
-def calendar_token_issue(*, user: User) -> str:
-    """Give the user a new secret calendar token and return it; the old address stops working."""
-    user.calendar_token = secrets.token_urlsafe(TOKEN_BYTES)
-    user.save(update_fields=["calendar_token"])
-    return user.calendar_token
-
-
 def user_for_token(token: str | None) -> User | None:
     """The active user whose calendar `token` opens, or None."""
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
@@ -143,47 +116,3 @@ def calendar_name(user: User) -> str:
     if user.role in permissions.UNIT_ROLES and user.unit_id:
         return f"Hạn báo cáo của {user.unit.short_name or user.unit.name} — Kế hoạch 463"
     return "Hạn báo cáo — Kế hoạch 463"
-
-
-# ------------------------------------------------------------------------------
-# iCalendar
-# ------------------------------------------------------------------------------
-def _event(deadline: Deadline, stamp: datetime.datetime) -> Event:
-    url = f"{settings.SITE_URL}{deadline.path}"
-    event = Event()
-    event.add("uid", deadline.uid)
-    event.add("dtstamp", stamp)
-    event.add("dtstart", deadline.day)
-    event.add("dtend", deadline.day + datetime.timedelta(days=1))
-    event.add("summary", deadline.summary)
-    event.add("description", f"{deadline.description}\n\n{url}")
-    event.add("url", url)
-    event.add("transp", "TRANSPARENT")
-    if deadline.alarms:
-        for days in ALARM_DAYS:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("trigger", ALARM_TIME - datetime.timedelta(days=days))
-            alarm.add("description", f"Còn {days} ngày: {deadline.summary}")
-            event.add_component(alarm)
-    return event
-
-
-def calendar_build(user: User, today: datetime.date) -> bytes:
-    """The user's deadlines as an iCalendar file (RFC 5545), one all-day event per deadline."""
-    name = calendar_name(user)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Sở Khoa học và Công nghệ Đồng Nai//Kế hoạch 463//VI")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", "Các hạn báo cáo kết quả thực hiện kế hoạch liên quan đến bạn.")
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH))
-    stamp = timezone.now().astimezone(datetime.timezone.utc).replace(microsecond=0)
-    for deadline in calendar_deadlines(user, today):
-        calendar.add_component(_event(deadline, stamp))
-    return calendar.to_ical()

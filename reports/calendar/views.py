@@ -1,5 +1,6 @@
 """The private calendar of deadlines: the page that hands out its address, and the feed itself."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -9,7 +10,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from .calendar import calendar_build, calendar_deadlines, calendar_name, calendar_token_issue, user_for_token
+from reports.exports.ics import calendar_ics
+
+from .selectors import calendar_deadlines, calendar_name, user_for_token
+from .services import calendar_token_issue
 
 FEED_FILENAME = "ke-hoach-463.ics"
 # Calendar programs poll on their own schedule; only a private cache may keep a copy, for an hour.
@@ -50,7 +54,7 @@ def calendar_feed(request, token):
     user = user_for_token(token)
     if user is None:
         raise Http404
-    content = calendar_build(user, timezone.localdate())
+    content = calendar_ics(calendar_name(user), calendar_deadlines(user, timezone.localdate()), settings.SITE_URL)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'
     response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
