@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import followup_views
+from .followup import views as followup_views
 from .calendar import views as calendar_views
 from .consolidated import views as consolidated_views
 from .workflow import views

@@ -13,7 +13,6 @@ import re
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from tasks.models import User
 

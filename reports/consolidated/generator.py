@@ -23,7 +23,6 @@ from reports.exports.document import AppendixRow, ReportDocument, TaskPart, Unit
 from reports.models import (
     Completion,
     ConsolidatedReport,
-    ConsolidatedTaskResult,
     ReportingPeriod,
     ReportStatus,
     TaskReport,

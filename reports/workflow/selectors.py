@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tasks.models import Assignment, Plan, PlanStatus, Task
 
 from reports import permissions
-from reports.models import Direction, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from reports.models import ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import state_expression
 
 
@@ -120,15 +120,3 @@ def periods_overview() -> QuerySet:
         submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
         accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
     ).order_by("-year", "plan__code")
-
-
-def escalations(*, pending_only: bool = False) -> QuerySet:
-    """Sent reports whose difficulties were raised to the Director, newest year first, with the
-    directions given; `pending_only` keeps those still without one."""
-    reports = (
-        TaskReport.objects.filter(escalate=True, submitted_at__isnull=False)
-        .select_related("task", "period__plan")
-        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("created_at", "pk")))
-        .order_by("-period__year", "-last_submitted_at", "pk")
-    )
-    return reports.filter(directions__isnull=True) if pending_only else reports

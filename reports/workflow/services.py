@@ -20,7 +20,6 @@ from reports import permissions
 from reports.models import (
     MAX_OUTPUT_QUANTITY,
     Completion,
-    Direction,
     EventKind,
     Evidence,
     ReportEvent,
@@ -337,17 +336,3 @@ def evidence_remove(*, evidence: Evidence, by) -> None:
     # The file goes only once the row's deletion is committed.
     transaction.on_commit(lambda: evidence.file.storage.delete(stored))
     _event(current, EventKind.FILE_REMOVED, by, name)
-
-
-# ------------------------------------------------------------------------------
-# Directions of the leadership on difficulties raised to the Director
-# ------------------------------------------------------------------------------
-@transaction.atomic
-def direction_give(*, report: TaskReport, by, text: str) -> Direction:
-    _require(permissions.can_direct(by, report), "Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.")
-    text = text.strip()
-    if not text:
-        raise ValidationError("Hãy ghi ý kiến chỉ đạo.")
-    direction = Direction.objects.create(report=report, text=text, author=by, author_name=_name(by))
-    _event(report, EventKind.DIRECTED, by, text)
-    return direction

@@ -8,7 +8,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,9 @@ from tasks.models import Plan, Task
 from reports import permissions
 
 from . import selectors, services
-from .forms import CommentForm, DirectionForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
+from reports.followup.forms import DirectionForm
+
+from .forms import CommentForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
 from reports.models import Evidence, ReportingPeriod, TaskReport, TaskState
 from reports.states import report_state
 

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from reports.consolidated.services import consolidated_save
 from reports.models import Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
-from reports.workflow.services import direction_give, evidence_add
+from reports.followup.services import direction_give
+from reports.workflow.services import evidence_add
 from tasks.models import Plan, Task, Unit
 from tests.factories import PDF
 

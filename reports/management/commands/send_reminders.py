@@ -1,11 +1,12 @@
-"""`manage.py send_reminders`: the daily scheduled reminders (đôn đốc), see reports.reminders."""
+"""`manage.py send_reminders`: the daily scheduled reminders (đôn đốc), see reports.followup."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.reminders import ReminderMail, reminders_due, reminders_send_scheduled, stage_label
+from reports.followup.reminders import ReminderMail, reminders_due, stage_label
+from reports.followup.services import reminders_send_scheduled
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 

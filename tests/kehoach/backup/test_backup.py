@@ -33,9 +33,8 @@ from django.db.migrations.loader import MigrationLoader
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from reports.consolidated.services import consolidated_save
 from reports.models import Completion, Direction, Evidence, ReminderStage, TaskReport
-from reports.reminders import reminder_send_now
+from reports.followup.services import direction_give, reminder_send_now
 from reports.workflow.services import (
-    direction_give,
     evidence_add,
     report_accept,
     report_return,

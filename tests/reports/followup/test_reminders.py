@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
-from reports import reminders
+from reports.followup import services as reminders
 from reports.models import Reminder, ReminderKind, ReminderStage, TaskReport
-from reports.reminders import reminder_send_now, stage_for
+from reports.followup.reminders import stage_for
+from reports.followup.services import reminder_send_now
 from reports.workflow.services import period_set_open, report_return, report_submit, report_update
 from tasks.models import AssignmentRole, Role, Task, Unit
 from tests.factories import UserFactory

@@ -116,7 +116,7 @@ def test_units_that_have_not_submitted_with_what_they_owe_and_the_days_left(clie
 
 
 def test_units_owing_are_listed_a_page_at_a_time_most_owed_first_keeping_the_other_filters(client, made, monkeypatch):
-    monkeypatch.setattr("reports.board.OWING_PER_PAGE", 2)
+    monkeypatch.setattr("reports.followup.board.OWING_PER_PAGE", 2)
     unit = Unit.objects.get(code="lhh").pk
 
     first, board = board_of(client, made.coordinator, "?page=1")

@@ -12,8 +12,8 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from tasks.models import AssignmentRole
 
-from .exports.funds_xlsx import funds_workbook
-from .models import ReportStatus, TaskReport
+from reports.exports.funds_xlsx import funds_workbook
+from reports.models import ReportStatus, TaskReport
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 SUMS = {

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task
 
-from .models import EDITABLE_STATUSES, Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from .states import SHORT_LABELS, state_expression
+from reports.models import EDITABLE_STATUSES, Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from reports.states import SHORT_LABELS, state_expression
 
 UNITS_PER_PAGE = 50
 OWING_PER_PAGE = 25      # units listed a page at a time under "have not submitted"

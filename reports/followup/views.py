@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tasks.models import Plan, Task, Unit
 
-from . import permissions, reminders
-from .workflow import selectors, services
+from reports import permissions
+from reports.models import Reminder, ReportingPeriod, TaskState
+
+from . import selectors, services
 from .board import board_build
-from .workflow.forms import BoardFilterForm, DirectionForm, FundsFilterForm
+from .forms import BoardFilterForm, DirectionForm, FundsFilterForm
 from .funds import funds_detail, funds_summary, funds_xlsx
-from .models import Reminder, ReportingPeriod, TaskState
 
 REMINDERS_PER_PAGE = 50
 ESCALATIONS_PER_PAGE = 30
@@ -99,7 +100,7 @@ def remind_unit(request, unit_pk):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học được đôn đốc đơn vị.")
     unit = get_object_or_404(Unit, pk=unit_pk)
     try:
-        reminder = reminders.reminder_send_now(unit=unit, by=request.user)
+        reminder = services.reminder_send_now(unit=unit, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,10 +1,5 @@
-"""Reminders (đôn đốc): what each unit still owes, the scheduled digest mails around a period's
-deadline, and the coordinator's "remind now".
-
-A unit gets one mail listing every report it owes. Each mail is recorded as a `Reminder` in the
-transaction that sends it, and each scheduled stage as a `ReminderStage` that may exist only once,
-so that a stage never goes twice, even from two runs at the same time.
-"""
+"""Reminders (đôn đốc): what each unit still owes, when a stage of the schedule falls due, and the
+digest mail each unit gets. Sending and recording them is `followup.services`."""
 
 from __future__ import annotations
 
@@ -16,20 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import Plan, Role, Unit, UnitKind, User
 
-from . import permissions
-from .models import (
+from reports import permissions
+from reports.models import (
     EDITABLE_STATUSES,
-    Reminder,
-    ReminderKind,
     ReminderStage,
     ReportingPeriod,
     ReportStatus,
@@ -234,27 +225,6 @@ def _compose(
     return mails
 
 
-def _deliver(mail: ReminderMail, *, kind: str, by=None) -> Reminder:
-    """Record the mail, its stages, and send it, in one transaction: if sending fails, nothing is
-    recorded. Raises IntegrityError when another run has recorded one of its stages first."""
-    with transaction.atomic():
-        reminder = Reminder.objects.create(
-            unit=mail.unit, kind=kind, sent_at=timezone.now(), sent_by=by,
-            recipients="\n".join(mail.to), copy_to="\n".join(mail.cc),
-            subject=mail.subject, body=mail.body, report_count=len(mail.reports),
-        )
-        # Claimed before the mail goes: a concurrent run stops here instead of sending it again.
-        ReminderStage.objects.bulk_create(
-            ReminderStage(reminder=reminder, period=period, unit=mail.unit, stage=stage)
-            for period, stage in mail.stages
-        )
-        # Replies reach the coordinators rather than the unattended sending address.
-        EmailMessage(
-            subject=mail.subject, body=mail.body, to=mail.to, cc=mail.cc, reply_to=mail.cc or None
-        ).send()
-    return reminder
-
-
 # ------------------------------------------------------------------------------
 # Scheduled reminders: `manage.py send_reminders`, daily
 # ------------------------------------------------------------------------------
@@ -281,72 +251,3 @@ def reminders_due(today: datetime.date | None = None) -> list[ReminderMail]:
         if stages:
             due[unit] = ([item for item in items if item.report.period_id in stages], list(stages.values()))
     return _compose(due)
-
-
-@dataclass
-class ScheduledRun:
-    """What a scheduled run did: the mails sent, the units due but without any address, the
-    mails that failed (nothing recorded for them, so the next run tries again)."""
-
-    sent: list[Reminder] = field(default_factory=list)
-    skipped: list[ReminderMail] = field(default_factory=list)
-    failed: list[tuple[ReminderMail, Exception]] = field(default_factory=list)
-
-
-def reminders_send_scheduled(today: datetime.date | None = None) -> ScheduledRun:
-    """Send and record today's scheduled reminders (see `reminders_due`). Running again the same
-    day sends nothing more; one unit's failure does not stop the others."""
-    run = ScheduledRun()
-    for mail in reminders_due(today):
-        if not mail.to:
-            run.skipped.append(mail)
-            continue
-        try:
-            run.sent.append(_deliver(mail, kind=ReminderKind.SCHEDULED))
-        except IntegrityError:
-            continue  # a concurrent run recorded and sent this unit's stage first
-        except Exception as exc:  # whatever the backend raised: reported, and retried by the next run
-            logger.exception("Reminder to unit %s (%s) failed", mail.unit.pk, mail.unit)
-            run.failed.append((mail, exc))
-    return run
-
-
-# ------------------------------------------------------------------------------
-# The coordinator's "remind now"
-# ------------------------------------------------------------------------------
-@transaction.atomic
-def reminder_send_now(*, unit: Unit, by, today: datetime.date | None = None) -> Reminder:
-    """Remind `unit` at once of every report it owes, on behalf of `by` (the coordinator)."""
-    if not permissions.can_remind(by):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học được đôn đốc đơn vị.")
-    today = today or timezone.localdate()
-    # Locks the unit's row (PostgreSQL), so that two clicks cannot both pass the pause below.
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if unit.is_group:
-        raise ValidationError(f"“{unit.name}” là nhóm đơn vị, không tự gửi báo cáo: không có gì để đôn đốc.")
-    items = reports_owed(today=today, unit=unit).get(unit)
-    if not items:
-        raise ValidationError(
-            f"Đơn vị “{unit.name}” không còn báo cáo nào phải gửi trong các kỳ đang mở: không cần đôn đốc."
-        )
-    pause = datetime.timedelta(minutes=settings.REMINDER_MANUAL_PAUSE_MINUTES)
-    last = Reminder.objects.filter(unit=unit).order_by("-sent_at").first()
-    if last is not None and timezone.now() - last.sent_at < pause:
-        raise ValidationError(
-            f"Đơn vị “{unit.name}” vừa được đôn đốc lúc {timezone.localtime(last.sent_at):%H:%M %d/%m/%Y}; "
-            f"chỉ gửi lại sau {settings.REMINDER_MANUAL_PAUSE_MINUTES} phút."
-        )
-    (mail,) = _compose({unit: (items, [])}, by=by)
-    if not mail.to:
-        raise ValidationError(
-            f"Đơn vị “{unit.name}” chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, "
-            "lãnh đạo đơn vị): không gửi được thư đôn đốc. Hãy bổ sung địa chỉ rồi gửi lại."
-        )
-    try:
-        return _deliver(mail, kind=ReminderKind.MANUAL, by=by)
-    except SEND_ERRORS as exc:
-        logger.exception("Manual reminder to unit %s (%s) failed", unit.pk, unit)
-        raise ValidationError(
-            f"Không gửi được thư đôn đốc đến đơn vị “{unit.name}”: máy chủ thư không nhận thư. "
-            "Lần đôn đốc này chưa được ghi nhận; hãy thử lại sau hoặc báo quản trị hệ thống."
-        ) from exc

@@ -1,0 +1,39 @@
+from django import forms
+
+from reports.models import TaskState
+
+
+class DirectionForm(forms.Form):
+    text = forms.CharField(
+        label="Ý kiến chỉ đạo", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
+    )
+
+
+class BoardFilterForm(forms.Form):
+    """The board's filters, read from the query string; a bad value is reported, never guessed."""
+
+    plan = forms.TypedChoiceField(label="Kế hoạch", coerce=int, required=False)
+    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False)
+    unit = forms.IntegerField(label="Đơn vị", required=False, min_value=1)   # checked against the period's units
+    task = forms.TypedChoiceField(label="Nhiệm vụ", coerce=int, required=False, empty_value=None)
+    state = forms.ChoiceField(label="Tình trạng", required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    chua_gui = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)   # page of units owing
+
+    def __init__(self, data, *, plans, years, tasks):
+        super().__init__(data)
+        self.fields["plan"].choices = [(plan.pk, plan.code) for plan in plans]
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["task"].choices = [("", "Tất cả nhiệm vụ"), *((task.pk, f"{task.number}. {task.title}") for task in tasks)]
+        self.fields["state"].choices = [("", "Mọi tình trạng"), *TaskState.choices]
+
+
+class FundsFilterForm(forms.Form):
+    plan = forms.TypedChoiceField(label="Kế hoạch", coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, data, *, plans, years):
+        super().__init__(data)
+        self.fields["plan"].choices = [("", "Tất cả kế hoạch"), *((plan.pk, plan.code) for plan in plans)]
+        self.fields["year"].choices = [("", "Mọi năm"), *((year, str(year)) for year in years)]
