@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser bench install install-dev migrate seed demo lock clean
+.PHONY: run test test-browser lint format bench install install-dev migrate seed demo lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ test: install-dev
 # Browser tests: need Debian's chromium (.ci/run installs it).
 test-browser: install-dev
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Formatting, lint and the import rules (docs/architecture.md); `make format` applies the formatting.
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # Province-scale benchmark on SQLite and PostgreSQL (installs wrk and PostgreSQL; needs root).
 # Results: var/bench/results.md. Smaller runs: make bench BENCH_ARGS="--units 50 --plans 3 --years 3".

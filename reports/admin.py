@@ -6,6 +6,7 @@ from django.contrib import admin
 from kehoach.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import ReportEvent, ReportingPeriod, TaskReport
+from .workflow.services import PERIOD_FIELDS, period_update
 
 
 @admin.register(ReportingPeriod)
@@ -19,6 +20,11 @@ class ReportingPeriodAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         # A period is opened from the “Kỳ báo cáo” page, which also creates the reports it owes.
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a corrected deadline re-judges the period's reports.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in PERIOD_FIELDS}
+        period_update(period=obj, by=request.user, **changes)
 
     def has_delete_permission(self, request, obj=None):
         return False

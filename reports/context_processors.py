@@ -10,10 +10,10 @@ def navigation(request):
         "nav": {
             "reviews": permissions.reviews_reports(user),
             "periods": permissions.can_manage_periods(user),
-            "board": permissions.can_view_board(user),
-            "escalations": permissions.can_view_escalations(user),
+            "board": permissions.follows_up(user),
+            "escalations": permissions.follows_up(user),
             "funds": permissions.can_view_funds(user),
-            "consolidated": permissions.can_export_consolidated(user),
+            "consolidated": permissions.follows_up(user),
             "admin": user.is_staff,
         }
     }

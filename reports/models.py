@@ -81,9 +81,6 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", "Đã chấp nhận"
 
 
-EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-
-
 class Completion(models.TextChoices):
     DONE = "done", "Đã hoàn thành"
     IN_PROGRESS = "in_progress", "Đang thực hiện"
@@ -91,7 +88,7 @@ class Completion(models.TextChoices):
 
 
 class TaskState(models.TextChoices):
-    """The state classification of government follow-up reports (DOMAIN.md §3)."""
+    """The state classification of government follow-up reports (docs/domain.md, "Task states")."""
 
     DONE_ON_TIME = "done_on_time", "Hoàn thành đúng hạn"
     DONE_LATE = "done_late", "Hoàn thành quá hạn"
@@ -168,10 +165,6 @@ class TaskReport(models.Model):
 
     def __str__(self):
         return f"{self.unit_name} — nhiệm vụ {self.task.number} — năm {self.period.year}"
-
-    @property
-    def is_editable_status(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
     @property
     def is_late(self) -> bool:

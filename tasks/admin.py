@@ -1,20 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 
 from kehoach.admin import AuditedAdmin
+from kehoach.spreadsheets import CSVFormat, XLSXFormat
 
-from .forms import AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
+from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
 from .models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit, UnitKind, User
 from .resources import AssignmentResource, TaskResource, UnitResource
+from .services import no_lead_message, tasks_saved
 
 
 class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
     """Import and export (each under its own permission) plus the history of every change."""
 
     import_form_class = BoundedImportForm
-    formats = [base_formats.XLSX, base_formats.CSV]
+    # The project's writers: one formula-escaping policy for every export (kehoach.spreadsheets).
+    formats = [XLSXFormat, CSVFormat]
 
 
 @admin.register(Unit)
@@ -120,6 +122,10 @@ class TaskAdmin(ImportExportHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("assignments__unit")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        tasks_saved(task_ids=[form.instance.pk], by=request.user)
+
     @admin.display(description="thời hạn")
     def deadline_label(self, task):
         return task.deadline_label
@@ -132,6 +138,7 @@ class TaskAdmin(ImportExportHistoryAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(ImportExportHistoryAdmin):
     resource_classes = [AssignmentResource]
+    form = AssignmentAdminForm
     list_display = ["task", "plan", "unit", "role", "note"]
     list_filter = ["role", "task__plan", "unit__kind"]
     search_fields = ["task__title", "unit__name", "unit__short_name", "note"]
@@ -141,6 +148,34 @@ class AssignmentAdmin(ImportExportHistoryAdmin):
     @admin.display(description="kế hoạch", ordering="task__plan__code")
     def plan(self, assignment):
         return assignment.task.plan.code
+
+    def save_model(self, request, obj, form, change):
+        previous_task = form.initial.get("task")
+        super().save_model(request, obj, form, change)
+        tasks_saved(task_ids={obj.task_id, previous_task} - {None}, by=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """A deletion that would leave a task without its lead is shown as impossible, with why."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        doomed = {obj.pk for obj in objs}
+        task_ids = {obj.task_id for obj in objs}
+        left = Assignment.objects.filter(task_id__in=task_ids).exclude(pk__in=doomed)
+        still_led = set(left.filter(role="lead").values_list("task_id", flat=True))
+        still_assigned = set(left.values_list("task_id", flat=True))
+        orphaned = still_assigned - still_led
+        for task in Task.objects.filter(pk__in=orphaned).select_related("plan").order_by("plan__code", "number"):
+            protected = [*protected, no_lead_message(task)]
+        return deleted, counts, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        task_ids = set(queryset.values_list("task_id", flat=True))
+        super().delete_queryset(request, queryset)
+        tasks_saved(task_ids=task_ids, by=request.user)
+
+    def delete_model(self, request, obj):
+        task_id = obj.task_id
+        super().delete_model(request, obj)
+        tasks_saved(task_ids=[task_id], by=request.user)
 
 
 @admin.register(PlanDuty)

@@ -7,7 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from import_export.forms import ImportForm
 
 from kehoach.text import number_vi
-from .models import AssignmentRole, OutputKind, Task
+from .models import Assignment, AssignmentRole, OutputKind, Task
+from .services import no_lead_message
 
 # An XLSX is a few XML parts; thousands of entries is not a sheet.
 MAX_XLSX_PARTS = 200
@@ -59,23 +60,37 @@ def _check_line_count(upload) -> None:
 
 
 class AssignmentInlineFormSet(forms.BaseInlineFormSet):
-    """A task saved in the admin has exactly one lead unit."""
+    """The units of a task edited in the admin: the lead rule holds for what is about to be saved."""
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        leads = [
-            form.cleaned_data["unit"]
+        kept = [
+            form.cleaned_data
             for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("role") == AssignmentRole.LEAD
+            if form.cleaned_data and form.cleaned_data.get("unit") and not form.cleaned_data.get("DELETE")
         ]
-        if len(leads) != 1:
-            raise ValidationError(
-                f"Mỗi nhiệm vụ có đúng một đơn vị chủ trì (đang có {len(leads)})."
-            )
+        if kept and not any(data.get("role") == AssignmentRole.LEAD for data in kept):
+            raise ValidationError(no_lead_message(self.instance))
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    """One assignment edited on its own: it may not take away its task's last lead."""
+
+    class Meta:
+        model = Assignment
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        task, role = data.get("task"), data.get("role")
+        if task is None or role is None or role == AssignmentRole.LEAD:
+            return data
+        other_leads = task.assignments.filter(role=AssignmentRole.LEAD).exclude(pk=self.instance.pk)
+        if not other_leads.exists():
+            raise ValidationError(no_lead_message(task))
+        return data
 
 
 class TaskAdminForm(forms.ModelForm):

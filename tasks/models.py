@@ -50,12 +50,6 @@ class UnitKind(models.TextChoices):
 
 
 class UnitQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
-        """Units in existence on `day`."""
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
-
     def existing_in(self, year: int):
         """Units in existence at some time of `year`."""
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -535,18 +529,6 @@ class Task(models.Model):
             raise ValidationError(errors)
         if self.deadline_kind == DeadlineKind.YEARLY:
             _validate_day_month(self.due_day, self.due_month, field="due_day")
-
-    def deadline_for_year(self, year: int) -> datetime.date:
-        """The deadline that judges this task's work of `year`.
-
-        A fixed deadline is the same every year; a yearly task falls due on its day of that year;
-        an ongoing task is judged at the plan's report deadline of that year.
-        """
-        if self.deadline_kind == DeadlineKind.FIXED:
-            return self.due_date
-        if self.deadline_kind == DeadlineKind.YEARLY:
-            return day_month_in_year(self.due_day, self.due_month, year)
-        return self.plan.report_deadline(year)
 
     @property
     def deadline_label(self) -> str:

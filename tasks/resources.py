@@ -16,27 +16,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from .models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Plan, Task, Unit, UnitKind
-from .services import tasks_validate_leads
-
-# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# The neutralising prefix; a value that already starts with it is prefixed too, so import can undo it.
-ESCAPE = "'"
-
-
-def neutralise(value):
-    """Make a text cell inert in a spreadsheet program, reversibly (see `restore`)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS + (ESCAPE,)):
-        return ESCAPE + value
-    return value
-
-
-def restore(value):
-    """Undo `neutralise` on a cell read back from a sheet this application exported."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == ESCAPE and value[1:].startswith(FORMULA_TRIGGERS + (ESCAPE,)):
-        return value[1:]
-    return value
-
+from .services import tasks_saved
 
 class ChoiceWidget(widgets.Widget):
     """A choice written as its Vietnamese label; the stored value is accepted too."""
@@ -194,7 +174,14 @@ class TaskWidget(PrimedWidget):
         return value.number if value else ""
 
 
-DATE = widgets.DateWidget(format="%d/%m/%Y")
+class DateWidget(widgets.DateWidget):
+    """dd/mm/yyyy, spaces typed around it ignored."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value.strip() if isinstance(value, str) else value, row, **kwargs)
+
+
+DATE = DateWidget(format="%d/%m/%Y")
 
 
 def text(attribute: str, column: str, **kwargs) -> fields.Field:
@@ -258,13 +245,6 @@ class SafeModelResource(resources.ModelResource):
         for name in names:
             field = self.fields[name]
             field.widget.prime([row.get(field.column_name) for row in rows], rows)
-
-    def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            row[key] = restore(value.strip() if isinstance(value, str) else value)
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
 
     class Meta:
         skip_unchanged = True
@@ -337,6 +317,14 @@ class TaskResource(SafeModelResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.prime(dataset, "plan")
+        self._touched_tasks = set()
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self._touched_tasks.add(instance.pk)
+
+    def after_import(self, dataset, result, **kwargs):
+        user = kwargs.get("user")
+        tasks_saved(task_ids=self._touched_tasks, by=user if getattr(user, "pk", None) else None)
 
 
 class AssignmentLoader(BaseInstanceLoader):
@@ -417,9 +405,9 @@ class AssignmentResource(SafeModelResource):
         self.existing[instance.task_id, instance.unit_id] = copy.copy(instance)
 
     def after_import(self, dataset, result, **kwargs):
-        # Two rows may each be valid and together give a task two leads: check the sheet as a whole.
-        tasks_validate_leads(task_ids=self._touched_tasks)
+        # Rows may each be valid and together leave a task without a lead: the sheet as a whole.
         user = kwargs.get("user")
+        tasks_saved(task_ids=self._touched_tasks, by=user if getattr(user, "pk", None) else None)
         for created, instances in self._history.items():
             Assignment.history.bulk_history_create(
                 instances, update=not created, default_user=user if getattr(user, "pk", None) else None,

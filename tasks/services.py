@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
+from .signals import tasks_changed
 from .models import (
     Assignment,
     AssignmentRole,
@@ -155,7 +156,7 @@ def plan_load(*, data: dict) -> LoadResult:
                 {"task": task, "unit": units[assignment["unit"]]},
                 {"role": assignment["role"], "note": assignment.get("note", ""), "order": order},
             )
-    tasks_validate_leads(task_ids=plan.tasks.values_list("pk", flat=True))
+    tasks_saved(task_ids=plan.tasks.values_list("pk", flat=True))
     return result
 
 
@@ -164,18 +165,48 @@ def plan_load_seed() -> LoadResult:
     return plan_load(data=json.loads(SEED_PATH.read_text(encoding="utf-8")))
 
 
-def tasks_validate_leads(*, task_ids) -> None:
-    """Raise a ValidationError naming every task among `task_ids` with more than one lead unit."""
-    crowded = (
-        Task.objects.filter(pk__in=list(task_ids))
-        .annotate(leads=Count("assignments", filter=Q(assignments__role=AssignmentRole.LEAD)))
-        .filter(leads__gt=1)
-        .select_related("plan")
+def no_lead_message(task: Task) -> str:
+    """The one wording of the lead rule, wherever it is broken."""
+    return (
+        f"Nhiệm vụ {task.number} của kế hoạch “{task.plan.code}” không còn đơn vị chủ trì: mỗi nhiệm vụ đã "
+        "phân công phải có ít nhất một đơn vị chủ trì (có thể có nhiều đơn vị đồng chủ trì)."
     )
-    messages = [
-        f"Nhiệm vụ {task.number} của kế hoạch “{task.plan.code}” có {task.leads} đơn vị chủ trì; "
-        "mỗi nhiệm vụ chỉ có một đơn vị chủ trì."
-        for task in crowded
-    ]
+
+
+def tasks_without_lead(task_ids, *, unassigned_too: bool = False):
+    """Tasks among `task_ids` that have units but no lead among them (or no unit at all, when
+    `unassigned_too`): what the lead rule refuses."""
+    tasks = (
+        Task.objects.filter(pk__in=list(task_ids))
+        .annotate(
+            leads=Count("assignments", filter=Q(assignments__role=AssignmentRole.LEAD)),
+            assigned=Count("assignments"),
+        )
+        .filter(leads=0)
+        .select_related("plan")
+        .order_by("plan__code", "number")
+    )
+    return tasks if unassigned_too else tasks.filter(assigned__gt=0)
+
+
+def tasks_validate_leads(*, task_ids) -> None:
+    """Raise a ValidationError naming every task among `task_ids` that has units but no lead.
+
+    The lead rule (docs/domain.md, "Plans and tasks"): a task has at least one lead unit once units
+    are assigned to it; several leads (đồng chủ trì) are allowed. The admin, the spreadsheet import
+    and plan files all call this, after their writes, inside their transaction.
+    """
+    messages = [no_lead_message(task) for task in tasks_without_lead(task_ids)]
     if messages:
         raise ValidationError(messages)
+
+
+def tasks_saved(*, task_ids, by=None) -> None:
+    """What must follow any write to tasks or their assignments, whoever made it: the lead rule is
+    checked, then the other apps are told (`tasks.signals.tasks_changed`), inside the same
+    transaction, so that their own rules (open periods) follow the change or refuse it."""
+    task_ids = set(task_ids)
+    if not task_ids:
+        return
+    tasks_validate_leads(task_ids=task_ids)
+    tasks_changed.send(sender=Task, task_ids=task_ids, by=by)

@@ -1,5 +1,6 @@
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,13 @@ def plan_463(db) -> Plan:
     """Kế hoạch 463 loaded from the project's fixture, as `make run` loads it."""
     plan_load_seed()
     return Plan.objects.get(code="kh-463")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Uploaded files (evidence) go to a folder of this test only."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

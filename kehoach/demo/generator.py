@@ -61,7 +61,6 @@ from tasks.models import (
     Unit,
     UnitKind,
     User,
-    day_month_in_year,
 )
 from kehoach.demo.accounts import DEMO_PASSWORD
 
@@ -77,6 +76,7 @@ from reports.models import (
     ReportStatus,
     TaskReport,
 )
+from reports.states import deadline_for
 from reports.workflow.services import ALLOWED_EVIDENCE, default_cutoff
 
 UNIT_PREFIX = "demo-"
@@ -1049,9 +1049,7 @@ class _Generator:
         self.statuses: Counter = Counter()
         for period in self.periods:
             for task in self.tasks[period.plan_id]:
-                deadline = period.deadline if task.deadline_kind == "ongoing" else (
-                    task.due_date if task.deadline_kind == "fixed"
-                    else day_month_in_year(task.due_day, task.due_month, period.year))
+                deadline = deadline_for(task, period)
                 for unit, role in task.units:
                     if unit.kind == UnitKind.GROUP or not self.exists_in(unit, period.year):
                         continue

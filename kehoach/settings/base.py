@@ -186,7 +186,7 @@ REMINDER_MANUAL_PAUSE_MINUTES = env.int("REMINDER_MANUAL_PAUSE_MINUTES", default
 # ------------------------------------------------------------------------------
 # Import and export (django-import-export)
 # ------------------------------------------------------------------------------
-# Without these, any staff user may import and export (DOMAIN.md §8): each needs its own permission.
+# Without these, any staff user may import and export (docs/domain.md, "Library traps"): each needs its own permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True

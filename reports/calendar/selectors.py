@@ -18,7 +18,8 @@ from tasks.models import User
 
 from reports import permissions
 from reports.exports.ics import Deadline
-from reports.models import EDITABLE_STATUSES, TaskState
+from reports.models import TaskState
+from reports.states import EDITABLE_STATUSES
 from reports.workflow import selectors
 
 # token_urlsafe's alphabet; anything else in the address is refused before the database is asked.

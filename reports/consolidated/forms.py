@@ -27,7 +27,6 @@ class ConsolidatedForm(forms.ModelForm):
     def __init__(self, *args, tasks, composed: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.tasks = tasks
-        self.fields["issued_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         self.fields["version"].error_messages = {
             "required": "Biểu mẫu thiếu phiên bản; hãy mở lại trang rồi sửa tiếp.",

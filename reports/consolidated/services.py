@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from reports import permissions
 from reports.models import ConsolidatedReport, ConsolidatedTaskResult, ReportingPeriod
-from reports.workflow.services import StaleReportError, _require
+from reports.workflow.services import StaleReportError
 
 from .generator import compose, consolidated_defaults
 
@@ -22,7 +22,7 @@ def consolidated_save(
     `results` maps a task id to the text posted: equal to the composed result, it is not stored (the
     task keeps following the unit reports); blank, the edit is dropped; otherwise stored as edited.
     """
-    _require(permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp.")
+    permissions.require(permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp.")
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     current = ConsolidatedReport.objects.filter(period=period).first()
     if current is None:

@@ -5,31 +5,33 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import permissions
 from reports.models import ReportingPeriod
 
+from . import selectors
 from .forms import ConsolidatedForm
 from .generator import CONTENT_TYPES, TEXT_FIELDS, compose, consolidated_for, document_build, export_bytes
 from .services import consolidated_save
 
 
 def _period(request, pk) -> ReportingPeriod:
-    if not permissions.can_export_consolidated(request.user):
+    if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp.")
-    return get_object_or_404(
-        ReportingPeriod.objects.select_related("plan__issuer", "plan__report_recipient", "plan__coordinating_unit"), pk=pk
-    )
+    period = selectors.period(pk)
+    if period is None:
+        raise Http404("Không tìm thấy kỳ báo cáo.")
+    return period
 
 
 @require_safe
 def consolidated_list(request):
-    if not permissions.can_export_consolidated(request.user):
+    if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp.")
-    periods = ReportingPeriod.objects.select_related("plan", "consolidated").order_by("-year", "plan__code")
+    periods = selectors.periods()
     return render(request, "reports/consolidated_list.html", {"periods": periods})
 
 

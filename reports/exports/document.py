@@ -35,7 +35,7 @@ class AppendixRow:
     role: str                       # "Chủ trì" / "Phối hợp"
     deadline: str                   # dd/mm/yyyy of the task's deadline for that unit and year
     summary: str                    # the unit's result, shortened; "Chưa có báo cáo được chấp nhận" if none
-    state: str                      # the label of the task state (DOMAIN.md §3)
+    state: str                      # the label of the task state (docs/domain.md, "Task states")
     deadline_date: datetime.date | None = None   # the same deadline as a date, for spreadsheets
 
 

@@ -1,6 +1,6 @@
 """The consolidated yearly report laid out as a Word document.
 
-The layout is the administrative format of Nghị định 30/2020/NĐ-CP, Phụ lục I (DOMAIN.md §5): A4
+The layout is the administrative format of Nghị định 30/2020/NĐ-CP, Phụ lục I (docs/domain.md, "Document format"): A4
 portrait, Times New Roman, the two-column header (authority and issuer / national motto), the
 title, sections I–V, the signature block with "Nơi nhận", page numbers in the top margin from the
 second page, and the appendix table on landscape pages. A clerk opens it, numbers and signs it.

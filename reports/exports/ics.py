@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from icalendar import Alarm, Calendar, Event, vDuration
 
 ALARM_DAYS = (7, 1)
@@ -46,9 +45,9 @@ def _event(deadline: Deadline, stamp: datetime.datetime, site_url: str) -> Event
     return event
 
 
-def calendar_ics(name: str, deadlines: list[Deadline], site_url: str) -> bytes:
+def calendar_ics(name: str, deadlines: list[Deadline], *, site_url: str, time_zone: str) -> bytes:
     """`deadlines` as an iCalendar file (RFC 5545) called `name`, one all-day event per deadline, its
-    links under `site_url`."""
+    links under `site_url`, for people in `time_zone`."""
     calendar = Calendar()
     calendar.add("prodid", "-//Sở Khoa học và Công nghệ Đồng Nai//Kế hoạch 463//VI")
     calendar.add("version", "2.0")
@@ -57,7 +56,7 @@ def calendar_ics(name: str, deadlines: list[Deadline], site_url: str) -> bytes:
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-caldesc", "Các hạn báo cáo kết quả thực hiện kế hoạch liên quan đến bạn.")
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add("x-wr-timezone", time_zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     stamp = datetime.datetime.now(datetime.UTC).replace(microsecond=0)

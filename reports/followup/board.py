@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task
 
-from reports.models import EDITABLE_STATUSES, Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from reports.states import SHORT_LABELS, state_expression
+from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
 
 UNITS_PER_PAGE = 50
 OWING_PER_PAGE = 25      # units listed a page at a time under "have not submitted"
@@ -80,10 +80,6 @@ class Board:
     def days_left(self) -> int:
         """Days to the period's deadline for sending reports; negative once overdue."""
         return (self.period.deadline - self.today).days
-
-
-def board_periods(plan: Plan) -> list[ReportingPeriod]:
-    return list(plan.periods.order_by("-year"))
 
 
 def board_build(

@@ -3,13 +3,6 @@ from django import forms
 from reports.models import TaskState
 
 
-class DirectionForm(forms.Form):
-    text = forms.CharField(
-        label="Ý kiến chỉ đạo", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
-        error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
-    )
-
-
 class BoardFilterForm(forms.Form):
     """The board's filters, read from the query string; a bad value is reported, never guessed."""
 

@@ -14,8 +14,8 @@ from tasks.models import AssignmentRole
 
 from reports.exports.funds_xlsx import funds_workbook
 from reports.models import ReportStatus, TaskReport
+from reports.states import SENT_STATUSES
 
-SENT = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 SUMS = {
     "planned": Sum("funds_planned"),
     "spent": Sum("funds_spent"),
@@ -33,7 +33,7 @@ class Funds:
 
 
 def sent_reports(*, plan_id: int | None = None, year: int | None = None) -> QuerySet:
-    queryset = TaskReport.objects.filter(status__in=SENT)
+    queryset = TaskReport.objects.filter(status__in=SENT_STATUSES)
     if plan_id is not None:
         queryset = queryset.filter(period__plan_id=plan_id)
     if year is not None:

@@ -16,16 +16,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from kehoach.text import days_left_text, person_name
 from tasks.models import Plan, Role, Unit, UnitKind, User
 
 from reports import permissions
-from reports.models import (
-    EDITABLE_STATUSES,
-    ReminderStage,
-    ReportingPeriod,
-    ReportStatus,
-    TaskReport,
-)
+from reports.models import ReminderStage, ReportingPeriod, ReportStatus, TaskReport
+from reports.states import EDITABLE_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +58,7 @@ class OwedReport:
 
     @property
     def when(self) -> str:
-        if self.days_left > 0:
-            return f"còn {self.days_left} ngày"
-        if self.days_left == 0:
-            return "hạn cuối là hôm nay"
-        return f"đã quá hạn {-self.days_left} ngày"
+        return days_left_text(self.days_left)
 
     @property
     def url(self) -> str:
@@ -201,7 +193,7 @@ def _compose(
     coordinators = _coordinator_addresses(
         plan.coordinating_unit_id for plans in plans_of.values() for plan in plans
     )
-    sender = (by.get_full_name() or by.username) if by else ""
+    sender = person_name(by)
     mails = []
     for unit, (items, stages) in owed.items():
         plans, to = plans_of[unit], to_by_unit[unit.pk]

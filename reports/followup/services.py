@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from reports import permissions
 from reports.models import Direction, EventKind, Reminder, ReminderKind, ReminderStage, TaskReport
-from reports.workflow.services import _event, _name, _require
+from kehoach.text import person_name
+from reports.workflow.services import record_event
 from tasks.models import Unit
 
 from .reminders import SEND_ERRORS, ReminderMail, _compose, reminders_due, reports_owed
@@ -125,10 +126,10 @@ def reminder_send_now(*, unit: Unit, by, today: datetime.date | None = None) -> 
 # ------------------------------------------------------------------------------
 @transaction.atomic
 def direction_give(*, report: TaskReport, by, text: str) -> Direction:
-    _require(permissions.can_direct(by, report), "Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.")
+    permissions.require(permissions.can_direct(by, report), "Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.")
     text = text.strip()
     if not text:
         raise ValidationError("Hãy ghi ý kiến chỉ đạo.")
-    direction = Direction.objects.create(report=report, text=text, author=by, author_name=_name(by))
-    _event(report, EventKind.DIRECTED, by, text)
+    direction = Direction.objects.create(report=report, text=text, author=by, author_name=person_name(by))
+    record_event(report, EventKind.DIRECTED, by, text)
     return direction

@@ -6,20 +6,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from tasks.models import Plan, Task, Unit
 
+from kehoach.text import parse_id
 from reports import permissions
-from reports.models import Reminder, ReportingPeriod, TaskState
+from reports.models import ReportingPeriod, TaskState
 
 from . import selectors, services
 from .board import board_build
-from .forms import BoardFilterForm, DirectionForm, FundsFilterForm
+from reports.workflow.forms import DirectionForm
+
+from .forms import BoardFilterForm, FundsFilterForm
 from .funds import funds_detail, funds_summary, funds_xlsx
 
 REMINDERS_PER_PAGE = 50
@@ -39,12 +41,10 @@ def _next_or(request, fallback: str) -> str:
 # ------------------------------------------------------------------------------
 @require_safe
 def board(request):
-    if not permissions.can_view_board(request.user):
+    if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở xem bảng theo dõi.")
     today = timezone.localdate()
-    plans = list(Plan.objects.order_by("status", "-issued_year", "code"))
-    periods = list(ReportingPeriod.objects.select_related("plan").order_by("-year", "plan__code"))
-    tasks = list(Task.objects.order_by("plan_id", "number").only("pk", "plan_id", "number", "title"))
+    plans, periods, tasks = selectors.board_choices()
     form = BoardFilterForm(request.GET, plans=plans, years=sorted({p.year for p in periods}, reverse=True), tasks=tasks)
     data = form.cleaned_data if form.is_valid() else {}
     if not periods:
@@ -98,7 +98,9 @@ def _query_without(request, name: str) -> str:
 def remind_unit(request, unit_pk):
     if not permissions.can_remind(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học được đôn đốc đơn vị.")
-    unit = get_object_or_404(Unit, pk=unit_pk)
+    unit = selectors.unit(unit_pk)
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
     try:
         reminder = services.reminder_send_now(unit=unit, by=request.user)
     except ValidationError as error:
@@ -112,17 +114,14 @@ def remind_unit(request, unit_pk):
 
 @require_safe
 def reminder_list(request):
-    if not permissions.can_view_board(request.user):
+    if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở xem nhật ký đôn đốc.")
-    reminders_qs = Reminder.objects.select_related("unit", "sent_by").prefetch_related("stages__period__plan")
-    unit_id = request.GET.get("unit")
     unit = None
-    if unit_id:
-        if not unit_id.isdigit():
+    if request.GET.get("unit"):
+        unit = selectors.unit(parse_id(request.GET["unit"]))
+        if unit is None:
             raise Http404("Không tìm thấy đơn vị.")
-        unit = get_object_or_404(Unit, pk=unit_id)
-        reminders_qs = reminders_qs.filter(unit=unit)
-    page = Paginator(reminders_qs, REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.reminder_log(unit=unit), REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "unit": unit, "query": _query_without(request, "page")}
     return render(request, "reports/reminder_list.html", context)
 
@@ -132,7 +131,7 @@ def reminder_list(request):
 # ------------------------------------------------------------------------------
 @require_safe
 def escalation_list(request):
-    if not permissions.can_view_escalations(request.user):
+    if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Lãnh đạo Sở và Phòng Quản lý Khoa học xem các kiến nghị lên Giám đốc.")
     pending_only = request.GET.get("cho") == "1"
     page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -145,7 +144,9 @@ def escalation_list(request):
 
 @require_POST
 def direction_add(request, pk):
-    report = get_object_or_404(permissions.reports_visible_to(request.user).select_related("period"), pk=pk)
+    report = selectors.visible_report(request.user, pk)
+    if report is None:
+        raise Http404("Không tìm thấy báo cáo.")
     if not permissions.can_direct(request.user, report):
         raise PermissionDenied("Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.")
     form = DirectionForm(request.POST)
@@ -164,8 +165,7 @@ def _funds_filter(request):
     """The filter of the funds page and export; by default the current year, when it has a period."""
     if not permissions.can_view_funds(request.user):
         raise PermissionDenied("Chỉ Phòng Kế hoạch Tài chính, Lãnh đạo Sở và Phòng Quản lý Khoa học xem kinh phí.")
-    plans = list(Plan.objects.order_by("-issued_year", "code"))
-    years = sorted(set(ReportingPeriod.objects.values_list("year", flat=True)), reverse=True)
+    plans, years = selectors.funds_choices()
     params = request.GET.copy()
     this_year = timezone.localdate().year
     if "year" not in params and this_year in years:

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kehoach.text import number_vi
+from kehoach.text import days_left_text, number_vi, person_name
 
 register = template.Library()
 
@@ -17,13 +17,7 @@ def vnd(amount):
 
 @register.filter
 def days_left(days):
-    if days is None:
-        return ""
-    if days > 0:
-        return f"còn {days} ngày"
-    if days == 0:
-        return "hạn là hôm nay"
-    return f"quá hạn {-days} ngày"
+    return days_left_text(days)
 
 
 @register.filter
@@ -58,9 +52,7 @@ def history_model(record):
 @register.filter
 def person(user):
     """A user's full name, else username; the system when there is nobody."""
-    if user is None:
-        return "hệ thống"
-    return user.get_full_name() or user.username
+    return person_name(user, nobody="hệ thống")
 
 
 @register.simple_tag

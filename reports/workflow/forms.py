@@ -2,11 +2,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils.text import Truncator
 
 from tasks.models import OutputKind
 
-from reports.models import MAX_OUTPUT_QUANTITY, Completion, TaskReport
+from .services import REPORT_FIELDS
+
+from reports.models import MAX_OUTPUT_QUANTITY, TaskReport
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
@@ -46,10 +48,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = TaskReport
-        fields = [
-            "results", "completion", "completed_on", "progress", "difficulties", "escalate", "proposals",
-            "funds_planned", "funds_spent",
-        ]
+        fields = list(REPORT_FIELDS)
         widgets = {
             "results": forms.Textarea(attrs={"rows": 8}),
             "difficulties": forms.Textarea(attrs={"rows": 4}),
@@ -62,7 +61,6 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["completed_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         self.fields["version"].initial = self.instance.version
         existing = {output.kind: output.quantity for output in self.instance.outputs.all()}
         for kind in self.instance.task.output_kinds:
@@ -88,15 +86,13 @@ class ReportForm(forms.ModelForm):
         data = super().clean()
         if "version" in self.errors:
             self.add_error(None, self.errors.pop("version"))
-        completion, completed_on = data.get("completion"), data.get("completed_on")
-        if completion == Completion.DONE and not completed_on:
-            self.add_error("completed_on", "Hãy ghi ngày hoàn thành.")
-        funds_planned, funds_spent = data.get("funds_planned"), data.get("funds_spent")
-        if completed_on and completed_on > timezone.localdate():
-            self.add_error("completed_on", "Ngày hoàn thành không được sau hôm nay.")
-        if funds_spent is not None and funds_planned is None and funds_spent > 0:
-            self.add_error("funds_planned", "Hãy ghi kinh phí dự trù khi đã ghi kinh phí sử dụng.")
         return data
+
+    def _post_clean(self):
+        # The content's rules (a completion date, funds planned before spent) and the model's
+        # constraints are the service's (report_update), which names the field at fault: the form
+        # only reads the values typed, and leaves the report as it is until the service saves it.
+        pass
 
     def outputs(self) -> dict:
         return {kind: self.cleaned_data.get(f"output_{kind}") for kind in self.instance.task.output_kinds}
@@ -114,15 +110,34 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label="Tệp minh chứng")
 
 
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, plan):
+        return f"{plan.code} — {Truncator(plan.title).chars(80)}"
+
+
 class PeriodOpenForm(forms.Form):
+    plan = PlanChoiceField(label="Kế hoạch", queryset=None, error_messages={
+        "required": "Hãy chọn kế hoạch.", "invalid_choice": "Hãy chọn một kế hoạch đang thực hiện trong danh sách.",
+    })
     year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)
-    deadline = forms.DateField(label="Hạn gửi báo cáo", required=False, widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                               help_text="Để trống để dùng hạn của kế hoạch (15/11).")
-    cutoff_from = forms.DateField(label="Số liệu tính từ ngày", required=False, widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    cutoff_to = forms.DateField(label="Số liệu tính đến ngày", required=False, widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    deadline = forms.DateField(label="Hạn gửi báo cáo", required=False, widget=DATE_WIDGET,
+                               help_text="Để trống để dùng hạn của kế hoạch.")
+    cutoff_from = forms.DateField(label="Số liệu tính từ ngày", required=False, widget=DATE_WIDGET)
+    cutoff_to = forms.DateField(label="Số liệu tính đến ngày", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
 
     def clean(self):
         data = super().clean()
         if bool(data.get("cutoff_from")) != bool(data.get("cutoff_to")):
             raise ValidationError("Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.")
         return data
+
+
+class DirectionForm(forms.Form):
+    text = forms.CharField(
+        label="Ý kiến chỉ đạo", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
+    )

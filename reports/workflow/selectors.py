@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tasks.models import Assignment, Plan, PlanStatus, Task
 
 from reports import permissions
-from reports.models import ReportingPeriod, ReportStatus, TaskReport, TaskState
+from reports.models import Evidence, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import state_expression
 
 
@@ -36,6 +36,27 @@ def status_counts(queryset: QuerySet) -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = row["n"]
     return counts
+
+
+def plans() -> QuerySet:
+    return Plan.objects.select_related("issuer").order_by("-issued_year", "code")
+
+
+def period(pk) -> ReportingPeriod:
+    return ReportingPeriod.objects.select_related("plan").get(pk=pk)
+
+
+def evidence(pk) -> Evidence:
+    return Evidence.objects.select_related("report__period__plan").get(pk=pk)
+
+
+def reports_of_year(user, year: int) -> QuerySet:
+    """The reports of `year` the user may see, on every plan."""
+    return permissions.reports_visible_to(user).filter(period__year=year)
+
+
+def review_queue_size(user) -> int:
+    return permissions.review_queue_for(user).count()
 
 
 def plans_in_force() -> QuerySet:

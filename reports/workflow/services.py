@@ -8,14 +8,12 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from kehoach.text import number_vi
-from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Unit
-
+from kehoach.text import number_vi, person_name
 from reports import permissions
 from reports.models import (
     MAX_OUTPUT_QUANTITY,
@@ -28,28 +26,29 @@ from reports.models import (
     ReportStatus,
     TaskReport,
 )
+from reports.states import TRANSITIONS, deadline_for
+from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Task, Unit
 
 
 class StaleReportError(ValidationError):
     """Someone else saved the report since this user opened it."""
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def _event(report: TaskReport, kind: str, by, comment: str = "", late: bool = False) -> ReportEvent:
-    return ReportEvent.objects.create(report=report, kind=kind, actor=by, actor_name=_name(by), comment=comment, late=late)
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+def record_event(report: TaskReport, kind: str, by, comment: str = "", late: bool = False) -> ReportEvent:
+    """Record what `by` did to `report`, under the name they bear today."""
+    return ReportEvent.objects.create(
+        report=report, kind=kind, actor=by, actor_name=person_name(by), comment=comment, late=late
+    )
 
 
 def _locked(report: TaskReport) -> TaskReport:
     """The report re-read under a row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE)."""
     return TaskReport.objects.select_for_update().select_related("period__plan", "task", "unit").get(pk=report.pk)
+
+
+def _allowed(by, step: str, report: TaskReport) -> None:
+    """Refuse, saying why, unless `by` may take `step` on `report` now."""
+    permissions.require(permissions.can(by, step, report), permissions.refusal(by, step, report))
 
 
 # ------------------------------------------------------------------------------
@@ -76,12 +75,6 @@ def _units_reporting_in(year: int):
     return Unit.objects.reporting().existing_in(year)
 
 
-def _task_deadline(task, period: ReportingPeriod) -> datetime.date:
-    if task.deadline_kind == DeadlineKind.ONGOING:
-        return period.deadline
-    return task.deadline_for_year(period.year)
-
-
 @transaction.atomic
 def period_open(
     *,
@@ -99,7 +92,7 @@ def period_open(
     earlier year is not asked again. Opening again creates only what is missing (a unit assigned
     since), and changes nothing else.
     """
-    _require(permissions.can_manage_periods(by), "Chỉ Phòng Quản lý Khoa học được mở kỳ báo cáo.")
+    permissions.require(permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được mở kỳ báo cáo.")
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
     period_created = period is None
     if period_created:
@@ -131,58 +124,129 @@ def period_open(
     new_reports = [
         TaskReport(
             period=period, task=a.task, unit=a.unit, unit_name=a.unit.name, role=a.role,
-            deadline=_task_deadline(a.task, period),
+            deadline=deadline_for(a.task, period),
         )
         for a in assignments
         if (a.task_id, a.unit_id) not in existing and (a.task_id, a.unit_id) not in completed_fixed
     ]
     created = TaskReport.objects.bulk_create(new_reports)
     ReportEvent.objects.bulk_create(
-        ReportEvent(report=report, kind=EventKind.OPENED, actor=by, actor_name=by.get_full_name() or by.username)
-        for report in created
+        ReportEvent(report=report, kind=EventKind.OPENED, actor=by, actor_name=person_name(by)) for report in created
     )
     return PeriodOpened(period=period, period_created=period_created, reports_created=len(created))
 
 
 @transaction.atomic
 def period_set_open(*, period: ReportingPeriod, is_open: bool, by) -> ReportingPeriod:
-    _require(permissions.can_manage_periods(by), "Chỉ Phòng Quản lý Khoa học được đóng, mở kỳ báo cáo.")
+    permissions.require(
+        permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được đóng, mở kỳ báo cáo."
+    )
     period.is_open = is_open
     period.save(update_fields=["is_open"])
     return period
 
 
+PERIOD_FIELDS = ("deadline", "cutoff_from", "cutoff_to", "is_open")
+
+
+@transaction.atomic
+def period_update(*, period: ReportingPeriod, by, **changes) -> ReportingPeriod:
+    """Correct a period's deadline, data cut-off or openness (`PERIOD_FIELDS`), then judge its reports
+    against the corrected deadline."""
+    permissions.require(
+        permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được sửa kỳ báo cáo."
+    )
+    unknown = set(changes) - set(PERIOD_FIELDS)
+    if unknown:
+        raise ValidationError("Không sửa được trường: " + ", ".join(sorted(unknown)))
+    current = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current._history_user = by
+    current.save()
+    reports_rejudge(periods=[current])
+    return current
+
+
+def reports_rejudge(*, periods=None, tasks=None) -> int:
+    """Store again the deadline that judges each report of open `periods` (or of open periods of
+    `tasks`), after a period's deadline or a task's deadline rule changed. Returns how many moved.
+
+    Closed periods keep the deadline they were judged by.
+    """
+    reports = TaskReport.objects.filter(period__is_open=True).select_related("period", "task")
+    if periods is not None:
+        reports = reports.filter(period__in=list(periods))
+    if tasks is not None:
+        reports = reports.filter(task__in=list(tasks))
+    moved = []
+    for report in reports.only("pk", "deadline", "period__deadline", "period__year", "task__deadline_kind",
+                               "task__due_date", "task__due_day", "task__due_month"):
+        deadline = deadline_for(report.task, report.period)
+        if report.deadline != deadline:
+            report.deadline = deadline
+            moved.append(report)
+    TaskReport.objects.bulk_update(moved, ["deadline"], batch_size=1000)
+    return len(moved)
+
+
+def follow_task_changes(*, task_ids, by=None, **kwargs) -> None:
+    """After tasks changed (`tasks.signals.tasks_changed`): their open periods' reports are judged
+    against their deadlines as they now are."""
+    reports_rejudge(tasks=Task.objects.filter(pk__in=list(task_ids)))
+
+
 # ------------------------------------------------------------------------------
 # The report's content
 # ------------------------------------------------------------------------------
+# What the unit writes; everything else of a report is the workflow's.
 REPORT_FIELDS = (
     "results", "completion", "completed_on", "progress", "difficulties", "escalate", "proposals",
     "funds_planned", "funds_spent",
 )
 
 
+def report_content_errors(report: TaskReport, today: datetime.date) -> dict[str, str]:
+    """What is wrong with the content of `report` as a unit would write it, by field."""
+    errors = {}
+    if report.completion == Completion.DONE and not report.completed_on:
+        errors["completed_on"] = "Hãy ghi ngày hoàn thành."
+    if report.completed_on and report.completed_on > today:
+        errors["completed_on"] = "Ngày hoàn thành không được sau hôm nay."
+    if report.funds_spent and report.funds_planned is None:
+        errors["funds_planned"] = "Hãy ghi kinh phí dự trù khi đã ghi kinh phí sử dụng."
+    return errors
+
+
 @transaction.atomic
 def report_update(*, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None]) -> TaskReport:
     """Save the report's content if nobody saved it since `version`; otherwise refuse, change nothing.
 
-    `outputs` maps an output kind of the task to its quantity (None removes it).
+    `data` holds fields of `REPORT_FIELDS`; `outputs` maps an output kind of the task to its
+    quantity (None removes it). Errors name their field.
     """
     current = _locked(report)
-    _require(permissions.can_edit_report(by, current), "Bạn không được sửa báo cáo này.")
+    _allowed(by, "edit", current)
     if current.version != version:
         raise StaleReportError(
             "Báo cáo đã được người khác lưu sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
             "hãy mở lại báo cáo để xem bản mới nhất rồi sửa tiếp."
         )
-    for name in REPORT_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
+    unknown_fields = set(data) - set(REPORT_FIELDS)
+    if unknown_fields:
+        raise ValidationError("Không sửa được trường: " + ", ".join(sorted(unknown_fields)))
+    for name, value in data.items():
+        setattr(current, name, value)
     if current.completion == Completion.DONE:
         current.progress = 100
     else:
         current.completed_on = None
     if current.completion == Completion.NOT_STARTED:
         current.progress = 0
+    errors = report_content_errors(current, timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
     current.updated_by = by
     current.version = version + 1
     current.full_clean(exclude=["period", "task", "unit"])
@@ -204,72 +268,60 @@ def report_update(*, report: TaskReport, by, version: int, data: dict, outputs: 
             ReportOutput.objects.filter(report=current, kind=kind).delete()
         else:
             ReportOutput.objects.update_or_create(report=current, kind=kind, defaults={"quantity": quantity})
-    _event(current, EventKind.SAVED, by)
+    record_event(current, TRANSITIONS["edit"].event, by)
     return current
 
 
 # ------------------------------------------------------------------------------
-# The workflow: draft → submitted → returned → submitted → accepted (→ reopened)
+# The workflow's steps (states.TRANSITIONS)
 # ------------------------------------------------------------------------------
+def _step(report: TaskReport, by, step: str, comment: str = "") -> TaskReport:
+    """Move `report` along the transition `step`, on behalf of `by`, recording its event."""
+    transition = TRANSITIONS[step]
+    comment = (comment or "").strip()
+    if transition.comment_required and not comment:
+        raise ValidationError(f"Hãy ghi ý kiến khi {transition.verb}.")
+    current = _locked(report)
+    _allowed(by, step, current)
+    now = timezone.now()
+    late = False
+    fields = ["status", "updated_by", "updated_at"]
+    if step == "submit":
+        if not current.results.strip():
+            raise ValidationError("Chưa có nội dung “Kết quả đạt được”: hãy soạn báo cáo trước khi gửi.")
+        late = timezone.localdate(now) > current.period.deadline
+        current.submitted_at = current.submitted_at or now
+        current.last_submitted_at = now
+        fields += ["submitted_at", "last_submitted_at"]
+    else:
+        current.accepted_at = now if transition.target == ReportStatus.ACCEPTED else None
+        fields.append("accepted_at")
+    current.status = transition.target
+    current.updated_by = by
+    current._history_user = by
+    current.save(update_fields=fields)
+    record_event(current, transition.event, by, comment, late=late)
+    return current
+
+
 @transaction.atomic
 def report_submit(*, report: TaskReport, by, comment: str = "") -> TaskReport:
-    current = _locked(report)
-    _require(permissions.can_submit_report(by, current), "Chỉ lãnh đạo đơn vị được gửi báo cáo của đơn vị.")
-    if not current.results.strip():
-        raise ValidationError("Chưa có nội dung “Kết quả đạt được”: hãy soạn báo cáo trước khi gửi.")
-    now = timezone.now()
-    late = timezone.localdate(now) > current.period.deadline
-    current.status = ReportStatus.SUBMITTED
-    current.submitted_at = current.submitted_at or now
-    current.last_submitted_at = now
-    current._history_user = by
-    current.save(update_fields=["status", "submitted_at", "last_submitted_at", "updated_at"])
-    _event(current, EventKind.SUBMITTED, by, comment, late=late)
-    return current
-
-
-def _review(report: TaskReport, by, *, to: str, kind: str, comment: str, allowed, refusal: str) -> TaskReport:
-    current = _locked(report)
-    _require(allowed(by, current), refusal)
-    current.status = to
-    current.accepted_at = timezone.now() if to == ReportStatus.ACCEPTED else None
-    current._history_user = by
-    current.save(update_fields=["status", "accepted_at", "updated_at"])
-    _event(current, kind, by, comment)
-    return current
-
-
-def _required_comment(comment: str, what: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError(f"Hãy ghi ý kiến khi {what}.")
-    return comment
+    return _step(report, by, "submit", comment)
 
 
 @transaction.atomic
 def report_return(*, report: TaskReport, by, comment: str) -> TaskReport:
-    comment = _required_comment(comment, "trả lại báo cáo")
-    return _review(
-        report, by, to=ReportStatus.RETURNED, kind=EventKind.RETURNED, comment=comment,
-        allowed=permissions.can_review_report, refusal="Bạn không được duyệt báo cáo này.",
-    )
+    return _step(report, by, "return", comment)
 
 
 @transaction.atomic
 def report_accept(*, report: TaskReport, by, comment: str = "") -> TaskReport:
-    return _review(
-        report, by, to=ReportStatus.ACCEPTED, kind=EventKind.ACCEPTED, comment=(comment or "").strip(),
-        allowed=permissions.can_review_report, refusal="Bạn không được duyệt báo cáo này.",
-    )
+    return _step(report, by, "accept", comment)
 
 
 @transaction.atomic
 def report_reopen(*, report: TaskReport, by, comment: str) -> TaskReport:
-    comment = _required_comment(comment, "mở lại báo cáo")
-    return _review(
-        report, by, to=ReportStatus.RETURNED, kind=EventKind.REOPENED, comment=comment,
-        allowed=permissions.can_reopen_report, refusal="Bạn không được mở lại báo cáo này.",
-    )
+    return _step(report, by, "reopen", comment)
 
 
 # ------------------------------------------------------------------------------
@@ -314,7 +366,7 @@ def _evidence_kind(upload) -> str:
 @transaction.atomic
 def evidence_add(*, report: TaskReport, by, upload) -> Evidence:
     current = _locked(report)
-    _require(permissions.can_edit_report(by, current), "Bạn không được thêm tệp vào báo cáo này.")
+    _allowed(by, "edit", current)
     extension = _evidence_kind(upload)
     original_name = (upload.name or "tep").replace("/", "_").replace("\\", "_")[-255:]
     evidence = Evidence(
@@ -323,16 +375,16 @@ def evidence_add(*, report: TaskReport, by, upload) -> Evidence:
     )
     evidence.file.save(original_name, upload, save=False)
     evidence.save()
-    _event(current, EventKind.FILE_ADDED, by, original_name)
+    record_event(current, EventKind.FILE_ADDED, by, original_name)
     return evidence
 
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by) -> None:
     current = _locked(evidence.report)
-    _require(permissions.can_edit_report(by, current), "Bạn không được gỡ tệp của báo cáo này.")
+    _allowed(by, "edit", current)
     name, stored = evidence.original_name, evidence.file.name
     evidence.delete()
     # The file goes only once the row's deletion is committed.
     transaction.on_commit(lambda: evidence.file.storage.delete(stored))
-    _event(current, EventKind.FILE_REMOVED, by, name)
+    record_event(current, EventKind.FILE_REMOVED, by, name)

@@ -8,9 +8,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,10 +19,8 @@ from tasks.models import Plan, Task
 from reports import permissions
 
 from . import selectors, services
-from reports.followup.forms import DirectionForm
-
-from .forms import CommentForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
-from reports.models import Evidence, ReportingPeriod, TaskReport, TaskState
+from .forms import CommentForm, DirectionForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
+from reports.models import Evidence, TaskReport, TaskState
 from reports.states import report_state
 
 
@@ -37,8 +35,25 @@ def _report_or_404(user, pk) -> TaskReport:
         raise Http404("Không tìm thấy báo cáo.") from None
 
 
+def _or_404(selector, pk, message: str):
+    """What `selector(pk)` finds, else a 404 saying what was not found."""
+    try:
+        return selector(pk)
+    except ObjectDoesNotExist:
+        raise Http404(message) from None
+
+
 def _messages_from(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: beside the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, [" ".join(e.messages) for e in errors])
+    else:
+        form.add_error(None, _messages_from(error))
 
 
 # ------------------------------------------------------------------------------
@@ -55,13 +70,12 @@ def home(request):
             report.days_left = (report.period.deadline - today).days
         context["unit_reports"] = reports
     if permissions.sees_every_report(user):
-        year_reports = permissions.reports_visible_to(user).filter(period__year=year)
-        counts = selectors.state_counts(year_reports, today)
+        counts = selectors.state_counts(selectors.reports_of_year(user, year), today)
         context["state_counts"] = [(TaskState(key), value) for key, value in counts.items()]
-        context["status_counts"] = selectors.status_counts(year_reports)
+        context["status_counts"] = selectors.status_counts(selectors.reports_of_year(user, year))
         context["periods"] = selectors.periods_overview().filter(year=year)
     if permissions.reviews_reports(user):
-        context["queue_size"] = permissions.review_queue_for(user).count()
+        context["queue_size"] = selectors.review_queue_size(user)
     context["plans"] = selectors.plans_in_force()
     return render(request, "reports/home.html", context)
 
@@ -71,7 +85,7 @@ def home(request):
 # ------------------------------------------------------------------------------
 @require_safe
 def plan_list(request):
-    return render(request, "reports/plan_list.html", {"plans": Plan.objects.select_related("issuer").order_by("-issued_year", "code")})
+    return render(request, "reports/plan_list.html", {"plans": selectors.plans()})
 
 
 @require_safe
@@ -113,8 +127,6 @@ def report_detail(request, pk):
         "can_reopen": permissions.can_reopen_report(user, report),
         "can_direct": permissions.can_direct(user, report),
         "direction_form": DirectionForm(),
-        "comment_form": CommentForm(),
-        "evidence_form": EvidenceForm(),
         "max_upload": settings.UPLOAD_MAX_BYTES,
     }
     return render(request, "reports/report_detail.html", context)
@@ -124,7 +136,7 @@ def report_detail(request, pk):
 def report_edit(request, pk):
     report = _report_or_404(request.user, pk)
     if not permissions.can_edit_report(request.user, report):
-        raise PermissionDenied("Bạn không được sửa báo cáo này.")
+        raise PermissionDenied(permissions.refusal(request.user, "edit", report))
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,19 +145,19 @@ def report_edit(request, pk):
                 data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS}, outputs=form.outputs(),
             )
         except ValidationError as error:
-            form.add_error(None, _messages_from(error))
+            _add_errors(form, error)
         else:
             messages.success(request, "Đã lưu báo cáo.")
             return redirect("reports:report_detail", pk=report.pk)
     return render(request, "reports/report_form.html", {"report": report, "form": form}, status=400 if form.errors else 200)
 
 
-def _action(request, pk, service, success: str, *, actor, form_class=CommentForm):
-    """A workflow step. `actor` says whether the user may take this step on the report at all: if not,
-    403 before anything else; whether the report's state allows it now is the service's question."""
+def _action(request, pk, service, success: str, *, step: str, form_class=CommentForm):
+    """A workflow step. Whether the user takes `step` on this unit's reports at all is asked first: if
+    not, 403 before anything else; whether the report's state allows it now is the service's question."""
     report = _report_or_404(request.user, pk)
-    if not actor(request.user, report):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với báo cáo.")
+    if not permissions.may_act(request.user, step, report):
+        raise PermissionDenied(permissions.refusal(request.user, step, report))
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, "Hãy ghi ý kiến." if "comment" in form.errors else "Dữ liệu không hợp lệ.")
@@ -162,31 +174,31 @@ def _action(request, pk, service, success: str, *, actor, form_class=CommentForm
 @require_POST
 def report_submit(request, pk):
     return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.",
-                   actor=permissions.speaks_for_unit)
+                   step="submit")
 
 
 @require_POST
 def report_return(request, pk):
     return _action(request, pk, services.report_return, "Đã trả lại báo cáo cho đơn vị.",
-                   actor=permissions.is_reviewer_for, form_class=RequiredCommentForm)
+                   step="return", form_class=RequiredCommentForm)
 
 
 @require_POST
 def report_accept(request, pk):
-    return _action(request, pk, services.report_accept, "Đã chấp nhận báo cáo.", actor=permissions.is_reviewer_for)
+    return _action(request, pk, services.report_accept, "Đã chấp nhận báo cáo.", step="accept")
 
 
 @require_POST
 def report_reopen(request, pk):
     return _action(request, pk, services.report_reopen, "Đã mở lại báo cáo để đơn vị sửa.",
-                   actor=permissions.is_reviewer_for, form_class=RequiredCommentForm)
+                   step="reopen", form_class=RequiredCommentForm)
 
 
 @require_POST
 def evidence_upload(request, pk):
     report = _report_or_404(request.user, pk)
     if not permissions.can_edit_report(request.user, report):
-        raise PermissionDenied("Bạn không được thêm tệp vào báo cáo này.")
+        raise PermissionDenied(permissions.refusal(request.user, "edit", report))
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Hãy chọn một tệp.")
@@ -201,7 +213,7 @@ def evidence_upload(request, pk):
 
 
 def _evidence_or_404(user, pk) -> Evidence:
-    evidence = get_object_or_404(Evidence.objects.select_related("report__period__plan"), pk=pk)
+    evidence = _or_404(selectors.evidence, pk, "Không tìm thấy tệp.")
     if not permissions.can_view_report(user, evidence.report):
         raise Http404("Không tìm thấy tệp.")
     return evidence
@@ -224,7 +236,7 @@ def evidence_download(request, pk):
 def evidence_delete(request, pk):
     evidence = _evidence_or_404(request.user, pk)
     if not permissions.can_edit_report(request.user, evidence.report):
-        raise PermissionDenied("Bạn không được gỡ tệp của báo cáo này.")
+        raise PermissionDenied(permissions.refusal(request.user, "edit", evidence.report))
     services.evidence_remove(evidence=evidence, by=request.user)
     messages.success(request, "Đã gỡ tệp minh chứng.")
     return redirect("reports:report_detail", pk=evidence.report_id)
@@ -245,28 +257,23 @@ def review_queue(request):
 def period_list(request):
     if not permissions.can_manage_periods(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học quản lý kỳ báo cáo.")
-    plans = list(selectors.plans_in_force())
-    form = PeriodOpenForm(request.POST or None, initial={"year": _today().year})
-    if request.method == "POST":
-        plan = get_object_or_404(Plan, pk=request.POST.get("plan")) if str(request.POST.get("plan", "")).isdigit() else None
-        if plan is None:
-            form.add_error(None, "Hãy chọn kế hoạch.")
-        elif form.is_valid():
-            try:
-                opened = services.period_open(plan=plan, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, _messages_from(error))
-            else:
-                verb = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước;"
-                messages.success(request, f"{verb} kỳ báo cáo năm {opened.period.year}: tạo {opened.reports_created} báo cáo mới.")
-                return redirect("reports:period_list")
-    context = {"form": form, "plans": plans, "periods": selectors.periods_overview()}
+    form = PeriodOpenForm(request.POST or None, initial={"year": _today().year}, plans=selectors.plans_in_force())
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = services.period_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _messages_from(error))
+        else:
+            verb = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước;"
+            messages.success(request, f"{verb} kỳ báo cáo năm {opened.period.year}: tạo {opened.reports_created} báo cáo mới.")
+            return redirect("reports:period_list")
+    context = {"form": form, "periods": selectors.periods_overview()}
     return render(request, "reports/period_list.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
 def period_toggle(request, pk):
-    period = get_object_or_404(ReportingPeriod, pk=pk)
+    period = _or_404(selectors.period, pk, "Không tìm thấy kỳ báo cáo.")
     services.period_set_open(period=period, is_open=not period.is_open, by=request.user)
     messages.success(request, f"Kỳ báo cáo năm {period.year} {'đã mở lại' if period.is_open else 'đã đóng'}.")
     return redirect("reports:period_list")

@@ -15,7 +15,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-LC_MESSAGES = Path(__file__).resolve().parent.parent / "locale" / "vi" / "LC_MESSAGES"
+LC_MESSAGES = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES"
 PO_PATH = LC_MESSAGES / "django.po"
 MO_PATH = LC_MESSAGES / "django.mo"
 

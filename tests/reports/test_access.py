@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -27,6 +26,7 @@ from tasks.models import Plan
 from tasks.services import plan_load_seed
 from tests.conftest import ROLES, World, world_build
 from tests.factories import PASSWORD, PDF
+from tests.helpers import rows, staff_of
 
 RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ."
 NEW_RESULTS = "Đã tổ chức 3 hội thảo và 1 hội chợ công nghệ."
@@ -35,13 +35,10 @@ NEW_RESULTS = "Đã tổ chức 3 hội thảo và 1 hội chợ công nghệ."
 TTKHCN = ("ttkhcn", 1)   # the unit of unit_staff / unit_head
 QLCN = ("qlcn", 3)       # the unit of other_unit_staff
 QLKH_TASKS = (2, 4, 5)   # the coordinating unit's own reports
-# Who writes a unit's evidence files in the set-up.
-OWNER = {"ttkhcn": "ttkhcn_staff", "qlcn": "qlcn_staff", "qlkh": "qlkh_head"}
 
 COLUMNS = list(ROLES)
-
-# Files written during a test; the database is rolled back after it, the media folder is not.
-WRITTEN: list[str] = []
+# Everything a write could change.
+WRITABLE = (TaskReport, ReportEvent, Evidence, ReportingPeriod)
 
 
 # ------------------------------------------------------------------------------
@@ -68,13 +65,10 @@ def shared_world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def world(shared_world, db):
-    """Stands in for conftest's `world` in this module; removes the evidence files a test wrote."""
-    yield shared_world
-    names = set(Evidence.objects.values_list("file", flat=True)) | set(WRITTEN)
-    WRITTEN.clear()
-    for name in names:
-        default_storage.delete(name)
+def world(shared_world, db, media_root):
+    """Stands in for conftest's `world` in this module; the evidence files a test writes go to a
+    folder of that test only."""
+    return shared_world
 
 
 # ------------------------------------------------------------------------------
@@ -98,27 +92,11 @@ def put(world, target, status) -> TaskReport:
 
 def add_evidence(world, target) -> Evidence:
     report = world.report(*target)
-    evidence = evidence_add(report=report, by=getattr(world, OWNER[target[0]]), upload=pdf_upload())
-    WRITTEN.append(evidence.file.name)
-    return evidence
+    return evidence_add(report=report, by=staff_of(world, report), upload=pdf_upload())
 
 
 def close_period(world) -> None:
     ReportingPeriod.objects.filter(pk=world.period.pk).update(is_open=False)
-
-
-def snapshot() -> dict:
-    """Everything a write could change."""
-    return {
-        "reports": list(
-            TaskReport.objects.order_by("pk").values_list(
-                "pk", "status", "version", "results", "updated_by", "submitted_at", "accepted_at"
-            )
-        ),
-        "events": ReportEvent.objects.count(),
-        "evidence": list(Evidence.objects.order_by("pk").values_list("pk", "report")),
-        "periods": list(ReportingPeriod.objects.order_by("pk").values_list("pk", "year", "is_open")),
-    }
 
 
 def send(client, user, method, url, data=None):
@@ -357,7 +335,7 @@ def matrix_cells() -> list:
 def test_permission_matrix(client, world, route, role, method, expected):
     url, data = ROUTES[route].prepare(world, TTKHCN)
     user = as_user(world, ROLES[role])
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     response = send(client, user, method, url, data)
 
@@ -367,7 +345,7 @@ def test_permission_matrix(client, world, route, role, method, expected):
     if user is not None and method == "POST" and expected == 302 and ROUTES[route].effect:
         ROUTES[route].effect(client, world, TTKHCN, user)
     else:
-        assert snapshot() == before
+        assert rows(*WRITABLE) == before
 
 
 # ------------------------------------------------------------------------------
@@ -385,7 +363,7 @@ def test_the_coordinating_units_reports_are_reviewed_by_the_leadership(
     target = ("qlkh", task)
     url, data = ROUTES[route].prepare(world, target)
     user = as_user(world, account)
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     response = send(client, user, "POST", url, data)
 
@@ -393,7 +371,7 @@ def test_the_coordinating_units_reports_are_reviewed_by_the_leadership(
     if expected == 302:
         ROUTES[route].effect(client, world, target, user)
     else:
-        assert snapshot() == before
+        assert rows(*WRITABLE) == before
 
 
 @pytest.mark.parametrize(
@@ -470,12 +448,12 @@ UNIT_ACTIONS = [
 def test_a_report_no_longer_editable_is_not_changed(client, world, freeze, role, route, method):
     url, data = ROUTES[route].prepare(world, TTKHCN)
     FREEZES[freeze](world, TTKHCN)
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     response = send(client, as_user(world, ROLES[role]), method, url, data)
 
     assert response.status_code == 403
-    assert snapshot() == before
+    assert rows(*WRITABLE) == before
 
 
 REVIEW_OUT_OF_TURN = [
@@ -493,12 +471,12 @@ def test_the_coordinator_reviews_only_a_report_waiting_for_it_in_an_open_period(
         close_period(world)
     else:
         put(world, TTKHCN, state)
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     response = send(client, world.coordinator, "POST", url, data)
 
     assert response.status_code == 403
-    assert snapshot() == before
+    assert rows(*WRITABLE) == before
 
 
 # ------------------------------------------------------------------------------
@@ -555,13 +533,13 @@ def test_another_units_object_ids_reveal_and_change_nothing(
     client, world, route, method, expected, attacker, target
 ):
     url, data = ROUTES[route].prepare(world, target)
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     response = send(client, as_user(world, attacker), method, url, data)
 
     assert response.status_code == expected
     assert RESULTS not in response.content.decode()
-    assert snapshot() == before
+    assert rows(*WRITABLE) == before
 
 
 # ------------------------------------------------------------------------------
@@ -571,12 +549,12 @@ def test_a_submit_without_the_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
     url, data = ROUTES["report_submit"].prepare(world, TTKHCN)
     client.force_login(world.ttkhcn_head)
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     response = client.post(url, data)
 
     assert response.status_code == 403
-    assert snapshot() == before
+    assert rows(*WRITABLE) == before
 
 
 def test_the_same_submit_with_the_csrf_token_goes_through(world):
@@ -641,7 +619,7 @@ def test_a_step_the_user_may_never_take_is_refused_even_with_an_empty_form(clien
     # Given a submitted report of TTKHCN and a user who may neither review it nor speak for its unit
     report = put(world, TTKHCN, ReportStatus.SUBMITTED)
     client.force_login(getattr(world, account))
-    before = snapshot()
+    before = rows(*WRITABLE)
 
     # When they post the step with no comment at all
     response = client.post(reverse(f"reports:{route}", args=[report.pk]), {})
@@ -649,7 +627,7 @@ def test_a_step_the_user_may_never_take_is_refused_even_with_an_empty_form(clien
     # Then the refusal is 403 (404 for a report of another unit, whose existence is not revealed),
     # not a hint to fill in the comment; nothing changes
     assert response.status_code == expected
-    assert snapshot() == before
+    assert rows(*WRITABLE) == before
 
 
 @pytest.mark.parametrize("path", ["/", "/ke-hoach/", "/duyet/"])

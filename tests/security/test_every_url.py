@@ -16,6 +16,7 @@ from reports.models import (
 from reports.workflow.services import evidence_add
 from tasks.models import Assignment, Task, Unit, User
 from tests.factories import PDF
+from tests.helpers import rows
 
 SENT = datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC)
 
@@ -37,9 +38,8 @@ def url_names() -> set[str]:
 
 
 @pytest.fixture
-def victim(before_deadline, world, settings, tmp_path):
+def victim(before_deadline, world, media_root):
     """TTKHCN's objects: a report with a file, a direction, a token; the attacker is another unit."""
-    settings.MEDIA_ROOT = tmp_path
     report = world.report("ttkhcn", 1)
     evidence = evidence_add(report=report, by=world.ttkhcn_staff,
                             upload=SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf"))
@@ -86,13 +86,9 @@ def build(name, victim) -> str:
 
 def victim_data():
     """Everything of TTKHCN and of the department an attack could read or change."""
-    return (
-        list(TaskReport.objects.order_by("pk").values()), list(Evidence.objects.order_by("pk").values()),
-        ReportEvent.objects.count(), list(Direction.objects.values()), Reminder.objects.count(),
-        list(ReportingPeriod.objects.values()), ConsolidatedReport.objects.count(),
-        list(ReportOutput.objects.values()), list(Assignment.objects.order_by("pk").values()),
-        list(Unit.objects.order_by("pk").values()), list(Task.objects.order_by("pk").values()),
-        sorted(User.objects.exclude(username__startswith="qlcn.").values_list("username", "password", "calendar_token")),
+    return rows(
+        TaskReport, Evidence, ReportEvent, Direction, Reminder, ReportingPeriod, ConsolidatedReport, ReportOutput,
+        Assignment, Unit, Task, User.objects.exclude(username__startswith="qlcn."), exclude=(),
     )
 
 

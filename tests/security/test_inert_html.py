@@ -22,9 +22,8 @@ SENT = datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def hostile(before_deadline, world, settings, tmp_path):
+def hostile(before_deadline, world, media_root):
     """Every text a user or an administrator can type, holding the payload."""
-    settings.MEDIA_ROOT = tmp_path
     Plan.objects.filter(pk=world.plan.pk).update(title=f"Kế hoạch {SCRIPT}")
     Task.objects.filter(plan=world.plan, number=1).update(title=f"Nhiệm vụ {SCRIPT}", content=SCRIPT)
     Unit.objects.filter(code="ttkhcn").update(name=f"Trung tâm {SCRIPT}")

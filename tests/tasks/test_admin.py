@@ -87,20 +87,6 @@ def test_changing_the_lead_in_the_admin_is_recorded_with_who_and_what(admin_clie
     assert "Chủ trì" in history_page or "lead" in history_page
 
 
-@pytest.mark.parametrize("leads", [0, 2])
-def test_a_task_needs_exactly_one_lead(admin_client, plan_463, leads):
-    task = plan_463.tasks.get(number=2)
-    rows = _rows(task)
-    for row in rows:
-        row["role"] = AssignmentRole.LEAD if leads == 2 else AssignmentRole.PARTNER
-
-    response = admin_client.post(_admin_url(Task, "change", task.pk), _inline_post(task, rows))
-
-    assert response.status_code == 200
-    assert f"đúng một đơn vị chủ trì (đang có {leads})" in response.content.decode()
-    assert task.assignments.filter(role=AssignmentRole.LEAD).count() == 1
-
-
 def test_a_unit_in_use_cannot_be_deleted_from_the_admin(admin_client, plan_463):
     unit = Unit.objects.get(code="qlkh")
     response = admin_client.post(_admin_url(Unit, "delete", unit.pk), {"post": "yes"})

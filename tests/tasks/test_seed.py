@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from tasks.models import Assignment, DeadlineKind, DutyKind, LegalDocument, Plan, Task, Unit, UnitKind
+from reports.models import ReportingPeriod
+from reports.states import deadline_for
 from tasks.services import plan_load_seed
 
 PLAN_TEXT = (Path(__file__).resolve().parents[2] / "fixtures" / "ke-hoach-463-KL-TU.txt").read_text(encoding="utf-8")
@@ -102,13 +104,19 @@ def test_exactly_five_tasks_whose_text_is_verbatim(plan_463):
 def test_task_2_deadline_keeps_the_original_wording(plan_463):
     task = plan_463.tasks.get(number=2)
     assert task.deadline_text == "Trong quý I/2024"
-    assert task.deadline_for_year(2024) == datetime.date(2024, 3, 31)
+    assert deadline_for(task, year_2024(plan_463)) == datetime.date(2024, 3, 31)
     assert task.deadline_label == "Trong quý I/2024 (31/03/2024)"
 
 
-def test_ongoing_tasks_are_judged_at_the_report_deadline(plan_463):
-    assert plan_463.tasks.get(number=1).deadline_for_year(2026) == datetime.date(2026, 11, 15)
-    assert plan_463.tasks.get(number=4).deadline_for_year(2026) == datetime.date(2026, 11, 15)
+def year_2024(plan):
+    return ReportingPeriod(plan=plan, year=2024, deadline=plan.report_deadline(2024))
+
+
+def test_ongoing_and_yearly_tasks_are_judged_at_the_report_deadline(plan_463):
+    period = ReportingPeriod(plan=plan_463, year=2026, deadline=plan_463.report_deadline(2026))
+    assert period.deadline == datetime.date(2026, 11, 15)
+    assert deadline_for(plan_463.tasks.get(number=1), period) == datetime.date(2026, 11, 15)
+    assert deadline_for(plan_463.tasks.get(number=4), period) == datetime.date(2026, 11, 15)
 
 
 def test_groups_of_bodies_are_groups_with_members(plan_463):

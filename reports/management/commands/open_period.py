@@ -4,15 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kehoach.text import parse_date
 from reports.workflow.services import period_open
 from tasks.models import Plan, User
 
 
 def _date(value: str) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
-    except ValueError:
-        raise CommandError(f"Ngày “{value}” không đúng dạng dd/mm/yyyy.") from None
+    date = parse_date(value)
+    if date is None:
+        raise CommandError(f"Ngày “{value}” không đúng dạng dd/mm/yyyy.")
+    return date
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ kh-463.")
         parser.add_argument("--year", type=int, default=None, help="Năm báo cáo (mặc định: năm nay).")
-        parser.add_argument("--by", required=True, help="Tên đăng nhập của người mở kỳ (Phòng Quản lý Khoa học).")
+        parser.add_argument("--by", required=True, help="Tên đăng nhập của người mở kỳ (điều phối của đơn vị đầu mối).")
         parser.add_argument("--deadline", type=_date, default=None, help="Hạn gửi báo cáo, dd/mm/yyyy.")
 
     def handle(self, *args, plan, year, by, deadline, **options):

@@ -5,18 +5,14 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kehoach.text import parse_date
 from reports.followup.reminders import ReminderMail, reminders_due, stage_label
 from reports.followup.services import reminders_send_scheduled
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-
-
 def _date(value: str) -> datetime.date:
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value.strip(), date_format).date()
-        except ValueError:
-            continue
+    date = parse_date(value)
+    if date is not None:
+        return date
     raise CommandError(
         f"Ngày “{value}” không hợp lệ: hãy ghi theo dạng dd/mm/yyyy (ví dụ 01/11/2026) hoặc yyyy-mm-dd."
     )

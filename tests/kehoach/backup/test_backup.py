@@ -32,28 +32,20 @@ from django.db.migrations.loader import MigrationLoader
 
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from reports.consolidated.services import consolidated_save
-from reports.models import Completion, Direction, Evidence, ReminderStage, TaskReport
+from reports.models import Completion, Direction, Evidence, ReminderStage
 from reports.followup.services import direction_give, reminder_send_now
-from reports.workflow.services import (
-    evidence_add,
-    report_accept,
-    report_return,
-    report_submit,
-    report_update,
-)
+from reports.workflow.services import evidence_add, report_accept, report_submit
 from kehoach.backup.archive import BackupError, backed_up_models, backup_restore, backup_write
 from tasks.models import Unit
 from tests.conftest import world_build
 from tests.factories import PDF, UnitFactory
+from tests.helpers import fresh, report_in, report_save
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """Uploaded files go to a folder of this test only."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+# Uploaded files go to a folder of each test only.
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 # ------------------------------------------------------------------------------
@@ -87,21 +79,13 @@ def pdf(name: str, extra: bytes = b"") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF + extra, content_type="application/pdf")
 
 
-def fresh(report: TaskReport) -> TaskReport:
-    return TaskReport.objects.get(pk=report.pk)
-
-
 def enrich(world) -> None:
     """Add to `world` a row in every table a backup must keep, through the services where there are some."""
     # A report written, with outputs, evidence and an escalation; sent, directed and accepted.
-    report = world.report("ttkhcn", 1)
-    task = report.task
-    report_update(
-        report=report, by=world.ttkhcn_staff, version=fresh(report).version,
-        data={
-            "results": "Đã tổ chức 2 hội thảo, 150 lượt người tham dự.", "completion": Completion.IN_PROGRESS,
-            "progress": 60, "difficulties": "Thiếu kinh phí tổ chức hội thảo.", "escalate": True,
-        },
+    task = world.report("ttkhcn", 1).task
+    report = report_in(
+        world, "draft", results="Đã tổ chức 2 hội thảo, 150 lượt người tham dự.", completion=Completion.IN_PROGRESS,
+        progress=60, difficulties="Thiếu kinh phí tổ chức hội thảo.", escalate=True,
         outputs={kind: 2 for kind in task.output_kinds[:2]},
     )
     evidence_add(report=report, by=world.ttkhcn_staff, upload=pdf("bien-ban-hoi-thao.pdf"))
@@ -112,13 +96,7 @@ def enrich(world) -> None:
     )
     report_accept(report=fresh(report), by=world.coordinator)
     # Another report sent and returned.
-    other = world.report("qlcn", 3)
-    report_update(
-        report=other, by=world.qlcn_staff, version=fresh(other).version,
-        data={"results": "Đang thực hiện.", "completion": Completion.IN_PROGRESS, "progress": 20}, outputs={},
-    )
-    report_submit(report=fresh(other), by=world.qlcn_head)
-    report_return(report=fresh(other), by=world.coordinator, comment="Bổ sung số liệu.")
+    report_in(world, "returned", "qlcn", 3, results="Đang thực hiện.", completion=Completion.IN_PROGRESS, progress=20)
     # A reminder with its stage, the consolidated report with an edited task result.
     lhh = Unit.objects.get(code="lhh")
     lhh.email = "lhh@dongnai.gov.vn"
@@ -252,11 +230,7 @@ def test_a_backup_wiped_and_restored_gives_back_every_row_and_every_file(plan_46
     unit = UnitFactory()
     assert unit.pk > max(row["pk"] for row in rows_before["tasks.unit"])
     report = world.report("qlcn", 3)  # returned to its unit
-    report_update(
-        report=report, by=world.qlcn_staff, version=fresh(report).version,
-        data={"results": "Đã bổ sung số liệu.", "completion": Completion.IN_PROGRESS, "progress": 30},
-        outputs={},
-    )
+    report_save(report, world.qlcn_staff, results="Đã bổ sung số liệu.", completion=Completion.IN_PROGRESS, progress=30)
     evidence_add(report=fresh(report), by=world.qlcn_staff, upload=pdf("them-sau.pdf"))
     Group.objects.get(name="Văn thư").user_set.add(world.leadership)
     assert Evidence.objects.count() == 3

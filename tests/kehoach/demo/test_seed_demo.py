@@ -37,6 +37,7 @@ from tasks.models import (
     Unit,
     UnitKind,
     User,
+    day_month_in_year,
 )
 from kehoach.demo.accounts import DEMO_PASSWORD
 
@@ -260,8 +261,10 @@ def test_every_report_follows_the_rules_of_period_open():
         period, task, unit = report.period, report.task, report.unit
         if task.deadline_kind == DeadlineKind.ONGOING:
             assert report.deadline == period.deadline, report
+        elif task.deadline_kind == DeadlineKind.FIXED:
+            assert report.deadline == task.due_date, report
         else:
-            assert report.deadline == task.deadline_for_year(period.year), report
+            assert report.deadline == day_month_in_year(task.due_day, task.due_month, period.year), report
         assert unit.kind != UnitKind.GROUP, report
         assert exists_in(unit, period.year), report
         assert report.unit_name == unit.name, report

@@ -15,6 +15,7 @@ from reports.consolidated.services import consolidated_save
 from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
 from reports.workflow.services import StaleReportError
 from tasks.models import Task
+from tests.helpers import report_in
 
 HOSTILE = '=HYPERLINK("http://example.com")'
 
@@ -24,24 +25,18 @@ def make(world, unit, task, **fields):
     return world.report(unit, task)
 
 
-def accept(world, unit, task, results, completed_on=datetime.date(2026, 10, 1), completion=Completion.DONE):
-    return make(
-        world, unit, task, status=ReportStatus.ACCEPTED, results=results, completion=completion,
-        completed_on=completed_on if completion == Completion.DONE else None,
-        progress=100 if completion == Completion.DONE else 50,
-        submitted_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC),
-        accepted_at=datetime.datetime(2026, 10, 5, tzinfo=datetime.UTC),
-    )
-
-
 @pytest.fixture
 def year(before_deadline, world):
     """Task 1: the lead and one partner accepted, one partner submitted only; task 3 accepted with
     hostile text; the rest drafts."""
-    accept(world, "ttkhcn", 1, "Tổ chức 2 hội nghị quán triệt.\nĐăng 12 tin, bài.")
-    accept(world, "lhh", 1, "Phối hợp tuyên truyền trên tạp chí.", completion=Completion.IN_PROGRESS)
-    make(world, "mttq", 1, status=ReportStatus.SUBMITTED, results="Chưa được duyệt: không được lấy vào báo cáo.")
-    accept(world, "qlcn", 3, HOSTILE)
+    report_in(world, "accepted", "ttkhcn", 1, results="Tổ chức 2 hội nghị quán triệt.\nĐăng 12 tin, bài.",
+              completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1))
+    report_in(world, "accepted", "lhh", 1, results="Phối hợp tuyên truyền trên tạp chí.",
+              completion=Completion.IN_PROGRESS, progress=50)
+    report_in(world, "submitted", "mttq", 1, results="Chưa được duyệt: không được lấy vào báo cáo.",
+              completion=Completion.NOT_STARTED)
+    report_in(world, "accepted", "qlcn", 3, results=HOSTILE,
+              completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1))
     return world
 
 
@@ -161,7 +156,8 @@ def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, 
     assert (report.reference, report.issued_on, report.version) == ("245/BC-SKHCN", datetime.date(2026, 11, 20), 1)
     assert list(ConsolidatedTaskResult.objects.values_list("task__number", "text")) == [(1, "Kết quả do Phòng viết lại.")]
     # a result left as composed keeps following the unit reports
-    accept(year, "qlkh", 4, "Đặt hàng 3 nhiệm vụ.")
+    report_in(year, "accepted", "qlkh", 4, results="Đặt hàng 3 nhiệm vụ.",
+              completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1))
     document = document_build(year.period)
     assert document.tasks[0].result == "Kết quả do Phòng viết lại."
     assert document.tasks[3].result.endswith("Đặt hàng 3 nhiệm vụ.")

@@ -22,9 +22,10 @@ from reports.followup import services as reminders
 from reports.models import Reminder, ReminderKind, ReminderStage, TaskReport
 from reports.followup.reminders import stage_for
 from reports.followup.services import reminder_send_now
-from reports.workflow.services import period_set_open, report_return, report_submit, report_update
+from reports.workflow.services import period_set_open
 from tasks.models import AssignmentRole, Role, Task, Unit
 from tests.factories import UserFactory
+from tests.helpers import report_in
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 DEADLINE = datetime.date(2026, 11, 15)
@@ -126,16 +127,6 @@ def cron_days(time_machine, run_on) -> dict[str, list[datetime.date]]:
     return dict(received)
 
 
-def submit(world, unit_code: str, task_number: int) -> TaskReport:
-    """The unit's head sends its report (drafted by the head)."""
-    head = {"ttkhcn": world.ttkhcn_head, "qlcn": world.qlcn_head, "qlkh": world.qlkh_head}[unit_code]
-    report = world.report(unit_code, task_number)
-    report_update(
-        report=report, by=head, version=report.version, data={"results": "Đã triển khai theo kế hoạch."}, outputs={}
-    )
-    return report_submit(report=world.report(unit_code, task_number), by=head)
-
-
 def report_url(world, unit_code: str, task_number: int) -> str:
     return f"http://127.0.0.1:8000/bao-cao/{world.report(unit_code, task_number).pk}/"
 
@@ -198,7 +189,7 @@ def test_a_unit_that_sends_its_reports_is_no_longer_reminded(world, addresses, t
     # Given qlcn's head sends its only report on 10/11
     received = cron_days(time_machine, days(datetime.date(2026, 10, 25), datetime.date(2026, 11, 9)))
     on(time_machine, datetime.date(2026, 11, 10), hour=15)
-    submit(world, "qlcn", 3)
+    report_in(world, "submitted", "qlcn", 3)
 
     # When the cron goes on until 31/12
     later = cron_days(time_machine, days(datetime.date(2026, 11, 10), datetime.date(2026, 12, 31)))
@@ -280,7 +271,7 @@ def test_no_mail_to_a_unit_that_owes_nothing_nor_to_a_group(world, addresses, ti
     # Given qlcn sent its only report, and a group of bodies ("Các sở, ban, ngành") with an address
     # has a report row (groups never report)
     on(time_machine, datetime.date(2026, 10, 20))
-    submit(world, "qlcn", 3)
+    report_in(world, "submitted", "qlcn", 3)
     TaskReport.objects.create(
         period=world.period, task=Task.objects.get(plan=world.plan, number=1),
         unit=Unit.objects.get(code="nhom-so-ban-nganh"), unit_name="Các sở, ban, ngành tỉnh",
@@ -298,8 +289,7 @@ def test_no_mail_to_a_unit_that_owes_nothing_nor_to_a_group(world, addresses, ti
 def test_a_unit_with_only_a_returned_report_is_reminded(world, addresses, time_machine):
     # Given qlcn's only report was sent, then returned by the coordinator
     on(time_machine, datetime.date(2026, 10, 20))
-    report = submit(world, "qlcn", 3)
-    report_return(report=report, by=world.coordinator, comment="Bổ sung số liệu.")
+    report_in(world, "returned", "qlcn", 3)
 
     # When the cron runs on 1/11
     cron(time_machine, datetime.date(2026, 11, 1))
@@ -313,7 +303,7 @@ def test_a_unit_with_only_a_returned_report_is_reminded(world, addresses, time_m
 def test_a_mail_lists_every_report_still_owed_and_copies_the_coordinator(world, addresses, time_machine):
     # Given qlkh sent its report on task 4 but not those on tasks 2 and 5
     on(time_machine, datetime.date(2026, 10, 20))
-    submit(world, "qlkh", 4)
+    report_in(world, "submitted", "qlkh", 4)
 
     # When the cron runs on 1/11
     cron(time_machine, datetime.date(2026, 11, 1))
@@ -375,15 +365,15 @@ def test_the_mail_in_full(world, addresses, time_machine, settings):
     (lhh,) = [message for message in mail.outbox[4:] if unit_of(message) == "lhh"]
     assert [line for line in lhh.body.splitlines() if line.startswith(("1.", "2.", "3.", "4.", "5.", "   Vai"))] == [
         "1. Kế hoạch 463, nhiệm vụ 1: Đẩy mạnh công tác thông tin, tuyên truyền",
-        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (đã quá hạn 1 ngày).",
+        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (quá hạn 1 ngày).",
         "2. Kế hoạch 463, nhiệm vụ 2: Rà soát quy định, xây dựng chính sách đãi ngộ chuyên gia, trí thức khoa học "
         "và công nghệ",
-        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (đã quá hạn 1 ngày).",
+        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (quá hạn 1 ngày).",
         "3. Kế hoạch 463, nhiệm vụ 4: Hàng năm đặt hàng Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh và các Hội "
         "thành viên",
-        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (đã quá hạn 1 ngày).",
+        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (quá hạn 1 ngày).",
         "4. Kế hoạch 463, nhiệm vụ 5: Hỗ trợ, nêu nhu cầu nghiên cứu khoa học và công nghệ của tỉnh",
-        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (đã quá hạn 1 ngày).",
+        "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (quá hạn 1 ngày).",
     ]
     assert "Thời hạn gửi báo cáo đã qua, đề nghị đơn vị khẩn trương gửi báo cáo." in lhh.body
 
@@ -623,7 +613,7 @@ def test_reminding_at_once_is_refused_when_there_is_nothing_to_say_or_nobody_to_
 ):
     on(time_machine, datetime.date(2026, 10, 20), hour=9)
     if given == "sent":
-        submit(world, "qlcn", 3)
+        report_in(world, "submitted", "qlcn", 3)
     if given == "closed":
         period_set_open(period=world.period, is_open=False, by=world.coordinator)
 

@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection
 
 from reports.models import EventKind, ReportStatus, TaskReport
 from reports.workflow.services import StaleReportError, report_submit, report_update
+from tests.helpers import report_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,8 +78,7 @@ def test_many_saves_at_once_lose_nothing(world):
 
 
 def test_a_double_click_on_submit_submits_once(world):
-    report = world.report("ttkhcn", 1)
-    report_update(report=report, by=world.ttkhcn_staff, version=report.version, data={"results": "Đã tổ chức 3 hội nghị."}, outputs={})
+    report = report_in(world, "draft", results="Đã tổ chức 3 hội nghị.")
 
     results = _race(
         lambda: report_submit(report=TaskReport.objects.get(pk=report.pk), by=world.ttkhcn_head),

@@ -16,17 +16,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.models import Evidence, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
-from reports.workflow.services import report_submit, report_update
+from tests.helpers import report_in, rows
 
 RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ, 150 lượt người tham dự."
 ICT = datetime.timezone(datetime.timedelta(hours=7))
 ENGLISH = re.compile(r"\b(enter|select|ensure|this field|valid|choice|required|file|number|date)\b", re.I)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+# Uploads go to a folder of each test only.
+pytestmark = pytest.mark.usefixtures("media_root")
+
+# Everything a post could change: periods, reports, their outputs, events and files.
+REPORTING = (ReportingPeriod, TaskReport, ReportOutput, ReportEvent, Evidence)
 
 
 # ------------------------------------------------------------------------------
@@ -107,25 +108,6 @@ def is_vietnamese(text: str) -> bool:
     return bool(text.strip()) and has_vietnamese and not ENGLISH.search(text)
 
 
-def snapshot(report_pk) -> dict:
-    """Everything a user could see of a report, read back from the database."""
-    row = TaskReport.objects.filter(pk=report_pk).values().get()
-    row.pop("updated_at")
-    return {
-        "report": row,
-        "outputs": list(ReportOutput.objects.filter(report_id=report_pk).order_by("kind").values_list("kind", "quantity")),
-        "events": list(ReportEvent.objects.filter(report_id=report_pk).values_list("pk", "kind", "actor_id", "comment")),
-        "evidence": list(Evidence.objects.filter(report_id=report_pk).values_list("pk", "file")),
-    }
-
-
-def everything() -> dict:
-    return {
-        "periods": list(ReportingPeriod.objects.order_by("pk").values()),
-        "reports": [snapshot(pk) for pk in TaskReport.objects.order_by("pk").values_list("pk", flat=True)],
-    }
-
-
 def form_data(**changes) -> dict:
     """A valid post of the report form of ttkhcn's task-1 report at version 1; None drops a key."""
     data = {
@@ -150,13 +132,10 @@ def form_data(**changes) -> dict:
 def report(before_deadline, world) -> TaskReport:
     """ttkhcn's report on task 1, already saved once with outputs, so that a bad post has
     something to overwrite (version 2)."""
-    report = world.report("ttkhcn", 1)
-    report_update(
-        report=report, by=world.ttkhcn_staff, version=1,
-        data={"results": "Bản đầu.", "completion": "in_progress", "progress": 20, "funds_planned": 5_000_000},
+    return report_in(
+        world, "draft", results="Bản đầu.", completion="in_progress", progress=20, funds_planned=5_000_000,
         outputs={"events": 1},
     )
-    return TaskReport.objects.get(pk=report.pk)
 
 
 @pytest.fixture
@@ -197,7 +176,7 @@ BAD_REPORT_POSTS = [
 )
 def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(report, staff_client, changes, field, expected):
     # Given the report at version 2, and what it holds
-    before = everything()
+    before = rows(*REPORTING)
     url = reverse("reports:report_edit", args=[report.pk])
 
     # When the staff posts the form with one bad value
@@ -214,7 +193,7 @@ def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(report, sta
     if expected:
         assert expected in errors
     # and nothing changed
-    assert everything() == before
+    assert rows(*REPORTING) == before
 
 
 @pytest.mark.parametrize(
@@ -227,7 +206,7 @@ def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(report, sta
     ],
 )
 def test_a_number_typed_with_vietnamese_thousand_dots_is_read_right_or_refused(report, staff_client, field, typed, meant):
-    before = everything()
+    before = rows(*REPORTING)
 
     # When the staff types a number grouped with dots, as the pages show them
     response = staff_client.post(reverse("reports:report_edit", args=[report.pk]), form_data(version="2", **{field: typed}))
@@ -242,7 +221,7 @@ def test_a_number_typed_with_vietnamese_thousand_dots_is_read_right_or_refused(r
         assert response.status_code == 400
         errors = read_page(response).field_errors.get(field)
         assert errors and all(is_vietnamese(error) for error in errors), errors
-        assert everything() == before
+        assert rows(*REPORTING) == before
 
 
 @pytest.mark.parametrize(
@@ -258,7 +237,7 @@ def test_a_number_typed_with_vietnamese_thousand_dots_is_read_right_or_refused(r
 def test_a_missing_or_forged_version_saves_nothing(report, staff_client, version):
     # Given the report at version 2
     assert report.version == 2
-    before = everything()
+    before = rows(*REPORTING)
 
     # When the form is posted with a missing or forged version
     response = staff_client.post(
@@ -270,7 +249,7 @@ def test_a_missing_or_forged_version_saves_nothing(report, staff_client, version
     page = read_page(response)
     assert page.alerts and all(is_vietnamese(alert) for alert in page.alerts), page.alerts
     assert "Đã lưu báo cáo." not in response.content.decode()
-    assert everything() == before
+    assert rows(*REPORTING) == before
 
 
 @pytest.mark.parametrize(
@@ -374,7 +353,7 @@ def test_the_form_shows_the_saved_amounts_and_outputs(report, staff_client):
     ],
 )
 def test_an_empty_upload_is_refused_with_a_message(report, staff_client, media_root, files):
-    before = everything()
+    before = rows(*REPORTING)
 
     # When the staff uploads an empty file (or none)
     response = staff_client.post(reverse("reports:evidence_upload", args=[report.pk]), files, follow=True)
@@ -384,19 +363,19 @@ def test_an_empty_upload_is_refused_with_a_message(report, staff_client, media_r
     messages = read_page(response).messages
     assert "Hãy chọn một tệp." in messages, messages
     assert all(is_vietnamese(message) for message in messages), messages
-    assert everything() == before
+    assert rows(*REPORTING) == before
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
 
 
 def test_an_upload_whose_content_lies_is_refused_with_a_message(report, staff_client, media_root):
-    before = everything()
+    before = rows(*REPORTING)
     upload = SimpleUploadedFile("bien-ban.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
 
     response = staff_client.post(reverse("reports:evidence_upload", args=[report.pk]), {"file": upload}, follow=True)
 
     messages = read_page(response).messages
     assert any("không đúng loại" in message and "bien-ban.pdf" in message for message in messages), messages
-    assert everything() == before
+    assert rows(*REPORTING) == before
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
 
 
@@ -408,10 +387,8 @@ def test_an_upload_whose_content_lies_is_refused_with_a_message(report, staff_cl
 )
 def test_returning_without_a_comment_is_refused_with_a_message(before_deadline, world, client, comment):
     # Given ttkhcn's report submitted by its head
-    report = world.report("ttkhcn", 1)
-    report_update(report=report, by=world.ttkhcn_staff, version=1, data={"results": RESULTS}, outputs={})
-    report_submit(report=report, by=world.ttkhcn_head)
-    before = everything()
+    report = report_in(world, "submitted", results=RESULTS)
+    before = rows(*REPORTING)
 
     # When the coordinator presses "Trả lại" without a comment
     client.force_login(world.coordinator)
@@ -423,7 +400,7 @@ def test_returning_without_a_comment_is_refused_with_a_message(before_deadline, 
     messages = read_page(response).messages
     assert messages and all(is_vietnamese(message) for message in messages), messages
     assert any("ý kiến" in message for message in messages), messages
-    assert everything() == before
+    assert rows(*REPORTING) == before
     assert TaskReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
 
@@ -452,7 +429,7 @@ def coordinator_client(client, world):
     ],
 )
 def test_bad_period_input_is_shown_in_vietnamese_and_opens_nothing(world, coordinator_client, data, field, expected):
-    before = everything()
+    before = rows(*REPORTING)
 
     # When the coordinator posts the period form with bad input
     response = coordinator_client.post(reverse("reports:period_list"), {"plan": str(world.plan.pk), **data})
@@ -468,19 +445,20 @@ def test_bad_period_input_is_shown_in_vietnamese_and_opens_nothing(world, coordi
         if expected:
             assert expected in page.alerts
     # and no period or report was opened
-    assert everything() == before
+    assert rows(*REPORTING) == before
 
 
 @pytest.mark.parametrize(
     "plan, status, expected",
     [
-        pytest.param("999999", 404, "Không tìm thấy trang hoặc dữ liệu bạn yêu cầu", id="nonexistent-id"),
-        pytest.param("abc", 400, "Hãy chọn kế hoạch.", id="not-an-id"),
+        pytest.param("999999", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="nonexistent-id"),
+        pytest.param("abc", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="not-an-id"),
+        pytest.param("²", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="superscript-digit"),
         pytest.param(None, 400, "Hãy chọn kế hoạch.", id="missing"),
     ],
 )
 def test_a_period_form_for_an_unknown_plan_opens_nothing(world, coordinator_client, plan, status, expected):
-    before = everything()
+    before = rows(*REPORTING)
     data = {"year": "2027"} | ({} if plan is None else {"plan": plan})
 
     # When the coordinator posts the period form for a plan that does not exist
@@ -489,7 +467,7 @@ def test_a_period_form_for_an_unknown_plan_opens_nothing(world, coordinator_clie
     # Then they are told, in Vietnamese, and no period or report is opened
     assert response.status_code == status
     assert expected in response.content.decode()
-    assert everything() == before
+    assert rows(*REPORTING) == before
 
 
 def test_a_valid_period_form_opens_the_year(world, coordinator_client):
@@ -504,3 +482,4 @@ def test_a_valid_period_form_opens_the_year(world, coordinator_client):
     period = ReportingPeriod.objects.get(plan=world.plan, year=2027)
     assert period.deadline == datetime.date(2027, 11, 15)
     assert period.reports.count() == 11
+

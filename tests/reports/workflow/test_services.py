@@ -40,9 +40,12 @@ from reports.workflow.services import (
 )
 from tasks.models import Assignment, AssignmentRole, Role, Task, Unit, UnitKind
 from tests.factories import PDF, UnitFactory, UserFactory
+from tests.helpers import RESULTS, fresh, report_in, report_save, report_snapshot, report_take
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
+# Evidence files go to a folder of each test only.
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -58,7 +61,6 @@ PNG = (
 )
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
-RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ, 150 lượt người tham dự."
 FIXED_RESULTS = "Đã bổ sung số liệu: 2 hội thảo, 3 tin bài, 150 lượt người tham dự."
 
 # What opening 2026 on Kế hoạch 463 must create: (task number, unit code, role).
@@ -77,73 +79,11 @@ EXPECTED_2026 = {
 }
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """Evidence files go to a folder of this test only."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 # ------------------------------------------------------------------------------
 # Helpers
 # ------------------------------------------------------------------------------
-def fresh(report: TaskReport) -> TaskReport:
-    return TaskReport.objects.select_related("period__plan", "task", "unit").get(pk=report.pk)
-
-
-def snapshot(report: TaskReport) -> dict:
-    """Everything a user could see of a report, read back from the database."""
-    row = TaskReport.objects.filter(pk=report.pk).values().get()
-    row.pop("updated_at")
-    return {
-        "report": row,
-        "outputs": list(ReportOutput.objects.filter(report_id=report.pk).values_list("kind", "quantity")),
-        "events": list(
-            ReportEvent.objects.filter(report_id=report.pk).values_list("kind", "actor_id", "comment", "late")
-        ),
-        "evidence": list(Evidence.objects.filter(report_id=report.pk).values_list("pk", "file", "original_name")),
-    }
-
-
 def files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-def save(report, by, *, results=RESULTS, completion=Completion.IN_PROGRESS, progress=40, outputs=None, **data):
-    return report_update(
-        report=report, by=by, version=fresh(report).version,
-        data={"results": results, "completion": completion, "progress": progress, **data}, outputs=outputs or {},
-    )
-
-
-def head_of(world, report):
-    return {"ttkhcn": world.ttkhcn_head, "qlcn": world.qlcn_head, "qlkh": world.qlkh_head}[report.unit.code]
-
-
-def staff_of(world, report):
-    return {"ttkhcn": world.ttkhcn_staff, "qlcn": world.qlcn_staff, "qlkh": world.qlkh_head}[report.unit.code]
-
-
-def reviewer_of(world, report):
-    return world.leadership if report.unit.code == "qlkh" else world.coordinator
-
-
-def drafted(world, unit="ttkhcn", task=1) -> TaskReport:
-    report = world.report(unit, task)
-    save(report, staff_of(world, report))
-    return fresh(report)
-
-
-def submitted(world, unit="ttkhcn", task=1) -> TaskReport:
-    report = drafted(world, unit, task)
-    report_submit(report=report, by=head_of(world, report))
-    return fresh(report)
-
-
-def accepted(world, unit="ttkhcn", task=1) -> TaskReport:
-    report = submitted(world, unit, task)
-    report_accept(report=report, by=reviewer_of(world, report))
-    return fresh(report)
 
 
 def pdf(name="bien-ban-hoi-thao.pdf", content=PDF) -> SimpleUploadedFile:
@@ -284,9 +224,9 @@ def test_opening_twice_creates_nothing_and_changes_nothing(plan_463, coordinator
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
     staff = UserFactory(unit=Unit.objects.get(code="ttkhcn"), role=Role.STAFF)
     report = TaskReport.objects.get(period=period, unit__code="ttkhcn", task__number=1)
-    save(report, staff)
+    report_save(report, staff)
     before_period = ReportingPeriod.objects.filter(pk=period.pk).values().get()
-    before = [snapshot(r) for r in TaskReport.objects.order_by("pk")]
+    before = [report_snapshot(r) for r in TaskReport.objects.order_by("pk")]
 
     # When it is opened again, even with other dates
     again = period_open(
@@ -300,14 +240,14 @@ def test_opening_twice_creates_nothing_and_changes_nothing(plan_463, coordinator
     assert again.period.pk == period.pk
     assert ReportingPeriod.objects.count() == 1
     assert ReportingPeriod.objects.filter(pk=period.pk).values().get() == before_period
-    assert [snapshot(r) for r in TaskReport.objects.order_by("pk")] == before
+    assert [report_snapshot(r) for r in TaskReport.objects.order_by("pk")] == before
     assert fresh(report).results == RESULTS
 
 
 def test_a_unit_assigned_after_the_first_opening_gets_its_report_on_the_second(plan_463, coordinator):
     # Given 2026 opened
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
-    before = [snapshot(r) for r in TaskReport.objects.order_by("pk")]
+    before = [report_snapshot(r) for r in TaskReport.objects.order_by("pk")]
 
     # When Phòng Kế hoạch Tài chính is made a partner of task 3, and the period opened again
     khtc = Unit.objects.get(code="khtc")
@@ -322,7 +262,7 @@ def test_a_unit_assigned_after_the_first_opening_gets_its_report_on_the_second(p
     )
     assert new.deadline == period.deadline
     assert list(new.events.values_list("kind", flat=True)) == [EventKind.OPENED]
-    assert [snapshot(r) for r in TaskReport.objects.exclude(pk=new.pk).order_by("pk")] == before
+    assert [report_snapshot(r) for r in TaskReport.objects.exclude(pk=new.pk).order_by("pk")] == before
 
 
 @pytest.fixture
@@ -335,11 +275,10 @@ def year_2025_with_task_2(plan_463, coordinator):
 
     def take(completion, accept):
         data = {"completed_on": datetime.date(2024, 3, 20)} if completion == Completion.DONE else {}
-        save(report, head, completion=completion, **data)
-        report_submit(report=report, by=head)
-        if accept:
-            report_accept(report=report, by=leadership)
-        return fresh(report)
+        return report_take(
+            report, "accepted" if accept else "submitted", staff=head, head=head, reviewer=leadership,
+            completion=completion, **data,
+        )
 
     return take
 
@@ -383,12 +322,12 @@ def test_a_fixed_task_not_accepted_as_done_is_asked_again(plan_463, coordinator,
         pytest.param(Role.HEAD, "qlkh", {}, id="unit-head"),
         pytest.param(Role.LEADERSHIP, "ban-giam-doc", {}, id="leadership"),
         pytest.param(Role.FINANCE, "khtc", {}, id="finance"),
-        pytest.param(Role.ADMIN, None, {"is_staff": True}, id="admin-role-not-superuser"),
+        pytest.param(Role.STAFF, "qlkh", {"is_staff": True}, id="admin-site-access-only"),
         pytest.param(Role.COORDINATOR, "qlkh", {"is_active": False}, id="deactivated-coordinator"),
     ],
 )
 def test_only_a_coordinator_may_open_a_period(plan_463, role, unit_code, extra):
-    # Given a user who is not an active coordinator nor a superuser
+    # Given a user who is not an active coordinator nor an administrator
     unit = Unit.objects.get(code=unit_code) if unit_code else None
     user = UserFactory(unit=unit, role=role, **extra)
 
@@ -400,9 +339,10 @@ def test_only_a_coordinator_may_open_a_period(plan_463, role, unit_code, extra):
     assert not ReportEvent.objects.exists()
 
 
-def test_a_superuser_may_open_a_period(plan_463):
-    # Given a superuser of no unit
-    user = UserFactory(username="quantri", unit=None, role=Role.ADMIN, is_staff=True, is_superuser=True)
+@pytest.mark.parametrize("superuser", [True, False], ids=["superuser", "admin-role"])
+def test_an_administrator_may_open_a_period(plan_463, superuser):
+    # Given an administrator of no unit: a superuser, or the role Quản trị hệ thống (one meaning of admin)
+    user = UserFactory(username="quantri", unit=None, role=Role.ADMIN, is_staff=True, is_superuser=superuser)
 
     # When they open 2026, then the reports are created and the events name them
     opened = period_open(plan=plan_463, year=2026, by=user)
@@ -545,7 +485,7 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
 
 def test_the_leadership_accepts_the_coordinating_units_own_report(before_deadline, world):
     # Given qlkh's own report on task 2, submitted by its head
-    report = submitted(world, "qlkh", 2)
+    report = report_in(world, "submitted", "qlkh", 2)
 
     # When the department's leadership accepts it
     report_accept(report=report, by=world.leadership, comment="Đồng ý.")
@@ -560,7 +500,7 @@ def test_the_leadership_accepts_the_coordinating_units_own_report(before_deadlin
 
 def test_reopening_an_accepted_report_lets_the_unit_edit_again(before_deadline, world):
     # Given an accepted report
-    report = accepted(world)
+    report = report_in(world, "accepted")
 
     # When the coordinator reopens it with a comment
     report_reopen(report=report, by=world.coordinator, comment="Cần cập nhật số liệu tháng 10.")
@@ -571,13 +511,18 @@ def test_reopening_an_accepted_report_lets_the_unit_edit_again(before_deadline, 
     assert list(report.events.values_list("kind", "comment"))[-1] == (
         EventKind.REOPENED, "Cần cập nhật số liệu tháng 10.",
     )
-    save(report, world.ttkhcn_staff, results=FIXED_RESULTS)
+    report_save(report, world.ttkhcn_staff, results=FIXED_RESULTS)
     assert fresh(report).results == FIXED_RESULTS
 
 
 # ------------------------------------------------------------------------------
 # Refused transitions: each raises and changes nothing
 # ------------------------------------------------------------------------------
+def in_state(status):
+    """A case's `given`: its report brought to `status` through the services."""
+    return lambda world, unit, task: report_in(world, status, unit, task)
+
+
 def _close(world):
     period_set_open(period=world.period, is_open=False, by=world.coordinator)
 
@@ -588,68 +533,68 @@ def _add_evidence(world, report):
 
 REFUSALS = [
     # id, unit, task, given (state maker), when (action), expected error
-    ("staff-submits", "ttkhcn", 1, drafted,
+    ("staff-submits", "ttkhcn", 1, in_state("draft"),
      lambda w, r: report_submit(report=r, by=w.ttkhcn_staff), PermissionDenied),
     ("submitting-an-empty-report", "ttkhcn", 1, lambda w, u, t: w.report(u, t),
      lambda w, r: report_submit(report=r, by=w.ttkhcn_head), ValidationError),
     ("submitting-blank-results", "ttkhcn", 1,
-     lambda w, u, t: (save(w.report(u, t), w.ttkhcn_staff, results="  \n\t "), w.report(u, t))[1],
+     lambda w, u, t: (report_save(w.report(u, t), w.ttkhcn_staff, results="  \n\t "), w.report(u, t))[1],
      lambda w, r: report_submit(report=r, by=w.ttkhcn_head), ValidationError),
-    ("another-units-head-submits", "ttkhcn", 1, drafted,
+    ("another-units-head-submits", "ttkhcn", 1, in_state("draft"),
      lambda w, r: report_submit(report=r, by=w.qlcn_head), PermissionDenied),
-    ("submitting-twice", "ttkhcn", 1, submitted,
+    ("submitting-twice", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_submit(report=r, by=w.ttkhcn_head), PermissionDenied),
-    ("coordinator-accepts-its-own-units-report", "qlkh", 2, submitted,
+    ("coordinator-accepts-its-own-units-report", "qlkh", 2, in_state("submitted"),
      lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("coordinator-returns-its-own-units-report", "qlkh", 2, submitted,
+    ("coordinator-returns-its-own-units-report", "qlkh", 2, in_state("submitted"),
      lambda w, r: report_return(report=r, by=w.coordinator, comment="Tự duyệt."), PermissionDenied),
-    ("leadership-accepts-another-units-report", "ttkhcn", 1, submitted,
+    ("leadership-accepts-another-units-report", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_accept(report=r, by=w.leadership), PermissionDenied),
-    ("head-accepts-own-report", "ttkhcn", 1, submitted,
+    ("head-accepts-own-report", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_accept(report=r, by=w.ttkhcn_head), PermissionDenied),
-    ("finance-accepts", "ttkhcn", 1, submitted,
+    ("finance-accepts", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_accept(report=r, by=w.finance), PermissionDenied),
-    ("accepting-a-draft", "ttkhcn", 1, drafted,
+    ("accepting-a-draft", "ttkhcn", 1, in_state("draft"),
      lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("returning-a-draft", "ttkhcn", 1, drafted,
+    ("returning-a-draft", "ttkhcn", 1, in_state("draft"),
      lambda w, r: report_return(report=r, by=w.coordinator, comment="Chưa gửi."), PermissionDenied),
-    ("accepting-twice", "ttkhcn", 1, accepted,
+    ("accepting-twice", "ttkhcn", 1, in_state("accepted"),
      lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("returning-without-a-comment", "ttkhcn", 1, submitted,
+    ("returning-without-a-comment", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_return(report=r, by=w.coordinator, comment=""), ValidationError),
-    ("returning-with-a-blank-comment", "ttkhcn", 1, submitted,
+    ("returning-with-a-blank-comment", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_return(report=r, by=w.coordinator, comment=" \n "), ValidationError),
-    ("editing-after-acceptance", "ttkhcn", 1, accepted,
-     lambda w, r: save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
-    ("editing-while-submitted", "ttkhcn", 1, submitted,
-     lambda w, r: save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
-    ("adding-a-file-after-acceptance", "ttkhcn", 1, accepted, _add_evidence, PermissionDenied),
-    ("reopening-without-a-comment", "ttkhcn", 1, accepted,
+    ("editing-after-acceptance", "ttkhcn", 1, in_state("accepted"),
+     lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
+    ("editing-while-submitted", "ttkhcn", 1, in_state("submitted"),
+     lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
+    ("adding-a-file-after-acceptance", "ttkhcn", 1, in_state("accepted"), _add_evidence, PermissionDenied),
+    ("reopening-without-a-comment", "ttkhcn", 1, in_state("accepted"),
      lambda w, r: report_reopen(report=r, by=w.coordinator, comment=""), ValidationError),
-    ("reopening-by-the-unit-head", "ttkhcn", 1, accepted,
+    ("reopening-by-the-unit-head", "ttkhcn", 1, in_state("accepted"),
      lambda w, r: report_reopen(report=r, by=w.ttkhcn_head, comment="Xin sửa lại."), PermissionDenied),
-    ("reopening-by-finance", "ttkhcn", 1, accepted,
+    ("reopening-by-finance", "ttkhcn", 1, in_state("accepted"),
      lambda w, r: report_reopen(report=r, by=w.finance, comment="Xin sửa lại."), PermissionDenied),
-    ("reopening-by-the-coordinator-its-own-units-report", "qlkh", 2, accepted,
+    ("reopening-by-the-coordinator-its-own-units-report", "qlkh", 2, in_state("accepted"),
      lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Sửa lại."), PermissionDenied),
-    ("reopening-a-submitted-report", "ttkhcn", 1, submitted,
+    ("reopening-a-submitted-report", "ttkhcn", 1, in_state("submitted"),
      lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Sửa lại."), PermissionDenied),
-    ("another-unit-edits", "ttkhcn", 1, drafted,
-     lambda w, r: save(r, w.qlcn_staff, results="Không phải việc của tôi."), PermissionDenied),
-    ("coordinator-edits", "ttkhcn", 1, drafted,
-     lambda w, r: save(r, w.coordinator, results="Điều phối viết hộ."), PermissionDenied),
+    ("another-unit-edits", "ttkhcn", 1, in_state("draft"),
+     lambda w, r: report_save(r, w.qlcn_staff, results="Không phải việc của tôi."), PermissionDenied),
+    ("coordinator-edits", "ttkhcn", 1, in_state("draft"),
+     lambda w, r: report_save(r, w.coordinator, results="Điều phối viết hộ."), PermissionDenied),
     # The period closed: nobody may change anything any more
-    ("closed-period-save", "ttkhcn", 1, lambda w, u, t: (drafted(w, u, t), _close(w))[0],
-     lambda w, r: save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
-    ("closed-period-submit", "ttkhcn", 1, lambda w, u, t: (drafted(w, u, t), _close(w))[0],
+    ("closed-period-save", "ttkhcn", 1, lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
+     lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
+    ("closed-period-submit", "ttkhcn", 1, lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
      lambda w, r: report_submit(report=r, by=w.ttkhcn_head), PermissionDenied),
-    ("closed-period-accept", "ttkhcn", 1, lambda w, u, t: (submitted(w, u, t), _close(w))[0],
+    ("closed-period-accept", "ttkhcn", 1, lambda w, u, t: (report_in(w, "submitted", u, t), _close(w))[0],
      lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("closed-period-return", "ttkhcn", 1, lambda w, u, t: (submitted(w, u, t), _close(w))[0],
+    ("closed-period-return", "ttkhcn", 1, lambda w, u, t: (report_in(w, "submitted", u, t), _close(w))[0],
      lambda w, r: report_return(report=r, by=w.coordinator, comment="Trả lại."), PermissionDenied),
-    ("closed-period-reopen", "ttkhcn", 1, lambda w, u, t: (accepted(w, u, t), _close(w))[0],
+    ("closed-period-reopen", "ttkhcn", 1, lambda w, u, t: (report_in(w, "accepted", u, t), _close(w))[0],
      lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Mở lại."), PermissionDenied),
-    ("closed-period-add-file", "ttkhcn", 1, lambda w, u, t: (drafted(w, u, t), _close(w))[0],
+    ("closed-period-add-file", "ttkhcn", 1, lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
      _add_evidence, PermissionDenied),
     ("closed-period-remove-file", "ttkhcn", 1,
      lambda w, u, t: (_add_evidence(w, w.report(u, t)), _close(w), w.report(u, t))[2],
@@ -664,7 +609,7 @@ REFUSALS = [
 def test_a_refused_transition_raises_and_changes_nothing(before_deadline, world, media_root, unit, task, given, when, error):
     # Given the report in the state the case needs
     report = fresh(given(world, unit, task))
-    before = snapshot(report)
+    before = report_snapshot(report)
     files_before = files_in(media_root)
 
     # When the refused action is tried, then it raises
@@ -675,7 +620,7 @@ def test_a_refused_transition_raises_and_changes_nothing(before_deadline, world,
     message = raised.value.messages[0] if isinstance(raised.value, ValidationError) else str(raised.value)
     assert re.search(r"[ạảãàáâậầấẩẫăắằặẳẵêềếệểễđìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ]", message, re.I), message
     # and nothing changed: not the status, the content, the version, the events or the files
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
     assert files_in(media_root) == files_before
 
 
@@ -735,7 +680,7 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
 def test_submission_after_the_deadline_is_allowed_and_marked_late(world, time_machine, moment, late):
     # Given a drafted report, and the clock at the given moment
     time_machine.move_to(moment, tick=False)
-    report = drafted(world)
+    report = report_in(world, "draft")
 
     # When the head submits it
     report_submit(report=report, by=world.ttkhcn_head)
@@ -751,7 +696,7 @@ def test_submission_after_the_deadline_is_allowed_and_marked_late(world, time_ma
 def test_a_report_first_sent_on_time_stays_on_time_when_resent_late(world, time_machine):
     # Given a report sent on time, then returned
     time_machine.move_to(datetime.datetime(2026, 11, 10, 9, 0, tzinfo=ICT), tick=False)
-    report = submitted(world)
+    report = report_in(world, "submitted")
     report_return(report=report, by=world.coordinator, comment="Bổ sung số liệu.")
 
     # When it is sent again after the deadline
@@ -769,7 +714,7 @@ def test_a_report_first_sent_on_time_stays_on_time_when_resent_late(world, time_
 # ------------------------------------------------------------------------------
 def test_done_without_a_completion_date_is_refused(before_deadline, world):
     report = world.report("ttkhcn", 1)
-    before = snapshot(report)
+    before = report_snapshot(report)
 
     with pytest.raises(ValidationError) as raised:
         report_update(
@@ -779,13 +724,13 @@ def test_done_without_a_completion_date_is_refused(before_deadline, world):
         )
 
     assert "ngày hoàn thành" in " ".join(raised.value.messages)
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
 
 
 def test_done_forces_progress_to_100(before_deadline, world):
     report = world.report("ttkhcn", 1)
 
-    save(report, world.ttkhcn_staff, completion=Completion.DONE, progress=30, completed_on=datetime.date(2026, 9, 30))
+    report_save(report, world.ttkhcn_staff, completion=Completion.DONE, progress=30, completed_on=datetime.date(2026, 9, 30))
 
     report = fresh(report)
     assert (report.completion, report.progress, report.completed_on) == (
@@ -796,10 +741,10 @@ def test_done_forces_progress_to_100(before_deadline, world):
 def test_not_started_forces_progress_to_0_and_clears_the_completion_date(before_deadline, world):
     # Given a report marked done on 30/09/2026
     report = world.report("ttkhcn", 1)
-    save(report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30))
+    report_save(report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30))
 
     # When it is changed to not started, with a progress and a date still sent
-    save(
+    report_save(
         report, world.ttkhcn_staff,
         completion=Completion.NOT_STARTED, progress=50, completed_on=datetime.date(2026, 9, 30),
     )
@@ -811,9 +756,9 @@ def test_not_started_forces_progress_to_0_and_clears_the_completion_date(before_
 
 def test_in_progress_keeps_its_progress_and_has_no_completion_date(before_deadline, world):
     report = world.report("ttkhcn", 1)
-    save(report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30))
+    report_save(report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30))
 
-    save(report, world.ttkhcn_staff, completion=Completion.IN_PROGRESS, progress=70)
+    report_save(report, world.ttkhcn_staff, completion=Completion.IN_PROGRESS, progress=70)
 
     report = fresh(report)
     assert (report.completion, report.progress, report.completed_on) == (Completion.IN_PROGRESS, 70, None)
@@ -821,26 +766,26 @@ def test_in_progress_keeps_its_progress_and_has_no_completion_date(before_deadli
 
 def test_progress_over_100_is_refused(before_deadline, world):
     report = world.report("ttkhcn", 1)
-    before = snapshot(report)
+    before = report_snapshot(report)
 
     with pytest.raises(ValidationError):
-        save(report, world.ttkhcn_staff, progress=150)
+        report_save(report, world.ttkhcn_staff, progress=150)
 
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
 
 
 def test_outputs_are_created_updated_and_deleted(before_deadline, world):
     report = world.report("ttkhcn", 1)
 
     # When the staff reports 2 events and 5 articles
-    save(report, world.ttkhcn_staff, outputs={"events": 2, "articles": 5})
+    report_save(report, world.ttkhcn_staff, outputs={"events": 2, "articles": 5})
     assert list(ReportOutput.objects.filter(report=report).values_list("kind", "quantity")) == [
         ("articles", 5), ("events", 2),
     ]
     events_row = ReportOutput.objects.get(report=report, kind="events")
 
     # and then 3 events, no articles, and leaves participants out
-    save(report, world.ttkhcn_staff, outputs={"events": 3, "articles": None})
+    report_save(report, world.ttkhcn_staff, outputs={"events": 3, "articles": None})
 
     # Then the events row is updated in place, the articles row is gone, nothing else appears
     assert list(ReportOutput.objects.filter(report=report).values_list("pk", "kind", "quantity")) == [
@@ -848,7 +793,7 @@ def test_outputs_are_created_updated_and_deleted(before_deadline, world):
     ]
 
     # and an output not sent at all is left as it was
-    save(report, world.ttkhcn_staff, outputs={"participants": 150})
+    report_save(report, world.ttkhcn_staff, outputs={"participants": 150})
     assert list(ReportOutput.objects.filter(report=report).values_list("kind", "quantity")) == [
         ("events", 3), ("participants", 150),
     ]
@@ -857,28 +802,28 @@ def test_outputs_are_created_updated_and_deleted(before_deadline, world):
 def test_an_output_kind_that_does_not_fit_the_task_is_refused(before_deadline, world):
     # Given task 1 (events, articles, participants), its report already holding 2 events
     report = world.report("ttkhcn", 1)
-    save(report, world.ttkhcn_staff, outputs={"events": 2})
-    before = snapshot(report)
+    report_save(report, world.ttkhcn_staff, outputs={"events": 2})
+    before = report_snapshot(report)
 
     # When an output of task 4 (orders) is sent along with a change
     with pytest.raises(ValidationError) as raised:
-        save(report, world.ttkhcn_staff, results=FIXED_RESULTS, outputs={"events": 5, "orders": 1})
+        report_save(report, world.ttkhcn_staff, results=FIXED_RESULTS, outputs={"events": 5, "orders": 1})
 
     # Then the whole save is refused, naming the intruder, and nothing changed
     assert "orders" in raised.value.messages[0]
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
 
 
 @pytest.mark.parametrize("quantity", [pytest.param(-1, id="minus-1"), pytest.param(-1000, id="minus-1000")])
 def test_a_negative_output_quantity_is_refused_as_invalid_and_changes_nothing(before_deadline, world, quantity):
     # Given a report holding 2 events
     report = world.report("ttkhcn", 1)
-    save(report, world.ttkhcn_staff, outputs={"events": 2})
-    before = snapshot(report)
+    report_save(report, world.ttkhcn_staff, outputs={"events": 2})
+    before = report_snapshot(report)
 
     # When a save sends a negative number of events (as an import, the admin or a script could)
     try:
-        save(report, world.ttkhcn_staff, results=FIXED_RESULTS, outputs={"events": quantity})
+        report_save(report, world.ttkhcn_staff, results=FIXED_RESULTS, outputs={"events": quantity})
     except Exception as error:  # noqa: BLE001 - the kind of error is what is checked
         raised = error
     else:
@@ -886,7 +831,7 @@ def test_a_negative_output_quantity_is_refused_as_invalid_and_changes_nothing(be
 
     # Then nothing changed, and the refusal is a validation error the caller can show, not a
     # database crash
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
     assert isinstance(raised, ValidationError), repr(raised)
 
 
@@ -960,13 +905,13 @@ def test_a_file_name_with_a_path_is_kept_without_its_slashes(before_deadline, wo
 )
 def test_a_file_of_a_refused_type_or_a_lying_extension_is_refused(before_deadline, world, media_root, name, content):
     report = world.report("ttkhcn", 1)
-    before = snapshot(report)
+    before = report_snapshot(report)
 
     with pytest.raises(ValidationError) as raised:
         evidence_add(report=report, by=world.ttkhcn_staff, upload=SimpleUploadedFile(name, content))
 
     assert name in raised.value.messages[0]
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
     assert files_in(media_root) == []
 
 
@@ -974,13 +919,13 @@ def test_a_file_over_the_size_limit_is_refused(before_deadline, world, media_roo
     # Given the limit lowered to the size of our PDF
     settings.UPLOAD_MAX_BYTES = len(PDF)
     report = world.report("ttkhcn", 1)
-    before = snapshot(report)
+    before = report_snapshot(report)
 
     # When a PDF one byte over the limit is attached, then it is refused and nothing is kept
     with pytest.raises(ValidationError) as raised:
         evidence_add(report=report, by=world.ttkhcn_staff, upload=pdf(content=PDF + b"\n"))
     assert "vượt giới hạn" in raised.value.messages[0]
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
     assert files_in(media_root) == []
 
     # But a PDF exactly at the limit is accepted
@@ -1012,11 +957,11 @@ def test_removing_evidence_deletes_the_row_and_the_file_and_records_an_event(
 
 def test_another_unit_may_not_add_evidence(before_deadline, world, media_root):
     report = world.report("ttkhcn", 1)
-    before = snapshot(report)
+    before = report_snapshot(report)
 
     with pytest.raises(PermissionDenied):
         evidence_add(report=report, by=world.qlcn_staff, upload=pdf())
 
-    assert snapshot(report) == before
+    assert report_snapshot(report) == before
     assert files_in(media_root) == []
 

@@ -1,0 +1,8 @@
+"""What the plans app tells other apps when tasks change. Sent by `tasks.services.tasks_saved`, never
+by a model's save(): the plans app knows nothing of reports, and reports follow through these."""
+
+from django.dispatch import Signal
+
+# Sent with task_ids (a set of task primary keys) and by (the acting user, or None), inside the
+# transaction that changed the tasks or their assignments: a receiver that raises rolls it back.
+tasks_changed = Signal()

@@ -1,0 +1,158 @@
+"""Plain functions the tests share.
+
+- What the database holds, to compare before and after a step: `rows` (every row of some tables)
+  and `report_snapshot` (everything a user could see of one report).
+- A report brought to a given state through the real services (reports.workflow.services), acting
+  as the people who would: `report_in` on the `world` fixture (tests/conftest.py), `report_take` on
+  any report, with the small helpers they use (`report_save`, `head_of`, `staff_of`, `reviewer_of`,
+  `fresh`).
+"""
+
+from django.db.models import QuerySet
+
+from reports.models import Completion, Evidence, ReportEvent, ReportOutput, TaskReport
+from reports.workflow.services import (
+    report_accept,
+    report_reopen,
+    report_return,
+    report_submit,
+    report_update,
+)
+from tasks.models import Role, Unit, User
+from tests.factories import UserFactory
+
+# What a save sends unless told otherwise: enough for the report to be submitted.
+RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ, 150 lượt người tham dự."
+CONTENT = {"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 40}
+RETURN_COMMENT = "Bổ sung số liệu."
+REOPEN_COMMENT = "Cần cập nhật số liệu."
+
+# The workflow's steps that lead from a saved report to each state `report_in` knows.
+STEPS = {
+    "draft": (),
+    "submitted": ("submit",),
+    "returned": ("submit", "return"),
+    "accepted": ("submit", "accept"),
+    "reopened": ("submit", "accept", "reopen"),
+}
+
+
+# ------------------------------------------------------------------------------
+# What the database holds
+# ------------------------------------------------------------------------------
+def _values(queryset: QuerySet, exclude) -> list[dict]:
+    return [
+        {column: value for column, value in row.items() if column not in exclude}
+        for row in queryset.order_by("pk").values()
+    ]
+
+
+def rows(*models_or_querysets, exclude=("updated_at",)) -> dict[str, list[dict]]:
+    """Every row of each model (or queryset, or auto-created through model such as
+    `Unit.groups.through`) with all its columns but `exclude`, ordered by primary key, keyed by the
+    model's label: everything a write could change in those tables."""
+    snapshot = {}
+    for source in models_or_querysets:
+        queryset = source if isinstance(source, QuerySet) else source._base_manager.all()
+        label = queryset.model._meta.label
+        if label in snapshot:
+            raise ValueError(f"{label} is given twice")
+        snapshot[label] = _values(queryset, exclude)
+    return snapshot
+
+
+def report_snapshot(report_or_pk) -> dict:
+    """Everything a user could see of one report, read back from the database: its row (but
+    `updated_at`), and every column of its outputs, events and evidence."""
+    pk = getattr(report_or_pk, "pk", report_or_pk)
+    (report,) = _values(TaskReport.objects.filter(pk=pk), exclude=("updated_at",))
+    return {
+        "report": report,
+        "outputs": _values(ReportOutput.objects.filter(report_id=pk), exclude=()),
+        "events": _values(ReportEvent.objects.filter(report_id=pk), exclude=()),
+        "evidence": _values(Evidence.objects.filter(report_id=pk), exclude=()),
+    }
+
+
+# ------------------------------------------------------------------------------
+# Who acts on a report of the World
+# ------------------------------------------------------------------------------
+def _unit_code(report_or_unit) -> str:
+    return report_or_unit if isinstance(report_or_unit, str) else report_or_unit.unit.code
+
+
+def _unit_head(unit_code: str) -> User:
+    """The head of a unit the World gives no account, made the first time it is needed."""
+    username = f"{unit_code}.lanhdao"
+    return User.objects.filter(username=username).first() or UserFactory(
+        username=username, unit=Unit.objects.get(code=unit_code), role=Role.HEAD,
+    )
+
+
+def head_of(world, report_or_unit) -> User:
+    """The head of the report's unit (or of the unit of that code), who sends its reports."""
+    code = _unit_code(report_or_unit)
+    heads = {"ttkhcn": world.ttkhcn_head, "qlcn": world.qlcn_head, "qlkh": world.qlkh_head}
+    return heads.get(code) or _unit_head(code)
+
+
+def staff_of(world, report_or_unit) -> User:
+    """Who drafts the unit's reports: its staff, or its head where the World gives it no staff (qlkh)."""
+    code = _unit_code(report_or_unit)
+    staff = {"ttkhcn": world.ttkhcn_staff, "qlcn": world.qlcn_staff}
+    return staff.get(code) or head_of(world, code)
+
+
+def reviewer_of(world, report_or_unit) -> User:
+    """The coordinator reviews every unit but its own; the leadership reviews the coordinating unit."""
+    return world.leadership if _unit_code(report_or_unit) == world.plan.coordinating_unit.code else world.coordinator
+
+
+def fresh(report: TaskReport) -> TaskReport:
+    """The report as the database holds it now."""
+    return TaskReport.objects.select_related("period__plan", "task", "unit").get(pk=report.pk)
+
+
+# ------------------------------------------------------------------------------
+# A report in a given state, through the services
+# ------------------------------------------------------------------------------
+def report_save(report: TaskReport, by, *, outputs=None, **content) -> TaskReport:
+    """`by` saves the report from its current version: `content` (fields of the report) over
+    `CONTENT`, and `outputs` (kind → quantity, None removes it)."""
+    return report_update(
+        report=report, by=by, version=fresh(report).version, data={**CONTENT, **content}, outputs=outputs or {},
+    )
+
+
+def report_take(report: TaskReport, status: str, *, staff, head, reviewer, **content) -> TaskReport:
+    """`staff` saves the report with `content` (see `report_save`), then `head` submits it and
+    `reviewer` returns, accepts or reopens it as `status` needs ("draft", "submitted", "returned",
+    "accepted", "reopened"). Returns the report re-read from the database."""
+    if status not in STEPS:
+        raise ValueError(f"report_take: unknown status {status!r}; one of {', '.join(STEPS)}")
+    report_save(report, staff, **content)
+    for step in STEPS[status]:
+        if step == "submit":
+            report_submit(report=fresh(report), by=head)
+        elif step == "return":
+            report_return(report=fresh(report), by=reviewer, comment=RETURN_COMMENT)
+        elif step == "accept":
+            report_accept(report=fresh(report), by=reviewer)
+        else:
+            report_reopen(report=fresh(report), by=reviewer, comment=REOPEN_COMMENT)
+    return fresh(report)
+
+
+def report_in(world, status: str, unit: str = "ttkhcn", task: int = 1, *, staff=None, head=None, reviewer=None,
+              **content) -> TaskReport:
+    """`world.report(unit, task)` brought to `status` through the services: the unit's staff saves
+    it with `content` (results, completion, completed_on, progress, outputs, funds...; see
+    `report_save`), its head submits it, its reviewer (the coordinator; the leadership for the
+    coordinating unit "qlkh") returns, accepts or reopens it. `staff`, `head` and `reviewer` replace
+    those people. Returns the report re-read from the database."""
+    report = world.report(unit, task)
+    return report_take(
+        report, status,
+        staff=staff or staff_of(world, report), head=head or head_of(world, report),
+        reviewer=reviewer or reviewer_of(world, report), **content,
+    )
