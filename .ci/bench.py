@@ -30,11 +30,11 @@ OUT = ROOT / "var" / "bench"
 WORKERS = os.cpu_count() or 2
 
 BUDGETS = {
-    "board_p50_ms": 100,          # board p50 ≤ 100 ms
-    "board_vs_bare": 0.5,         # and at least half the bare view's throughput
-    "export_s": 2.0,              # yearly export ≤ 2 s
-    "export_mb": 300,             # and ≤ 300 MB peak
-    "import_s": 30.0,             # import of 10,000 rows ≤ 30 s
+    "board_p50_ms": 100,  # board p50 ≤ 100 ms
+    "board_vs_bare": 0.5,  # and at least half the bare view's throughput
+    "export_s": 2.0,  # yearly export ≤ 2 s
+    "export_mb": 300,  # and ≤ 300 MB peak
+    "import_s": 30.0,  # import of 10,000 rows ≤ 30 s
 }
 
 
@@ -58,12 +58,14 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
     if cookie:
         args[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(args, check=True, text=True, capture_output=True).stdout
-    percentile = {p: int(re.search(rf"PCT{p} (\d+)", out).group(1)) / 1000 for p in (50, 95, 99)}   # µs → ms
+    percentile = {p: int(re.search(rf"PCT{p} (\d+)", out).group(1)) / 1000 for p in (50, 95, 99)}  # µs → ms
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": percentile[50], "p95_ms": percentile[95], "p99_ms": percentile[99],
+        "p50_ms": percentile[50],
+        "p95_ms": percentile[95],
+        "p99_ms": percentile[99],
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": sum(map(int, failed.groups())) if failed else 0,
     }
@@ -74,8 +76,18 @@ def measure_pages(env, seconds: int, connections: int) -> dict:
     targets = json.loads(manage(env, "shell", "-v0", "-c", BENCH_TARGETS).strip().splitlines()[-1])
     port = free_port()
     server = subprocess.Popen(
-        [GUNICORN, "kehoach.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--log-level", "warning"], cwd=ROOT, env=env,
+        [
+            GUNICORN,
+            "kehoach.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         _wait_for(port)
@@ -146,7 +158,9 @@ print(json.dumps({{"reports_in_period": period.n, "seconds": round(time.perf_cou
 def measure_exports(env) -> dict:
     out = {}
     for fmt in ("docx", "xlsx"):
-        result = json.loads(manage(env, "shell", "-v0", "-c", BENCH_EXPORT.format(fmt=fmt)).strip().splitlines()[-1])
+        result = json.loads(
+            manage(env, "shell", "-v0", "-c", BENCH_EXPORT.format(fmt=fmt)).strip().splitlines()[-1]
+        )
         out["reports_in_period"] = result.pop("reports_in_period")
         out[fmt] = result
     out["process_peak_rss_mb"] = max(out["docx"]["peak_rss_mb"], out["xlsx"]["peak_rss_mb"])
@@ -161,8 +175,20 @@ def measure_import(env) -> dict:
 def seed(env, args) -> dict:
     manage(env, "migrate", "--noinput", "-v0")
     started = time.perf_counter()
-    output = manage(env, "seed_demo", "--units", str(args.units), "--plans", str(args.plans),
-                    "--tasks-per-plan", str(args.tasks), "--years", str(args.years), "--seed", "463")
+    output = manage(
+        env,
+        "seed_demo",
+        "--units",
+        str(args.units),
+        "--plans",
+        str(args.plans),
+        "--tasks-per-plan",
+        str(args.tasks),
+        "--years",
+        str(args.years),
+        "--seed",
+        "463",
+    )
     return {"seconds": round(time.perf_counter() - started, 1), "output": output.strip().splitlines()[-3:]}
 
 
@@ -171,33 +197,66 @@ def verdicts(result: dict) -> list[tuple[str, str, str, bool]]:
     ratio = pages["board"]["rps"] / pages["bare"]["rps"]
     export_s = max(exports["docx"]["seconds"], exports["xlsx"]["seconds"])
     return [
-        ("board p50", f"{pages['board']['p50_ms']:.1f} ms", f"≤ {BUDGETS['board_p50_ms']} ms",
-         pages["board"]["p50_ms"] <= BUDGETS["board_p50_ms"]),
-        ("board / bare throughput", f"{ratio:.2f}", f"≥ {BUDGETS['board_vs_bare']}", ratio >= BUDGETS["board_vs_bare"]),
-        ("yearly export (slowest)", f"{export_s:.2f} s", f"≤ {BUDGETS['export_s']} s", export_s <= BUDGETS["export_s"]),
-        ("export peak RSS", f"{exports['process_peak_rss_mb']:.0f} MB", f"≤ {BUDGETS['export_mb']} MB",
-         exports["process_peak_rss_mb"] <= BUDGETS["export_mb"]),
-        (f"import {imported['rows']:,} rows", f"{imported['total_seconds']:.1f} s", f"≤ {BUDGETS['import_s']} s",
-         imported["total_seconds"] <= BUDGETS["import_s"]),
+        (
+            "board p50",
+            f"{pages['board']['p50_ms']:.1f} ms",
+            f"≤ {BUDGETS['board_p50_ms']} ms",
+            pages["board"]["p50_ms"] <= BUDGETS["board_p50_ms"],
+        ),
+        (
+            "board / bare throughput",
+            f"{ratio:.2f}",
+            f"≥ {BUDGETS['board_vs_bare']}",
+            ratio >= BUDGETS["board_vs_bare"],
+        ),
+        (
+            "yearly export (slowest)",
+            f"{export_s:.2f} s",
+            f"≤ {BUDGETS['export_s']} s",
+            export_s <= BUDGETS["export_s"],
+        ),
+        (
+            "export peak RSS",
+            f"{exports['process_peak_rss_mb']:.0f} MB",
+            f"≤ {BUDGETS['export_mb']} MB",
+            exports["process_peak_rss_mb"] <= BUDGETS["export_mb"],
+        ),
+        (
+            f"import {imported['rows']:,} rows",
+            f"{imported['total_seconds']:.1f} s",
+            f"≤ {BUDGETS['import_s']} s",
+            imported["total_seconds"] <= BUDGETS["import_s"],
+        ),
     ]
 
 
 def table(results: dict) -> str:
-    lines = ["| database | page | req/s | p50 ms | p95 ms | p99 ms | vs bare | errors |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| database | page | req/s | p50 ms | p95 ms | p99 ms | vs bare | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for db, result in results.items():
         bare = result["pages"]["bare"]["rps"]
         for name, page in result["pages"].items():
-            lines.append(f"| {db} | {name} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
-                         f"{page['p99_ms']:.1f} | {page['rps'] / bare:.2f} | {page['non_2xx'] + page['socket_errors']} |")
+            lines.append(
+                f"| {db} | {name} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
+                f"{page['p99_ms']:.1f} | {page['rps'] / bare:.2f} | {page['non_2xx'] + page['socket_errors']} |"
+            )
     lines += ["", "| database | measure | result | budget | met |", "|---|---|---|---|---|"]
     for db, result in results.items():
         for name, value, budget, met in verdicts(result):
             lines.append(f"| {db} | {name} | {value} | {budget} | {'yes' if met else 'NO'} |")
-    lines += ["", "| database | seed | exports (docx / xlsx) | import preview / confirm |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "| database | seed | exports (docx / xlsx) | import preview / confirm |",
+        "|---|---|---|---|",
+    ]
     for db, result in results.items():
         e, i = result["exports"], result["import"]
-        lines.append(f"| {db} | {result['seed']['seconds']} s | {e['docx']['seconds']} s / {e['xlsx']['seconds']} s "
-                     f"({e['reports_in_period']} reports) | {i['preview_seconds']} s / {i['confirm_seconds']} s |")
+        lines.append(
+            f"| {db} | {result['seed']['seconds']} s | {e['docx']['seconds']} s / {e['xlsx']['seconds']} s "
+            f"({e['reports_in_period']} reports) | {i['preview_seconds']} s / {i['confirm_seconds']} s |"
+        )
     return "\n".join(lines)
 
 
@@ -219,10 +278,17 @@ def main():
     results = {}
     for pair in args.databases:
         name, url = pair.split("=", 1)
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kehoach.settings.production",
-               "SECRET_KEY": "bench-only-not-secret-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-               "SECURE_SSL_REDIRECT": "false", "DEBUG": "false", "LOG_LEVEL": "WARNING",
-               "BENCH_IMPORT_ROWS": str(args.import_rows)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "kehoach.settings.production",
+            "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+            "BENCH_IMPORT_ROWS": str(args.import_rows),
+        }
         print(f"[{name}] nạp dữ liệu mẫu…", flush=True)
         result = {"seed": seed(env, args)}
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -234,9 +300,11 @@ def main():
         result["import"] = measure_import(env)
         results[name] = result
 
-    report = (f"Data set: {args.units} units, {args.plans} plans of {args.tasks} tasks, {args.years} years (seed 463). "
-              f"gunicorn {WORKERS} workers; wrk {args.connections} connections, {args.seconds} s a page.\n\n"
-              + table(results))
+    report = (
+        f"Data set: {args.units} units, {args.plans} plans of {args.tasks} tasks, {args.years} years (seed 463). "
+        f"gunicorn {WORKERS} workers; wrk {args.connections} connections, {args.seconds} s a page.\n\n"
+        + table(results)
+    )
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     (OUT / "results.md").write_text(report + "\n")
     print(report)

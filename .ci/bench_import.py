@@ -27,7 +27,9 @@ ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 
 def sheet() -> bytes:
     tasks = list(Task.objects.filter(plan__code__startswith="kh-demo").select_related("plan").order_by("pk"))
-    units = list(Unit.objects.reporting().filter(code__startswith="demo-", valid_to__isnull=True).order_by("pk"))
+    units = list(
+        Unit.objects.reporting().filter(code__startswith="demo-", valid_to__isnull=True).order_by("pk")
+    )
     taken = set(Assignment.objects.values_list("task_id", "unit_id"))
     book = openpyxl.Workbook(write_only=True)
     rows = book.create_sheet()
@@ -46,16 +48,20 @@ def sheet() -> bytes:
 
 
 def main():
-    setup_test_environment()           # lets the client read the preview's context
+    setup_test_environment()  # lets the client read the preview's context
     content = sheet()
-    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench-admin", "", None)
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench-admin", "", None
+    )
     client = Client()
     client.force_login(admin)
     before = Assignment.objects.count()
 
     started = time.perf_counter()
-    preview = client.post(reverse("admin:tasks_assignment_import"),
-                          {"format": "0", "import_file": SimpleUploadedFile("phan-cong.xlsx", content)})
+    preview = client.post(
+        reverse("admin:tasks_assignment_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("phan-cong.xlsx", content)},
+    )
     previewed = time.perf_counter()
     confirm = preview.context["confirm_form"]
     done = client.post(reverse("admin:tasks_assignment_process_import"), confirm.initial)
@@ -64,10 +70,16 @@ def main():
     added = Assignment.objects.count() - before
     if done.status_code != 302 or added != ROWS:
         raise SystemExit(f"import failed: status {done.status_code}, {added} rows added")
-    print(json.dumps({
-        "rows": ROWS, "preview_seconds": round(previewed - started, 1), "confirm_seconds": round(finished - previewed, 1),
-        "total_seconds": round(finished - started, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "rows": ROWS,
+                "preview_seconds": round(previewed - started, 1),
+                "confirm_seconds": round(finished - previewed, 1),
+                "total_seconds": round(finished - started, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 # Synchronous workers: each request is short and the database does the waiting.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))        # a yearly export of a large plan fits
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # a yearly export of a large plan fits
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that no slow leak grows for months.

@@ -20,7 +20,9 @@ class RefusedAccessLogMiddleware:
             user = getattr(request, "user", None)
             logger.warning(
                 "refused status=%s method=%s path=%s user=%s ip=%s",
-                response.status_code, request.method, request.get_full_path()[:500],
+                response.status_code,
+                request.method,
+                request.get_full_path()[:500],
                 user.get_username() if user is not None and user.is_authenticated else "-",
                 request.META.get("REMOTE_ADDR", "-"),
             )

@@ -92,7 +92,11 @@ def _write_row(sheet, formats: _Formats, row_index: int, values, columns, *, bol
             if isinstance(value, datetime.datetime):
                 value = value.replace(tzinfo=None)
             sheet.write_datetime(row_index, col, value, formats.get(DATE, bold, header))
-        elif kind in (*NUMBER_FORMATS, AUTO) and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        elif (
+            kind in (*NUMBER_FORMATS, AUTO)
+            and isinstance(value, (int, float, Decimal))
+            and not isinstance(value, bool)
+        ):
             sheet.write_number(row_index, col, value, formats.get(kind, bold, header))
         else:
             # write_string: never a formula, whatever the text starts with.
@@ -101,15 +105,30 @@ def _write_row(sheet, formats: _Formats, row_index: int, values, columns, *, bol
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     formats = _Formats(workbook)
     for spec in sheets:
         sheet = workbook.add_worksheet(spec.title[:31])
         sheet.freeze_panes(1, 0)
         for index, column in enumerate(spec.columns):
             sheet.set_column(index, index, column.width)
-        _write_row(sheet, formats, 0, [column.header for column in spec.columns], spec.columns, bold=True, header=True)
+        _write_row(
+            sheet,
+            formats,
+            0,
+            [column.header for column in spec.columns],
+            spec.columns,
+            bold=True,
+            header=True,
+        )
         row_index = 0
         for row_index, row in enumerate(spec.rows, start=1):
             _write_row(sheet, formats, row_index, row, spec.columns)

@@ -21,7 +21,7 @@ def person_name(user, *, nobody: str = "") -> str:
 
 
 def days_left_text(days: int | None) -> str:
-    """"còn 3 ngày", "hạn là hôm nay", "quá hạn 2 ngày" for the days left until a deadline."""
+    """ "còn 3 ngày", "hạn là hôm nay", "quá hạn 2 ngày" for the days left until a deadline."""
     if days is None:
         return ""
     if days > 0:

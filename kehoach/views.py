@@ -22,7 +22,11 @@ def locked_out(request, response=None, credentials=None):
     """django-axes: the page a locked-out login gets, saying until when."""
     cooloff = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
     unlock_at = timezone.localtime() + cooloff
-    context = {"unlock_at": unlock_at, "minutes": int(cooloff.total_seconds() // 60), "limit": settings.AXES_FAILURE_LIMIT}
+    context = {
+        "unlock_at": unlock_at,
+        "minutes": int(cooloff.total_seconds() // 60),
+        "limit": settings.AXES_FAILURE_LIMIT,
+    }
     return render(request, "registration/locked_out.html", context, status=429)
 
 

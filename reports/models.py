@@ -38,7 +38,11 @@ class ReportingPeriod(models.Model):
     is_open = models.BooleanField("đang mở", default=True, help_text="Kỳ đã đóng không nhận sửa đổi báo cáo.")
     opened_at = models.DateTimeField("ngày mở kỳ", auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người mở kỳ", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người mở kỳ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -50,7 +54,8 @@ class ReportingPeriod(models.Model):
         ordering = ["-year", "plan"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year"], name="period_unique_plan_year",
+                fields=["plan", "year"],
+                name="period_unique_plan_year",
                 violation_error_message="Kế hoạch đã có kỳ báo cáo của năm này.",
             ),
             models.CheckConstraint(
@@ -65,7 +70,9 @@ class ReportingPeriod(models.Model):
 
     def clean(self):
         if self.deadline and self.year and self.deadline.year != self.year:
-            raise ValidationError({"deadline": f"Hạn gửi báo cáo của kỳ năm {self.year} phải nằm trong năm {self.year}."})
+            raise ValidationError(
+                {"deadline": f"Hạn gửi báo cáo của kỳ năm {self.year} phải nằm trong năm {self.year}."}
+            )
         if self.cutoff_from and self.cutoff_to and self.cutoff_from > self.cutoff_to:
             raise ValidationError({"cutoff_to": "Ngày kết thúc chốt số liệu phải sau ngày bắt đầu."})
         if self.cutoff_to and self.deadline and working_days_between(self.cutoff_to, self.deadline) < 1:
@@ -100,27 +107,35 @@ class TaskState(models.TextChoices):
 class TaskReport(models.Model):
     """A unit's yearly report on one task it leads or partners (báo cáo kết quả thực hiện nhiệm vụ)."""
 
-    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="reports"
+    )
     task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="reports")
     unit_name = models.CharField(
         "tên đơn vị khi báo cáo", max_length=255, help_text="Giữ nguyên tên đơn vị tại thời điểm báo cáo."
     )
     role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
-    deadline = models.DateField("hạn hoàn thành nhiệm vụ", help_text="Hạn dùng để đánh giá đúng hạn, quá hạn.")
-    status = models.CharField("trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    deadline = models.DateField(
+        "hạn hoàn thành nhiệm vụ", help_text="Hạn dùng để đánh giá đúng hạn, quá hạn."
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
 
     results = models.TextField("kết quả đạt được", blank=True)
     completion = models.CharField(
-        "mức độ hoàn thành trong năm", max_length=12, choices=Completion.choices, default=Completion.NOT_STARTED
+        "mức độ hoàn thành trong năm",
+        max_length=12,
+        choices=Completion.choices,
+        default=Completion.NOT_STARTED,
     )
     completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(
-        "tiến độ (%)", default=0, validators=[MaxValueValidator(100)]
-    )
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0, validators=[MaxValueValidator(100)])
     difficulties = models.TextField("khó khăn, vướng mắc", blank=True)
     escalate = models.BooleanField(
-        "báo cáo Giám đốc Sở", default=False,
+        "báo cáo Giám đốc Sở",
+        default=False,
         help_text="Đánh dấu khi khó khăn, vướng mắc cần Giám đốc Sở xem xét, giải quyết.",
     )
     proposals = models.TextField("kiến nghị, đề xuất", blank=True)
@@ -130,7 +145,11 @@ class TaskReport(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người cập nhật", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
@@ -145,11 +164,13 @@ class TaskReport(models.Model):
         ordering = ["period", "task__number", "role", "unit_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "task", "unit"], name="report_unique_period_task_unit",
+                fields=["period", "task", "unit"],
+                name="report_unique_period_task_unit",
                 violation_error_message="Đơn vị đã có báo cáo cho nhiệm vụ này trong kỳ.",
             ),
             models.CheckConstraint(
-                condition=Q(progress__lte=100), name="report_progress_at_most_100",
+                condition=Q(progress__lte=100),
+                name="report_progress_at_most_100",
                 violation_error_message="Tiến độ không vượt quá 100%.",
             ),
             models.CheckConstraint(
@@ -182,7 +203,9 @@ MAX_OUTPUT_QUANTITY = 10**9
 class ReportOutput(models.Model):
     """A quantitative output of a report: how many events, documents, orders..."""
 
-    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="outputs")
+    report = models.ForeignKey(
+        TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="outputs"
+    )
     kind = models.CharField("chỉ tiêu", max_length=20, choices=OutputKind.choices)
     quantity = models.PositiveIntegerField("số lượng")
 
@@ -206,12 +229,16 @@ def evidence_path(instance, filename):
 class Evidence(models.Model):
     """A file attached to a report as evidence (minh chứng)."""
 
-    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="evidence")
+    report = models.ForeignKey(
+        TaskReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="evidence"
+    )
     file = models.FileField("tệp", upload_to=evidence_path, max_length=200)
     original_name = models.CharField("tên tệp", max_length=255)
     content_type = models.CharField("loại tệp", max_length=100)
     size = models.PositiveBigIntegerField("dung lượng (byte)")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải lên", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người tải lên", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
     class Meta:
@@ -238,10 +265,16 @@ class EventKind(models.TextChoices):
 class ReportEvent(models.Model):
     """Something that happened to a report, for everyone allowed to see it later."""
 
-    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     actor_name = models.CharField("người thực hiện (tên)", max_length=255, blank=True)
@@ -264,9 +297,13 @@ class ReportEvent(models.Model):
 class Direction(models.Model):
     """The leadership's direction (ý kiến chỉ đạo) on difficulties a report raised to the Director."""
 
-    report = models.ForeignKey(TaskReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="directions")
+    report = models.ForeignKey(
+        TaskReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="directions"
+    )
     text = models.TextField("ý kiến chỉ đạo")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người chỉ đạo", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người chỉ đạo", on_delete=models.PROTECT, related_name="+"
+    )
     author_name = models.CharField("người chỉ đạo (tên)", max_length=255)
     created_at = models.DateTimeField("thời điểm", auto_now_add=True)
 
@@ -291,7 +328,11 @@ class Reminder(models.Model):
     kind = models.CharField("hình thức", max_length=10, choices=ReminderKind.choices)
     sent_at = models.DateTimeField("gửi lúc", db_index=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người gửi", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người gửi",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     recipients = models.TextField("gửi đến", help_text="Các địa chỉ thư, mỗi dòng một địa chỉ.")
@@ -316,8 +357,12 @@ class ReminderStage(models.Model):
     `stage` > 0: that many days before the deadline; `stage` < 0: the n-th week overdue.
     """
 
-    reminder = models.ForeignKey(Reminder, verbose_name="thư đôn đốc", on_delete=models.CASCADE, related_name="stages")
-    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="+")
+    reminder = models.ForeignKey(
+        Reminder, verbose_name="thư đôn đốc", on_delete=models.CASCADE, related_name="stages"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
     stage = models.SmallIntegerField("mốc nhắc")
 
@@ -348,9 +393,13 @@ class ConsolidatedReport(models.Model):
     period = models.OneToOneField(
         ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="consolidated"
     )
-    number = models.CharField("số", max_length=20, blank=True, help_text="Để trống khi chưa lấy số; văn thư ghi sau.")
+    number = models.CharField(
+        "số", max_length=20, blank=True, help_text="Để trống khi chưa lấy số; văn thư ghi sau."
+    )
     symbol = models.CharField("ký hiệu", max_length=40, default="BC-SKHCN")
-    issued_on = models.DateField("ngày ký", null=True, blank=True, help_text="Để trống để văn thư ghi khi ký ban hành.")
+    issued_on = models.DateField(
+        "ngày ký", null=True, blank=True, help_text="Để trống để văn thư ghi khi ký ban hành."
+    )
     subject = models.TextField("trích yếu")
     introduction = models.TextField("phần mở đầu", blank=True)
     direction = models.TextField("công tác chỉ đạo, triển khai", blank=True)
@@ -360,7 +409,9 @@ class ConsolidatedReport(models.Model):
     next_year = models.TextField("phương hướng, nhiệm vụ năm tới", blank=True)
     proposals = models.TextField("kiến nghị, đề xuất", blank=True)
     signer_title = models.CharField(
-        "thẩm quyền, chức vụ người ký", max_length=120, help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”."
+        "thẩm quyền, chức vụ người ký",
+        max_length=120,
+        help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.",
     )
     signer_name = models.CharField("họ tên người ký", max_length=120, blank=True)
     recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
@@ -368,7 +419,11 @@ class ConsolidatedReport(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người cập nhật", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -392,7 +447,10 @@ class ConsolidatedTaskResult(models.Model):
     """The result of one task as the office edited it for the consolidated report."""
 
     consolidated = models.ForeignKey(
-        ConsolidatedReport, verbose_name="báo cáo tổng hợp", on_delete=models.CASCADE, related_name="task_results"
+        ConsolidatedReport,
+        verbose_name="báo cáo tổng hợp",
+        on_delete=models.CASCADE,
+        related_name="task_results",
     )
     task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.PROTECT, related_name="+")
     text = models.TextField("kết quả thực hiện")

@@ -21,7 +21,7 @@ from .states import TRANSITIONS, Actor
 # Role groups, named once. An administrator belongs to every group but the unit roles.
 UNIT_ROLES = (Role.STAFF, Role.HEAD)
 SEES_EVERY_REPORT = (Role.COORDINATOR, Role.LEADERSHIP, Role.FINANCE)
-FOLLOWS_UP = (Role.COORDINATOR, Role.LEADERSHIP)     # the board, escalations, consolidated reports
+FOLLOWS_UP = (Role.COORDINATOR, Role.LEADERSHIP)  # the board, escalations, consolidated reports
 SEES_FUNDS = (Role.FINANCE, Role.LEADERSHIP, Role.COORDINATOR)
 REVIEWS = (Role.COORDINATOR, Role.LEADERSHIP)
 
@@ -205,4 +205,3 @@ def can_view_funds(user) -> bool:
 def can_prepare_consolidated(user) -> bool:
     """The coordinator writes the consolidated report (and administrators)."""
     return _in(user, (Role.COORDINATOR,))
-

@@ -29,35 +29,67 @@ from .models import Completion, EventKind, ReportStatus, TaskState
 class Actor:
     """Who takes a step, as `reports.permissions` decides it for a user and a report."""
 
-    UNIT = "unit"            # the staff and head of the report's unit
-    HEAD = "head"            # the head of the report's unit, who speaks for it
-    REVIEWER = "reviewer"    # whoever reviews the report's unit
+    UNIT = "unit"  # the staff and head of the report's unit
+    HEAD = "head"  # the head of the report's unit, who speaks for it
+    REVIEWER = "reviewer"  # whoever reviews the report's unit
 
 
 @dataclass(frozen=True)
 class Transition:
     name: str
-    sources: frozenset[str]      # the statuses the step starts from
-    target: str                  # the status it leads to (the same for an edit)
+    sources: frozenset[str]  # the statuses the step starts from
+    target: str  # the status it leads to (the same for an edit)
     actor: str
-    event: str                   # the EventKind recorded
+    event: str  # the EventKind recorded
     comment_required: bool = False
-    verb: str = ""               # "trả lại báo cáo": for messages
+    verb: str = ""  # "trả lại báo cáo": for messages
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("edit", frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED}), "", Actor.UNIT,
-                   EventKind.SAVED, verb="sửa báo cáo"),
-        Transition("submit", frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED}), ReportStatus.SUBMITTED,
-                   Actor.HEAD, EventKind.SUBMITTED, verb="gửi báo cáo"),
-        Transition("return", frozenset({ReportStatus.SUBMITTED}), ReportStatus.RETURNED, Actor.REVIEWER,
-                   EventKind.RETURNED, comment_required=True, verb="trả lại báo cáo"),
-        Transition("accept", frozenset({ReportStatus.SUBMITTED}), ReportStatus.ACCEPTED, Actor.REVIEWER,
-                   EventKind.ACCEPTED, verb="chấp nhận báo cáo"),
-        Transition("reopen", frozenset({ReportStatus.ACCEPTED}), ReportStatus.RETURNED, Actor.REVIEWER,
-                   EventKind.REOPENED, comment_required=True, verb="mở lại báo cáo"),
+        Transition(
+            "edit",
+            frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED}),
+            "",
+            Actor.UNIT,
+            EventKind.SAVED,
+            verb="sửa báo cáo",
+        ),
+        Transition(
+            "submit",
+            frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED}),
+            ReportStatus.SUBMITTED,
+            Actor.HEAD,
+            EventKind.SUBMITTED,
+            verb="gửi báo cáo",
+        ),
+        Transition(
+            "return",
+            frozenset({ReportStatus.SUBMITTED}),
+            ReportStatus.RETURNED,
+            Actor.REVIEWER,
+            EventKind.RETURNED,
+            comment_required=True,
+            verb="trả lại báo cáo",
+        ),
+        Transition(
+            "accept",
+            frozenset({ReportStatus.SUBMITTED}),
+            ReportStatus.ACCEPTED,
+            Actor.REVIEWER,
+            EventKind.ACCEPTED,
+            verb="chấp nhận báo cáo",
+        ),
+        Transition(
+            "reopen",
+            frozenset({ReportStatus.ACCEPTED}),
+            ReportStatus.RETURNED,
+            Actor.REVIEWER,
+            EventKind.REOPENED,
+            comment_required=True,
+            verb="mở lại báo cáo",
+        ),
     )
 }
 
@@ -88,7 +120,9 @@ def deadline_for(task, period) -> datetime.date:
 # ------------------------------------------------------------------------------
 # The task state
 # ------------------------------------------------------------------------------
-def task_state(*, status: str, completion: str, completed_on, deadline: datetime.date, today: datetime.date) -> TaskState:
+def task_state(
+    *, status: str, completion: str, completed_on, deadline: datetime.date, today: datetime.date
+) -> TaskState:
     if status == ReportStatus.ACCEPTED and completion == Completion.DONE:
         if completed_on is not None and completed_on <= deadline:
             return TaskState.DONE_ON_TIME

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from .followup import views as followup_views
 from .calendar import views as calendar_views
 from .consolidated import views as consolidated_views
+from .followup import views as followup_views
 from .workflow import views
 
 app_name = "reports"
@@ -36,7 +36,11 @@ urlpatterns = [
     path("tong-hop/", consolidated_views.consolidated_list, name="consolidated_list"),
     path("tong-hop/<int:pk>/", consolidated_views.consolidated_detail, name="consolidated_detail"),
     path("tong-hop/<int:pk>/sua/", consolidated_views.consolidated_edit, name="consolidated_edit"),
-    path("tong-hop/<int:pk>/tai-ve.<str:fmt>", consolidated_views.consolidated_export, name="consolidated_export"),
+    path(
+        "tong-hop/<int:pk>/tai-ve.<str:fmt>",
+        consolidated_views.consolidated_export,
+        name="consolidated_export",
+    ),
     # The private calendar feed of each user
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/cap-ma-moi/", calendar_views.calendar_renew, name="calendar_renew"),

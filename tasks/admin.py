@@ -47,7 +47,9 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
     fieldsets = DjangoUserAdmin.fieldsets + (("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        ("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),
+    )
 
 
 @admin.register(LegalDocument)
@@ -88,9 +90,39 @@ class PlanAdmin(AuditedAdmin):
     list_select_related = ["coordinating_unit"]
     inlines = [TaskInline, PlanDutyInline]
     fieldsets = [
-        (None, {"fields": ["code", "number", "number_template", "issued_year", "issued_on", "place", "issuer", "title", "status"]}),
-        ("Nội dung", {"fields": ["preamble", "basis_documents", "purposes", "implementation_time", "funding_note", "organisation"]}),
-        ("Báo cáo hằng năm", {"fields": ["coordinating_unit", "report_day", "report_month", "report_recipient"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "number",
+                    "number_template",
+                    "issued_year",
+                    "issued_on",
+                    "place",
+                    "issuer",
+                    "title",
+                    "status",
+                ]
+            },
+        ),
+        (
+            "Nội dung",
+            {
+                "fields": [
+                    "preamble",
+                    "basis_documents",
+                    "purposes",
+                    "implementation_time",
+                    "funding_note",
+                    "organisation",
+                ]
+            },
+        ),
+        (
+            "Báo cáo hằng năm",
+            {"fields": ["coordinating_unit", "report_day", "report_month", "report_recipient"]},
+        ),
         ("Người ký và nơi nhận", {"fields": ["signer_title", "signer_name", "recipients", "filing_code"]}),
     ]
 
@@ -163,7 +195,9 @@ class AssignmentAdmin(ImportExportHistoryAdmin):
         still_led = set(left.filter(role="lead").values_list("task_id", flat=True))
         still_assigned = set(left.values_list("task_id", flat=True))
         orphaned = still_assigned - still_led
-        for task in Task.objects.filter(pk__in=orphaned).select_related("plan").order_by("plan__code", "number"):
+        for task in (
+            Task.objects.filter(pk__in=orphaned).select_related("plan").order_by("plan__code", "number")
+        ):
             protected = [*protected, no_lead_message(task)]
         return deleted, counts, perms_needed, protected
 

@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from import_export.forms import ImportForm
 
 from kehoach.text import number_vi
+
 from .models import Assignment, AssignmentRole, OutputKind, Task
 from .services import no_lead_message
 
@@ -80,7 +81,7 @@ class AssignmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = "__all__"
+        fields = ["task", "unit", "role", "note", "order"]
 
     def clean(self):
         data = super().clean()
@@ -104,4 +105,17 @@ class TaskAdminForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = "__all__"
+        fields = [
+            "plan",
+            "number",
+            "title",
+            "content",
+            "output_kinds",
+            "deadline_kind",
+            "due_date",
+            "due_day",
+            "due_month",
+            "deadline_text",
+            "lead_text",
+            "partner_text",
+        ]

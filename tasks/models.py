@@ -194,7 +194,12 @@ class User(AbstractUser):
     role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.STAFF)
     position = models.CharField("chức vụ", max_length=120, blank=True)
     calendar_token = models.CharField(
-        "mã lịch riêng", max_length=64, unique=True, null=True, blank=True, editable=False,
+        "mã lịch riêng",
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Mã bí mật trong địa chỉ lịch (ICS) của người dùng; cấp mã mới thì địa chỉ cũ hết hiệu lực.",
     )
 
@@ -239,9 +244,7 @@ def legal_document_path(instance, filename):
 class LegalDocument(models.Model):
     """A document a plan rests on (văn bản căn cứ)."""
 
-    number = models.CharField(
-        "số, ký hiệu", max_length=60, help_text="Ví dụ: 463-KL/TU, 1394/UBND-KGVX."
-    )
+    number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 463-KL/TU, 1394/UBND-KGVX.")
     doc_type = models.CharField("loại văn bản", max_length=20, choices=DocumentType.choices)
     issuer = models.ForeignKey(
         Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="documents"
@@ -454,7 +457,9 @@ class Task(models.Model):
     title = models.CharField("tên ngắn", max_length=255)
     content = models.TextField("nội dung", help_text="Nguyên văn nhiệm vụ trong kế hoạch.")
     lead_text = models.TextField(
-        "đơn vị chủ trì (nguyên văn)", blank=True, help_text="Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch."
+        "đơn vị chủ trì (nguyên văn)",
+        blank=True,
+        help_text="Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch.",
     )
     partner_text = models.TextField(
         "đơn vị phối hợp (nguyên văn)", blank=True, help_text="Dòng “Đơn vị phối hợp” như trong kế hoạch."
@@ -498,9 +503,24 @@ class Task(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(deadline_kind=DeadlineKind.FIXED, due_date__isnull=False, due_day__isnull=True, due_month__isnull=True)
-                    | Q(deadline_kind=DeadlineKind.YEARLY, due_date__isnull=True, due_day__isnull=False, due_month__isnull=False)
-                    | Q(deadline_kind=DeadlineKind.ONGOING, due_date__isnull=True, due_day__isnull=True, due_month__isnull=True)
+                    Q(
+                        deadline_kind=DeadlineKind.FIXED,
+                        due_date__isnull=False,
+                        due_day__isnull=True,
+                        due_month__isnull=True,
+                    )
+                    | Q(
+                        deadline_kind=DeadlineKind.YEARLY,
+                        due_date__isnull=True,
+                        due_day__isnull=False,
+                        due_month__isnull=False,
+                    )
+                    | Q(
+                        deadline_kind=DeadlineKind.ONGOING,
+                        due_date__isnull=True,
+                        due_day__isnull=True,
+                        due_month__isnull=True,
+                    )
                 ),
                 name="task_deadline_fields_match_kind",
                 violation_error_message=(
@@ -523,7 +543,9 @@ class Task(models.Model):
             errors["due_day"] = "Nhiệm vụ hằng năm cần ngày và tháng đến hạn."
         if self.deadline_kind != DeadlineKind.FIXED and self.due_date is not None:
             errors["due_date"] = "Chỉ nhiệm vụ có thời hạn cố định mới có ngày hoàn thành."
-        if self.deadline_kind != DeadlineKind.YEARLY and (self.due_day is not None or self.due_month is not None):
+        if self.deadline_kind != DeadlineKind.YEARLY and (
+            self.due_day is not None or self.due_month is not None
+        ):
             errors["due_day"] = "Chỉ nhiệm vụ hằng năm mới có ngày, tháng đến hạn."
         if errors:
             raise ValidationError(errors)
@@ -551,8 +573,12 @@ class AssignmentRole(models.TextChoices):
 class Assignment(models.Model):
     """A unit's part in a task: it leads it (chủ trì) or partners it (phối hợp)."""
 
-    task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments")
+    task = models.ForeignKey(
+        Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
     note = models.CharField("ghi chú", max_length=255, blank=True)
     order = models.PositiveSmallIntegerField("thứ tự", default=0)

@@ -18,6 +18,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from .models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Plan, Task, Unit, UnitKind
 from .services import tasks_saved
 
+
 class ChoiceWidget(widgets.Widget):
     """A choice written as its Vietnamese label; the stored value is accepted too."""
 
@@ -186,7 +187,9 @@ DATE = DateWidget(format="%d/%m/%Y")
 
 def text(attribute: str, column: str, **kwargs) -> fields.Field:
     """A text column: an empty cell is the empty string, a number typed in it becomes text."""
-    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True), **kwargs)
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True), **kwargs
+    )
 
 
 IMPORT_CHANGE_REASON = "Nhập từ bảng tính"
@@ -241,7 +244,7 @@ class SafeModelResource(resources.ModelResource):
 
     def prime(self, dataset, *names) -> None:
         """Read what the sheet's columns `names` refer to once for the whole sheet."""
-        rows = [dict(zip(dataset.headers, values)) for values in dataset]
+        rows = [dict(zip(dataset.headers, values, strict=False)) for values in dataset]
         for name in names:
             field = self.fields[name]
             field.widget.prime([row.get(field.column_name) for row in rows], rows)
@@ -269,7 +272,18 @@ class UnitResource(SafeModelResource):
         model = Unit
         name = "Đơn vị"
         import_id_fields = ["code"]
-        fields = ["code", "name", "short_name", "kind", "parent", "groups", "email", "valid_from", "valid_to", "successor"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "groups",
+            "email",
+            "valid_from",
+            "valid_to",
+            "successor",
+        ]
 
     def get_queryset(self):
         return Unit.objects.select_related("parent", "successor").prefetch_related("groups")
@@ -295,8 +309,12 @@ class TaskResource(SafeModelResource):
         attribute="deadline_kind", column_name="Loại thời hạn", widget=ChoiceWidget(DeadlineKind)
     )
     due_date = fields.Field(attribute="due_date", column_name="Hạn hoàn thành", widget=DATE)
-    due_day = fields.Field(attribute="due_day", column_name="Hạn hằng năm: ngày", widget=widgets.IntegerWidget())
-    due_month = fields.Field(attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget())
+    due_day = fields.Field(
+        attribute="due_day", column_name="Hạn hằng năm: ngày", widget=widgets.IntegerWidget()
+    )
+    due_month = fields.Field(
+        attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget()
+    )
     deadline_text = text("deadline_text", "Thời hạn (nguyên văn)")
     output_kinds = fields.Field(
         attribute="output_kinds", column_name="Chỉ tiêu định lượng", widget=ChoiceListWidget(OutputKind)
@@ -307,8 +325,18 @@ class TaskResource(SafeModelResource):
         name = "Nhiệm vụ"
         import_id_fields = ["plan", "number"]
         fields = [
-            "plan", "number", "title", "content", "lead_text", "partner_text",
-            "deadline_kind", "due_date", "due_day", "due_month", "deadline_text", "output_kinds",
+            "plan",
+            "number",
+            "title",
+            "content",
+            "lead_text",
+            "partner_text",
+            "deadline_kind",
+            "due_date",
+            "due_day",
+            "due_month",
+            "deadline_text",
+            "output_kinds",
         ]
 
     def get_queryset(self):
@@ -336,11 +364,11 @@ class AssignmentLoader(BaseInstanceLoader):
         super().__init__(resource, dataset)
         pairs = set()
         for values in dataset or ():
-            row = dict(zip(dataset.headers, values))
+            row = dict(zip(dataset.headers, values, strict=False))
             try:
                 task, unit = resource.fields["task"].clean(row), resource.fields["unit"].clean(row)
             except (ValueError, KeyError):
-                continue                    # reported on its row
+                continue  # reported on its row
             if task and unit:
                 pairs.add((task.pk, unit.pk))
         tasks, units = {task for task, _ in pairs}, {unit for _, unit in pairs}
@@ -377,7 +405,7 @@ class AssignmentResource(SafeModelResource):
         super().before_import(dataset, **kwargs)
         self.prime(dataset, "task", "unit")
         self._touched_tasks = set()
-        self._history = {True: [], False: []}     # created?: the assignments saved
+        self._history = {True: [], False: []}  # created?: the assignments saved
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The task and unit were read from the database by the widgets a moment ago, and the
@@ -410,6 +438,9 @@ class AssignmentResource(SafeModelResource):
         tasks_saved(task_ids=self._touched_tasks, by=user if getattr(user, "pk", None) else None)
         for created, instances in self._history.items():
             Assignment.history.bulk_history_create(
-                instances, update=not created, default_user=user if getattr(user, "pk", None) else None,
-                default_change_reason=IMPORT_CHANGE_REASON, batch_size=1000,
+                instances,
+                update=not created,
+                default_user=user if getattr(user, "pk", None) else None,
+                default_change_reason=IMPORT_CHANGE_REASON,
+                batch_size=1000,
             )

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from .signals import tasks_changed
 from .models import (
     Assignment,
     AssignmentRole,
@@ -21,6 +20,7 @@ from .models import (
     Task,
     Unit,
 )
+from .signals import tasks_changed
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "ke-hoach-463.json"
 
@@ -101,9 +101,23 @@ def plan_load(*, data: dict) -> LoadResult:
     plan_fields = {
         key: row[key]
         for key in (
-            "number", "number_template", "issued_year", "place", "title", "preamble", "purposes",
-            "implementation_time", "funding_note", "organisation", "signer_title", "signer_name",
-            "recipients", "filing_code", "report_day", "report_month", "status",
+            "number",
+            "number_template",
+            "issued_year",
+            "place",
+            "title",
+            "preamble",
+            "purposes",
+            "implementation_time",
+            "funding_note",
+            "organisation",
+            "signer_title",
+            "signer_name",
+            "recipients",
+            "filing_code",
+            "report_day",
+            "report_month",
+            "status",
         )
     }
     plan, plan_created = _get_or_create(

@@ -56,12 +56,12 @@ class World:
 
     plan: Plan
     period: ReportingPeriod
-    ttkhcn_staff: User      # Trung tâm KH&CN, lead of task 1
+    ttkhcn_staff: User  # Trung tâm KH&CN, lead of task 1
     ttkhcn_head: User
-    qlcn_staff: User        # Phòng Quản lý Chuyên ngành, lead of task 3: "another unit"
+    qlcn_staff: User  # Phòng Quản lý Chuyên ngành, lead of task 3: "another unit"
     qlcn_head: User
-    qlkh_head: User         # the coordinating unit's own head (its reports go to the leadership)
-    coordinator: User       # Phòng Quản lý Khoa học, role coordinator
+    qlkh_head: User  # the coordinating unit's own head (its reports go to the leadership)
+    coordinator: User  # Phòng Quản lý Khoa học, role coordinator
     leadership: User
     finance: User
     admin: User
@@ -72,6 +72,7 @@ class World:
 
 def world_build(plan: Plan) -> World:
     """Open 2026 for `plan` and create one account for every role (also used module-wide)."""
+
     def user(username, unit_code, role, **extra):
         unit = Unit.objects.get(code=unit_code) if unit_code else None
         return UserFactory(username=username, unit=unit, role=role, **extra)
@@ -101,4 +102,7 @@ def world(plan_463) -> World:
 @pytest.fixture
 def before_deadline(time_machine):
     """A day in October 2026, before the 15/11/2026 deadline (Asia/Ho_Chi_Minh)."""
-    time_machine.move_to(datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))), tick=False)
+    time_machine.move_to(
+        datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
+        tick=False,
+    )

@@ -85,7 +85,9 @@ def _unit_head(unit_code: str) -> User:
     """The head of a unit the World gives no account, made the first time it is needed."""
     username = f"{unit_code}.lanhdao"
     return User.objects.filter(username=username).first() or UserFactory(
-        username=username, unit=Unit.objects.get(code=unit_code), role=Role.HEAD,
+        username=username,
+        unit=Unit.objects.get(code=unit_code),
+        role=Role.HEAD,
     )
 
 
@@ -105,7 +107,11 @@ def staff_of(world, report_or_unit) -> User:
 
 def reviewer_of(world, report_or_unit) -> User:
     """The coordinator reviews every unit but its own; the leadership reviews the coordinating unit."""
-    return world.leadership if _unit_code(report_or_unit) == world.plan.coordinating_unit.code else world.coordinator
+    return (
+        world.leadership
+        if _unit_code(report_or_unit) == world.plan.coordinating_unit.code
+        else world.coordinator
+    )
 
 
 def fresh(report: TaskReport) -> TaskReport:
@@ -120,7 +126,11 @@ def report_save(report: TaskReport, by, *, outputs=None, **content) -> TaskRepor
     """`by` saves the report from its current version: `content` (fields of the report) over
     `CONTENT`, and `outputs` (kind → quantity, None removes it)."""
     return report_update(
-        report=report, by=by, version=fresh(report).version, data={**CONTENT, **content}, outputs=outputs or {},
+        report=report,
+        by=by,
+        version=fresh(report).version,
+        data={**CONTENT, **content},
+        outputs=outputs or {},
     )
 
 
@@ -143,8 +153,17 @@ def report_take(report: TaskReport, status: str, *, staff, head, reviewer, **con
     return fresh(report)
 
 
-def report_in(world, status: str, unit: str = "ttkhcn", task: int = 1, *, staff=None, head=None, reviewer=None,
-              **content) -> TaskReport:
+def report_in(
+    world,
+    status: str,
+    unit: str = "ttkhcn",
+    task: int = 1,
+    *,
+    staff=None,
+    head=None,
+    reviewer=None,
+    **content,
+) -> TaskReport:
     """`world.report(unit, task)` brought to `status` through the services: the unit's staff saves
     it with `content` (results, completion, completed_on, progress, outputs, funds...; see
     `report_save`), its head submits it, its reviewer (the coordinator; the leadership for the
@@ -152,7 +171,10 @@ def report_in(world, status: str, unit: str = "ttkhcn", task: int = 1, *, staff=
     those people. Returns the report re-read from the database."""
     report = world.report(unit, task)
     return report_take(
-        report, status,
-        staff=staff or staff_of(world, report), head=head or head_of(world, report),
-        reviewer=reviewer or reviewer_of(world, report), **content,
+        report,
+        status,
+        staff=staff or staff_of(world, report),
+        head=head or head_of(world, report),
+        reviewer=reviewer or reviewer_of(world, report),
+        **content,
     )

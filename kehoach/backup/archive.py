@@ -172,14 +172,17 @@ class Manifest:
             migrations = _typed(data["migrations"], dict)
             tables = [
                 TableEntry(
-                    model=_typed(item["model"], str), member=_typed(item["member"], str),
-                    rows=_typed(item["rows"], int), sha256=_typed(item["sha256"], str),
+                    model=_typed(item["model"], str),
+                    member=_typed(item["member"], str),
+                    rows=_typed(item["rows"], int),
+                    sha256=_typed(item["sha256"], str),
                 )
                 for item in _typed(data["tables"], list)
             ]
             files = [
                 FileEntry(
-                    path=_typed(item["path"], str), size=_typed(item["size"], int),
+                    path=_typed(item["path"], str),
+                    size=_typed(item["size"], int),
                     sha256=_typed(item["sha256"], str),
                 )
                 for item in _typed(data["files"], list)
@@ -663,7 +666,6 @@ def _refuse_if_holding_data(alias: str) -> None:
             f"Cơ sở dữ liệu đang có dữ liệu ({shown}). Khôi phục sẽ xoá toàn bộ dữ liệu này để thay bằng "
             "dữ liệu của bản sao lưu; nếu chắc chắn, hãy chạy lại lệnh với --yes. Chưa thay đổi gì."
         )
-
 
 
 class _MediaPlacement:

@@ -46,7 +46,22 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kehoach.demo.accounts import DEMO_PASSWORD
 from kehoach.text import number_vi
+from reports.models import (
+    ConsolidatedReport,
+    Direction,
+    Evidence,
+    Reminder,
+    ReminderStage,
+    ReportEvent,
+    ReportingPeriod,
+    ReportOutput,
+    ReportStatus,
+    TaskReport,
+)
+from reports.states import deadline_for
+from reports.workflow.services import ALLOWED_EVIDENCE, default_cutoff
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -62,22 +77,6 @@ from tasks.models import (
     UnitKind,
     User,
 )
-from kehoach.demo.accounts import DEMO_PASSWORD
-
-from reports.models import (
-    ConsolidatedReport,
-    Direction,
-    Evidence,
-    Reminder,
-    ReminderStage,
-    ReportEvent,
-    ReportingPeriod,
-    ReportOutput,
-    ReportStatus,
-    TaskReport,
-)
-from reports.states import deadline_for
-from reports.workflow.services import ALLOWED_EVIDENCE, default_cutoff
 
 UNIT_PREFIX = "demo-"
 USER_PREFIX = "demo-"
@@ -143,7 +142,9 @@ def demo_check_arguments(*, units, plans, tasks_per_plan, years, last_year, seed
         if number is None:
             errors.append(f"{label.capitalize()} phải là số nguyên, không phải “{value}”.")
         elif not low <= number <= high:
-            errors.append(f"{label.capitalize()} phải từ {low} đến {number_vi(high)}, không phải {number_vi(number)}.")
+            errors.append(
+                f"{label.capitalize()} phải từ {low} đến {number_vi(high)}, không phải {number_vi(number)}."
+            )
         else:
             values[name] = number
     year = _integer(last_year)
@@ -153,7 +154,11 @@ def demo_check_arguments(*, units, plans, tasks_per_plan, years, last_year, seed
         errors.append(f"Năm cuối phải từ {FIRST_YEAR_MIN} đến {LAST_YEAR_MAX}, không phải {year}.")
     else:
         values["last_year"] = year
-    if "years" in values and "last_year" in values and values["last_year"] - values["years"] + 1 < FIRST_YEAR_MIN:
+    if (
+        "years" in values
+        and "last_year" in values
+        and values["last_year"] - values["years"] + 1 < FIRST_YEAR_MIN
+    ):
         errors.append(
             f"{values['years']} năm tính đến năm {values['last_year']} bắt đầu trước năm {FIRST_YEAR_MIN}: "
             "hãy giảm số năm."
@@ -182,7 +187,6 @@ def _integer(value) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
         return int(value)
     return None
-
 
 
 def _demo_units():
@@ -308,71 +312,259 @@ PARTY_AND_FRONT = [
     ("hoi-ccb", "Hội Cựu chiến binh tỉnh Đồng Nai", "Hội CCB tỉnh", UnitKind.FRONT),
 ]
 DISTRICTS = [
-    "thành phố Biên Hòa", "thành phố Long Khánh", "huyện Cẩm Mỹ", "huyện Định Quán", "huyện Long Thành",
-    "huyện Nhơn Trạch", "huyện Tân Phú", "huyện Thống Nhất", "huyện Trảng Bom", "huyện Vĩnh Cửu",
+    "thành phố Biên Hòa",
+    "thành phố Long Khánh",
+    "huyện Cẩm Mỹ",
+    "huyện Định Quán",
+    "huyện Long Thành",
+    "huyện Nhơn Trạch",
+    "huyện Tân Phú",
+    "huyện Thống Nhất",
+    "huyện Trảng Bom",
+    "huyện Vĩnh Cửu",
     "huyện Xuân Lộc",
 ]
 COMMUNES = [
-    "phường Trấn Biên", "phường Tam Hiệp", "phường Long Bình", "phường Hố Nai", "phường Tam Phước",
-    "phường Phước Tân", "phường Long Hưng", "phường Bửu Long", "phường Bình Lộc", "phường Bảo Vinh",
-    "phường Xuân Lập", "phường Hàng Gòn", "xã Phú Lý", "xã Trị An", "xã Tân An", "xã Thạnh Phú",
-    "xã Bình Lợi", "xã Hiếu Liêm", "xã Mã Đà", "xã La Ngà", "xã Phú Vinh", "xã Túc Trưng", "xã Gia Kiệm",
-    "xã Dầu Giây", "xã Hưng Thịnh", "xã Bàu Hàm", "xã Sông Trầu", "xã An Viễn", "xã Bình Minh",
-    "xã Long Phước", "xã Phước Thái", "xã Tam An", "xã Cẩm Đường", "xã Bình Sơn", "xã Lộc An",
-    "xã Phước An", "xã Đại Phước", "xã Phú Hữu", "xã Long Tân", "xã Vĩnh Thanh", "xã Hiệp Phước",
-    "xã Xuân Định", "xã Xuân Phú", "xã Xuân Hòa", "xã Xuân Thành", "xã Xuân Đông", "xã Sông Ray",
-    "xã Lâm San", "xã Nam Cát Tiên", "xã Tà Lài", "xã Phú Lâm", "xã Thanh Sơn", "xã Định Quán",
+    "phường Trấn Biên",
+    "phường Tam Hiệp",
+    "phường Long Bình",
+    "phường Hố Nai",
+    "phường Tam Phước",
+    "phường Phước Tân",
+    "phường Long Hưng",
+    "phường Bửu Long",
+    "phường Bình Lộc",
+    "phường Bảo Vinh",
+    "phường Xuân Lập",
+    "phường Hàng Gòn",
+    "xã Phú Lý",
+    "xã Trị An",
+    "xã Tân An",
+    "xã Thạnh Phú",
+    "xã Bình Lợi",
+    "xã Hiếu Liêm",
+    "xã Mã Đà",
+    "xã La Ngà",
+    "xã Phú Vinh",
+    "xã Túc Trưng",
+    "xã Gia Kiệm",
+    "xã Dầu Giây",
+    "xã Hưng Thịnh",
+    "xã Bàu Hàm",
+    "xã Sông Trầu",
+    "xã An Viễn",
+    "xã Bình Minh",
+    "xã Long Phước",
+    "xã Phước Thái",
+    "xã Tam An",
+    "xã Cẩm Đường",
+    "xã Bình Sơn",
+    "xã Lộc An",
+    "xã Phước An",
+    "xã Đại Phước",
+    "xã Phú Hữu",
+    "xã Long Tân",
+    "xã Vĩnh Thanh",
+    "xã Hiệp Phước",
+    "xã Xuân Định",
+    "xã Xuân Phú",
+    "xã Xuân Hòa",
+    "xã Xuân Thành",
+    "xã Xuân Đông",
+    "xã Sông Ray",
+    "xã Lâm San",
+    "xã Nam Cát Tiên",
+    "xã Tà Lài",
+    "xã Phú Lâm",
+    "xã Thanh Sơn",
+    "xã Định Quán",
 ]
-PLACE_FIRST = ["Tân", "Phú", "Long", "Bình", "An", "Hòa", "Xuân", "Vĩnh", "Thạnh", "Phước", "Gia", "Hưng",
-               "Bảo", "Lộc", "Thuận", "Quang", "Trung", "Đức", "Thiện", "Nhơn"]
-PLACE_SECOND = ["An", "Hòa", "Lợi", "Thịnh", "Phú", "Bình", "Lộc", "Thành", "Hiệp", "Tân", "Hưng", "Điền",
-                "Sơn", "Trung", "Định", "Khánh", "Nghĩa", "Tiến", "Mỹ", "Phong"]
+PLACE_FIRST = [
+    "Tân",
+    "Phú",
+    "Long",
+    "Bình",
+    "An",
+    "Hòa",
+    "Xuân",
+    "Vĩnh",
+    "Thạnh",
+    "Phước",
+    "Gia",
+    "Hưng",
+    "Bảo",
+    "Lộc",
+    "Thuận",
+    "Quang",
+    "Trung",
+    "Đức",
+    "Thiện",
+    "Nhơn",
+]
+PLACE_SECOND = [
+    "An",
+    "Hòa",
+    "Lợi",
+    "Thịnh",
+    "Phú",
+    "Bình",
+    "Lộc",
+    "Thành",
+    "Hiệp",
+    "Tân",
+    "Hưng",
+    "Điền",
+    "Sơn",
+    "Trung",
+    "Định",
+    "Khánh",
+    "Nghĩa",
+    "Tiến",
+    "Mỹ",
+    "Phong",
+]
 ASSOCIATION_FIELDS = [
-    "Tin học", "Cơ khí", "Y học", "Dược học", "Kiến trúc sư", "Xây dựng", "Làm vườn", "Khoa học Lịch sử",
-    "Điện – Điện tử", "Bảo vệ Thiên nhiên và Môi trường", "Sở hữu trí tuệ", "Thủy lợi", "Luật gia",
-    "Kế toán và Kiểm toán", "Bảo vệ quyền lợi người tiêu dùng", "Doanh nhân trẻ", "Doanh nghiệp nhỏ và vừa",
-    "Khoa học Kinh tế", "Giống cây trồng", "Chăn nuôi", "Hóa học", "Vật lý", "Toán học", "Đông y",
-    "Nuôi trồng thủy sản", "Điều dưỡng",
+    "Tin học",
+    "Cơ khí",
+    "Y học",
+    "Dược học",
+    "Kiến trúc sư",
+    "Xây dựng",
+    "Làm vườn",
+    "Khoa học Lịch sử",
+    "Điện – Điện tử",
+    "Bảo vệ Thiên nhiên và Môi trường",
+    "Sở hữu trí tuệ",
+    "Thủy lợi",
+    "Luật gia",
+    "Kế toán và Kiểm toán",
+    "Bảo vệ quyền lợi người tiêu dùng",
+    "Doanh nhân trẻ",
+    "Doanh nghiệp nhỏ và vừa",
+    "Khoa học Kinh tế",
+    "Giống cây trồng",
+    "Chăn nuôi",
+    "Hóa học",
+    "Vật lý",
+    "Toán học",
+    "Đông y",
+    "Nuôi trồng thủy sản",
+    "Điều dưỡng",
 ]
 INSTITUTES = [
-    "Trường Đại học Đồng Nai", "Trường Đại học Lạc Hồng", "Trường Đại học Công nghệ Đồng Nai",
-    "Trường Đại học Công nghệ Miền Đông", "Trường Đại học Nguyễn Huệ", "Trường Đại học Quốc tế Miền Đông",
-    "Phân hiệu Trường Đại học Lâm nghiệp tại Đồng Nai", "Trường Cao đẳng Kỹ thuật Đồng Nai",
-    "Trường Cao đẳng Y tế Đồng Nai", "Trường Cao đẳng Công nghệ cao Đồng Nai",
-    "Trường Cao đẳng Công nghệ và Quản trị Sonadezi", "Trường Chính trị tỉnh Đồng Nai",
-    "Viện Khoa học Kỹ thuật Nông nghiệp miền Nam", "Viện Nghiên cứu Cao su Việt Nam",
-    "Viện Sinh học Nhiệt đới", "Viện Nghiên cứu Phát triển Đồng Nai", "Viện Công nghệ Môi trường",
-    "Viện Khoa học Thủy lợi miền Nam", "Trung tâm Nghiên cứu Lâm nghiệp Đông Nam Bộ",
-    "Viện Kinh tế và Quản lý Đồng Nai", "Viện Ứng dụng Công nghệ miền Nam",
+    "Trường Đại học Đồng Nai",
+    "Trường Đại học Lạc Hồng",
+    "Trường Đại học Công nghệ Đồng Nai",
+    "Trường Đại học Công nghệ Miền Đông",
+    "Trường Đại học Nguyễn Huệ",
+    "Trường Đại học Quốc tế Miền Đông",
+    "Phân hiệu Trường Đại học Lâm nghiệp tại Đồng Nai",
+    "Trường Cao đẳng Kỹ thuật Đồng Nai",
+    "Trường Cao đẳng Y tế Đồng Nai",
+    "Trường Cao đẳng Công nghệ cao Đồng Nai",
+    "Trường Cao đẳng Công nghệ và Quản trị Sonadezi",
+    "Trường Chính trị tỉnh Đồng Nai",
+    "Viện Khoa học Kỹ thuật Nông nghiệp miền Nam",
+    "Viện Nghiên cứu Cao su Việt Nam",
+    "Viện Sinh học Nhiệt đới",
+    "Viện Nghiên cứu Phát triển Đồng Nai",
+    "Viện Công nghệ Môi trường",
+    "Viện Khoa học Thủy lợi miền Nam",
+    "Trung tâm Nghiên cứu Lâm nghiệp Đông Nam Bộ",
+    "Viện Kinh tế và Quản lý Đồng Nai",
+    "Viện Ứng dụng Công nghệ miền Nam",
     "Trung tâm Nghiên cứu và Phát triển Nông nghiệp công nghệ cao",
 ]
 ENTERPRISE_FORMS = [("Công ty TNHH", "Công ty"), ("Công ty Cổ phần", "Công ty"), ("Hợp tác xã", "HTX")]
 ENTERPRISE_SECTORS = [
-    "Cơ khí", "Công nghệ", "Thực phẩm", "Dược phẩm", "Nông nghiệp công nghệ cao", "Xây dựng", "Điện tử",
-    "Môi trường", "Vật liệu mới", "Phần mềm", "Chế biến gỗ", "Cao su", "Dệt may", "Năng lượng tái tạo",
-    "Tự động hóa", "Công nghệ sinh học",
+    "Cơ khí",
+    "Công nghệ",
+    "Thực phẩm",
+    "Dược phẩm",
+    "Nông nghiệp công nghệ cao",
+    "Xây dựng",
+    "Điện tử",
+    "Môi trường",
+    "Vật liệu mới",
+    "Phần mềm",
+    "Chế biến gỗ",
+    "Cao su",
+    "Dệt may",
+    "Năng lượng tái tạo",
+    "Tự động hóa",
+    "Công nghệ sinh học",
 ]
-BRAND_FIRST = ["Tân", "Minh", "Hoàng", "Thành", "Phú", "Việt", "Đại", "Hưng", "Nam", "An", "Bảo", "Gia",
-               "Kim", "Thiên", "Trường", "Đông"]
-BRAND_SECOND = ["Phát", "Thịnh", "Long", "Hưng", "Lộc", "Tín", "Thành", "Khang", "Phúc", "Vượng", "Đạt",
-                "Nguyên", "Quang", "Huy", "Tiến", "Á"]
+BRAND_FIRST = [
+    "Tân",
+    "Minh",
+    "Hoàng",
+    "Thành",
+    "Phú",
+    "Việt",
+    "Đại",
+    "Hưng",
+    "Nam",
+    "An",
+    "Bảo",
+    "Gia",
+    "Kim",
+    "Thiên",
+    "Trường",
+    "Đông",
+]
+BRAND_SECOND = [
+    "Phát",
+    "Thịnh",
+    "Long",
+    "Hưng",
+    "Lộc",
+    "Tín",
+    "Thành",
+    "Khang",
+    "Phúc",
+    "Vượng",
+    "Đạt",
+    "Nguyên",
+    "Quang",
+    "Huy",
+    "Tiến",
+    "Á",
+]
 GROUPS = [  # (code, name, short name, member kinds)
-    ("nhom-don-vi-thuoc-so", "Các phòng chuyên môn, đơn vị trực thuộc Sở", "Các phòng, đơn vị thuộc Sở",
-     (UnitKind.DIVISION, UnitKind.CENTRE)),
+    (
+        "nhom-don-vi-thuoc-so",
+        "Các phòng chuyên môn, đơn vị trực thuộc Sở",
+        "Các phòng, đơn vị thuộc Sở",
+        (UnitKind.DIVISION, UnitKind.CENTRE),
+    ),
     ("nhom-so-ban-nganh", "Các sở, ban, ngành tỉnh", "Các sở, ban, ngành", (UnitKind.DEPARTMENT,)),
     ("nhom-ubnd-cap-huyen", "Ủy ban nhân dân các huyện, thành phố", "UBND cấp huyện", (UnitKind.DISTRICT,)),
     ("nhom-ubnd-cap-xa", "Ủy ban nhân dân các xã, phường", "UBND cấp xã", (UnitKind.COMMUNE,)),
-    ("nhom-doanh-nghiep", "Các doanh nghiệp, tổ chức, cá nhân", "Doanh nghiệp, tổ chức, cá nhân",
-     (UnitKind.ENTERPRISE,)),
-    ("nhom-vien-truong", "Các viện, trường đại học, tổ chức khoa học và công nghệ", "Viện, trường, tổ chức KH&CN",
-     (UnitKind.INSTITUTE, UnitKind.ASSOCIATION)),
+    (
+        "nhom-doanh-nghiep",
+        "Các doanh nghiệp, tổ chức, cá nhân",
+        "Doanh nghiệp, tổ chức, cá nhân",
+        (UnitKind.ENTERPRISE,),
+    ),
+    (
+        "nhom-vien-truong",
+        "Các viện, trường đại học, tổ chức khoa học và công nghệ",
+        "Viện, trường, tổ chức KH&CN",
+        (UnitKind.INSTITUTE, UnitKind.ASSOCIATION),
+    ),
 ]
 CORE_UNITS = 8 + len(GROUPS)
 
 # Share of the units beyond the core, by kind, in a province; each capped by its list.
 SHARES = [
-    (UnitKind.DIVISION, 0.02), (UnitKind.CENTRE, 0.02), (UnitKind.DEPARTMENT, 0.09), (UnitKind.PARTY, 0.03),
-    (UnitKind.DISTRICT, 0.04), (UnitKind.COMMUNE, 0.33), (UnitKind.ASSOCIATION, 0.08), (UnitKind.INSTITUTE, 0.08),
+    (UnitKind.DIVISION, 0.02),
+    (UnitKind.CENTRE, 0.02),
+    (UnitKind.DEPARTMENT, 0.09),
+    (UnitKind.PARTY, 0.03),
+    (UnitKind.DISTRICT, 0.04),
+    (UnitKind.COMMUNE, 0.33),
+    (UnitKind.ASSOCIATION, 0.08),
+    (UnitKind.INSTITUTE, 0.08),
 ]
 MINIMUM = {UnitKind.DEPARTMENT: 1, UnitKind.DISTRICT: 1, UnitKind.COMMUNE: 2}
 # A task addressed to every body of a kind ("UBND các xã, phường", "các sở, ban, ngành"), each of
@@ -386,25 +578,111 @@ WIDE_SCOPES = [
 WIDE_SHARE = 0.7
 NAMED_PARTNERS = [0, 1, 2, 2, 3, 3, 4, 4, 5, 6]
 PARTNER_WEIGHTS = {
-    UnitKind.GROUP: 10, UnitKind.DEPARTMENT: 24, UnitKind.DIVISION: 8, UnitKind.CENTRE: 6, UnitKind.DISTRICT: 7,
-    UnitKind.COMMUNE: 12, UnitKind.ASSOCIATION: 9, UnitKind.INSTITUTE: 9, UnitKind.ENTERPRISE: 9,
-    UnitKind.PARTY: 2, UnitKind.FRONT: 4,
+    UnitKind.GROUP: 10,
+    UnitKind.DEPARTMENT: 24,
+    UnitKind.DIVISION: 8,
+    UnitKind.CENTRE: 6,
+    UnitKind.DISTRICT: 7,
+    UnitKind.COMMUNE: 12,
+    UnitKind.ASSOCIATION: 9,
+    UnitKind.INSTITUTE: 9,
+    UnitKind.ENTERPRISE: 9,
+    UnitKind.PARTY: 2,
+    UnitKind.FRONT: 4,
 }
 HEAD_POSITIONS = {
-    UnitKind.DIVISION: "Trưởng phòng", UnitKind.CENTRE: "Giám đốc Trung tâm", UnitKind.DEPARTMENT: "Phó Giám đốc Sở",
-    UnitKind.PARTY: "Phó Trưởng ban", UnitKind.FRONT: "Phó Chủ tịch", UnitKind.DISTRICT: "Phó Chủ tịch UBND",
-    UnitKind.COMMUNE: "Phó Chủ tịch UBND", UnitKind.ASSOCIATION: "Phó Chủ tịch Hội",
-    UnitKind.INSTITUTE: "Phó Hiệu trưởng", UnitKind.ENTERPRISE: "Giám đốc", UnitKind.GOVERNMENT: "Chánh Văn phòng",
+    UnitKind.DIVISION: "Trưởng phòng",
+    UnitKind.CENTRE: "Giám đốc Trung tâm",
+    UnitKind.DEPARTMENT: "Phó Giám đốc Sở",
+    UnitKind.PARTY: "Phó Trưởng ban",
+    UnitKind.FRONT: "Phó Chủ tịch",
+    UnitKind.DISTRICT: "Phó Chủ tịch UBND",
+    UnitKind.COMMUNE: "Phó Chủ tịch UBND",
+    UnitKind.ASSOCIATION: "Phó Chủ tịch Hội",
+    UnitKind.INSTITUTE: "Phó Hiệu trưởng",
+    UnitKind.ENTERPRISE: "Giám đốc",
+    UnitKind.GOVERNMENT: "Chánh Văn phòng",
 }
 STAFF_POSITIONS = ["Chuyên viên", "Chuyên viên chính", "Viên chức", "Cán bộ theo dõi"]
 
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-                "Hồ", "Ngô", "Dương", "Lý", "Đoàn", "Trương", "Lâm", "Mai"]
-MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Hoàng", "Thanh", "Ngọc", "Quốc", "Hữu", "Đức", "Thu", "Kim", "Anh",
-                "Bảo", "Gia", "Tấn", "Thùy"]
-GIVEN_NAMES = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương",
-               "Khoa", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Ngân", "Nhung", "Phong", "Phúc", "Quân",
-               "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tuấn", "Vy", "Yến", "Khánh", "Đạt", "Duy", "Thư"]
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đoàn",
+    "Trương",
+    "Lâm",
+    "Mai",
+]
+MIDDLE_NAMES = [
+    "Văn",
+    "Thị",
+    "Minh",
+    "Hoàng",
+    "Thanh",
+    "Ngọc",
+    "Quốc",
+    "Hữu",
+    "Đức",
+    "Thu",
+    "Kim",
+    "Anh",
+    "Bảo",
+    "Gia",
+    "Tấn",
+    "Thùy",
+]
+GIVEN_NAMES = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Ngân",
+    "Nhung",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Vy",
+    "Yến",
+    "Khánh",
+    "Đạt",
+    "Duy",
+    "Thư",
+]
 
 PROGRAMS = [
     "Chương trình phát triển tài sản trí tuệ",
@@ -439,16 +717,32 @@ ACTIVITIES = [
     ("Tổ chức diễn đàn, kết nối cung – cầu công nghệ về", [OutputKind.EVENTS, OutputKind.TECHNOLOGIES]),
 ]
 TOPICS = [
-    "chuyển đổi số", "đổi mới sáng tạo", "sở hữu trí tuệ", "tiêu chuẩn, đo lường, chất lượng",
-    "năng suất, chất lượng", "khởi nghiệp đổi mới sáng tạo", "nông nghiệp công nghệ cao",
-    "thị trường khoa học và công nghệ", "xử lý rác thải sinh hoạt", "bảo vệ môi trường lưu vực sông Đồng Nai",
-    "an toàn bức xạ", "truy xuất nguồn gốc sản phẩm", "chỉ dẫn địa lý cho đặc sản địa phương",
-    "phủ xanh đô thị", "trí tuệ nhân tạo", "năng lượng tái tạo", "phát triển con người",
+    "chuyển đổi số",
+    "đổi mới sáng tạo",
+    "sở hữu trí tuệ",
+    "tiêu chuẩn, đo lường, chất lượng",
+    "năng suất, chất lượng",
+    "khởi nghiệp đổi mới sáng tạo",
+    "nông nghiệp công nghệ cao",
+    "thị trường khoa học và công nghệ",
+    "xử lý rác thải sinh hoạt",
+    "bảo vệ môi trường lưu vực sông Đồng Nai",
+    "an toàn bức xạ",
+    "truy xuất nguồn gốc sản phẩm",
+    "chỉ dẫn địa lý cho đặc sản địa phương",
+    "phủ xanh đô thị",
+    "trí tuệ nhân tạo",
+    "năng lượng tái tạo",
+    "phát triển con người",
     "đội ngũ trí thức khoa học và công nghệ",
 ]
 OUTPUT_RANGES = {
-    OutputKind.EVENTS: (1, 12), OutputKind.ARTICLES: (2, 60), OutputKind.PARTICIPANTS: (30, 2000),
-    OutputKind.DOCUMENTS: (1, 8), OutputKind.TECHNOLOGIES: (1, 5), OutputKind.ORDERS: (1, 6),
+    OutputKind.EVENTS: (1, 12),
+    OutputKind.ARTICLES: (2, 60),
+    OutputKind.PARTICIPANTS: (30, 2000),
+    OutputKind.DOCUMENTS: (1, 8),
+    OutputKind.TECHNOLOGIES: (1, 5),
+    OutputKind.ORDERS: (1, 6),
     OutputKind.RESEARCH_NEEDS: (1, 15),
 }
 RESULTS = [
@@ -489,14 +783,20 @@ DIRECTIONS = [
     "Đề nghị đơn vị phối hợp chặt chẽ với các sở, ngành liên quan để tháo gỡ vướng mắc.",
 ]
 EVIDENCE_NAMES = [
-    "bien-ban-hoi-thao.pdf", "bao-cao-ket-qua-nam-{year}.docx", "danh-sach-dai-bieu.xlsx",
-    "hinh-anh-hoi-nghi.jpg", "quyet-dinh-thanh-lap-to-cong-tac.pdf", "ke-hoach-trien-khai-{year}.pdf",
-    "bang-tong-hop-kinh-phi-{year}.xlsx", "tai-lieu-tap-huan.pptx", "cong-van-huong-dan.pdf",
+    "bien-ban-hoi-thao.pdf",
+    "bao-cao-ket-qua-nam-{year}.docx",
+    "danh-sach-dai-bieu.xlsx",
+    "hinh-anh-hoi-nghi.jpg",
+    "quyet-dinh-thanh-lap-to-cong-tac.pdf",
+    "ke-hoach-trien-khai-{year}.pdf",
+    "bang-tong-hop-kinh-phi-{year}.xlsx",
+    "tai-lieu-tap-huan.pptx",
+    "cong-van-huong-dan.pdf",
 ]
-REPORT_DUTY = (
-    "Các đơn vị chủ trì, phối hợp báo cáo kết quả thực hiện về Phòng Quản lý Khoa học trước ngày 15/11 hằng năm."
+REPORT_DUTY = "Các đơn vị chủ trì, phối hợp báo cáo kết quả thực hiện về Phòng Quản lý Khoa học trước ngày 15/11 hằng năm."
+FOLLOW_UP_DUTY = (
+    "Phòng Quản lý Khoa học theo dõi, đôn đốc, kiểm tra và tổng hợp báo cáo Ủy ban nhân dân tỉnh."
 )
-FOLLOW_UP_DUTY = "Phòng Quản lý Khoa học theo dõi, đôn đốc, kiểm tra và tổng hợp báo cáo Ủy ban nhân dân tỉnh."
 RECIPIENTS = "- UBND tỉnh (b/c);\n- Giám đốc và các Phó Giám đốc Sở;\n- Các đơn vị chủ trì, phối hợp;\n- Lưu: VT, QLKH."
 QUARTERS = {1: ((31, 3), "I"), 2: ((30, 6), "II"), 3: ((30, 9), "III"), 4: ((31, 12), "IV")}
 YEARLY_DUE = [(31, 3), (30, 6), (30, 9), (31, 10), (15, 12)]
@@ -519,15 +819,44 @@ def _create(model, objects: list) -> list:
 
 # Columns of the tables written by `_insert`, in the order of the generator's row tuples.
 TASK_FIELDS = (
-    "plan", "number", "title", "content", "lead_text", "partner_text", "deadline_kind", "due_date", "due_day",
-    "due_month", "deadline_text", "output_kinds",
+    "plan",
+    "number",
+    "title",
+    "content",
+    "lead_text",
+    "partner_text",
+    "deadline_kind",
+    "due_date",
+    "due_day",
+    "due_month",
+    "deadline_text",
+    "output_kinds",
 )
 ASSIGNMENT_FIELDS = ("task", "unit", "role", "note", "order")
 PERIOD_FIELDS = ("plan", "year", "deadline", "cutoff_from", "cutoff_to", "is_open", "opened_at", "opened_by")
 REPORT_FIELDS = (
-    "period", "task", "unit", "unit_name", "role", "deadline", "status", "results", "completion", "completed_on",
-    "progress", "difficulties", "escalate", "proposals", "funds_planned", "funds_spent", "version", "updated_at",
-    "updated_by", "submitted_at", "last_submitted_at", "accepted_at",
+    "period",
+    "task",
+    "unit",
+    "unit_name",
+    "role",
+    "deadline",
+    "status",
+    "results",
+    "completion",
+    "completed_on",
+    "progress",
+    "difficulties",
+    "escalate",
+    "proposals",
+    "funds_planned",
+    "funds_spent",
+    "version",
+    "updated_at",
+    "updated_by",
+    "submitted_at",
+    "last_submitted_at",
+    "accepted_at",
 )
 EVENT_FIELDS = ("report", "kind", "actor", "actor_name", "comment", "late", "created_at")
 OUTPUT_FIELDS = ("report", "kind", "quantity")
@@ -539,7 +868,9 @@ ACCEPT_COMMENTS = ["", "", "Đồng ý."]
 MAX_PARAMETERS = 60_000
 
 
-def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning: bool = False) -> list[int] | None:
+def _insert(
+    model, fields: tuple[str, ...], rows: list[tuple], *, returning: bool = False
+) -> list[int] | None:
     """INSERT `rows` (values already adapted for the database, in the order of `fields`) into the
     table of `model`: one statement per table on SQLite (executemany), one per BATCH_SIZE rows
     elsewhere. With `returning`, the new ids in the order of `rows` where the database gives them
@@ -565,10 +896,12 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning: boo
         tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
         per = max(1, min(BATCH_SIZE, MAX_PARAMETERS // len(fields)))
         for start in range(0, len(rows), per):
-            chunk = rows[start:start + per]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row])
+            chunk = rows[start : start + per]
+            cursor.execute(
+                head + ", ".join([one] * len(chunk)) + tail, [value for row in chunk for value in row]
+            )
             if returning:
-                ids += [pk for pk, in cursor.fetchall()]
+                ids += [pk for (pk,) in cursor.fetchall()]
         return ids if returning else None
 
 
@@ -599,7 +932,8 @@ def _datetime_adapter(tz, first_year: int, last_year: int):
         return generic
     offsets = {
         datetime.datetime(year, month, 1, 12, tzinfo=tz).utcoffset()
-        for year in range(first_year, last_year + 1) for month in (1, 4, 7, 10)
+        for year in range(first_year, last_year + 1)
+        for month in (1, 4, 7, 10)
     }
     if len(offsets) != 1:
         return generic
@@ -656,13 +990,18 @@ class _Generator:
         self.locals_end = datetime.date(self.reorg_year, 6, 30)
         self.tz = timezone.get_default_timezone()
         self.json = Task._meta.get_field("output_kinds").get_db_prep_save
-        self.d, self.dt = connection.ops.adapt_datefield_value, _datetime_adapter(self.tz, self.first_year, last_year)
+        self.d, self.dt = (
+            connection.ops.adapt_datefield_value,
+            _datetime_adapter(self.tz, self.first_year, last_year),
+        )
         rand = self.rand = self.rng.random
         self.ri = lambda low, high: low + int(rand() * (high - low + 1))
         self.pick = lambda options: options[int(rand() * len(options))]
         self.weighted = lambda table: table[0][bisect.bisect(table[1], rand() * table[1][-1])]
         self.stdout = stdout
-        self.summary = DemoSummary(seed=seed, first_year=self.first_year, last_year=last_year, as_of=self.as_of)
+        self.summary = DemoSummary(
+            seed=seed, first_year=self.first_year, last_year=last_year, as_of=self.as_of
+        )
         self.codes: set[str] = set()
         self._candidates: dict[int, tuple[list[Unit], dict[str, list[Unit]]]] = {}
         self.names: set[str] = set()  # as generated, before any NAME_CLASH_MARK
@@ -703,7 +1042,12 @@ class _Generator:
         if name in self.taken_names:
             name += NAME_CLASH_MARK
         unit = Unit(
-            code=code, name=name, short_name=short[:60], kind=kind, parent=parent, valid_from=valid_from,
+            code=code,
+            name=name,
+            short_name=short[:60],
+            kind=kind,
+            parent=parent,
+            valid_from=valid_from,
             email="" if kind == UnitKind.GROUP else f"vanthu.{code}@{EMAIL_DOMAIN}",
         )
         self.units.append(unit)
@@ -713,12 +1057,18 @@ class _Generator:
         """How many units of each kind beyond the core, summing with the mergers' successors to N."""
         rest = self.n_units - CORE_UNITS
         caps = {
-            UnitKind.DIVISION: len(DIVISIONS) - 1, UnitKind.CENTRE: len(CENTRES) - 1,
-            UnitKind.DEPARTMENT: len(DEPARTMENTS), UnitKind.PARTY: len(PARTY_AND_FRONT),
-            UnitKind.DISTRICT: len(DISTRICTS), UnitKind.COMMUNE: len(COMMUNES) + 300,
-            UnitKind.ASSOCIATION: len(ASSOCIATION_FIELDS), UnitKind.INSTITUTE: len(INSTITUTES),
+            UnitKind.DIVISION: len(DIVISIONS) - 1,
+            UnitKind.CENTRE: len(CENTRES) - 1,
+            UnitKind.DEPARTMENT: len(DEPARTMENTS),
+            UnitKind.PARTY: len(PARTY_AND_FRONT),
+            UnitKind.DISTRICT: len(DISTRICTS),
+            UnitKind.COMMUNE: len(COMMUNES) + 300,
+            UnitKind.ASSOCIATION: len(ASSOCIATION_FIELDS),
+            UnitKind.INSTITUTE: len(INSTITUTES),
         }
-        counts = {kind: min(caps[kind], max(MINIMUM.get(kind, 0), int(share * rest))) for kind, share in SHARES}
+        counts = {
+            kind: min(caps[kind], max(MINIMUM.get(kind, 0), int(share * rest))) for kind, share in SHARES
+        }
         counts["merges"] = self.merge_pairs(counts[UnitKind.DISTRICT] + counts[UnitKind.COMMUNE])
         counts[UnitKind.ENTERPRISE] = rest - sum(counts.values())
         return counts
@@ -759,19 +1109,26 @@ class _Generator:
             self.unit(key, name, short, kind)
         districts = [self.local(place) for place in DISTRICTS[: counts[UnitKind.DISTRICT]]]
         places = self.commune_names()
-        communes = [self.local(next(places), parent=rng.choice(districts)) for _ in range(counts[UnitKind.COMMUNE])]
+        communes = [
+            self.local(next(places), parent=rng.choice(districts)) for _ in range(counts[UnitKind.COMMUNE])
+        ]
         for field_name in ASSOCIATION_FIELDS[: counts[UnitKind.ASSOCIATION]]:
-            self.unit(_slug("hoi " + field_name), f"Hội {field_name} tỉnh Đồng Nai", f"Hội {field_name}",
-                      UnitKind.ASSOCIATION)
+            self.unit(
+                _slug("hoi " + field_name),
+                f"Hội {field_name} tỉnh Đồng Nai",
+                f"Hội {field_name}",
+                UnitKind.ASSOCIATION,
+            )
         for name in INSTITUTES[: counts[UnitKind.INSTITUTE]]:
             short = name.replace("Trường Đại học", "Trường ĐH").replace("Trường Cao đẳng", "Trường CĐ")
             self.unit(_slug(short), name, short, UnitKind.INSTITUTE)
         self.enterprises(counts[UnitKind.ENTERPRISE])
 
         # Mergers of local committees: pairs end on 30/06, a new committee starts the next day.
-        merging = rng.sample(communes if len(communes) >= 2 * counts["merges"] else districts + communes,
-                             2 * counts["merges"])
-        for first, second in zip(merging[::2], merging[1::2]):
+        merging = rng.sample(
+            communes if len(communes) >= 2 * counts["merges"] else districts + communes, 2 * counts["merges"]
+        )
+        for first, second in zip(merging[::2], merging[1::2], strict=False):
             successor = self.local(next(places), valid_from=self.locals_end + datetime.timedelta(days=1))
             self.retire(first, successor, self.locals_end)
             self.retire(second, successor, self.locals_end)
@@ -788,9 +1145,11 @@ class _Generator:
         for d in sorted({level(u) for u in self.units}):
             _create(Unit, [u for u in self.units if level(u) == d])
         members = []
-        for group, (_, _, _, kinds) in zip(self.groups, GROUPS):
+        for group, (_, _, _, kinds) in zip(self.groups, GROUPS, strict=True):
             members += [
-                Unit.groups.through(from_unit_id=u.pk, to_unit_id=group.pk) for u in self.units if u.kind in kinds
+                Unit.groups.through(from_unit_id=u.pk, to_unit_id=group.pk)
+                for u in self.units
+                if u.kind in kinds
             ]
         _create(Unit.groups.through, members)
 
@@ -801,8 +1160,14 @@ class _Generator:
 
     def local(self, place: str, *, parent=None, valid_from=None) -> Unit:
         kind = UnitKind.DISTRICT if place.startswith(("huyện", "thành phố", "thị xã")) else UnitKind.COMMUNE
-        return self.unit(_slug("ubnd " + place), f"Ủy ban nhân dân {place}", f"UBND {place}", kind,
-                         parent=parent, valid_from=valid_from)
+        return self.unit(
+            _slug("ubnd " + place),
+            f"Ủy ban nhân dân {place}",
+            f"UBND {place}",
+            kind,
+            parent=parent,
+            valid_from=valid_from,
+        )
 
     def commune_names(self):
         yield from COMMUNES
@@ -816,7 +1181,10 @@ class _Generator:
     def enterprises(self, count: int) -> None:
         made = 0
         while made < count:
-            (form, short_form), sector = self.rng.choice(ENTERPRISE_FORMS), self.rng.choice(ENTERPRISE_SECTORS)
+            (form, short_form), sector = (
+                self.rng.choice(ENTERPRISE_FORMS),
+                self.rng.choice(ENTERPRISE_SECTORS),
+            )
             brand = f"{self.rng.choice(BRAND_FIRST)} {self.rng.choice(BRAND_SECOND)}"
             name = f"{form} {sector} {brand}"
             if name in self.names:
@@ -832,9 +1200,14 @@ class _Generator:
     def person(self, username: str, unit: Unit | None, role: str, position: str) -> User:
         rng = self.rng
         user = User(
-            username=username, first_name=rng.choice(GIVEN_NAMES),
-            last_name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)}", unit=unit, role=role,
-            position=position, password=self.password, date_joined=self.joined,
+            username=username,
+            first_name=rng.choice(GIVEN_NAMES),
+            last_name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)}",
+            unit=unit,
+            role=role,
+            position=position,
+            password=self.password,
+            date_joined=self.joined,
             is_active=unit is None or unit.valid_to is None,
         )
         self.users.append(user)
@@ -846,17 +1219,27 @@ class _Generator:
         self.joined = self.aware(self.at(datetime.date(self.first_year, 1, 2), 8, 0))
         # One hash for every account: a hash per account would take seconds each with PBKDF2.
         self.password = make_password(DEMO_PASSWORD, salt=salt)
-        self.coordinator = self.person(f"{USER_PREFIX}dieuphoi", self.coordinating_unit, Role.COORDINATOR,
-                                       "Chuyên viên Phòng Quản lý Khoa học")
-        self.person(f"{USER_PREFIX}dieuphoi2", self.coordinating_unit, Role.COORDINATOR,
-                    "Chuyên viên Phòng Quản lý Khoa học")
+        self.coordinator = self.person(
+            f"{USER_PREFIX}dieuphoi",
+            self.coordinating_unit,
+            Role.COORDINATOR,
+            "Chuyên viên Phòng Quản lý Khoa học",
+        )
+        self.person(
+            f"{USER_PREFIX}dieuphoi2",
+            self.coordinating_unit,
+            Role.COORDINATOR,
+            "Chuyên viên Phòng Quản lý Khoa học",
+        )
         self.directors = [
             self.person(f"{USER_PREFIX}giamdoc", self.leadership_unit, Role.LEADERSHIP, "Giám đốc Sở"),
             self.person(f"{USER_PREFIX}phogiamdoc", self.leadership_unit, Role.LEADERSHIP, "Phó Giám đốc Sở"),
         ]
         # The coordinating unit's own reports are reviewed by the leadership.
         self.reviewer_of_coordinating_unit = self.directors[0]
-        self.person(f"{USER_PREFIX}ketoan", self.finance_unit, Role.FINANCE, "Chuyên viên Phòng Kế hoạch Tài chính")
+        self.person(
+            f"{USER_PREFIX}ketoan", self.finance_unit, Role.FINANCE, "Chuyên viên Phòng Kế hoạch Tài chính"
+        )
         self.heads: dict[int, User] = {}
         self.staff: dict[int, list[User]] = {}
         for unit in self.units:
@@ -880,7 +1263,8 @@ class _Generator:
         # Most plans run for years: four in five were issued in the first year, the others in any year.
         early = round(0.8 * (self.n_plans - 1))
         others = [self.first_year] * early + [
-            rng.randint(self.first_year, self.last_year) for _ in range(self.n_plans - 1 - early)]
+            rng.randint(self.first_year, self.last_year) for _ in range(self.n_plans - 1 - early)
+        ]
         years = sorted([self.first_year, *others])
         self.plans: list[Plan] = []
         self.plan_last_year: dict[int, int] = {}
@@ -888,8 +1272,11 @@ class _Generator:
             program = rng.choice(PROGRAMS)
             ended = year <= self.last_year - 4 and rng.random() < 0.1
             plan = Plan(
-                code=f"{PLAN_PREFIX}{i:03d}", number=f"{rng.randint(10, 480)}/KH-SKHCN", number_template="/KH-SKHCN",
-                issued_year=year, issued_on=datetime.date(year, rng.randint(1, 6), rng.randint(1, 28)),
+                code=f"{PLAN_PREFIX}{i:03d}",
+                number=f"{rng.randint(10, 480)}/KH-SKHCN",
+                number_template="/KH-SKHCN",
+                issued_year=year,
+                issued_on=datetime.date(year, rng.randint(1, 6), rng.randint(1, 28)),
                 issuer=self.department,
                 title=f"Triển khai {program} năm {year}",
                 preamble=f"Căn cứ {program}; Sở Khoa học và Công nghệ ban hành Kế hoạch triển khai năm {year} "
@@ -903,8 +1290,11 @@ class _Generator:
                 signer_title=rng.choice(["KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "GIÁM ĐỐC"]),
                 signer_name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}",
                 recipients=RECIPIENTS,
-                filing_code=f"QLK{rng.randint(1, 99):03d}", coordinating_unit=self.coordinating_unit,
-                report_recipient=self.province, report_day=15, report_month=11,
+                filing_code=f"QLK{rng.randint(1, 99):03d}",
+                coordinating_unit=self.coordinating_unit,
+                report_recipient=self.province,
+                report_day=15,
+                report_month=11,
                 status=PlanStatus.ENDED if ended else PlanStatus.IN_FORCE,
             )
             self.plans.append(plan)
@@ -916,12 +1306,29 @@ class _Generator:
         duties = []
         for plan in self.plans:
             duties += [
-                PlanDuty(plan=plan, kind=DutyKind.REPORT, unit=self.groups[0], recipient=self.coordinating_unit,
-                         order=1, content=REPORT_DUTY),
-                PlanDuty(plan=plan, kind=DutyKind.FOLLOW_UP, unit=self.coordinating_unit, recipient=self.province,
-                         order=2, content=FOLLOW_UP_DUTY),
-                PlanDuty(plan=plan, kind=DutyKind.FUNDING, unit=self.finance_unit, order=3,
-                         content="Phòng Kế hoạch Tài chính cân đối, bố trí kinh phí và hướng dẫn cơ chế tài chính."),
+                PlanDuty(
+                    plan=plan,
+                    kind=DutyKind.REPORT,
+                    unit=self.groups[0],
+                    recipient=self.coordinating_unit,
+                    order=1,
+                    content=REPORT_DUTY,
+                ),
+                PlanDuty(
+                    plan=plan,
+                    kind=DutyKind.FOLLOW_UP,
+                    unit=self.coordinating_unit,
+                    recipient=self.province,
+                    order=2,
+                    content=FOLLOW_UP_DUTY,
+                ),
+                PlanDuty(
+                    plan=plan,
+                    kind=DutyKind.FUNDING,
+                    unit=self.finance_unit,
+                    order=3,
+                    content="Phòng Kế hoạch Tài chính cân đối, bố trí kinh phí và hướng dẫn cơ chế tài chính.",
+                ),
             ]
         _create(PlanDuty, duties)
         self.summary.duties = len(duties)
@@ -933,8 +1340,12 @@ class _Generator:
                 drafts.append(task)
                 rows.append(row)
         _insert(Task, TASK_FIELDS, rows)
-        ids = {(plan, number): pk for pk, plan, number in Task.objects.filter(plan__in=_demo_plans()).values_list(
-            "pk", "plan_id", "number")}
+        ids = {
+            (plan, number): pk
+            for pk, plan, number in Task.objects.filter(plan__in=_demo_plans()).values_list(
+                "pk", "plan_id", "number"
+            )
+        }
         self.tasks: dict[int, list[_Task]] = {plan.pk: [] for plan in self.plans}
         assignments = []
         for task in drafts:
@@ -946,7 +1357,9 @@ class _Generator:
         _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
         self.summary.plans, self.summary.tasks = len(self.plans), len(drafts)
         self.summary.assignments = len(assignments)
-        self.say(f"  {number_vi(len(self.plans))} kế hoạch, {number_vi(len(drafts))} nhiệm vụ, {number_vi(len(assignments))} phân công…")
+        self.say(
+            f"  {number_vi(len(self.plans))} kế hoạch, {number_vi(len(drafts))} nhiệm vụ, {number_vi(len(assignments))} phân công…"
+        )
 
     def exists_in(self, unit: Unit, year: int) -> bool:
         first = unit.valid_from.year if unit.valid_from else 0
@@ -956,8 +1369,13 @@ class _Generator:
     def candidates(self, year: int) -> tuple[list[Unit], dict[str, list[Unit]]]:
         """Units that may lead (the department's own, there for good) and partner a plan of `year`."""
         if year not in self._candidates:
-            leads = [u for u in self.units if u.kind in (UnitKind.DIVISION, UnitKind.CENTRE) and u.valid_to is None
-                     and (u.valid_from is None or u.valid_from.year < year)]
+            leads = [
+                u
+                for u in self.units
+                if u.kind in (UnitKind.DIVISION, UnitKind.CENTRE)
+                and u.valid_to is None
+                and (u.valid_from is None or u.valid_from.year < year)
+            ]
             partners: dict[str, list[Unit]] = {}
             for u in self.units:
                 if u.kind in PARTNER_WEIGHTS and u is not self.department and self.exists_in(u, year):
@@ -970,8 +1388,11 @@ class _Generator:
         rng, year = self.rng, plan.issued_year
         activity, outputs = rng.choice(ACTIVITIES)
         title = f"{activity} {rng.choice(TOPICS)}"
-        kind = DeadlineKind.ONGOING if number == 1 else rng.choices(
-            [DeadlineKind.ONGOING, DeadlineKind.YEARLY, DeadlineKind.FIXED], [55, 25, 20])[0]
+        kind = (
+            DeadlineKind.ONGOING
+            if number == 1
+            else rng.choices([DeadlineKind.ONGOING, DeadlineKind.YEARLY, DeadlineKind.FIXED], [55, 25, 20])[0]
+        )
         due_date = due_day = due_month = None
         if kind == DeadlineKind.FIXED:
             due_year = year + rng.choice([0, 0, 1, 1, 2])
@@ -987,8 +1408,10 @@ class _Generator:
 
         leads, partners = self.candidates(year)
         # The coordinating division leads most tasks, then the technology division and the centre.
-        weights = [4 if u is self.coordinating_unit else 2 if u.code.endswith(("qlcn", "ttkhcn")) else 1
-                   for u in leads]
+        weights = [
+            4 if u is self.coordinating_unit else 2 if u.code.endswith(("qlcn", "ttkhcn")) else 1
+            for u in leads
+        ]
         lead = rng.choices(leads, weights)[0]
         chosen: list[Unit] = []
         partner_text = ""
@@ -1015,10 +1438,18 @@ class _Generator:
                 taken.add(id(heir))
         output_kinds = [str(o) for o in outputs]
         row = (
-            plan.pk, number, title,
+            plan.pk,
+            number,
+            title,
             f"{title} trên địa bàn tỉnh Đồng Nai, gắn với mục tiêu của kế hoạch; báo cáo kết quả hằng năm.",
-            f"{lead.name}.", partner_text, kind.value, self.d(due_date), due_day, due_month,
-            deadline_text, self.json(output_kinds, connection),
+            f"{lead.name}.",
+            partner_text,
+            kind.value,
+            self.d(due_date),
+            due_day,
+            due_month,
+            deadline_text,
+            self.json(output_kinds, connection),
         )
         return _Task(0, plan.pk, number, kind.value, due_date, due_day, due_month, output_kinds, units), row
 
@@ -1031,13 +1462,29 @@ class _Generator:
                     continue
                 deadline = plan.report_deadline(year)
                 cutoff_from, cutoff_to = default_cutoff(deadline)
-                opened = self.at(max(datetime.date(year, 1, 15), plan.issued_on + datetime.timedelta(days=7)), 8, 0)
-                rows.append((plan.pk, year, self.d(deadline), self.d(cutoff_from), self.d(cutoff_to),
-                             year == self.last_year, self.dt(opened), self.coordinator.pk))
+                opened = self.at(
+                    max(datetime.date(year, 1, 15), plan.issued_on + datetime.timedelta(days=7)), 8, 0
+                )
+                rows.append(
+                    (
+                        plan.pk,
+                        year,
+                        self.d(deadline),
+                        self.d(cutoff_from),
+                        self.d(cutoff_to),
+                        year == self.last_year,
+                        self.dt(opened),
+                        self.coordinator.pk,
+                    )
+                )
                 self.periods.append(_Period(0, plan.pk, year, deadline, opened))
         _insert(ReportingPeriod, PERIOD_FIELDS, rows)
-        ids = dict(((plan, year), pk) for pk, plan, year in ReportingPeriod.objects.filter(
-            plan__in=_demo_plans()).values_list("pk", "plan_id", "year"))
+        ids = {
+            (plan, year): pk
+            for pk, plan, year in ReportingPeriod.objects.filter(plan__in=_demo_plans()).values_list(
+                "pk", "plan_id", "year"
+            )
+        }
         self.periods = [p._replace(pk=ids[p.plan_id, p.year]) for p in self.periods]
         self.summary.periods = len(self.periods)
         self.say(f"  {number_vi(len(self.periods))} kỳ báo cáo…")
@@ -1063,7 +1510,9 @@ class _Generator:
         self.flush()
         self.summary.reports_by_status = {status: self.statuses[status] for status in ReportStatus.values}
 
-    def report(self, period: _Period, task: _Task, unit: Unit, role: str, deadline: datetime.date) -> tuple[str, str]:
+    def report(
+        self, period: _Period, task: _Task, unit: Unit, role: str, deadline: datetime.date
+    ) -> tuple[str, str]:
         """Decide one report and its history; queue them for the next flush; return its status, completion."""
         # random(), not randint() or choice(): this runs once a report, and those cost ten times more.
         rand, ri, pick, weighted, dt = self.rand, self.ri, self.pick, self.weighted, self.dt
@@ -1152,19 +1601,40 @@ class _Generator:
             results = pick(NOT_STARTED_RESULTS).format(year=year)
         elif has_content:
             first = ri(0, len(RESULTS) - 1)
-            results = " ".join(RESULTS[first:first + ri(1, 3)])
+            results = " ".join(RESULTS[first : first + ri(1, 3)])
         else:
             results = ""
 
         d, names = self.d, self.names_of
         row = (
-            period.pk, task.pk, unit.id, unit.name, role, d(deadline), status, results, completion, d(completed_on),
-            progress, difficulties, escalate, proposals, funds_planned, funds_spent, 1 + saves, dt(updated_at),
-            staff.id if saves else None, dt(submitted_at), dt(last_submitted_at), dt(accepted_at),
+            period.pk,
+            task.pk,
+            unit.id,
+            unit.name,
+            role,
+            d(deadline),
+            status,
+            results,
+            completion,
+            d(completed_on),
+            progress,
+            difficulties,
+            escalate,
+            proposals,
+            funds_planned,
+            funds_spent,
+            1 + saves,
+            dt(updated_at),
+            staff.id if saves else None,
+            dt(submitted_at),
+            dt(last_submitted_at),
+            dt(accepted_at),
         )
         # Rows of the report's children but for the report's id, which the flush puts first.
-        events = [(kind, user.id, names[user.id], comment, late, dt(moment))
-                  for kind, moment, user, comment, late in timeline[-3:]]
+        events = [
+            (kind, user.id, names[user.id], comment, late, dt(moment))
+            for kind, moment, user, comment, late in timeline[-3:]
+        ]
         outputs = evidence = direction = None
         if task.output_kinds and completion != "not_started" and rand() < 0.85:
             outputs = [(kind, ri(*OUTPUT_RANGES[kind])) for kind in task.output_kinds]
@@ -1182,8 +1652,14 @@ class _Generator:
         ri = self.ri
         name = self.pick(EVIDENCE_NAMES).format(year=year)
         uploaded = max(opened, submitted - datetime.timedelta(hours=ri(1, 72)))
-        return (f"minh-chung/{year}/{self.rng.getrandbits(128):032x}", name,
-                ALLOWED_EVIDENCE[name.rsplit(".", 1)[1]][0], ri(40_000, 6_000_000), by.id, self.dt(uploaded))
+        return (
+            f"minh-chung/{year}/{self.rng.getrandbits(128):032x}",
+            name,
+            ALLOWED_EVIDENCE[name.rsplit(".", 1)[1]][0],
+            ri(40_000, 6_000_000),
+            by.id,
+            self.dt(uploaded),
+        )
 
     def flush(self) -> None:
         """Write the queued reports, then (knowing their ids) their events, outputs, files, directions."""
@@ -1193,11 +1669,17 @@ class _Generator:
         ids = _insert(TaskReport, REPORT_FIELDS, rows, returning=True)
         if ids is None:  # looked up by (period, task, unit), unique
             periods = sorted({row[0] for row in rows})
-            found = {(p, t, u): pk for pk, p, t, u in TaskReport.objects.filter(period_id__in=periods).values_list(
-                "pk", "period_id", "task_id", "unit_id")}
+            found = {
+                (p, t, u): pk
+                for pk, p, t, u in TaskReport.objects.filter(period_id__in=periods).values_list(
+                    "pk", "period_id", "task_id", "unit_id"
+                )
+            }
             ids = [found[row[0], row[1], row[2]] for row in rows]
         events, outputs, evidence, directions = [], [], [], []
-        for report_id, (_, report_events, report_outputs, report_evidence, direction) in zip(ids, self.pending):
+        for report_id, (_, report_events, report_outputs, report_evidence, direction) in zip(
+            ids, self.pending, strict=True
+        ):
             pk = (report_id,)
             events += [pk + event for event in report_events]
             if report_outputs:
@@ -1226,8 +1708,14 @@ class _Generator:
 
 @transaction.atomic
 def demo_generate(
-    *, units: int = 300, plans: int = 20, tasks_per_plan: int = 25, years: int = 10, seed: int = 463,
-    last_year: int | None = None, stdout=None,
+    *,
+    units: int = 300,
+    plans: int = 20,
+    tasks_per_plan: int = 25,
+    years: int = 10,
+    seed: int = 463,
+    last_year: int | None = None,
+    stdout=None,
 ) -> DemoSummary:
     """Write a demo data set of `units` units and `plans` plans of `tasks_per_plan` tasks reported on
     for `years` years up to `last_year` (this year by default), decided by `seed`; return the counts.
@@ -1237,7 +1725,11 @@ def demo_generate(
     to `stdout` (anything with `write`) when given.
     """
     arguments = demo_check_arguments(
-        units=units, plans=plans, tasks_per_plan=tasks_per_plan, years=years, seed=seed,
+        units=units,
+        plans=plans,
+        tasks_per_plan=tasks_per_plan,
+        years=years,
+        seed=seed,
         last_year=timezone.localdate().year if last_year is None else last_year,
     )
     return _Generator(stdout=stdout, **arguments).run()

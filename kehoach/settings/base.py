@@ -177,7 +177,9 @@ DOCUMENT_ISSUER_NAME = env("DOCUMENT_ISSUER_NAME", default="Sở Khoa học và 
 # Reminders (đôn đốc): `manage.py send_reminders`, run daily by cron
 # ------------------------------------------------------------------------------
 # Days before a period's deadline on which a unit that still owes reports is reminded.
-REMINDER_OFFSETS = sorted({int(days) for days in env.list("REMINDER_OFFSETS", default=["14", "7", "3", "1"])}, reverse=True)
+REMINDER_OFFSETS = sorted(
+    {int(days) for days in env.list("REMINDER_OFFSETS", default=["14", "7", "3", "1"])}, reverse=True
+)
 # Once overdue, a reminder every this many days while the period stays open.
 REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
 # A unit reminded by hand less than this many minutes ago is not reminded again (double clicks).

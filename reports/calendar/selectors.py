@@ -14,13 +14,12 @@ import re
 from django.db.models import Q
 from django.urls import reverse
 
-from tasks.models import User
-
 from reports import permissions
 from reports.exports.ics import Deadline
 from reports.models import TaskState
 from reports.states import EDITABLE_STATUSES
 from reports.workflow import selectors
+from tasks.models import User
 
 # token_urlsafe's alphabet; anything else in the address is refused before the database is asked.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -53,28 +52,40 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     for report in reports:
         period, task = report.period, report.task
         task_name = f"Nhiệm vụ {task.number}: {task.title}"
-        description = "\n".join([
-            f"Kế hoạch: {period.plan}",
-            task_name,
-            f"Đơn vị: {report.unit_name} ({report.get_role_display()})",
-            f"Hạn gửi báo cáo: {period.deadline:%d/%m/%Y}",
-            f"Hạn hoàn thành nhiệm vụ: {report.deadline:%d/%m/%Y}",
-            f"Báo cáo: {report.get_status_display()}",
-            f"Tình trạng nhiệm vụ: {TaskState(report.state).label}",
-        ])
+        description = "\n".join(
+            [
+                f"Kế hoạch: {period.plan}",
+                task_name,
+                f"Đơn vị: {report.unit_name} ({report.get_role_display()})",
+                f"Hạn gửi báo cáo: {period.deadline:%d/%m/%Y}",
+                f"Hạn hoàn thành nhiệm vụ: {report.deadline:%d/%m/%Y}",
+                f"Báo cáo: {report.get_status_display()}",
+                f"Tình trạng nhiệm vụ: {TaskState(report.state).label}",
+            ]
+        )
         path = reverse("reports:report_detail", args=[report.pk])
         owed = report.status in EDITABLE_STATUSES
-        deadlines.append(Deadline(
-            uid=f"report-{report.pk}-deadline@{UID_DOMAIN}", day=period.deadline,
-            summary=f"Hạn gửi báo cáo năm {period.year} — {task_name}",
-            description=description, path=path, alarms=owed,
-        ))
+        deadlines.append(
+            Deadline(
+                uid=f"report-{report.pk}-deadline@{UID_DOMAIN}",
+                day=period.deadline,
+                summary=f"Hạn gửi báo cáo năm {period.year} — {task_name}",
+                description=description,
+                path=path,
+                alarms=owed,
+            )
+        )
         if report.deadline.year == period.year and report.deadline < period.deadline:
-            deadlines.append(Deadline(
-                uid=f"report-{report.pk}-task-deadline@{UID_DOMAIN}", day=report.deadline,
-                summary=f"Hạn hoàn thành nhiệm vụ năm {period.year} — {task_name}",
-                description=description, path=path, alarms=owed,
-            ))
+            deadlines.append(
+                Deadline(
+                    uid=f"report-{report.pk}-task-deadline@{UID_DOMAIN}",
+                    day=report.deadline,
+                    summary=f"Hạn hoàn thành nhiệm vụ năm {period.year} — {task_name}",
+                    description=description,
+                    path=path,
+                    alarms=owed,
+                )
+            )
     return deadlines
 
 
@@ -84,17 +95,21 @@ def _period_deadlines(today: datetime.date) -> list[Deadline]:
     path = reverse("reports:home")
     return [
         Deadline(
-            uid=f"period-{period.pk}-deadline@{UID_DOMAIN}", day=period.deadline,
+            uid=f"period-{period.pk}-deadline@{UID_DOMAIN}",
+            day=period.deadline,
             summary=f"Hạn các đơn vị gửi báo cáo năm {period.year} — {period.plan.code}",
-            description="\n".join([
-                f"Kế hoạch: {period.plan}",
-                f"Kỳ báo cáo năm {period.year}: {'đang mở' if period.is_open else 'đã đóng'}",
-                f"Số báo cáo của các đơn vị: {period.total}",
-                f"Đã chấp nhận: {period.accepted}",
-                f"Chờ duyệt: {period.submitted}",
-                f"Chưa gửi hoặc bị trả lại: {period.total - period.accepted - period.submitted}",
-            ]),
-            path=path, alarms=True,
+            description="\n".join(
+                [
+                    f"Kế hoạch: {period.plan}",
+                    f"Kỳ báo cáo năm {period.year}: {'đang mở' if period.is_open else 'đã đóng'}",
+                    f"Số báo cáo của các đơn vị: {period.total}",
+                    f"Đã chấp nhận: {period.accepted}",
+                    f"Chờ duyệt: {period.submitted}",
+                    f"Chưa gửi hoặc bị trả lại: {period.total - period.accepted - period.submitted}",
+                ]
+            ),
+            path=path,
+            alarms=True,
         )
         for period in periods
     ]

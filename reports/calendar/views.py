@@ -55,8 +55,10 @@ def calendar_feed(request, token):
     if user is None:
         raise Http404
     content = calendar_ics(
-        calendar_name(user), calendar_deadlines(user, timezone.localdate()),
-        site_url=settings.SITE_URL, time_zone=settings.TIME_ZONE,
+        calendar_name(user),
+        calendar_deadlines(user, timezone.localdate()),
+        site_url=settings.SITE_URL,
+        time_zone=settings.TIME_ZONE,
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'

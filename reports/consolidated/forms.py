@@ -12,16 +12,38 @@ class ConsolidatedForm(forms.ModelForm):
     class Meta:
         model = ConsolidatedReport
         fields = [
-            "number", "symbol", "issued_on", "subject", "introduction", "direction", "strengths", "weaknesses",
-            "causes", "next_year", "proposals", "signer_title", "signer_name", "recipients",
+            "number",
+            "symbol",
+            "issued_on",
+            "subject",
+            "introduction",
+            "direction",
+            "strengths",
+            "weaknesses",
+            "causes",
+            "next_year",
+            "proposals",
+            "signer_title",
+            "signer_name",
+            "recipients",
         ]
         widgets = {
             "issued_on": DATE_WIDGET,
             "subject": forms.Textarea(attrs={"rows": 2}),
             "signer_title": forms.Textarea(attrs={"rows": 2}),
-            **{name: forms.Textarea(attrs={"rows": 5}) for name in (
-                "introduction", "direction", "strengths", "weaknesses", "causes", "next_year", "proposals", "recipients",
-            )},
+            **{
+                name: forms.Textarea(attrs={"rows": 5})
+                for name in (
+                    "introduction",
+                    "direction",
+                    "strengths",
+                    "weaknesses",
+                    "causes",
+                    "next_year",
+                    "proposals",
+                    "recipients",
+                )
+            },
         }
 
     def __init__(self, *args, tasks, composed: dict[int, str], **kwargs):
@@ -34,8 +56,11 @@ class ConsolidatedForm(forms.ModelForm):
         }
         for task in tasks:
             self.fields[f"result_{task.pk}"] = forms.CharField(
-                label=f"{task.number}. {task.title}", required=False, max_length=50_000,
-                widget=forms.Textarea(attrs={"rows": 6}), initial=composed[task.pk],
+                label=f"{task.number}. {task.title}",
+                required=False,
+                max_length=50_000,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                initial=composed[task.pk],
             )
 
     @property

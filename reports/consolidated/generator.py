@@ -15,11 +15,9 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
-
 from reports.exports.consolidated_xlsx import consolidated_workbook
-from reports.exports.docx import document_docx
 from reports.exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
+from reports.exports.docx import document_docx
 from reports.models import (
     Completion,
     ConsolidatedReport,
@@ -29,6 +27,7 @@ from reports.models import (
     TaskState,
 )
 from reports.states import state_expression
+from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -36,7 +35,16 @@ CONTENT_TYPES = {
 }
 SUMMARY_LENGTH = 400
 NO_RESULT = "Chưa có báo cáo được chấp nhận của đơn vị chủ trì, phối hợp."
-TEXT_FIELDS = ("subject", "introduction", "direction", "strengths", "weaknesses", "causes", "next_year", "proposals")
+TEXT_FIELDS = (
+    "subject",
+    "introduction",
+    "direction",
+    "strengths",
+    "weaknesses",
+    "causes",
+    "next_year",
+    "proposals",
+)
 
 
 def _lower_first(text: str) -> str:
@@ -47,8 +55,12 @@ def consolidated_defaults(period: ReportingPeriod) -> dict:
     """What a new consolidated report starts with, from its plan."""
     plan = period.plan
     number = f" số {plan.number}" if plan.number else ""
-    recipients = [f"{plan.report_recipient.name} (b/c);", "Giám đốc và các Phó Giám đốc Sở;",
-                  f"{plan.coordinating_unit.name};", "Lưu: VT, QLKH."]
+    recipients = [
+        f"{plan.report_recipient.name} (b/c);",
+        "Giám đốc và các Phó Giám đốc Sở;",
+        f"{plan.coordinating_unit.name};",
+        "Lưu: VT, QLKH.",
+    ]
     return {
         "subject": f"Kết quả thực hiện Kế hoạch {_lower_first(plan.title)} năm {period.year}",
         "introduction": (
@@ -77,9 +89,9 @@ class Composition:
     """The unit reports of a period, read once, arranged per task."""
 
     tasks: list[Task]
-    reports: list[TaskReport]           # every report of the period, with .state; task, role, unit order
-    groups: dict[int, list[str]]        # task id → names of groups of bodies partnering it (they never report)
-    edited: dict[int, str]              # task id → result as the office edited it
+    reports: list[TaskReport]  # every report of the period, with .state; task, role, unit order
+    groups: dict[int, list[str]]  # task id → names of groups of bodies partnering it (they never report)
+    edited: dict[int, str]  # task id → result as the office edited it
 
     def reports_of(self, task: Task) -> list[TaskReport]:
         return self._by_task.get(task.pk, [])
@@ -92,7 +104,9 @@ class Composition:
         return by_task
 
     def composed_result(self, task: Task) -> str:
-        accepted = [r for r in self.reports_of(task) if r.status == ReportStatus.ACCEPTED and r.results.strip()]
+        accepted = [
+            r for r in self.reports_of(task) if r.status == ReportStatus.ACCEPTED and r.results.strip()
+        ]
         if not accepted:
             return NO_RESULT
         return "\n".join(
@@ -124,7 +138,9 @@ def compose(period: ReportingPeriod, consolidated: ConsolidatedReport, today: da
     )
     groups: dict[int, list[str]] = {}
     groups_that_year = Unit.objects.filter(kind=UnitKind.GROUP).existing_in(period.year)
-    for assignment in Assignment.objects.filter(task__plan_id=period.plan_id, unit__in=groups_that_year).select_related("unit"):
+    for assignment in Assignment.objects.filter(
+        task__plan_id=period.plan_id, unit__in=groups_that_year
+    ).select_related("unit"):
         groups.setdefault(assignment.task_id, []).append(assignment.unit.name)
     edited = {}
     if consolidated.pk:
@@ -135,9 +151,13 @@ def compose(period: ReportingPeriod, consolidated: ConsolidatedReport, today: da
 def document_build(period: ReportingPeriod, today: datetime.date | None = None) -> ReportDocument:
     """The whole consolidated report of `period` as data, in a fixed number of queries."""
     today = today or timezone.localdate()
-    period = ReportingPeriod.objects.select_related(
-        "plan__issuer", "plan__report_recipient", "plan__coordinating_unit"
-    ).select_related("consolidated").get(pk=period.pk)
+    period = (
+        ReportingPeriod.objects.select_related(
+            "plan__issuer", "plan__report_recipient", "plan__coordinating_unit"
+        )
+        .select_related("consolidated")
+        .get(pk=period.pk)
+    )
     consolidated = consolidated_for(period)
     composition = compose(period, consolidated, today)
     document = _document(period, consolidated, composition)
@@ -153,21 +173,53 @@ def _unit_report_rows(period: ReportingPeriod, today: datetime.date):
         TaskReport.objects.filter(period=period)
         .annotate(state=state_expression(today), files=Count("evidence"))
         .values(
-            "period__year", "period__plan__code", "task__number", "task__title", "unit_name", "role", "status",
-            "state", "deadline", "completion", "completed_on", "progress", "results", "difficulties", "escalate",
-            "proposals", "funds_planned", "funds_spent", "submitted_at", "accepted_at", "files",
+            "period__year",
+            "period__plan__code",
+            "task__number",
+            "task__title",
+            "unit_name",
+            "role",
+            "status",
+            "state",
+            "deadline",
+            "completion",
+            "completed_on",
+            "progress",
+            "results",
+            "difficulties",
+            "escalate",
+            "proposals",
+            "funds_planned",
+            "funds_spent",
+            "submitted_at",
+            "accepted_at",
+            "files",
         )
         .order_by("task__number", "role", "unit_name", "pk")
     )
     for r in reports.iterator(chunk_size=2000):
         yield UnitReportRow(
-            year=r["period__year"], plan=r["period__plan__code"], task_number=r["task__number"],
-            task_title=r["task__title"], unit=r["unit_name"], role=roles[r["role"]], status=statuses[r["status"]],
-            state=states[r["state"]], deadline=r["deadline"], completion=completions[r["completion"]],
-            completed_on=r["completed_on"], progress=r["progress"], results=r["results"],
-            difficulties=r["difficulties"], escalated=r["escalate"], proposals=r["proposals"],
-            funds_planned=r["funds_planned"], funds_spent=r["funds_spent"],
-            submitted_on=_local_date(r["submitted_at"]), accepted_on=_local_date(r["accepted_at"]), files=r["files"],
+            year=r["period__year"],
+            plan=r["period__plan__code"],
+            task_number=r["task__number"],
+            task_title=r["task__title"],
+            unit=r["unit_name"],
+            role=roles[r["role"]],
+            status=statuses[r["status"]],
+            state=states[r["state"]],
+            deadline=r["deadline"],
+            completion=completions[r["completion"]],
+            completed_on=r["completed_on"],
+            progress=r["progress"],
+            results=r["results"],
+            difficulties=r["difficulties"],
+            escalated=r["escalate"],
+            proposals=r["proposals"],
+            funds_planned=r["funds_planned"],
+            funds_spent=r["funds_spent"],
+            submitted_on=_local_date(r["submitted_at"]),
+            accepted_on=_local_date(r["accepted_at"]),
+            files=r["files"],
         )
 
 
@@ -181,39 +233,66 @@ def _document(period, consolidated: ConsolidatedReport, composition: Composition
     parts, rows = [], []
     for task in composition.tasks:
         reports = composition.reports_of(task)
-        parts.append(TaskPart(
-            number=task.number, title=task.title,
-            lead=[r.unit_name for r in reports if r.role == AssignmentRole.LEAD],
-            partners=[r.unit_name for r in reports if r.role == AssignmentRole.PARTNER] + composition.groups.get(task.pk, []),
-            deadline=task.deadline_label, result=composition.result(task),
-        ))
+        parts.append(
+            TaskPart(
+                number=task.number,
+                title=task.title,
+                lead=[r.unit_name for r in reports if r.role == AssignmentRole.LEAD],
+                partners=[r.unit_name for r in reports if r.role == AssignmentRole.PARTNER]
+                + composition.groups.get(task.pk, []),
+                deadline=task.deadline_label,
+                result=composition.result(task),
+            )
+        )
     tasks = {task.pk: task for task in composition.tasks}
     for order, report in enumerate(composition.reports, start=1):
         accepted = report.status == ReportStatus.ACCEPTED
         task = tasks[report.task_id]
-        rows.append(AppendixRow(
-            order=order, task_number=task.number, task_title=task.title, unit=report.unit_name, role=roles[report.role],
-            deadline=f"{report.deadline:%d/%m/%Y}", deadline_date=report.deadline,
-            summary=_summary(report.results) if accepted and report.results.strip()
-            else f"Chưa có báo cáo được chấp nhận ({report.get_status_display().lower()}).",
-            state=states[report.state],
-        ))
-    counts = {state: 0 for state in TaskState.values}
+        rows.append(
+            AppendixRow(
+                order=order,
+                task_number=task.number,
+                task_title=task.title,
+                unit=report.unit_name,
+                role=roles[report.role],
+                deadline=f"{report.deadline:%d/%m/%Y}",
+                deadline_date=report.deadline,
+                summary=_summary(report.results)
+                if accepted and report.results.strip()
+                else f"Chưa có báo cáo được chấp nhận ({report.get_status_display().lower()}).",
+                state=states[report.state],
+            )
+        )
+    counts = dict.fromkeys(TaskState.values, 0)
     for report in composition.reports:
         counts[report.state] += 1
     plan = period.plan
     return ReportDocument(
-        authority=settings.DOCUMENT_AUTHORITY, issuer=settings.DOCUMENT_ISSUER,
-        issuer_name=settings.DOCUMENT_ISSUER_NAME, author=plan.issuer.name, number=consolidated.reference,
-        place=plan.place, date=consolidated.issued_on, year=period.year, subject=consolidated.subject,
-        introduction=consolidated.introduction, direction=consolidated.direction, tasks=parts,
-        strengths=consolidated.strengths, weaknesses=consolidated.weaknesses, causes=consolidated.causes,
-        next_year=consolidated.next_year, proposals=consolidated.proposals,
+        authority=settings.DOCUMENT_AUTHORITY,
+        issuer=settings.DOCUMENT_ISSUER,
+        issuer_name=settings.DOCUMENT_ISSUER_NAME,
+        author=plan.issuer.name,
+        number=consolidated.reference,
+        place=plan.place,
+        date=consolidated.issued_on,
+        year=period.year,
+        subject=consolidated.subject,
+        introduction=consolidated.introduction,
+        direction=consolidated.direction,
+        tasks=parts,
+        strengths=consolidated.strengths,
+        weaknesses=consolidated.weaknesses,
+        causes=consolidated.causes,
+        next_year=consolidated.next_year,
+        proposals=consolidated.proposals,
         signer_title=[line.strip() for line in consolidated.signer_title.splitlines() if line.strip()],
         signer_name=consolidated.signer_name,
-        recipients=[line.strip().lstrip("-").strip() for line in consolidated.recipients.splitlines() if line.strip()],
+        recipients=[
+            line.strip().lstrip("-").strip() for line in consolidated.recipients.splitlines() if line.strip()
+        ],
         appendix_title=f"PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm {period.year}",
-        appendix=rows, state_counts=[(states[state], n) for state, n in counts.items()],
+        appendix=rows,
+        state_counts=[(states[state], n) for state, n in counts.items()],
         accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED),
     )
 

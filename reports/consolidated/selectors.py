@@ -8,7 +8,9 @@ from reports.models import ReportingPeriod
 def period(pk) -> ReportingPeriod | None:
     """The period whose consolidated report is asked for, with what the report's header names."""
     return (
-        ReportingPeriod.objects.select_related("plan__issuer", "plan__report_recipient", "plan__coordinating_unit")
+        ReportingPeriod.objects.select_related(
+            "plan__issuer", "plan__report_recipient", "plan__coordinating_unit"
+        )
         .filter(pk=pk)
         .first()
     )

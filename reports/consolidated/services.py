@@ -15,19 +15,29 @@ from .generator import compose, consolidated_defaults
 
 @transaction.atomic
 def consolidated_save(
-    *, period: ReportingPeriod, by, version: int | None, data: dict, results: dict[int, str], today=None,
+    *,
+    period: ReportingPeriod,
+    by,
+    version: int | None,
+    data: dict,
+    results: dict[int, str],
+    today=None,
 ) -> ConsolidatedReport:
     """Save the office's parts and the edited task results; refuse a save from a stale page.
 
     `results` maps a task id to the text posted: equal to the composed result, it is not stored (the
     task keeps following the unit reports); blank, the edit is dropped; otherwise stored as edited.
     """
-    permissions.require(permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp.")
+    permissions.require(
+        permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp."
+    )
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     current = ConsolidatedReport.objects.filter(period=period).first()
     if current is None:
         if version not in (None, 0):
-            raise StaleReportError("Báo cáo tổng hợp đã thay đổi sau khi bạn mở trang; hãy mở lại rồi sửa tiếp.")
+            raise StaleReportError(
+                "Báo cáo tổng hợp đã thay đổi sau khi bạn mở trang; hãy mở lại rồi sửa tiếp."
+            )
         current = ConsolidatedReport(period=period, **consolidated_defaults(period))
     elif current.version != version:
         raise StaleReportError(
@@ -51,7 +61,9 @@ def consolidated_save(
         if not text or _same(text, composition.composed_result(plan_tasks[task_id])):
             ConsolidatedTaskResult.objects.filter(consolidated=current, task_id=task_id).delete()
         else:
-            ConsolidatedTaskResult.objects.update_or_create(consolidated=current, task_id=task_id, defaults={"text": text})
+            ConsolidatedTaskResult.objects.update_or_create(
+                consolidated=current, task_id=task_id, defaults={"text": text}
+            )
     return current
 
 

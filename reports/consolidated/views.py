@@ -20,7 +20,9 @@ from .services import consolidated_save
 
 def _period(request, pk) -> ReportingPeriod:
     if not permissions.follows_up(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp.")
+        raise PermissionDenied(
+            "Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp."
+        )
     period = selectors.period(pk)
     if period is None:
         raise Http404("Không tìm thấy kỳ báo cáo.")
@@ -30,7 +32,9 @@ def _period(request, pk) -> ReportingPeriod:
 @require_safe
 def consolidated_list(request):
     if not permissions.follows_up(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp.")
+        raise PermissionDenied(
+            "Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp."
+        )
     periods = selectors.periods()
     return render(request, "reports/consolidated_list.html", {"periods": periods})
 
@@ -40,7 +44,9 @@ def consolidated_detail(request, pk):
     period = _period(request, pk)
     document = document_build(period)
     context = {
-        "period": period, "document": document, "saved": hasattr(period, "consolidated"),
+        "period": period,
+        "document": document,
+        "saved": hasattr(period, "consolidated"),
         "can_prepare": permissions.can_prepare_consolidated(request.user),
     }
     return render(request, "reports/consolidated_detail.html", context)
@@ -54,12 +60,18 @@ def consolidated_edit(request, pk):
     consolidated = consolidated_for(period)
     composition = compose(period, consolidated, timezone.localdate())
     composed = {task.pk: composition.result(task) for task in composition.tasks}
-    form = ConsolidatedForm(request.POST or None, instance=consolidated, tasks=composition.tasks, composed=composed)
+    form = ConsolidatedForm(
+        request.POST or None, instance=consolidated, tasks=composition.tasks, composed=composed
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             consolidated_save(
-                period=period, by=request.user, version=form.cleaned_data["version"], data=data, results=form.results(),
+                period=period,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                data=data,
+                results=form.results(),
             )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))

@@ -17,26 +17,26 @@ class TaskPart:
     """Section II: one part per task of the plan."""
 
     number: int
-    title: str                      # short title ("Đẩy mạnh công tác thông tin, tuyên truyền")
-    lead: list[str]                 # unit names, as of the year reported
+    title: str  # short title ("Đẩy mạnh công tác thông tin, tuyên truyền")
+    lead: list[str]  # unit names, as of the year reported
     partners: list[str]
-    deadline: str                   # "Trong quý I/2024", "Thường xuyên", "Hằng năm, trước ngày 15/11"
-    result: str                     # the result of the year: composed from accepted reports, editable
+    deadline: str  # "Trong quý I/2024", "Thường xuyên", "Hằng năm, trước ngày 15/11"
+    result: str  # the result of the year: composed from accepted reports, editable
 
 
 @dataclass
 class AppendixRow:
     """One row of the appendix: one task and one unit."""
 
-    order: int                      # TT, 1..n
+    order: int  # TT, 1..n
     task_number: int
     task_title: str
     unit: str
-    role: str                       # "Chủ trì" / "Phối hợp"
-    deadline: str                   # dd/mm/yyyy of the task's deadline for that unit and year
-    summary: str                    # the unit's result, shortened; "Chưa có báo cáo được chấp nhận" if none
-    state: str                      # the label of the task state (docs/domain.md, "Task states")
-    deadline_date: datetime.date | None = None   # the same deadline as a date, for spreadsheets
+    role: str  # "Chủ trì" / "Phối hợp"
+    deadline: str  # dd/mm/yyyy of the task's deadline for that unit and year
+    summary: str  # the unit's result, shortened; "Chưa có báo cáo được chấp nhận" if none
+    state: str  # the label of the task state (docs/domain.md, "Task states")
+    deadline_date: datetime.date | None = None  # the same deadline as a date, for spreadsheets
 
 
 @dataclass
@@ -44,7 +44,7 @@ class UnitReportRow:
     """One unit's report of the period as the Excel file lists it, labels already in words."""
 
     year: int
-    plan: str                       # the plan's code
+    plan: str  # the plan's code
     task_number: int
     task_title: str
     unit: str
@@ -69,33 +69,33 @@ class UnitReportRow:
 @dataclass
 class ReportDocument:
     # Header (Nghị định 30/2020/NĐ-CP, Phụ lục I)
-    authority: str                  # "UBND TỈNH ĐỒNG NAI" (cơ quan chủ quản)
-    issuer: str                     # "SỞ KHOA HỌC VÀ CÔNG NGHỆ" (cơ quan ban hành)
-    issuer_name: str                # "Sở Khoa học và Công nghệ", as written in a sentence
-    author: str                     # "Sở Khoa học và Công nghệ tỉnh Đồng Nai", the file's author
-    number: str                     # "245/BC-SKHCN", or "        /BC-SKHCN" when not yet numbered
-    place: str                      # "Đồng Nai"
-    date: datetime.date | None      # None: "ngày    tháng    năm 2026" left blank for the clerk
-    year: int                       # the year reported
-    subject: str                    # trích yếu: "Kết quả thực hiện Kế hoạch ... năm 2026"
-    introduction: str               # the opening paragraph (căn cứ, thực hiện ...)
+    authority: str  # "UBND TỈNH ĐỒNG NAI" (cơ quan chủ quản)
+    issuer: str  # "SỞ KHOA HỌC VÀ CÔNG NGHỆ" (cơ quan ban hành)
+    issuer_name: str  # "Sở Khoa học và Công nghệ", as written in a sentence
+    author: str  # "Sở Khoa học và Công nghệ tỉnh Đồng Nai", the file's author
+    number: str  # "245/BC-SKHCN", or "        /BC-SKHCN" when not yet numbered
+    place: str  # "Đồng Nai"
+    date: datetime.date | None  # None: "ngày    tháng    năm 2026" left blank for the clerk
+    year: int  # the year reported
+    subject: str  # trích yếu: "Kết quả thực hiện Kế hoạch ... năm 2026"
+    introduction: str  # the opening paragraph (căn cứ, thực hiện ...)
     # Sections I–V; texts are plain, paragraphs separated by blank lines or new lines
-    direction: str                  # I. Công tác chỉ đạo, triển khai
-    tasks: list[TaskPart]           # II. Kết quả thực hiện các nhiệm vụ
-    strengths: str                  # III.1 Ưu điểm
-    weaknesses: str                 # III.2 Tồn tại, hạn chế
-    causes: str                     # III.3 Nguyên nhân
-    next_year: str                  # IV. Phương hướng, nhiệm vụ năm tới
-    proposals: str                  # V. Kiến nghị, đề xuất
+    direction: str  # I. Công tác chỉ đạo, triển khai
+    tasks: list[TaskPart]  # II. Kết quả thực hiện các nhiệm vụ
+    strengths: str  # III.1 Ưu điểm
+    weaknesses: str  # III.2 Tồn tại, hạn chế
+    causes: str  # III.3 Nguyên nhân
+    next_year: str  # IV. Phương hướng, nhiệm vụ năm tới
+    proposals: str  # V. Kiến nghị, đề xuất
     # Signature and distribution
-    signer_title: list[str]         # ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    signer_title: list[str]  # ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
     signer_name: str
-    recipients: list[str]           # ["UBND tỉnh (b/c);", "Ban Giám đốc Sở;", "Lưu: VT, QLKH."]
+    recipients: list[str]  # ["UBND tỉnh (b/c);", "Ban Giám đốc Sở;", "Lưu: VT, QLKH."]
     # Appendix
-    appendix_title: str             # "PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026"
+    appendix_title: str  # "PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026"
     appendix: list[AppendixRow] = field(default_factory=list)
-    state_counts: list[tuple[str, int]] = field(default_factory=list)   # (state label, count), in order
-    accepted_count: int = 0         # accepted unit reports used; 0 → the document says so
+    state_counts: list[tuple[str, int]] = field(default_factory=list)  # (state label, count), in order
+    accepted_count: int = 0  # accepted unit reports used; 0 → the document says so
     # Every unit report of the period, read only when a writer asks (the Excel file does; the Word
     # file and the preview do not).
     unit_reports: Iterable[UnitReportRow] = ()

@@ -37,7 +37,7 @@ PORTRAIT_MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm
 # its 15 mm right margin to the bottom, and the sides keep a 20 mm margin.
 LANDSCAPE_MARGINS = {"top": Mm(30), "bottom": Mm(15), "left": Mm(20), "right": Mm(20)}
 HEADER_DISTANCE = Mm(10)
-PORTRAIT_WIDTH_MM = 210 - 30 - 15    # 165 mm of text; 257 mm on a landscape page
+PORTRAIT_WIDTH_MM = 210 - 30 - 15  # 165 mm of text; 257 mm on a landscape page
 
 # The header and the signature block share their columns, about 45 % / 55 % of the text width: the
 # narrowest that hold "SỞ KHOA HỌC VÀ CÔNG NGHỆ" (13 pt bold, 70 mm) and the national name (12 pt
@@ -46,11 +46,33 @@ LEFT_MM, RIGHT_MM = 73, 92
 
 # What may follow w:pBdr in a paragraph's properties (ECMA-376, CT_PPrBase then CT_PPr).
 _AFTER_PBDR = (
-    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-    "w:rPr", "w:sectPr", "w:pPrChange",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 # XML 1.0 forbids most C0 controls and lone surrogates; C1 controls never belong in Vietnamese text.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -70,7 +92,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _date_words(date: datetime.date | None, year: int) -> str:
-    """"ngày 05 tháng 02 năm 2026": a zero before days under 10 and months 1 and 2 (Nghị định 30).
+    """ "ngày 05 tháng 02 năm 2026": a zero before days under 10 and months 1 and 2 (Nghị định 30).
 
     Without a date the day and month are left blank for the clerk, and the year is the year
     reported: the report is due within that year (units report by 15/11).
@@ -92,12 +114,12 @@ class Look:
     bold: bool = False
     italic: bool = False
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
-    indent: bool = False           # first line indented 1 cm, as body text
+    indent: bool = False  # first line indented 1 cm, as body text
     before: float = 0
     after: float = 6
     line: float = 1.15
-    keep: bool = False             # keep with the next paragraph (headings)
-    outline: int | None = None     # level in Word's navigation pane
+    keep: bool = False  # keep with the next paragraph (headings)
+    outline: int | None = None  # level in Word's navigation pane
 
 
 BODY = Look(indent=True)
@@ -113,9 +135,15 @@ CELL_HEADER = replace(CELL_CENTRED, bold=True)
 CELL_JUSTIFIED = replace(CELL, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 # (heading, width in mm, look of the values): 257 mm, the landscape text width
-APPENDIX_COLUMNS = [("TT", 13, CELL_CENTRED), ("Nhiệm vụ", 52, CELL), ("Đơn vị", 42, CELL),
-                    ("Vai trò", 20, CELL_CENTRED), ("Thời hạn", 26, CELL_CENTRED),
-                    ("Kết quả thực hiện", 74, CELL_JUSTIFIED), ("Tình trạng", 30, CELL)]
+APPENDIX_COLUMNS = [
+    ("TT", 13, CELL_CENTRED),
+    ("Nhiệm vụ", 52, CELL),
+    ("Đơn vị", 42, CELL),
+    ("Vai trò", 20, CELL_CENTRED),
+    ("Thời hạn", 26, CELL_CENTRED),
+    ("Kết quả thực hiện", 74, CELL_JUSTIFIED),
+    ("Tình trạng", 30, CELL),
+]
 COUNT_COLUMNS = [("Tình trạng", 90, CELL), ("Số lượng", 30, CELL_CENTRED)]
 
 
@@ -142,9 +170,9 @@ def _new_paragraph(container):
 def _run(paragraph, text: str, look: Look):
     run = paragraph.add_run()
     if any(char in text for char in "\t\n\r\f"):
-        run.text = text              # python-docx turns these into tabs and breaks, character by character
+        run.text = text  # python-docx turns these into tabs and breaks, character by character
     elif text:
-        run._r.add_t(text)           # a task's composed result runs to thousands of characters
+        run._r.add_t(text)  # a task's composed result runs to thousands of characters
     run.font.size = Pt(look.size)
     run.font.bold = look.bold or None
     run.font.italic = look.italic or None
@@ -182,7 +210,7 @@ def _text(container, text: str, look: Look = BODY):
 
 
 def _labelled(container, label: str, value: str, look: Look = LABEL):
-    """"Label: value" with the label in italics."""
+    """ "Label: value" with the label in italics."""
     paragraph = _write(container, "", look)
     _run(paragraph, f"{label}: ", replace(look, italic=True))
     _run(paragraph, value, look)
@@ -224,11 +252,13 @@ def _rule(container, length_mm: float, area_mm: float, after: float = 0):
 
 def _page_field(paragraph, look: Look):
     """A PAGE field, so Word and LibreOffice number the pages themselves ("2" until they do)."""
-    for element in (_element("w:fldChar", **{"w:fldCharType": "begin"}),
-                    _element("w:instrText", " PAGE ", **{"xml:space": "preserve"}),
-                    _element("w:fldChar", **{"w:fldCharType": "separate"}),
-                    _element("w:t", "2"),
-                    _element("w:fldChar", **{"w:fldCharType": "end"})):
+    for element in (
+        _element("w:fldChar", **{"w:fldCharType": "begin"}),
+        _element("w:instrText", " PAGE ", **{"xml:space": "preserve"}),
+        _element("w:fldChar", **{"w:fldCharType": "separate"}),
+        _element("w:t", "2"),
+        _element("w:fldChar", **{"w:fldCharType": "end"}),
+    ):
         _run(paragraph, "", look)._r.append(element)
 
 
@@ -242,7 +272,7 @@ def _table(document, widths_mm: list[float], *, grid: bool = False, padding_mm: 
         table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for column, width in zip(table.columns, widths_mm):
+    for column, width in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(width)
         for cell in column.cells:
             cell.width = Mm(width)
@@ -352,11 +382,11 @@ def _header(document, doc: ReportDocument):
     left, right = table.rows[0].cells
     _write(left, _line(doc.authority).upper(), HEAD)
     _write(left, _line(doc.issuer).upper(), replace(HEAD, bold=True))
-    _rule(left, 30, LEFT_MM, after=6)   # 1/3 to 1/2 of the issuer's name
+    _rule(left, 30, LEFT_MM, after=6)  # 1/3 to 1/2 of the issuer's name
     _write(left, f"Số: {_ILLEGAL.sub('', doc.number)}", HEAD)
     _write(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", replace(HEAD, size=12, bold=True))
     _write(right, "Độc lập - Tự do - Hạnh phúc", replace(HEAD, bold=True))
-    _rule(right, 56, RIGHT_MM, after=6)   # as long as the motto
+    _rule(right, 56, RIGHT_MM, after=6)  # as long as the motto
     place_and_date = f"{_line(doc.place)}, {_date_words(doc.date, doc.year)}"
     _write(right, place_and_date, replace(HEAD, size=14, italic=True))
 
@@ -365,7 +395,7 @@ def _title(document, doc: ReportDocument):
     _write(document, "BÁO CÁO", replace(TITLE, before=18))
     for line in _lines(doc.subject) or [PLACEHOLDER]:
         _write(document, line, TITLE)
-    _rule(document, 50, PORTRAIT_WIDTH_MM, after=12)   # 1/3 to 1/2 of the subject's line
+    _rule(document, 50, PORTRAIT_WIDTH_MM, after=12)  # 1/3 to 1/2 of the subject's line
 
 
 def _section(document, heading: str, text: str | None = None):
@@ -388,15 +418,22 @@ def _body(document, doc: ReportDocument):
     _section(document, "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI", doc.direction)
     _section(document, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
     if doc.accepted_count == 0:
-        _write(document, f"Năm {doc.year} chưa có báo cáo nào của các đơn vị được chấp nhận; "
-                         "kết quả dưới đây chưa được tổng hợp.", replace(BODY, bold=True, italic=True))
+        _write(
+            document,
+            f"Năm {doc.year} chưa có báo cáo nào của các đơn vị được chấp nhận; "
+            "kết quả dưới đây chưa được tổng hợp.",
+            replace(BODY, bold=True, italic=True),
+        )
     if not doc.tasks:
         _placeholder(document)
     for part in doc.tasks:
         _task_part(document, part)
     _section(document, "III. ĐÁNH GIÁ CHUNG")
-    for heading, text in (("1. Ưu điểm", doc.strengths), ("2. Tồn tại, hạn chế", doc.weaknesses),
-                          ("3. Nguyên nhân", doc.causes)):
+    for heading, text in (
+        ("1. Ưu điểm", doc.strengths),
+        ("2. Tồn tại, hạn chế", doc.weaknesses),
+        ("3. Nguyên nhân", doc.causes),
+    ):
         _write(document, heading, SUBHEADING)
         _text(document, text)
     _section(document, f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {doc.year + 1}", doc.next_year)
@@ -404,7 +441,7 @@ def _body(document, doc: ReportDocument):
 
 
 def _signature(document, doc: ReportDocument):
-    """"Nơi nhận" on the left; the signer's authority, room to sign and name on the right."""
+    """ "Nơi nhận" on the left; the signer's authority, room to sign and name on the right."""
     table = _table(document, [LEFT_MM, RIGHT_MM], padding_mm=0)
     _row_flags(table.rows[0])
     left, right = table.rows[0].cells
@@ -430,8 +467,10 @@ def _end_of_section(document):
 def _appendix_title(document, doc: ReportDocument):
     for line in _lines(doc.appendix_title) or ["PHỤ LỤC"]:
         _write(document, line, TITLE)
-    reference = (f"(Kèm theo Báo cáo số {_ILLEGAL.sub('', doc.number)} {_date_words(doc.date, doc.year)} "
-                 f"của {_line(doc.issuer_name)})")
+    reference = (
+        f"(Kèm theo Báo cáo số {_ILLEGAL.sub('', doc.number)} {_date_words(doc.date, doc.year)} "
+        f"của {_line(doc.issuer_name)})"
+    )
     _write(document, reference, replace(TITLE, bold=False, italic=True, after=12))
 
 
@@ -439,7 +478,7 @@ def _grid(document, columns):
     """A bordered table with a bold header row that repeats on every page it runs over."""
     table = _table(document, [width for _, width, _ in columns], grid=True)
     _row_flags(table.rows[0], header=True)
-    for cell, (label, _, _) in zip(table.rows[0].cells, columns):
+    for cell, (label, _, _) in zip(table.rows[0].cells, columns, strict=True):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _write(cell, label, CELL_HEADER)
     return table
@@ -448,9 +487,9 @@ def _grid(document, columns):
 def _grid_row(table, columns, values: list[str], *, bold: bool = False):
     row = table.add_row()
     _row_flags(row)
-    for cell, (_, width, _) in zip(row.cells, columns):
+    for cell, (_, width, _) in zip(row.cells, columns, strict=True):
         cell.width = Mm(width)
-    for cell, (_, _, look), value in zip(row.cells, columns, values):
+    for cell, (_, _, look), value in zip(row.cells, columns, values, strict=False):
         _write(cell, value, replace(look, bold=bold))
     return row
 
@@ -460,11 +499,11 @@ def _grid_rows(table, columns, rows: list[list[str]]):
     XML with their own texts. Laid out one by one, a thousand-row appendix took seconds."""
     if not rows:
         return
-    model = _grid_row(table, columns, ["x"] * len(columns))._tr   # every cell gets a run to fill
+    model = _grid_row(table, columns, ["x"] * len(columns))._tr  # every cell gets a run to fill
     model.getparent().remove(model)
     for values in rows:
         tr = copy.deepcopy(model)
-        for t, value in zip(tr.iter(qn("w:t")), values):
+        for t, value in zip(tr.iter(qn("w:t")), values, strict=False):
             t.text = value
             t.set(qn("xml:space"), "preserve")
         table._tbl.append(tr)
@@ -475,11 +514,22 @@ def _appendix_table(document, rows: list[AppendixRow]):
     if not rows:
         cells = _grid_row(table, APPENDIX_COLUMNS, []).cells
         _write(cells[0].merge(cells[-1]), NO_ROWS, replace(CELL_CENTRED, italic=True))
-    _grid_rows(table, APPENDIX_COLUMNS, [
-        [str(row.order), f"{row.task_number}. {_line(row.task_title)}", _line(row.unit), _line(row.role),
-         _line(row.deadline), _line(row.summary), _line(row.state)]
-        for row in rows
-    ])
+    _grid_rows(
+        table,
+        APPENDIX_COLUMNS,
+        [
+            [
+                str(row.order),
+                f"{row.task_number}. {_line(row.task_title)}",
+                _line(row.unit),
+                _line(row.role),
+                _line(row.deadline),
+                _line(row.summary),
+                _line(row.state),
+            ]
+            for row in rows
+        ],
+    )
 
 
 def _state_counts(document, counts: list[tuple[str, int]]):

@@ -22,27 +22,65 @@ def funds_workbook(funds, detail: Iterable[dict]) -> bytes:
     """`funds` (totals by year, task and unit) and the `detail` rows, one sheet each."""
     total_row = ["Tổng cộng", *_money(funds.total)]
     sheets = [
-        Sheet("Theo năm", [Column("Năm", INTEGER, 10), *MONEY_COLUMNS],
-              ([row["period__year"], *_money(row)] for row in funds.by_year)),
+        Sheet(
+            "Theo năm",
+            [Column("Năm", INTEGER, 10), *MONEY_COLUMNS],
+            ([row["period__year"], *_money(row)] for row in funds.by_year),
+        ),
         Sheet(
             "Theo nhiệm vụ",
-            [Column("Năm", INTEGER, 10), Column("Kế hoạch", width=14), Column("Nhiệm vụ", INTEGER, 10),
-             Column("Tên nhiệm vụ", width=48), *MONEY_COLUMNS],
-            ([row["period__year"], row["period__plan__code"], row["task__number"], row["task__title"], *_money(row)]
-             for row in funds.by_task),
+            [
+                Column("Năm", INTEGER, 10),
+                Column("Kế hoạch", width=14),
+                Column("Nhiệm vụ", INTEGER, 10),
+                Column("Tên nhiệm vụ", width=48),
+                *MONEY_COLUMNS,
+            ],
+            (
+                [
+                    row["period__year"],
+                    row["period__plan__code"],
+                    row["task__number"],
+                    row["task__title"],
+                    *_money(row),
+                ]
+                for row in funds.by_task
+            ),
             footer=[["", "", None, "Tổng cộng", *_money(funds.total)]],
         ),
-        Sheet("Theo đơn vị", [Column("Đơn vị", width=48), *MONEY_COLUMNS],
-              ([row["name"], *_money(row)] for row in funds.by_unit), footer=[total_row]),
+        Sheet(
+            "Theo đơn vị",
+            [Column("Đơn vị", width=48), *MONEY_COLUMNS],
+            ([row["name"], *_money(row)] for row in funds.by_unit),
+            footer=[total_row],
+        ),
         Sheet(
             "Chi tiết",
-            [Column("Năm", INTEGER, 10), Column("Kế hoạch", width=14), Column("Nhiệm vụ", INTEGER, 10),
-             Column("Tên nhiệm vụ", width=40), Column("Đơn vị", width=40), Column("Vai trò", width=12),
-             Column("Trạng thái báo cáo", width=18), Column("Kinh phí dự trù (đồng)", MONEY, 22),
-             Column("Kinh phí đã sử dụng (đồng)", MONEY, 24)],
-            ([row["period__year"], row["period__plan__code"], row["task__number"], row["task__title"],
-              row["unit_name"], row["role"], row["status"],
-              row["funds_planned"], row["funds_spent"]] for row in detail),
+            [
+                Column("Năm", INTEGER, 10),
+                Column("Kế hoạch", width=14),
+                Column("Nhiệm vụ", INTEGER, 10),
+                Column("Tên nhiệm vụ", width=40),
+                Column("Đơn vị", width=40),
+                Column("Vai trò", width=12),
+                Column("Trạng thái báo cáo", width=18),
+                Column("Kinh phí dự trù (đồng)", MONEY, 22),
+                Column("Kinh phí đã sử dụng (đồng)", MONEY, 24),
+            ],
+            (
+                [
+                    row["period__year"],
+                    row["period__plan__code"],
+                    row["task__number"],
+                    row["task__title"],
+                    row["unit_name"],
+                    row["role"],
+                    row["status"],
+                    row["funds_planned"],
+                    row["funds_spent"],
+                ]
+                for row in detail
+            ),
         ),
     ]
     return workbook_bytes(sheets)

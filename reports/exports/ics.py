@@ -12,6 +12,7 @@ ALARM_DAYS = (7, 1)
 ALARM_TIME = datetime.timedelta(hours=8)
 REFRESH = datetime.timedelta(hours=6)
 
+
 @dataclass(frozen=True)
 class Deadline:
     """One all-day entry of a user's calendar."""

@@ -15,14 +15,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.urls import reverse
 
-from tasks.models import AssignmentRole, DeadlineKind, Plan, Task
-
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
+from tasks.models import AssignmentRole, DeadlineKind, Plan, Task
 
 UNITS_PER_PAGE = 50
-OWING_PER_PAGE = 25      # units listed a page at a time under "have not submitted"
-LIST_LIMIT = 20          # reports listed in "waiting for review" and "overdue", the rest counted
+OWING_PER_PAGE = 25  # units listed a page at a time under "have not submitted"
+LIST_LIMIT = 20  # reports listed in "waiting for review" and "overdue", the rest counted
 STATES = [state.value for state in TaskState]
 
 
@@ -35,8 +34,8 @@ class Cell:
     status: str
     role: str
     url: str = ""
-    label: str = ""          # short state and role: "Đang làm · CT"
-    title: str = ""          # full state and role: "Đang thực hiện trong hạn — chủ trì"
+    label: str = ""  # short state and role: "Đang làm · CT"
+    title: str = ""  # full state and role: "Đang thực hiện trong hạn — chủ trì"
 
 
 @dataclass
@@ -45,16 +44,18 @@ class UnitRow:
     name: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     total: int = 0
-    owed: int = 0                          # reports still a draft or returned
+    owed: int = 0  # reports still a draft or returned
     returned: int = 0
-    waiting: int = 0                       # sent, waiting for review
+    waiting: int = 0  # sent, waiting for review
     last_reminder: datetime.datetime | None = None
     cells: list[Cell | None] = field(default_factory=list)
 
     @property
     def bars(self) -> list[tuple[str, int, str]]:
         """(state, count, percent of the row as CSS reads it: "12.50") for the chart, skipping empty states."""
-        return [(state, n, f"{100 * n / self.total:.2f}") for state, n in self.counts.items() if n and self.total]
+        return [
+            (state, n, f"{100 * n / self.total:.2f}") for state, n in self.counts.items() if n and self.total
+        ]
 
 
 @dataclass
@@ -62,17 +63,17 @@ class Board:
     plan: Plan
     period: ReportingPeriod
     today: datetime.date
-    all_tasks: list[Task]                  # the plan's tasks
-    tasks: list[Task]                      # the columns shown (one, when a task is chosen)
+    all_tasks: list[Task]  # the plan's tasks
+    tasks: list[Task]  # the columns shown (one, when a task is chosen)
     totals: dict[str, int]
     total: int
-    rows: list[UnitRow]                    # the page of units shown in the matrix and the chart
-    page: object                           # django Paginator page over all matching units
-    not_submitted: list[UnitRow]           # every unit that still owes a report, most owed first
-    owing_page: object                     # the page of not_submitted shown
-    waiting: list[TaskReport]              # the first LIST_LIMIT of waiting_total
+    rows: list[UnitRow]  # the page of units shown in the matrix and the chart
+    page: object  # django Paginator page over all matching units
+    not_submitted: list[UnitRow]  # every unit that still owes a report, most owed first
+    owing_page: object  # the page of not_submitted shown
+    waiting: list[TaskReport]  # the first LIST_LIMIT of waiting_total
     waiting_total: int
-    overdue_fixed: list[TaskReport]        # the first LIST_LIMIT of overdue_fixed_total
+    overdue_fixed: list[TaskReport]  # the first LIST_LIMIT of overdue_fixed_total
     overdue_fixed_total: int
     unit_choices: list[tuple[int, str]]
 
@@ -83,8 +84,15 @@ class Board:
 
 
 def board_build(
-    *, period: ReportingPeriod, today: datetime.date, tasks: list[Task], unit_id: int | None = None,
-    task_id: int | None = None, state: str | None = None, page_number=1, owing_page_number=1,
+    *,
+    period: ReportingPeriod,
+    today: datetime.date,
+    tasks: list[Task],
+    unit_id: int | None = None,
+    task_id: int | None = None,
+    state: str | None = None,
+    page_number=1,
+    owing_page_number=1,
 ) -> Board:
     """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen)."""
     plan = period.plan
@@ -116,18 +124,30 @@ def board_build(
 
     not_submitted = sorted((row for row in units.values() if row.owed), key=lambda row: (-row.owed, row.name))
     waiting = list(
-        reports.filter(status=ReportStatus.SUBMITTED).select_related("task", "period")
+        reports.filter(status=ReportStatus.SUBMITTED)
+        .select_related("task", "period")
         .order_by("last_submitted_at", "pk")[:LIST_LIMIT]
     )
     overdue = reports.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
-    overdue_fixed = list(overdue.select_related("task").order_by("deadline", "task__number", "unit_name")[:LIST_LIMIT])
+    overdue_fixed = list(
+        overdue.select_related("task").order_by("deadline", "task__number", "unit_name")[:LIST_LIMIT]
+    )
     for report in overdue_fixed:
         report.days_left = (report.deadline - today).days
     return Board(
-        plan=plan, period=period, today=today, all_tasks=all_tasks, tasks=tasks, totals=totals, total=sum(totals.values()),
-        rows=rows, page=page, not_submitted=not_submitted,
+        plan=plan,
+        period=period,
+        today=today,
+        all_tasks=all_tasks,
+        tasks=tasks,
+        totals=totals,
+        total=sum(totals.values()),
+        rows=rows,
+        page=page,
+        not_submitted=not_submitted,
         owing_page=Paginator(not_submitted, OWING_PER_PAGE).get_page(owing_page_number),
-        waiting=waiting, waiting_total=sum(row.waiting for row in units.values()),
+        waiting=waiting,
+        waiting_total=sum(row.waiting for row in units.values()),
         overdue_fixed=overdue_fixed,
         overdue_fixed_total=len(overdue_fixed) if len(overdue_fixed) < LIST_LIMIT else overdue.count(),
         unit_choices=unit_choices,
@@ -136,7 +156,9 @@ def board_build(
 
 def _unit_rows(reports) -> dict[int, UnitRow]:
     """Every reporting unit of the period with its counts, in one aggregate query."""
-    groups = reports.values("unit_id", "state", "status").annotate(n=Count("pk"), name=Max("unit_name")).order_by()
+    groups = (
+        reports.values("unit_id", "state", "status").annotate(n=Count("pk"), name=Max("unit_name")).order_by()
+    )
     units: dict[int, UnitRow] = {}
     for group in groups:
         row = units.setdefault(group["unit_id"], UnitRow(unit_id=group["unit_id"], name=group["name"]))
@@ -157,7 +179,10 @@ def _attach_last_reminders(units: dict[int, UnitRow]) -> None:
     if not units:
         return
     last = (
-        Reminder.objects.filter(unit_id__in=list(units)).values("unit_id").annotate(last=Max("sent_at")).order_by()
+        Reminder.objects.filter(unit_id__in=list(units))
+        .values("unit_id")
+        .annotate(last=Max("sent_at"))
+        .order_by()
     )
     for item in last:
         units[item["unit_id"]].last_reminder = item["last"]
@@ -179,7 +204,10 @@ def _fill_cells(rows: list[UnitRow], reports, tasks: list[Task]) -> None:
     ):
         lead = report["role"] == AssignmentRole.LEAD
         by_unit[report["unit_id"]].cells[column[report["task_id"]]] = Cell(
-            report_id=report["pk"], state=report["state"], status=report["status"], role=report["role"],
+            report_id=report["pk"],
+            state=report["state"],
+            status=report["status"],
+            role=report["role"],
             url=url.format(report["pk"]),
             label=f"{SHORT_LABELS[report['state']]} · {'CT' if lead else 'PH'}",
             title=f"{states[report['state']]} — {'chủ trì' if lead else 'phối hợp'}",

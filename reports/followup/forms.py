@@ -8,17 +8,24 @@ class BoardFilterForm(forms.Form):
 
     plan = forms.TypedChoiceField(label="Kế hoạch", coerce=int, required=False)
     year = forms.TypedChoiceField(label="Năm", coerce=int, required=False)
-    unit = forms.IntegerField(label="Đơn vị", required=False, min_value=1)   # checked against the period's units
+    unit = forms.IntegerField(
+        label="Đơn vị", required=False, min_value=1
+    )  # checked against the period's units
     task = forms.TypedChoiceField(label="Nhiệm vụ", coerce=int, required=False, empty_value=None)
     state = forms.ChoiceField(label="Tình trạng", required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    chua_gui = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)   # page of units owing
+    chua_gui = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput
+    )  # page of units owing
 
     def __init__(self, data, *, plans, years, tasks):
         super().__init__(data)
         self.fields["plan"].choices = [(plan.pk, plan.code) for plan in plans]
         self.fields["year"].choices = [(year, str(year)) for year in years]
-        self.fields["task"].choices = [("", "Tất cả nhiệm vụ"), *((task.pk, f"{task.number}. {task.title}") for task in tasks)]
+        self.fields["task"].choices = [
+            ("", "Tất cả nhiệm vụ"),
+            *((task.pk, f"{task.number}. {task.title}") for task in tasks),
+        ]
         self.fields["state"].choices = [("", "Mọi tình trạng"), *TaskState.choices]
 
 

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
-from tasks.models import AssignmentRole
-
 from reports.exports.funds_xlsx import funds_workbook
 from reports.models import ReportStatus, TaskReport
 from reports.states import SENT_STATUSES
+from tasks.models import AssignmentRole
 
 SUMS = {
     "planned": Sum("funds_planned"),
@@ -43,7 +42,11 @@ def sent_reports(*, plan_id: int | None = None, year: int | None = None) -> Quer
 
 def _with_rate(rows):
     for row in rows:
-        row["rate"] = round(100 * row["spent"] / row["planned"]) if row["planned"] and row["spent"] is not None else None
+        row["rate"] = (
+            round(100 * row["spent"] / row["planned"])
+            if row["planned"] and row["spent"] is not None
+            else None
+        )
     return rows
 
 
@@ -57,12 +60,15 @@ def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Fun
         .order_by("-period__year", "period__plan__code", "task__number")
     )
     by_unit = (
-        selected.values("unit_id").annotate(name=Max("unit_name"), **SUMS)
+        selected.values("unit_id")
+        .annotate(name=Max("unit_name"), **SUMS)
         .order_by(F("spent").desc(nulls_last=True), "name")
     )
     total = selected.aggregate(**SUMS)
     return Funds(
-        total=_with_rate([total])[0], by_year=_with_rate(list(by_year)), by_task=_with_rate(list(by_task)),
+        total=_with_rate([total])[0],
+        by_year=_with_rate(list(by_year)),
+        by_task=_with_rate(list(by_task)),
         by_unit=_with_rate(list(by_unit)),
     )
 
@@ -73,8 +79,16 @@ def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> Quer
         sent_reports(plan_id=plan_id, year=year)
         .filter(Q(funds_planned__isnull=False) | Q(funds_spent__isnull=False))
         .values(
-            "pk", "period__year", "period__plan__code", "task__number", "task__title", "unit_name", "role",
-            "status", "funds_planned", "funds_spent",
+            "pk",
+            "period__year",
+            "period__plan__code",
+            "task__number",
+            "task__title",
+            "unit_name",
+            "role",
+            "status",
+            "funds_planned",
+            "funds_spent",
         )
         .order_by("-period__year", "period__plan__code", "task__number", "unit_name")
     )
@@ -84,9 +98,15 @@ def funds_detail_rows(*, plan_id: int | None = None, year: int | None = None):
     """`funds_detail` for the export, roles and statuses in words, read in chunks."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
     for row in funds_detail(plan_id=plan_id, year=year).iterator(chunk_size=2000):
-        yield {**row, "role": roles.get(row["role"], row["role"]), "status": statuses.get(row["status"], row["status"])}
+        yield {
+            **row,
+            "role": roles.get(row["role"], row["role"]),
+            "status": statuses.get(row["status"], row["status"]),
+        }
 
 
 def funds_xlsx(*, plan_id: int | None = None, year: int | None = None) -> bytes:
     """The funds of the filter as an XLSX workbook."""
-    return funds_workbook(funds_summary(plan_id=plan_id, year=year), funds_detail_rows(plan_id=plan_id, year=year))
+    return funds_workbook(
+        funds_summary(plan_id=plan_id, year=year), funds_detail_rows(plan_id=plan_id, year=year)
+    )

@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kehoach.text import days_left_text, person_name
-from tasks.models import Plan, Role, Unit, UnitKind, User
-
 from reports import permissions
 from reports.models import ReminderStage, ReportingPeriod, ReportStatus, TaskReport
 from reports.states import EDITABLE_STATUSES
+from tasks.models import Plan, Role, Unit, UnitKind, User
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +187,8 @@ def _compose(
     by hand), its addresses read in two queries whatever the number of units."""
     to_by_unit = _unit_addresses(owed)
     plans_of = {
-        unit: list(dict.fromkeys(item.report.period.plan for item in items)) for unit, (items, _) in owed.items()
+        unit: list(dict.fromkeys(item.report.period.plan for item in items))
+        for unit, (items, _) in owed.items()
     }
     coordinators = _coordinator_addresses(
         plan.coordinating_unit_id for plans in plans_of.values() for plan in plans
@@ -207,13 +207,17 @@ def _compose(
             "years": _joined(sorted(item.report.period.year for item in items)),
             "sender": sender,
         }
-        mails.append(ReminderMail(
-            unit=unit, reports=items, to=to,
-            cc=[address for address in copied if address.lower() not in addressed],
-            subject=" ".join(render_to_string("reports/email/reminder_subject.txt", context).split()),
-            body=render_to_string("reports/email/reminder.txt", context),
-            stages=stages,
-        ))
+        mails.append(
+            ReminderMail(
+                unit=unit,
+                reports=items,
+                to=to,
+                cc=[address for address in copied if address.lower() not in addressed],
+                subject=" ".join(render_to_string("reports/email/reminder_subject.txt", context).split()),
+                body=render_to_string("reports/email/reminder.txt", context),
+                stages=stages,
+            )
+        )
     return mails
 
 

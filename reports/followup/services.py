@@ -17,9 +17,9 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kehoach.text import person_name
 from reports import permissions
 from reports.models import Direction, EventKind, Reminder, ReminderKind, ReminderStage, TaskReport
-from kehoach.text import person_name
 from reports.workflow.services import record_event
 from tasks.models import Unit
 
@@ -36,9 +36,15 @@ def _deliver(mail: ReminderMail, *, kind: str, by=None) -> Reminder:
     recorded. Raises IntegrityError when another run has recorded one of its stages first."""
     with transaction.atomic():
         reminder = Reminder.objects.create(
-            unit=mail.unit, kind=kind, sent_at=timezone.now(), sent_by=by,
-            recipients="\n".join(mail.to), copy_to="\n".join(mail.cc),
-            subject=mail.subject, body=mail.body, report_count=len(mail.reports),
+            unit=mail.unit,
+            kind=kind,
+            sent_at=timezone.now(),
+            sent_by=by,
+            recipients="\n".join(mail.to),
+            copy_to="\n".join(mail.cc),
+            subject=mail.subject,
+            body=mail.body,
+            report_count=len(mail.reports),
         )
         # Claimed before the mail goes: a concurrent run stops here instead of sending it again.
         ReminderStage.objects.bulk_create(
@@ -126,7 +132,10 @@ def reminder_send_now(*, unit: Unit, by, today: datetime.date | None = None) -> 
 # ------------------------------------------------------------------------------
 @transaction.atomic
 def direction_give(*, report: TaskReport, by, text: str) -> Direction:
-    permissions.require(permissions.can_direct(by, report), "Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.")
+    permissions.require(
+        permissions.can_direct(by, report),
+        "Chỉ Lãnh đạo Sở cho ý kiến chỉ đạo về khó khăn được báo cáo Giám đốc.",
+    )
     text = text.strip()
     if not text:
         raise ValidationError("Hãy ghi ý kiến chỉ đạo.")

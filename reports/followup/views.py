@@ -12,15 +12,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-
 from kehoach.text import parse_id
 from reports import permissions
 from reports.models import ReportingPeriod, TaskState
+from reports.workflow.forms import DirectionForm
 
 from . import selectors, services
 from .board import board_build
-from reports.workflow.forms import DirectionForm
-
 from .forms import BoardFilterForm, FundsFilterForm
 from .funds import funds_detail, funds_summary, funds_xlsx
 
@@ -31,7 +29,9 @@ FUNDS_DETAIL_PER_PAGE = 100
 
 def _next_or(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -45,7 +45,9 @@ def board(request):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở xem bảng theo dõi.")
     today = timezone.localdate()
     plans, periods, tasks = selectors.board_choices()
-    form = BoardFilterForm(request.GET, plans=plans, years=sorted({p.year for p in periods}, reverse=True), tasks=tasks)
+    form = BoardFilterForm(
+        request.GET, plans=plans, years=sorted({p.year for p in periods}, reverse=True), tasks=tasks
+    )
     data = form.cleaned_data if form.is_valid() else {}
     if not periods:
         return render(request, "reports/board.html", {"form": form, "board": None})
@@ -69,15 +71,26 @@ def board(request):
         task_id = None
 
     result = board_build(
-        period=period, today=today, tasks=plan_tasks, unit_id=data.get("unit"), task_id=task_id,
-        state=data.get("state") or None, page_number=data.get("page") or 1, owing_page_number=data.get("chua_gui") or 1,
+        period=period,
+        today=today,
+        tasks=plan_tasks,
+        unit_id=data.get("unit"),
+        task_id=task_id,
+        state=data.get("state") or None,
+        page_number=data.get("page") or 1,
+        owing_page_number=data.get("chua_gui") or 1,
     )
     if data.get("unit") and data["unit"] not in dict(result.unit_choices):
         form.add_error("unit", "Đơn vị này không báo cáo trong kỳ đã chọn.")
     context = {
-        "form": form, "board": result, "plans": plans, "plan_periods": plan_periods,
-        "can_remind": permissions.can_remind(request.user), "query": _query_without(request, "page"),
-        "owing_query": _query_without(request, "chua_gui"), "states": TaskState.choices,
+        "form": form,
+        "board": result,
+        "plans": plans,
+        "plan_periods": plan_periods,
+        "can_remind": permissions.can_remind(request.user),
+        "query": _query_without(request, "page"),
+        "owing_query": _query_without(request, "chua_gui"),
+        "states": TaskState.choices,
     }
     return render(request, "reports/board.html", context, status=400 if form.errors else 200)
 
@@ -134,10 +147,15 @@ def escalation_list(request):
     if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Lãnh đạo Sở và Phòng Quản lý Khoa học xem các kiến nghị lên Giám đốc.")
     pending_only = request.GET.get("cho") == "1"
-    page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "page": page, "pending_only": pending_only, "form": DirectionForm(),
-        "can_direct": permissions.can_direct_any(request.user), "query": _query_without(request, "page"),
+        "page": page,
+        "pending_only": pending_only,
+        "form": DirectionForm(),
+        "can_direct": permissions.can_direct_any(request.user),
+        "query": _query_without(request, "page"),
     }
     return render(request, "reports/escalation_list.html", context)
 
@@ -154,7 +172,9 @@ def direction_add(request, pk):
         messages.error(request, " ".join(form.errors["text"]))
     else:
         services.direction_give(report=report, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Đã ghi ý kiến chỉ đạo; đơn vị và Phòng Quản lý Khoa học sẽ thấy trên báo cáo.")
+        messages.success(
+            request, "Đã ghi ý kiến chỉ đạo; đơn vị và Phòng Quản lý Khoa học sẽ thấy trên báo cáo."
+        )
     return redirect(_next_or(request, reverse("reports:escalation_list")))
 
 
@@ -164,7 +184,9 @@ def direction_add(request, pk):
 def _funds_filter(request):
     """The filter of the funds page and export; by default the current year, when it has a period."""
     if not permissions.can_view_funds(request.user):
-        raise PermissionDenied("Chỉ Phòng Kế hoạch Tài chính, Lãnh đạo Sở và Phòng Quản lý Khoa học xem kinh phí.")
+        raise PermissionDenied(
+            "Chỉ Phòng Kế hoạch Tài chính, Lãnh đạo Sở và Phòng Quản lý Khoa học xem kinh phí."
+        )
     plans, years = selectors.funds_choices()
     params = request.GET.copy()
     this_year = timezone.localdate().year
@@ -181,7 +203,10 @@ def funds(request):
     summary = funds_summary(plan_id=chosen["plan"], year=chosen["year"])
     detail = Paginator(funds_detail(plan_id=chosen["plan"], year=chosen["year"]), FUNDS_DETAIL_PER_PAGE)
     context = {
-        "form": form, "funds": summary, "detail": detail.get_page(request.GET.get("page")), "chosen": chosen,
+        "form": form,
+        "funds": summary,
+        "detail": detail.get_page(request.GET.get("page")),
+        "chosen": chosen,
         "query": _query_without(request, "page"),
     }
     return render(request, "reports/funds.html", context, status=400 if form.errors else 200)
@@ -191,7 +216,10 @@ def funds(request):
 def funds_export(request):
     form, chosen = _funds_filter(request)
     if form.errors:
-        messages.error(request, "Bộ lọc không hợp lệ: " + " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(
+            request,
+            "Bộ lọc không hợp lệ: " + " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
         return redirect("reports:funds")
     content = funds_xlsx(plan_id=chosen["plan"], year=chosen["year"])
     suffix = f"-{chosen['year']}" if chosen["year"] else ""

@@ -2,218 +2,705 @@
 
 import django.core.validators
 import django.db.models.deletion
-import reports.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import reports.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tasks', '0001_initial'),
+        ("tasks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReportingPeriod',
+            name="HistoricalReportingPeriod",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('deadline', models.DateField(help_text='Mặc định theo kế hoạch: 15/11 của năm báo cáo.', verbose_name='hạn gửi báo cáo')),
-                ('cutoff_from', models.DateField(verbose_name='số liệu tính từ ngày')),
-                ('cutoff_to', models.DateField(help_text='Giữa ngày chốt số liệu và hạn gửi phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP).', verbose_name='số liệu tính đến ngày')),
-                ('is_open', models.BooleanField(default=True, help_text='Kỳ đã đóng không nhận sửa đổi báo cáo.', verbose_name='đang mở')),
-                ('opened_at', models.DateTimeField(blank=True, editable=False, verbose_name='ngày mở kỳ')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opened_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người mở kỳ')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.plan', verbose_name='kế hoạch')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(
+                        help_text="Mặc định theo kế hoạch: 15/11 của năm báo cáo.",
+                        verbose_name="hạn gửi báo cáo",
+                    ),
+                ),
+                ("cutoff_from", models.DateField(verbose_name="số liệu tính từ ngày")),
+                (
+                    "cutoff_to",
+                    models.DateField(
+                        help_text="Giữa ngày chốt số liệu và hạn gửi phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP).",
+                        verbose_name="số liệu tính đến ngày",
+                    ),
+                ),
+                (
+                    "is_open",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Kỳ đã đóng không nhận sửa đổi báo cáo.",
+                        verbose_name="đang mở",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, editable=False, verbose_name="ngày mở kỳ")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người mở kỳ",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical kỳ báo cáo',
-                'verbose_name_plural': 'historical kỳ báo cáo',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical kỳ báo cáo",
+                "verbose_name_plural": "historical kỳ báo cáo",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportingPeriod',
+            name="ReportingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('deadline', models.DateField(help_text='Mặc định theo kế hoạch: 15/11 của năm báo cáo.', verbose_name='hạn gửi báo cáo')),
-                ('cutoff_from', models.DateField(verbose_name='số liệu tính từ ngày')),
-                ('cutoff_to', models.DateField(help_text='Giữa ngày chốt số liệu và hạn gửi phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP).', verbose_name='số liệu tính đến ngày')),
-                ('is_open', models.BooleanField(default=True, help_text='Kỳ đã đóng không nhận sửa đổi báo cáo.', verbose_name='đang mở')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày mở kỳ')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người mở kỳ')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods', to='tasks.plan', verbose_name='kế hoạch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(
+                        help_text="Mặc định theo kế hoạch: 15/11 của năm báo cáo.",
+                        verbose_name="hạn gửi báo cáo",
+                    ),
+                ),
+                ("cutoff_from", models.DateField(verbose_name="số liệu tính từ ngày")),
+                (
+                    "cutoff_to",
+                    models.DateField(
+                        help_text="Giữa ngày chốt số liệu và hạn gửi phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP).",
+                        verbose_name="số liệu tính đến ngày",
+                    ),
+                ),
+                (
+                    "is_open",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Kỳ đã đóng không nhận sửa đổi báo cáo.",
+                        verbose_name="đang mở",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="ngày mở kỳ")),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người mở kỳ",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periods",
+                        to="tasks.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kỳ báo cáo',
-                'verbose_name_plural': 'kỳ báo cáo',
-                'ordering': ['-year', 'plan'],
+                "verbose_name": "kỳ báo cáo",
+                "verbose_name_plural": "kỳ báo cáo",
+                "ordering": ["-year", "plan"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTaskReport',
+            name="HistoricalTaskReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('unit_name', models.CharField(help_text='Giữ nguyên tên đơn vị tại thời điểm báo cáo.', max_length=255, verbose_name='tên đơn vị khi báo cáo')),
-                ('role', models.CharField(choices=[('lead', 'Chủ trì'), ('partner', 'Phối hợp')], max_length=10, verbose_name='vai trò')),
-                ('deadline', models.DateField(help_text='Hạn dùng để đánh giá đúng hạn, quá hạn.', verbose_name='hạn hoàn thành nhiệm vụ')),
-                ('status', models.CharField(choices=[('draft', 'Đang soạn'), ('submitted', 'Đã gửi, chờ duyệt'), ('returned', 'Bị trả lại'), ('accepted', 'Đã chấp nhận')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('results', models.TextField(blank=True, verbose_name='kết quả đạt được')),
-                ('completion', models.CharField(choices=[('done', 'Đã hoàn thành'), ('in_progress', 'Đang thực hiện'), ('not_started', 'Chưa thực hiện')], default='not_started', max_length=12, verbose_name='mức độ hoàn thành trong năm')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='tiến độ (%)')),
-                ('difficulties', models.TextField(blank=True, verbose_name='khó khăn, vướng mắc')),
-                ('escalate', models.BooleanField(default=False, help_text='Đánh dấu khi khó khăn, vướng mắc cần Giám đốc Sở xem xét, giải quyết.', verbose_name='báo cáo Giám đốc Sở')),
-                ('proposals', models.TextField(blank=True, verbose_name='kiến nghị, đề xuất')),
-                ('funds_planned', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='kinh phí dự trù (đồng)')),
-                ('funds_spent', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='kinh phí đã sử dụng (đồng)')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lần đầu lúc')),
-                ('last_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lần cuối lúc')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='chấp nhận lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.task', verbose_name='nhiệm vụ')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.reportingperiod', verbose_name='kỳ báo cáo')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "unit_name",
+                    models.CharField(
+                        help_text="Giữ nguyên tên đơn vị tại thời điểm báo cáo.",
+                        max_length=255,
+                        verbose_name="tên đơn vị khi báo cáo",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Chủ trì"), ("partner", "Phối hợp")],
+                        max_length=10,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(
+                        help_text="Hạn dùng để đánh giá đúng hạn, quá hạn.",
+                        verbose_name="hạn hoàn thành nhiệm vụ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang soạn"),
+                            ("submitted", "Đã gửi, chờ duyệt"),
+                            ("returned", "Bị trả lại"),
+                            ("accepted", "Đã chấp nhận"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("results", models.TextField(blank=True, verbose_name="kết quả đạt được")),
+                (
+                    "completion",
+                    models.CharField(
+                        choices=[
+                            ("done", "Đã hoàn thành"),
+                            ("in_progress", "Đang thực hiện"),
+                            ("not_started", "Chưa thực hiện"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="mức độ hoàn thành trong năm",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="tiến độ (%)",
+                    ),
+                ),
+                ("difficulties", models.TextField(blank=True, verbose_name="khó khăn, vướng mắc")),
+                (
+                    "escalate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đánh dấu khi khó khăn, vướng mắc cần Giám đốc Sở xem xét, giải quyết.",
+                        verbose_name="báo cáo Giám đốc Sở",
+                    ),
+                ),
+                ("proposals", models.TextField(blank=True, verbose_name="kiến nghị, đề xuất")),
+                (
+                    "funds_planned",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="kinh phí dự trù (đồng)"
+                    ),
+                ),
+                (
+                    "funds_spent",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="kinh phí đã sử dụng (đồng)"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lần đầu lúc")),
+                (
+                    "last_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="gửi lần cuối lúc"),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="chấp nhận lúc")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.reportingperiod",
+                        verbose_name="kỳ báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical báo cáo nhiệm vụ',
-                'verbose_name_plural': 'historical báo cáo nhiệm vụ',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical báo cáo nhiệm vụ",
+                "verbose_name_plural": "historical báo cáo nhiệm vụ",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TaskReport',
+            name="TaskReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_name', models.CharField(help_text='Giữ nguyên tên đơn vị tại thời điểm báo cáo.', max_length=255, verbose_name='tên đơn vị khi báo cáo')),
-                ('role', models.CharField(choices=[('lead', 'Chủ trì'), ('partner', 'Phối hợp')], max_length=10, verbose_name='vai trò')),
-                ('deadline', models.DateField(help_text='Hạn dùng để đánh giá đúng hạn, quá hạn.', verbose_name='hạn hoàn thành nhiệm vụ')),
-                ('status', models.CharField(choices=[('draft', 'Đang soạn'), ('submitted', 'Đã gửi, chờ duyệt'), ('returned', 'Bị trả lại'), ('accepted', 'Đã chấp nhận')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('results', models.TextField(blank=True, verbose_name='kết quả đạt được')),
-                ('completion', models.CharField(choices=[('done', 'Đã hoàn thành'), ('in_progress', 'Đang thực hiện'), ('not_started', 'Chưa thực hiện')], default='not_started', max_length=12, verbose_name='mức độ hoàn thành trong năm')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='tiến độ (%)')),
-                ('difficulties', models.TextField(blank=True, verbose_name='khó khăn, vướng mắc')),
-                ('escalate', models.BooleanField(default=False, help_text='Đánh dấu khi khó khăn, vướng mắc cần Giám đốc Sở xem xét, giải quyết.', verbose_name='báo cáo Giám đốc Sở')),
-                ('proposals', models.TextField(blank=True, verbose_name='kiến nghị, đề xuất')),
-                ('funds_planned', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='kinh phí dự trù (đồng)')),
-                ('funds_spent', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='kinh phí đã sử dụng (đồng)')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lần đầu lúc')),
-                ('last_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lần cuối lúc')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='chấp nhận lúc')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.reportingperiod', verbose_name='kỳ báo cáo')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='tasks.task', verbose_name='nhiệm vụ')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='tasks.unit', verbose_name='đơn vị')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit_name",
+                    models.CharField(
+                        help_text="Giữ nguyên tên đơn vị tại thời điểm báo cáo.",
+                        max_length=255,
+                        verbose_name="tên đơn vị khi báo cáo",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Chủ trì"), ("partner", "Phối hợp")],
+                        max_length=10,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(
+                        help_text="Hạn dùng để đánh giá đúng hạn, quá hạn.",
+                        verbose_name="hạn hoàn thành nhiệm vụ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang soạn"),
+                            ("submitted", "Đã gửi, chờ duyệt"),
+                            ("returned", "Bị trả lại"),
+                            ("accepted", "Đã chấp nhận"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("results", models.TextField(blank=True, verbose_name="kết quả đạt được")),
+                (
+                    "completion",
+                    models.CharField(
+                        choices=[
+                            ("done", "Đã hoàn thành"),
+                            ("in_progress", "Đang thực hiện"),
+                            ("not_started", "Chưa thực hiện"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="mức độ hoàn thành trong năm",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="tiến độ (%)",
+                    ),
+                ),
+                ("difficulties", models.TextField(blank=True, verbose_name="khó khăn, vướng mắc")),
+                (
+                    "escalate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đánh dấu khi khó khăn, vướng mắc cần Giám đốc Sở xem xét, giải quyết.",
+                        verbose_name="báo cáo Giám đốc Sở",
+                    ),
+                ),
+                ("proposals", models.TextField(blank=True, verbose_name="kiến nghị, đề xuất")),
+                (
+                    "funds_planned",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="kinh phí dự trù (đồng)"
+                    ),
+                ),
+                (
+                    "funds_spent",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="kinh phí đã sử dụng (đồng)"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lần đầu lúc")),
+                (
+                    "last_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="gửi lần cuối lúc"),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="chấp nhận lúc")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reports.reportingperiod",
+                        verbose_name="kỳ báo cáo",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="tasks.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="tasks.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo nhiệm vụ',
-                'verbose_name_plural': 'báo cáo nhiệm vụ',
-                'ordering': ['period', 'task__number', 'role', 'unit_name'],
+                "verbose_name": "báo cáo nhiệm vụ",
+                "verbose_name_plural": "báo cáo nhiệm vụ",
+                "ordering": ["period", "task__number", "role", "unit_name"],
             },
         ),
         migrations.CreateModel(
-            name='ReportOutput',
+            name="ReportOutput",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('events', 'Hội nghị, sự kiện, lớp tập huấn tổ chức'), ('articles', 'Tin, bài, phóng sự tuyên truyền'), ('participants', 'Lượt người tham dự'), ('documents', 'Văn bản ban hành hoặc tham mưu ban hành'), ('technologies', 'Công nghệ, kết quả nghiên cứu được hỗ trợ, chuyển giao'), ('orders', 'Nhiệm vụ đặt hàng'), ('research_needs', 'Nhu cầu nghiên cứu được công bố')], max_length=20, verbose_name='chỉ tiêu')),
-                ('quantity', models.PositiveIntegerField(verbose_name='số lượng')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outputs', to='reports.taskreport', verbose_name='báo cáo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("events", "Hội nghị, sự kiện, lớp tập huấn tổ chức"),
+                            ("articles", "Tin, bài, phóng sự tuyên truyền"),
+                            ("participants", "Lượt người tham dự"),
+                            ("documents", "Văn bản ban hành hoặc tham mưu ban hành"),
+                            ("technologies", "Công nghệ, kết quả nghiên cứu được hỗ trợ, chuyển giao"),
+                            ("orders", "Nhiệm vụ đặt hàng"),
+                            ("research_needs", "Nhu cầu nghiên cứu được công bố"),
+                        ],
+                        max_length=20,
+                        verbose_name="chỉ tiêu",
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="số lượng")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outputs",
+                        to="reports.taskreport",
+                        verbose_name="báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả định lượng',
-                'verbose_name_plural': 'kết quả định lượng',
-                'ordering': ['report', 'kind'],
+                "verbose_name": "kết quả định lượng",
+                "verbose_name_plural": "kết quả định lượng",
+                "ordering": ["report", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Tạo báo cáo khi mở kỳ'), ('saved', 'Cập nhật nội dung'), ('submitted', 'Gửi báo cáo'), ('returned', 'Trả lại'), ('accepted', 'Chấp nhận'), ('reopened', 'Mở lại để sửa'), ('file_added', 'Thêm tệp minh chứng'), ('file_removed', 'Gỡ tệp minh chứng')], max_length=20, verbose_name='sự kiện')),
-                ('actor_name', models.CharField(blank=True, max_length=255, verbose_name='người thực hiện (tên)')),
-                ('comment', models.TextField(blank=True, verbose_name='ý kiến')),
-                ('late', models.BooleanField(default=False, verbose_name='sau hạn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời điểm')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='reports.taskreport', verbose_name='báo cáo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Tạo báo cáo khi mở kỳ"),
+                            ("saved", "Cập nhật nội dung"),
+                            ("submitted", "Gửi báo cáo"),
+                            ("returned", "Trả lại"),
+                            ("accepted", "Chấp nhận"),
+                            ("reopened", "Mở lại để sửa"),
+                            ("file_added", "Thêm tệp minh chứng"),
+                            ("file_removed", "Gỡ tệp minh chứng"),
+                        ],
+                        max_length=20,
+                        verbose_name="sự kiện",
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="người thực hiện (tên)"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="ý kiến")),
+                ("late", models.BooleanField(default=False, verbose_name="sau hạn")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="thời điểm"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="reports.taskreport",
+                        verbose_name="báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện báo cáo',
-                'verbose_name_plural': 'sự kiện báo cáo',
-                'ordering': ['report', 'created_at', 'pk'],
+                "verbose_name": "sự kiện báo cáo",
+                "verbose_name_plural": "sự kiện báo cáo",
+                "ordering": ["report", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=reports.models.evidence_path, verbose_name='tệp')),
-                ('original_name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('content_type', models.CharField(max_length=100, verbose_name='loại tệp')),
-                ('size', models.PositiveBigIntegerField(verbose_name='dung lượng (byte)')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='reports.taskreport', verbose_name='báo cáo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=reports.models.evidence_path, verbose_name="tệp"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("content_type", models.CharField(max_length=100, verbose_name="loại tệp")),
+                ("size", models.PositiveBigIntegerField(verbose_name="dung lượng (byte)")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="reports.taskreport",
+                        verbose_name="báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp minh chứng',
-                'verbose_name_plural': 'tệp minh chứng',
-                'ordering': ['report', 'uploaded_at', 'pk'],
+                "verbose_name": "tệp minh chứng",
+                "verbose_name_plural": "tệp minh chứng",
+                "ordering": ["report", "uploaded_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.UniqueConstraint(fields=('plan', 'year'), name='period_unique_plan_year', violation_error_message='Kế hoạch đã có kỳ báo cáo của năm này.'),
+            model_name="reportingperiod",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "year"),
+                name="period_unique_plan_year",
+                violation_error_message="Kế hoạch đã có kỳ báo cáo của năm này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('cutoff_from__lte', models.F('cutoff_to')), ('cutoff_to__lt', models.F('deadline'))), name='period_cutoff_before_deadline', violation_error_message='Khoảng chốt số liệu phải hợp lệ và kết thúc trước hạn gửi báo cáo.'),
+            model_name="reportingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cutoff_from__lte", models.F("cutoff_to")), ("cutoff_to__lt", models.F("deadline"))
+                ),
+                name="period_cutoff_before_deadline",
+                violation_error_message="Khoảng chốt số liệu phải hợp lệ và kết thúc trước hạn gửi báo cáo.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='taskreport',
-            index=models.Index(fields=['unit', 'period'], name='report_unit_period'),
+            model_name="taskreport",
+            index=models.Index(fields=["unit", "period"], name="report_unit_period"),
         ),
         migrations.AddIndex(
-            model_name='taskreport',
-            index=models.Index(fields=['status', 'period'], name='report_status_period'),
+            model_name="taskreport",
+            index=models.Index(fields=["status", "period"], name="report_status_period"),
         ),
         migrations.AddConstraint(
-            model_name='taskreport',
-            constraint=models.UniqueConstraint(fields=('period', 'task', 'unit'), name='report_unique_period_task_unit', violation_error_message='Đơn vị đã có báo cáo cho nhiệm vụ này trong kỳ.'),
+            model_name="taskreport",
+            constraint=models.UniqueConstraint(
+                fields=("period", "task", "unit"),
+                name="report_unique_period_task_unit",
+                violation_error_message="Đơn vị đã có báo cáo cho nhiệm vụ này trong kỳ.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskreport',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='report_progress_at_most_100', violation_error_message='Tiến độ không vượt quá 100%.'),
+            model_name="taskreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)),
+                name="report_progress_at_most_100",
+                violation_error_message="Tiến độ không vượt quá 100%.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('completion', 'done'), _negated=True), ('completed_on__isnull', False), _connector='OR'), name='report_done_has_date', violation_error_message='Nhiệm vụ đã hoàn thành cần ngày hoàn thành.'),
+            model_name="taskreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("completion", "done"), _negated=True),
+                    ("completed_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="report_done_has_date",
+                violation_error_message="Nhiệm vụ đã hoàn thành cần ngày hoàn thành.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportoutput',
-            constraint=models.UniqueConstraint(fields=('report', 'kind'), name='output_unique_kind_per_report'),
+            model_name="reportoutput",
+            constraint=models.UniqueConstraint(
+                fields=("report", "kind"), name="output_unique_kind_per_report"
+            ),
         ),
     ]

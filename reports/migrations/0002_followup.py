@@ -6,79 +6,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
-        ('tasks', '0002_followup'),
+        ("reports", "0001_initial"),
+        ("tasks", "0002_followup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reportevent',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Tạo báo cáo khi mở kỳ'), ('saved', 'Cập nhật nội dung'), ('submitted', 'Gửi báo cáo'), ('returned', 'Trả lại'), ('accepted', 'Chấp nhận'), ('reopened', 'Mở lại để sửa'), ('file_added', 'Thêm tệp minh chứng'), ('file_removed', 'Gỡ tệp minh chứng'), ('directed', 'Ý kiến chỉ đạo của Lãnh đạo Sở')], max_length=20, verbose_name='sự kiện'),
+            model_name="reportevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Tạo báo cáo khi mở kỳ"),
+                    ("saved", "Cập nhật nội dung"),
+                    ("submitted", "Gửi báo cáo"),
+                    ("returned", "Trả lại"),
+                    ("accepted", "Chấp nhận"),
+                    ("reopened", "Mở lại để sửa"),
+                    ("file_added", "Thêm tệp minh chứng"),
+                    ("file_removed", "Gỡ tệp minh chứng"),
+                    ("directed", "Ý kiến chỉ đạo của Lãnh đạo Sở"),
+                ],
+                max_length=20,
+                verbose_name="sự kiện",
+            ),
         ),
         migrations.CreateModel(
-            name='Direction',
+            name="Direction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='ý kiến chỉ đạo')),
-                ('author_name', models.CharField(max_length=255, verbose_name='người chỉ đạo (tên)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='thời điểm')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chỉ đạo')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='directions', to='reports.taskreport', verbose_name='báo cáo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="ý kiến chỉ đạo")),
+                ("author_name", models.CharField(max_length=255, verbose_name="người chỉ đạo (tên)")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="thời điểm")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người chỉ đạo",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="directions",
+                        to="reports.taskreport",
+                        verbose_name="báo cáo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ý kiến chỉ đạo',
-                'verbose_name_plural': 'ý kiến chỉ đạo',
-                'ordering': ['report', 'created_at', 'pk'],
+                "verbose_name": "ý kiến chỉ đạo",
+                "verbose_name_plural": "ý kiến chỉ đạo",
+                "ordering": ["report", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('scheduled', 'Tự động theo lịch'), ('manual', 'Do Phòng Quản lý Khoa học gửi')], max_length=10, verbose_name='hình thức')),
-                ('sent_at', models.DateTimeField(db_index=True, verbose_name='gửi lúc')),
-                ('recipients', models.TextField(help_text='Các địa chỉ thư, mỗi dòng một địa chỉ.', verbose_name='gửi đến')),
-                ('copy_to', models.TextField(blank=True, verbose_name='đồng gửi')),
-                ('subject', models.CharField(max_length=255, verbose_name='tiêu đề')),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('report_count', models.PositiveIntegerField(verbose_name='số báo cáo còn nợ')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người gửi')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='tasks.unit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Tự động theo lịch"),
+                            ("manual", "Do Phòng Quản lý Khoa học gửi"),
+                        ],
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(db_index=True, verbose_name="gửi lúc")),
+                (
+                    "recipients",
+                    models.TextField(
+                        help_text="Các địa chỉ thư, mỗi dòng một địa chỉ.", verbose_name="gửi đến"
+                    ),
+                ),
+                ("copy_to", models.TextField(blank=True, verbose_name="đồng gửi")),
+                ("subject", models.CharField(max_length=255, verbose_name="tiêu đề")),
+                ("body", models.TextField(verbose_name="nội dung")),
+                ("report_count", models.PositiveIntegerField(verbose_name="số báo cáo còn nợ")),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người gửi",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminders",
+                        to="tasks.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thư đôn đốc',
-                'verbose_name_plural': 'thư đôn đốc',
-                'ordering': ['-sent_at', '-pk'],
+                "verbose_name": "thư đôn đốc",
+                "verbose_name_plural": "thư đôn đốc",
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderStage',
+            name="ReminderStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.SmallIntegerField(verbose_name='mốc nhắc')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.reportingperiod', verbose_name='kỳ báo cáo')),
-                ('reminder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='reports.reminder', verbose_name='thư đôn đốc')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tasks.unit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage", models.SmallIntegerField(verbose_name="mốc nhắc")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reports.reportingperiod",
+                        verbose_name="kỳ báo cáo",
+                    ),
+                ),
+                (
+                    "reminder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="reports.reminder",
+                        verbose_name="thư đôn đốc",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mốc đôn đốc',
-                'verbose_name_plural': 'mốc đôn đốc',
+                "verbose_name": "mốc đôn đốc",
+                "verbose_name_plural": "mốc đôn đốc",
             },
         ),
         migrations.AddIndex(
-            model_name='reminder',
-            index=models.Index(fields=['unit', '-sent_at'], name='reminder_unit_sent'),
+            model_name="reminder",
+            index=models.Index(fields=["unit", "-sent_at"], name="reminder_unit_sent"),
         ),
         migrations.AddConstraint(
-            model_name='reminderstage',
-            constraint=models.UniqueConstraint(fields=('period', 'unit', 'stage'), name='reminder_stage_once'),
+            model_name="reminderstage",
+            constraint=models.UniqueConstraint(
+                fields=("period", "unit", "stage"), name="reminder_stage_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderstage',
-            constraint=models.CheckConstraint(condition=models.Q(('stage', 0), _negated=True), name='reminder_stage_not_zero'),
+            model_name="reminderstage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stage", 0), _negated=True), name="reminder_stage_not_zero"
+            ),
         ),
     ]

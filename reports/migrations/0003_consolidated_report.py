@@ -7,110 +7,285 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_followup'),
-        ('tasks', '0002_followup'),
+        ("reports", "0002_followup"),
+        ("tasks", "0002_followup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsolidatedReport',
+            name="ConsolidatedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, help_text='Để trống khi chưa lấy số; văn thư ghi sau.', max_length=20, verbose_name='số')),
-                ('symbol', models.CharField(default='BC-SKHCN', max_length=40, verbose_name='ký hiệu')),
-                ('issued_on', models.DateField(blank=True, help_text='Để trống để văn thư ghi khi ký ban hành.', null=True, verbose_name='ngày ký')),
-                ('subject', models.TextField(verbose_name='trích yếu')),
-                ('introduction', models.TextField(blank=True, verbose_name='phần mở đầu')),
-                ('direction', models.TextField(blank=True, verbose_name='công tác chỉ đạo, triển khai')),
-                ('strengths', models.TextField(blank=True, verbose_name='ưu điểm')),
-                ('weaknesses', models.TextField(blank=True, verbose_name='tồn tại, hạn chế')),
-                ('causes', models.TextField(blank=True, verbose_name='nguyên nhân')),
-                ('next_year', models.TextField(blank=True, verbose_name='phương hướng, nhiệm vụ năm tới')),
-                ('proposals', models.TextField(blank=True, verbose_name='kiến nghị, đề xuất')),
-                ('signer_title', models.CharField(help_text='Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.', max_length=120, verbose_name='thẩm quyền, chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, max_length=120, verbose_name='họ tên người ký')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận.', verbose_name='nơi nhận')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='consolidated', to='reports.reportingperiod', verbose_name='kỳ báo cáo')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống khi chưa lấy số; văn thư ghi sau.",
+                        max_length=20,
+                        verbose_name="số",
+                    ),
+                ),
+                ("symbol", models.CharField(default="BC-SKHCN", max_length=40, verbose_name="ký hiệu")),
+                (
+                    "issued_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống để văn thư ghi khi ký ban hành.",
+                        null=True,
+                        verbose_name="ngày ký",
+                    ),
+                ),
+                ("subject", models.TextField(verbose_name="trích yếu")),
+                ("introduction", models.TextField(blank=True, verbose_name="phần mở đầu")),
+                ("direction", models.TextField(blank=True, verbose_name="công tác chỉ đạo, triển khai")),
+                ("strengths", models.TextField(blank=True, verbose_name="ưu điểm")),
+                ("weaknesses", models.TextField(blank=True, verbose_name="tồn tại, hạn chế")),
+                ("causes", models.TextField(blank=True, verbose_name="nguyên nhân")),
+                ("next_year", models.TextField(blank=True, verbose_name="phương hướng, nhiệm vụ năm tới")),
+                ("proposals", models.TextField(blank=True, verbose_name="kiến nghị, đề xuất")),
+                (
+                    "signer_title",
+                    models.CharField(
+                        help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.",
+                        max_length=120,
+                        verbose_name="thẩm quyền, chức vụ người ký",
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=120, verbose_name="họ tên người ký")),
+                (
+                    "recipients",
+                    models.TextField(blank=True, help_text="Mỗi dòng một nơi nhận.", verbose_name="nơi nhận"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consolidated",
+                        to="reports.reportingperiod",
+                        verbose_name="kỳ báo cáo",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo tổng hợp',
-                'verbose_name_plural': 'báo cáo tổng hợp',
-                'ordering': ['-period__year', 'period__plan__code'],
+                "verbose_name": "báo cáo tổng hợp",
+                "verbose_name_plural": "báo cáo tổng hợp",
+                "ordering": ["-period__year", "period__plan__code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalConsolidatedReport',
+            name="HistoricalConsolidatedReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(blank=True, help_text='Để trống khi chưa lấy số; văn thư ghi sau.', max_length=20, verbose_name='số')),
-                ('symbol', models.CharField(default='BC-SKHCN', max_length=40, verbose_name='ký hiệu')),
-                ('issued_on', models.DateField(blank=True, help_text='Để trống để văn thư ghi khi ký ban hành.', null=True, verbose_name='ngày ký')),
-                ('subject', models.TextField(verbose_name='trích yếu')),
-                ('introduction', models.TextField(blank=True, verbose_name='phần mở đầu')),
-                ('direction', models.TextField(blank=True, verbose_name='công tác chỉ đạo, triển khai')),
-                ('strengths', models.TextField(blank=True, verbose_name='ưu điểm')),
-                ('weaknesses', models.TextField(blank=True, verbose_name='tồn tại, hạn chế')),
-                ('causes', models.TextField(blank=True, verbose_name='nguyên nhân')),
-                ('next_year', models.TextField(blank=True, verbose_name='phương hướng, nhiệm vụ năm tới')),
-                ('proposals', models.TextField(blank=True, verbose_name='kiến nghị, đề xuất')),
-                ('signer_title', models.CharField(help_text='Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.', max_length=120, verbose_name='thẩm quyền, chức vụ người ký')),
-                ('signer_name', models.CharField(blank=True, max_length=120, verbose_name='họ tên người ký')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận.', verbose_name='nơi nhận')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.reportingperiod', verbose_name='kỳ báo cáo')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống khi chưa lấy số; văn thư ghi sau.",
+                        max_length=20,
+                        verbose_name="số",
+                    ),
+                ),
+                ("symbol", models.CharField(default="BC-SKHCN", max_length=40, verbose_name="ký hiệu")),
+                (
+                    "issued_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống để văn thư ghi khi ký ban hành.",
+                        null=True,
+                        verbose_name="ngày ký",
+                    ),
+                ),
+                ("subject", models.TextField(verbose_name="trích yếu")),
+                ("introduction", models.TextField(blank=True, verbose_name="phần mở đầu")),
+                ("direction", models.TextField(blank=True, verbose_name="công tác chỉ đạo, triển khai")),
+                ("strengths", models.TextField(blank=True, verbose_name="ưu điểm")),
+                ("weaknesses", models.TextField(blank=True, verbose_name="tồn tại, hạn chế")),
+                ("causes", models.TextField(blank=True, verbose_name="nguyên nhân")),
+                ("next_year", models.TextField(blank=True, verbose_name="phương hướng, nhiệm vụ năm tới")),
+                ("proposals", models.TextField(blank=True, verbose_name="kiến nghị, đề xuất")),
+                (
+                    "signer_title",
+                    models.CharField(
+                        help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.",
+                        max_length=120,
+                        verbose_name="thẩm quyền, chức vụ người ký",
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=120, verbose_name="họ tên người ký")),
+                (
+                    "recipients",
+                    models.TextField(blank=True, help_text="Mỗi dòng một nơi nhận.", verbose_name="nơi nhận"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.reportingperiod",
+                        verbose_name="kỳ báo cáo",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical báo cáo tổng hợp',
-                'verbose_name_plural': 'historical báo cáo tổng hợp',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical báo cáo tổng hợp",
+                "verbose_name_plural": "historical báo cáo tổng hợp",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalConsolidatedTaskResult',
+            name="HistoricalConsolidatedTaskResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='kết quả thực hiện')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('consolidated', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.consolidatedreport', verbose_name='báo cáo tổng hợp')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.task', verbose_name='nhiệm vụ')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("text", models.TextField(verbose_name="kết quả thực hiện")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "consolidated",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.consolidatedreport",
+                        verbose_name="báo cáo tổng hợp",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical kết quả nhiệm vụ trong báo cáo tổng hợp',
-                'verbose_name_plural': 'historical kết quả nhiệm vụ trong báo cáo tổng hợp',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical kết quả nhiệm vụ trong báo cáo tổng hợp",
+                "verbose_name_plural": "historical kết quả nhiệm vụ trong báo cáo tổng hợp",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ConsolidatedTaskResult',
+            name="ConsolidatedTaskResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='kết quả thực hiện')),
-                ('consolidated', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_results', to='reports.consolidatedreport', verbose_name='báo cáo tổng hợp')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tasks.task', verbose_name='nhiệm vụ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="kết quả thực hiện")),
+                (
+                    "consolidated",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_results",
+                        to="reports.consolidatedreport",
+                        verbose_name="báo cáo tổng hợp",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tasks.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả nhiệm vụ trong báo cáo tổng hợp',
-                'verbose_name_plural': 'kết quả nhiệm vụ trong báo cáo tổng hợp',
-                'constraints': [models.UniqueConstraint(fields=('consolidated', 'task'), name='consolidated_result_unique_task')],
+                "verbose_name": "kết quả nhiệm vụ trong báo cáo tổng hợp",
+                "verbose_name_plural": "kết quả nhiệm vụ trong báo cáo tổng hợp",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("consolidated", "task"), name="consolidated_result_unique_task"
+                    )
+                ],
             },
         ),
     ]

@@ -65,7 +65,9 @@ def matrix_cells(cells):
     parts = []
     for number, cell in enumerate(cells, start=1):
         if cell is None:
-            parts.append(f'<td data-label="NV {number}"><span class="muted" aria-label="Không phân công">—</span></td>')
+            parts.append(
+                f'<td data-label="NV {number}"><span class="muted" aria-label="Không phân công">—</span></td>'
+            )
         else:
             parts.append(
                 f'<td data-label="NV {number}"><a class="state state-{escape(cell.state)}" href="{escape(cell.url)}" '
@@ -78,7 +80,9 @@ def matrix_cells(cells):
 def options(choices, selected=None):
     """The `<option>`s of a long select (a province's units): value, label, the selected one marked.
     A template loop spent as long on three hundred options as on the rest of the board."""
-    return mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
-        for value, label in choices
-    ))
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )

@@ -4,11 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
+from reports.models import MAX_OUTPUT_QUANTITY, TaskReport
 from tasks.models import OutputKind
 
 from .services import REPORT_FIELDS
-
-from reports.models import MAX_OUTPUT_QUANTITY, TaskReport
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
@@ -65,7 +64,10 @@ class ReportForm(forms.ModelForm):
         existing = {output.kind: output.quantity for output in self.instance.outputs.all()}
         for kind in self.instance.task.output_kinds:
             self.fields[f"output_{kind}"] = GroupedIntegerField(
-                label=OutputKind(kind).label, min_value=0, max_value=MAX_OUTPUT_QUANTITY, required=False,
+                label=OutputKind(kind).label,
+                min_value=0,
+                max_value=MAX_OUTPUT_QUANTITY,
+                required=False,
                 initial=existing.get(kind),
             )
 
@@ -78,7 +80,8 @@ class ReportForm(forms.ModelForm):
         if not value.isdigit():
             raise ValidationError(
                 "Biểu mẫu thiếu phiên bản của báo cáo nên không thể biết bạn sửa trên bản nào. "
-                "Nội dung chưa được lưu: hãy mở lại báo cáo rồi sửa tiếp.", code="version",
+                "Nội dung chưa được lưu: hãy mở lại báo cáo rồi sửa tiếp.",
+                code="version",
             )
         return int(value)
 
@@ -99,7 +102,9 @@ class ReportForm(forms.ModelForm):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="Ý kiến", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    comment = forms.CharField(
+        label="Ý kiến", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
 
 
 class RequiredCommentForm(CommentForm):
@@ -116,12 +121,21 @@ class PlanChoiceField(forms.ModelChoiceField):
 
 
 class PeriodOpenForm(forms.Form):
-    plan = PlanChoiceField(label="Kế hoạch", queryset=None, error_messages={
-        "required": "Hãy chọn kế hoạch.", "invalid_choice": "Hãy chọn một kế hoạch đang thực hiện trong danh sách.",
-    })
+    plan = PlanChoiceField(
+        label="Kế hoạch",
+        queryset=None,
+        error_messages={
+            "required": "Hãy chọn kế hoạch.",
+            "invalid_choice": "Hãy chọn một kế hoạch đang thực hiện trong danh sách.",
+        },
+    )
     year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)
-    deadline = forms.DateField(label="Hạn gửi báo cáo", required=False, widget=DATE_WIDGET,
-                               help_text="Để trống để dùng hạn của kế hoạch.")
+    deadline = forms.DateField(
+        label="Hạn gửi báo cáo",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Để trống để dùng hạn của kế hoạch.",
+    )
     cutoff_from = forms.DateField(label="Số liệu tính từ ngày", required=False, widget=DATE_WIDGET)
     cutoff_to = forms.DateField(label="Số liệu tính đến ngày", required=False, widget=DATE_WIDGET)
 
@@ -138,6 +152,8 @@ class PeriodOpenForm(forms.Form):
 
 class DirectionForm(forms.Form):
     text = forms.CharField(
-        label="Ý kiến chỉ đạo", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        label="Ý kiến chỉ đạo",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
         error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
     )

@@ -4,11 +4,10 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from tasks.models import Assignment, Plan, PlanStatus, Task
-
 from reports import permissions
 from reports.models import Evidence, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import state_expression
+from tasks.models import Assignment, Plan, PlanStatus, Task
 
 
 def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
@@ -18,12 +17,16 @@ def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
 def unit_reports_for_year(user, year: int, today: datetime.date) -> QuerySet:
     """The reports the user's unit owes in `year`, on every plan."""
     queryset = permissions.reports_visible_to(user).filter(unit_id=user.unit_id, period__year=year)
-    return reports_with_state(queryset, today).order_by("period__deadline", "period__plan__code", "task__number")
+    return reports_with_state(queryset, today).order_by(
+        "period__deadline", "period__plan__code", "task__number"
+    )
 
 
 def state_counts(queryset: QuerySet, today: datetime.date) -> dict[str, int]:
     """How many reports of `queryset` are in each state, counted in one query."""
-    rows = queryset.annotate(_state=state_expression(today)).values("_state").annotate(n=Count("pk")).order_by()
+    rows = (
+        queryset.annotate(_state=state_expression(today)).values("_state").annotate(n=Count("pk")).order_by()
+    )
     counts = {state.value: 0 for state in TaskState}
     for row in rows:
         counts[row["_state"]] = row["n"]
@@ -69,7 +72,9 @@ def plan_detail(pk: int) -> Plan:
         Plan.objects.select_related("issuer", "coordinating_unit", "report_recipient")
         .prefetch_related(
             "basis_documents__issuer",
-            Prefetch("tasks", queryset=Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))),
+            Prefetch(
+                "tasks", queryset=Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))
+            ),
             "duties__unit",
             "duties__recipient",
             Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-year")),
@@ -106,7 +111,13 @@ def _with_changes(records: list) -> list:
                 labels = dict(field.choices) if field.choices else {}
                 if field.is_relation:
                     continue
-                record.changes.append((field.verbose_name, labels.get(change.old, change.old), labels.get(change.new, change.new)))
+                record.changes.append(
+                    (
+                        field.verbose_name,
+                        labels.get(change.old, change.old),
+                        labels.get(change.new, change.new),
+                    )
+                )
         previous[key] = record
     return records
 
@@ -124,9 +135,11 @@ def task_history(task: Task, limit: int = 100) -> list:
 
 
 def report_detail(user, pk: int) -> TaskReport:
-    queryset = permissions.reports_visible_to(user).select_related(
-        "period__plan", "task", "unit", "updated_by"
-    ).prefetch_related("outputs", "evidence__uploaded_by", "events", "directions")
+    queryset = (
+        permissions.reports_visible_to(user)
+        .select_related("period__plan", "task", "unit", "updated_by")
+        .prefetch_related("outputs", "evidence__uploaded_by", "events", "directions")
+    )
     return queryset.get(pk=pk)
 
 
@@ -136,8 +149,12 @@ def review_queue(user, today: datetime.date) -> QuerySet:
 
 
 def periods_overview() -> QuerySet:
-    return ReportingPeriod.objects.select_related("plan").annotate(
-        total=Count("reports"),
-        submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
-        accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
-    ).order_by("-year", "plan__code")
+    return (
+        ReportingPeriod.objects.select_related("plan")
+        .annotate(
+            total=Count("reports"),
+            submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
+            accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
+        )
+        .order_by("-year", "plan__code")
+    )

@@ -43,7 +43,11 @@ def record_event(report: TaskReport, kind: str, by, comment: str = "", late: boo
 
 def _locked(report: TaskReport) -> TaskReport:
     """The report re-read under a row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE)."""
-    return TaskReport.objects.select_for_update().select_related("period__plan", "task", "unit").get(pk=report.pk)
+    return (
+        TaskReport.objects.select_for_update()
+        .select_related("period__plan", "task", "unit")
+        .get(pk=report.pk)
+    )
 
 
 def _allowed(by, step: str, report: TaskReport) -> None:
@@ -92,27 +96,38 @@ def period_open(
     earlier year is not asked again. Opening again creates only what is missing (a unit assigned
     since), and changes nothing else.
     """
-    permissions.require(permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được mở kỳ báo cáo.")
+    permissions.require(
+        permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được mở kỳ báo cáo."
+    )
     period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
     period_created = period is None
     if period_created:
         if plan.status != PlanStatus.IN_FORCE:
             raise ValidationError(f"Kế hoạch “{plan}” đã kết thúc: không mở kỳ báo cáo mới.")
         if plan.issued_year and year < plan.issued_year:
-            raise ValidationError(f"Kế hoạch ban hành năm {plan.issued_year}: không có kỳ báo cáo năm {year}.")
+            raise ValidationError(
+                f"Kế hoạch ban hành năm {plan.issued_year}: không có kỳ báo cáo năm {year}."
+            )
         deadline = deadline or plan.report_deadline(year)
         default_from, default_to = default_cutoff(deadline)
         period = ReportingPeriod(
-            plan=plan, year=year, deadline=deadline,
-            cutoff_from=cutoff_from or default_from, cutoff_to=cutoff_to or default_to, opened_by=by,
+            plan=plan,
+            year=year,
+            deadline=deadline,
+            cutoff_from=cutoff_from or default_from,
+            cutoff_to=cutoff_to or default_to,
+            opened_by=by,
         )
         period.full_clean()
         period.save()
 
     completed_fixed = set(
         TaskReport.objects.filter(
-            task__plan=plan, task__deadline_kind=DeadlineKind.FIXED, period__year__lt=year,
-            status=ReportStatus.ACCEPTED, completion=Completion.DONE,
+            task__plan=plan,
+            task__deadline_kind=DeadlineKind.FIXED,
+            period__year__lt=year,
+            status=ReportStatus.ACCEPTED,
+            completion=Completion.DONE,
         ).values_list("task_id", "unit_id")
     )
     existing = set(period.reports.values_list("task_id", "unit_id"))
@@ -123,7 +138,11 @@ def period_open(
     )
     new_reports = [
         TaskReport(
-            period=period, task=a.task, unit=a.unit, unit_name=a.unit.name, role=a.role,
+            period=period,
+            task=a.task,
+            unit=a.unit,
+            unit_name=a.unit.name,
+            role=a.role,
             deadline=deadline_for(a.task, period),
         )
         for a in assignments
@@ -131,7 +150,8 @@ def period_open(
     ]
     created = TaskReport.objects.bulk_create(new_reports)
     ReportEvent.objects.bulk_create(
-        ReportEvent(report=report, kind=EventKind.OPENED, actor=by, actor_name=person_name(by)) for report in created
+        ReportEvent(report=report, kind=EventKind.OPENED, actor=by, actor_name=person_name(by))
+        for report in created
     )
     return PeriodOpened(period=period, period_created=period_created, reports_created=len(created))
 
@@ -181,8 +201,16 @@ def reports_rejudge(*, periods=None, tasks=None) -> int:
     if tasks is not None:
         reports = reports.filter(task__in=list(tasks))
     moved = []
-    for report in reports.only("pk", "deadline", "period__deadline", "period__year", "task__deadline_kind",
-                               "task__due_date", "task__due_day", "task__due_month"):
+    for report in reports.only(
+        "pk",
+        "deadline",
+        "period__deadline",
+        "period__year",
+        "task__deadline_kind",
+        "task__due_date",
+        "task__due_day",
+        "task__due_month",
+    ):
         deadline = deadline_for(report.task, report.period)
         if report.deadline != deadline:
             report.deadline = deadline
@@ -202,8 +230,15 @@ def follow_task_changes(*, task_ids, by=None, **kwargs) -> None:
 # ------------------------------------------------------------------------------
 # What the unit writes; everything else of a report is the workflow's.
 REPORT_FIELDS = (
-    "results", "completion", "completed_on", "progress", "difficulties", "escalate", "proposals",
-    "funds_planned", "funds_spent",
+    "results",
+    "completion",
+    "completed_on",
+    "progress",
+    "difficulties",
+    "escalate",
+    "proposals",
+    "funds_planned",
+    "funds_spent",
 )
 
 
@@ -220,7 +255,9 @@ def report_content_errors(report: TaskReport, today: datetime.date) -> dict[str,
 
 
 @transaction.atomic
-def report_update(*, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None]) -> TaskReport:
+def report_update(
+    *, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None]
+) -> TaskReport:
     """Save the report's content if nobody saved it since `version`; otherwise refuse, change nothing.
 
     `data` holds fields of `REPORT_FIELDS`; `outputs` maps an output kind of the task to its
@@ -253,12 +290,17 @@ def report_update(*, report: TaskReport, by, version: int, data: dict, outputs: 
     unknown = set(outputs) - set(current.task.output_kinds)
     if unknown:
         raise ValidationError("Chỉ tiêu không thuộc nhiệm vụ: " + ", ".join(sorted(unknown)))
-    wrong = [kind for kind, quantity in outputs.items()
-             if quantity is not None and (not isinstance(quantity, int) or not 0 <= quantity <= MAX_OUTPUT_QUANTITY)]
+    wrong = [
+        kind
+        for kind, quantity in outputs.items()
+        if quantity is not None
+        and (not isinstance(quantity, int) or not 0 <= quantity <= MAX_OUTPUT_QUANTITY)
+    ]
     if wrong:
         raise ValidationError(
             f"Số lượng của chỉ tiêu phải là số nguyên từ 0 đến {number_vi(MAX_OUTPUT_QUANTITY)}"
-            + ": " + ", ".join(sorted(wrong))
+            + ": "
+            + ", ".join(sorted(wrong))
         )
     # The row is locked since `_locked`, so the version read above cannot change before this save.
     current._history_user = by
@@ -370,8 +412,11 @@ def evidence_add(*, report: TaskReport, by, upload) -> Evidence:
     extension = _evidence_kind(upload)
     original_name = (upload.name or "tep").replace("/", "_").replace("\\", "_")[-255:]
     evidence = Evidence(
-        report=current, original_name=original_name, content_type=ALLOWED_EVIDENCE[extension][0],
-        size=upload.size, uploaded_by=by,
+        report=current,
+        original_name=original_name,
+        content_type=ALLOWED_EVIDENCE[extension][0],
+        size=upload.size,
+        uploaded_by=by,
     )
     evidence.file.save(original_name, upload, save=False)
     evidence.save()

@@ -14,14 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tasks.models import Plan, Task
-
 from reports import permissions
+from reports.models import Evidence, TaskReport, TaskState
+from reports.states import report_state
+from tasks.models import Plan, Task
 
 from . import selectors, services
 from .forms import CommentForm, DirectionForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
-from reports.models import Evidence, TaskReport, TaskState
-from reports.states import report_state
 
 
 def _today() -> datetime.date:
@@ -107,7 +106,11 @@ def task_detail(request, pk):
     years = {}
     for report in reports:
         years.setdefault(report.period.year, []).append(report)
-    context = {"task": task, "years": sorted(years.items(), reverse=True), "history": selectors.task_history(task)}
+    context = {
+        "task": task,
+        "years": sorted(years.items(), reverse=True),
+        "history": selectors.task_history(task),
+    }
     return render(request, "reports/task_detail.html", context)
 
 
@@ -141,15 +144,23 @@ def report_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.report_update(
-                report=report, by=request.user, version=form.cleaned_data["version"],
-                data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS}, outputs=form.outputs(),
+                report=report,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS},
+                outputs=form.outputs(),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Đã lưu báo cáo.")
             return redirect("reports:report_detail", pk=report.pk)
-    return render(request, "reports/report_form.html", {"report": report, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"report": report, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _action(request, pk, service, success: str, *, step: str, form_class=CommentForm):
@@ -173,14 +184,21 @@ def _action(request, pk, service, success: str, *, step: str, form_class=Comment
 
 @require_POST
 def report_submit(request, pk):
-    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.",
-                   step="submit")
+    return _action(
+        request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.", step="submit"
+    )
 
 
 @require_POST
 def report_return(request, pk):
-    return _action(request, pk, services.report_return, "Đã trả lại báo cáo cho đơn vị.",
-                   step="return", form_class=RequiredCommentForm)
+    return _action(
+        request,
+        pk,
+        services.report_return,
+        "Đã trả lại báo cáo cho đơn vị.",
+        step="return",
+        form_class=RequiredCommentForm,
+    )
 
 
 @require_POST
@@ -190,8 +208,14 @@ def report_accept(request, pk):
 
 @require_POST
 def report_reopen(request, pk):
-    return _action(request, pk, services.report_reopen, "Đã mở lại báo cáo để đơn vị sửa.",
-                   step="reopen", form_class=RequiredCommentForm)
+    return _action(
+        request,
+        pk,
+        services.report_reopen,
+        "Đã mở lại báo cáo để đơn vị sửa.",
+        step="reopen",
+        form_class=RequiredCommentForm,
+    )
 
 
 @require_POST
@@ -226,7 +250,9 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("Tệp không còn trên máy chủ.") from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -257,7 +283,9 @@ def review_queue(request):
 def period_list(request):
     if not permissions.can_manage_periods(request.user):
         raise PermissionDenied("Chỉ Phòng Quản lý Khoa học quản lý kỳ báo cáo.")
-    form = PeriodOpenForm(request.POST or None, initial={"year": _today().year}, plans=selectors.plans_in_force())
+    form = PeriodOpenForm(
+        request.POST or None, initial={"year": _today().year}, plans=selectors.plans_in_force()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             opened = services.period_open(by=request.user, **form.cleaned_data)
@@ -265,7 +293,10 @@ def period_list(request):
             form.add_error(None, _messages_from(error))
         else:
             verb = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước;"
-            messages.success(request, f"{verb} kỳ báo cáo năm {opened.period.year}: tạo {opened.reports_created} báo cáo mới.")
+            messages.success(
+                request,
+                f"{verb} kỳ báo cáo năm {opened.period.year}: tạo {opened.reports_created} báo cáo mới.",
+            )
             return redirect("reports:period_list")
     context = {"form": form, "periods": selectors.periods_overview()}
     return render(request, "reports/period_list.html", context, status=400 if form.errors else 200)

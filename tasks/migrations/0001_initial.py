@@ -6,444 +6,1576 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import tasks.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tasks.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LegalDocument',
+            name="LegalDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='Ví dụ: 463-KL/TU, 1394/UBND-KGVX.', max_length=60, verbose_name='số, ký hiệu')),
-                ('doc_type', models.CharField(choices=[('conclusion', 'Kết luận'), ('resolution', 'Nghị quyết'), ('directive', 'Chỉ thị'), ('decree', 'Nghị định'), ('decision', 'Quyết định'), ('circular', 'Thông tư'), ('plan', 'Kế hoạch'), ('official_letter', 'Công văn'), ('other', 'Khác')], max_length=20, verbose_name='loại văn bản')),
-                ('issued_on', models.DateField(verbose_name='ngày ban hành')),
-                ('subject', models.TextField(verbose_name='trích yếu')),
-                ('file', models.FileField(blank=True, upload_to=tasks.models.legal_document_path, verbose_name='tệp văn bản')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="Ví dụ: 463-KL/TU, 1394/UBND-KGVX.",
+                        max_length=60,
+                        verbose_name="số, ký hiệu",
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.CharField(
+                        choices=[
+                            ("conclusion", "Kết luận"),
+                            ("resolution", "Nghị quyết"),
+                            ("directive", "Chỉ thị"),
+                            ("decree", "Nghị định"),
+                            ("decision", "Quyết định"),
+                            ("circular", "Thông tư"),
+                            ("plan", "Kế hoạch"),
+                            ("official_letter", "Công văn"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại văn bản",
+                    ),
+                ),
+                ("issued_on", models.DateField(verbose_name="ngày ban hành")),
+                ("subject", models.TextField(verbose_name="trích yếu")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to=tasks.models.legal_document_path, verbose_name="tệp văn bản"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản căn cứ',
-                'verbose_name_plural': 'văn bản căn cứ',
-                'ordering': ['-issued_on', 'number'],
+                "verbose_name": "văn bản căn cứ",
+                "verbose_name_plural": "văn bản căn cứ",
+                "ordering": ["-issued_on", "number"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('staff', 'Cán bộ đơn vị'), ('head', 'Lãnh đạo đơn vị'), ('coordinator', 'Điều phối (Phòng Quản lý Khoa học)'), ('leadership', 'Lãnh đạo Sở'), ('finance', 'Tài chính (Phòng Kế hoạch Tài chính)'), ('admin', 'Quản trị hệ thống')], default='staff', max_length=20, verbose_name='vai trò')),
-                ('position', models.CharField(blank=True, max_length=120, verbose_name='chức vụ')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Cán bộ đơn vị"),
+                            ("head", "Lãnh đạo đơn vị"),
+                            ("coordinator", "Điều phối (Phòng Quản lý Khoa học)"),
+                            ("leadership", "Lãnh đạo Sở"),
+                            ("finance", "Tài chính (Phòng Kế hoạch Tài chính)"),
+                            ("admin", "Quản trị hệ thống"),
+                        ],
+                        default="staff",
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=120, verbose_name="chức vụ")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người dùng',
-                'verbose_name_plural': 'người dùng',
-                'ordering': ['username'],
+                "verbose_name": "người dùng",
+                "verbose_name_plural": "người dùng",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-463). Số, ký hiệu có thể còn trống.', max_length=40, unique=True, verbose_name='mã kế hoạch')),
-                ('number', models.CharField(blank=True, help_text='Ví dụ: 123/KH-SKHCN. Để trống khi văn bản chưa ghi số.', max_length=60, verbose_name='số, ký hiệu')),
-                ('number_template', models.CharField(blank=True, help_text='Như in trên văn bản, ví dụ: /KH-SKHCN.', max_length=60, verbose_name='mẫu số, ký hiệu')),
-                ('issued_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='năm ban hành')),
-                ('issued_on', models.DateField(blank=True, help_text='Để trống khi văn bản chỉ ghi năm.', null=True, verbose_name='ngày ban hành')),
-                ('place', models.CharField(default='Đồng Nai', max_length=60, verbose_name='địa danh')),
-                ('title', models.TextField(help_text='Nội dung sau chữ “KẾ HOẠCH”.', verbose_name='trích yếu')),
-                ('preamble', models.TextField(blank=True, verbose_name='phần mở đầu')),
-                ('purposes', models.TextField(blank=True, verbose_name='mục đích, yêu cầu')),
-                ('implementation_time', models.TextField(blank=True, verbose_name='thời gian thực hiện')),
-                ('funding_note', models.TextField(blank=True, verbose_name='kinh phí')),
-                ('organisation', models.TextField(blank=True, help_text='Nguyên văn mục “Tổ chức thực hiện”.', verbose_name='tổ chức thực hiện')),
-                ('signer_title', models.CharField(help_text='Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.', max_length=120, verbose_name='thẩm quyền, chức vụ người ký')),
-                ('signer_name', models.CharField(max_length=120, verbose_name='họ tên người ký')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận.', verbose_name='nơi nhận')),
-                ('filing_code', models.CharField(blank=True, max_length=120, verbose_name='ký hiệu lưu')),
-                ('report_day', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='hạn báo cáo hằng năm: ngày')),
-                ('report_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='hạn báo cáo hằng năm: tháng')),
-                ('status', models.CharField(choices=[('in_force', 'Đang thực hiện'), ('ended', 'Đã kết thúc')], default='in_force', max_length=20, verbose_name='tình trạng')),
-                ('basis_documents', models.ManyToManyField(blank=True, related_name='plans', to='tasks.legaldocument', verbose_name='văn bản căn cứ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-463). Số, ký hiệu có thể còn trống.",
+                        max_length=40,
+                        unique=True,
+                        verbose_name="mã kế hoạch",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: 123/KH-SKHCN. Để trống khi văn bản chưa ghi số.",
+                        max_length=60,
+                        verbose_name="số, ký hiệu",
+                    ),
+                ),
+                (
+                    "number_template",
+                    models.CharField(
+                        blank=True,
+                        help_text="Như in trên văn bản, ví dụ: /KH-SKHCN.",
+                        max_length=60,
+                        verbose_name="mẫu số, ký hiệu",
+                    ),
+                ),
+                (
+                    "issued_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm ban hành",
+                    ),
+                ),
+                (
+                    "issued_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống khi văn bản chỉ ghi năm.",
+                        null=True,
+                        verbose_name="ngày ban hành",
+                    ),
+                ),
+                ("place", models.CharField(default="Đồng Nai", max_length=60, verbose_name="địa danh")),
+                (
+                    "title",
+                    models.TextField(help_text="Nội dung sau chữ “KẾ HOẠCH”.", verbose_name="trích yếu"),
+                ),
+                ("preamble", models.TextField(blank=True, verbose_name="phần mở đầu")),
+                ("purposes", models.TextField(blank=True, verbose_name="mục đích, yêu cầu")),
+                ("implementation_time", models.TextField(blank=True, verbose_name="thời gian thực hiện")),
+                ("funding_note", models.TextField(blank=True, verbose_name="kinh phí")),
+                (
+                    "organisation",
+                    models.TextField(
+                        blank=True,
+                        help_text="Nguyên văn mục “Tổ chức thực hiện”.",
+                        verbose_name="tổ chức thực hiện",
+                    ),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(
+                        help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.",
+                        max_length=120,
+                        verbose_name="thẩm quyền, chức vụ người ký",
+                    ),
+                ),
+                ("signer_name", models.CharField(max_length=120, verbose_name="họ tên người ký")),
+                (
+                    "recipients",
+                    models.TextField(blank=True, help_text="Mỗi dòng một nơi nhận.", verbose_name="nơi nhận"),
+                ),
+                ("filing_code", models.CharField(blank=True, max_length=120, verbose_name="ký hiệu lưu")),
+                (
+                    "report_day",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="hạn báo cáo hằng năm: ngày",
+                    ),
+                ),
+                (
+                    "report_month",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="hạn báo cáo hằng năm: tháng",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_force", "Đang thực hiện"), ("ended", "Đã kết thúc")],
+                        default="in_force",
+                        max_length=20,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                (
+                    "basis_documents",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="plans",
+                        to="tasks.legaldocument",
+                        verbose_name="văn bản căn cứ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế hoạch',
-                'verbose_name_plural': 'kế hoạch',
-                'ordering': ['-issued_year', 'code'],
+                "verbose_name": "kế hoạch",
+                "verbose_name_plural": "kế hoạch",
+                "ordering": ["-issued_year", "code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTask',
+            name="HistoricalTask",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='số thứ tự')),
-                ('title', models.CharField(max_length=255, verbose_name='tên ngắn')),
-                ('content', models.TextField(help_text='Nguyên văn nhiệm vụ trong kế hoạch.', verbose_name='nội dung')),
-                ('lead_text', models.TextField(blank=True, help_text='Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch.', verbose_name='đơn vị chủ trì (nguyên văn)')),
-                ('partner_text', models.TextField(blank=True, help_text='Dòng “Đơn vị phối hợp” như trong kế hoạch.', verbose_name='đơn vị phối hợp (nguyên văn)')),
-                ('deadline_kind', models.CharField(choices=[('fixed', 'Một thời hạn cố định'), ('yearly', 'Hằng năm vào một ngày'), ('ongoing', 'Thường xuyên (đánh giá theo hạn báo cáo năm)')], default='ongoing', max_length=10, verbose_name='loại thời hạn')),
-                ('due_date', models.DateField(blank=True, help_text='Với thời hạn cố định.', null=True, verbose_name='hạn hoàn thành')),
-                ('due_day', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='hạn hằng năm: ngày')),
-                ('due_month', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='hạn hằng năm: tháng')),
-                ('deadline_text', models.CharField(blank=True, help_text='Ví dụ: “Trong quý I/2024”.', max_length=255, verbose_name='thời hạn (nguyên văn)')),
-                ('output_kinds', models.JSONField(blank=True, default=list, help_text='Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.', verbose_name='chỉ tiêu định lượng')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.plan', verbose_name='kế hoạch')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="số thứ tự"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="tên ngắn")),
+                (
+                    "content",
+                    models.TextField(
+                        help_text="Nguyên văn nhiệm vụ trong kế hoạch.", verbose_name="nội dung"
+                    ),
+                ),
+                (
+                    "lead_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch.",
+                        verbose_name="đơn vị chủ trì (nguyên văn)",
+                    ),
+                ),
+                (
+                    "partner_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Dòng “Đơn vị phối hợp” như trong kế hoạch.",
+                        verbose_name="đơn vị phối hợp (nguyên văn)",
+                    ),
+                ),
+                (
+                    "deadline_kind",
+                    models.CharField(
+                        choices=[
+                            ("fixed", "Một thời hạn cố định"),
+                            ("yearly", "Hằng năm vào một ngày"),
+                            ("ongoing", "Thường xuyên (đánh giá theo hạn báo cáo năm)"),
+                        ],
+                        default="ongoing",
+                        max_length=10,
+                        verbose_name="loại thời hạn",
+                    ),
+                ),
+                (
+                    "due_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Với thời hạn cố định.",
+                        null=True,
+                        verbose_name="hạn hoàn thành",
+                    ),
+                ),
+                (
+                    "due_day",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="hạn hằng năm: ngày",
+                    ),
+                ),
+                (
+                    "due_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="hạn hằng năm: tháng",
+                    ),
+                ),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: “Trong quý I/2024”.",
+                        max_length=255,
+                        verbose_name="thời hạn (nguyên văn)",
+                    ),
+                ),
+                (
+                    "output_kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.",
+                        verbose_name="chỉ tiêu định lượng",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical nhiệm vụ',
-                'verbose_name_plural': 'historical nhiệm vụ',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Task',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='số thứ tự')),
-                ('title', models.CharField(max_length=255, verbose_name='tên ngắn')),
-                ('content', models.TextField(help_text='Nguyên văn nhiệm vụ trong kế hoạch.', verbose_name='nội dung')),
-                ('lead_text', models.TextField(blank=True, help_text='Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch.', verbose_name='đơn vị chủ trì (nguyên văn)')),
-                ('partner_text', models.TextField(blank=True, help_text='Dòng “Đơn vị phối hợp” như trong kế hoạch.', verbose_name='đơn vị phối hợp (nguyên văn)')),
-                ('deadline_kind', models.CharField(choices=[('fixed', 'Một thời hạn cố định'), ('yearly', 'Hằng năm vào một ngày'), ('ongoing', 'Thường xuyên (đánh giá theo hạn báo cáo năm)')], default='ongoing', max_length=10, verbose_name='loại thời hạn')),
-                ('due_date', models.DateField(blank=True, help_text='Với thời hạn cố định.', null=True, verbose_name='hạn hoàn thành')),
-                ('due_day', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='hạn hằng năm: ngày')),
-                ('due_month', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='hạn hằng năm: tháng')),
-                ('deadline_text', models.CharField(blank=True, help_text='Ví dụ: “Trong quý I/2024”.', max_length=255, verbose_name='thời hạn (nguyên văn)')),
-                ('output_kinds', models.JSONField(blank=True, default=list, help_text='Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.', verbose_name='chỉ tiêu định lượng')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='tasks.plan', verbose_name='kế hoạch')),
-            ],
-            options={
-                'verbose_name': 'nhiệm vụ',
-                'verbose_name_plural': 'nhiệm vụ',
-                'ordering': ['plan', 'number'],
-                'permissions': [('import_task', 'Có thể nhập nhiệm vụ từ tệp'), ('export_task', 'Có thể xuất nhiệm vụ ra tệp')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Assignment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Chủ trì'), ('partner', 'Phối hợp')], max_length=10, verbose_name='vai trò')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='tasks.task', verbose_name='nhiệm vụ')),
-            ],
-            options={
-                'verbose_name': 'phân công',
-                'verbose_name_plural': 'phân công',
-                'ordering': ['task', 'order', 'pk'],
-                'permissions': [('import_assignment', 'Có thể nhập phân công từ tệp'), ('export_assignment', 'Có thể xuất phân công ra tệp')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Unit',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: qlkh).', max_length=40, unique=True, verbose_name='mã đơn vị')),
-                ('name', models.CharField(help_text='Tên đầy đủ, như trong văn bản.', max_length=255, unique=True, verbose_name='tên đơn vị')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('division', 'Phòng chuyên môn thuộc Sở'), ('centre', 'Đơn vị sự nghiệp trực thuộc Sở'), ('leadership', 'Lãnh đạo Sở'), ('department', 'Sở, ban, ngành cấp tỉnh'), ('government', 'Ủy ban nhân dân cấp tỉnh'), ('party', 'Cơ quan Đảng'), ('front', 'Mặt trận Tổ quốc, đoàn thể'), ('district', 'Ủy ban nhân dân cấp huyện'), ('commune', 'Ủy ban nhân dân cấp xã'), ('association', 'Hội, liên hiệp hội'), ('institute', 'Viện, trường đại học, tổ chức KH&CN'), ('enterprise', 'Doanh nghiệp, tổ chức, cá nhân'), ('group', 'Nhóm đơn vị')], max_length=20, verbose_name='loại đơn vị')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử liên hệ')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hoạt động từ ngày')),
-                ('valid_to', models.DateField(blank=True, help_text='Để trống khi đơn vị còn hoạt động. Đơn vị đã giải thể được giữ lại trong lịch sử.', null=True, verbose_name='hoạt động đến ngày')),
-                ('groups', models.ManyToManyField(blank=True, help_text='Các nhóm đơn vị mà đơn vị này là thành viên (ví dụ: “Các sở, ban, ngành”).', limit_choices_to={'kind': 'group'}, related_name='members', to='tasks.unit', verbose_name='thuộc nhóm')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='tasks.unit', verbose_name='đơn vị cấp trên')),
-                ('successor', models.ForeignKey(blank=True, help_text='Đơn vị tiếp nhận chức năng, nhiệm vụ sau khi sáp nhập hoặc đổi tên.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='tasks.unit', verbose_name='đơn vị kế thừa')),
-            ],
-            options={
-                'verbose_name': 'đơn vị',
-                'verbose_name_plural': 'đơn vị',
-                'ordering': ['name'],
-                'permissions': [('import_unit', 'Có thể nhập đơn vị từ tệp'), ('export_unit', 'Có thể xuất đơn vị ra tệp')],
-            },
-        ),
-        migrations.AddField(
-            model_name='task',
-            name='units',
-            field=models.ManyToManyField(related_name='tasks', through='tasks.Assignment', to='tasks.unit', verbose_name='đơn vị'),
-        ),
-        migrations.CreateModel(
-            name='PlanDuty',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('disseminate', 'Triển khai, quán triệt kế hoạch'), ('report', 'Báo cáo kết quả định kỳ'), ('follow_up', 'Theo dõi, đôn đốc, kiểm tra, tổng hợp'), ('funding', 'Bố trí kinh phí, hướng dẫn cơ chế tài chính'), ('communication', 'Kế hoạch tuyên truyền, đưa tin'), ('escalation', 'Báo cáo khó khăn, vướng mắc')], max_length=20, verbose_name='loại trách nhiệm')),
-                ('content', models.TextField(help_text='Nguyên văn trong kế hoạch.', verbose_name='nội dung')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='tasks.plan', verbose_name='kế hoạch')),
-                ('recipient', models.ForeignKey(blank=True, help_text='Nơi nhận báo cáo hoặc kiến nghị, nếu có.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='received_plan_duties', to='tasks.unit', verbose_name='đơn vị nhận')),
-                ('unit', models.ForeignKey(help_text='Đơn vị hoặc nhóm đơn vị mang trách nhiệm này.', on_delete=django.db.models.deletion.PROTECT, related_name='plan_duties', to='tasks.unit', verbose_name='đơn vị thực hiện')),
-            ],
-            options={
-                'verbose_name': 'trách nhiệm tổ chức thực hiện',
-                'verbose_name_plural': 'trách nhiệm tổ chức thực hiện',
-                'ordering': ['plan', 'order', 'pk'],
-            },
-        ),
-        migrations.AddField(
-            model_name='plan',
-            name='coordinating_unit',
-            field=models.ForeignKey(help_text='Đơn vị nhận báo cáo của các đơn vị, theo dõi, đôn đốc và tổng hợp.', on_delete=django.db.models.deletion.PROTECT, related_name='coordinated_plans', to='tasks.unit', verbose_name='đơn vị đầu mối theo dõi'),
-        ),
-        migrations.AddField(
-            model_name='plan',
-            name='issuer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_plans', to='tasks.unit', verbose_name='cơ quan ban hành'),
-        ),
-        migrations.AddField(
-            model_name='plan',
-            name='report_recipient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='received_plan_reports', to='tasks.unit', verbose_name='nơi nhận báo cáo tổng hợp'),
-        ),
-        migrations.AddField(
-            model_name='legaldocument',
-            name='issuer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='tasks.unit', verbose_name='cơ quan ban hành'),
-        ),
-        migrations.CreateModel(
-            name='HistoricalUser',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(db_index=True, error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('staff', 'Cán bộ đơn vị'), ('head', 'Lãnh đạo đơn vị'), ('coordinator', 'Điều phối (Phòng Quản lý Khoa học)'), ('leadership', 'Lãnh đạo Sở'), ('finance', 'Tài chính (Phòng Kế hoạch Tài chính)'), ('admin', 'Quản trị hệ thống')], default='staff', max_length=20, verbose_name='vai trò')),
-                ('position', models.CharField(blank=True, max_length=120, verbose_name='chức vụ')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị')),
-            ],
-            options={
-                'verbose_name': 'historical người dùng',
-                'verbose_name_plural': 'historical người dùng',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalUnit',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: qlkh).', max_length=40, verbose_name='mã đơn vị')),
-                ('name', models.CharField(db_index=True, help_text='Tên đầy đủ, như trong văn bản.', max_length=255, verbose_name='tên đơn vị')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('division', 'Phòng chuyên môn thuộc Sở'), ('centre', 'Đơn vị sự nghiệp trực thuộc Sở'), ('leadership', 'Lãnh đạo Sở'), ('department', 'Sở, ban, ngành cấp tỉnh'), ('government', 'Ủy ban nhân dân cấp tỉnh'), ('party', 'Cơ quan Đảng'), ('front', 'Mặt trận Tổ quốc, đoàn thể'), ('district', 'Ủy ban nhân dân cấp huyện'), ('commune', 'Ủy ban nhân dân cấp xã'), ('association', 'Hội, liên hiệp hội'), ('institute', 'Viện, trường đại học, tổ chức KH&CN'), ('enterprise', 'Doanh nghiệp, tổ chức, cá nhân'), ('group', 'Nhóm đơn vị')], max_length=20, verbose_name='loại đơn vị')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử liên hệ')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hoạt động từ ngày')),
-                ('valid_to', models.DateField(blank=True, help_text='Để trống khi đơn vị còn hoạt động. Đơn vị đã giải thể được giữ lại trong lịch sử.', null=True, verbose_name='hoạt động đến ngày')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị cấp trên')),
-                ('successor', models.ForeignKey(blank=True, db_constraint=False, help_text='Đơn vị tiếp nhận chức năng, nhiệm vụ sau khi sáp nhập hoặc đổi tên.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị kế thừa')),
-            ],
-            options={
-                'verbose_name': 'historical đơn vị',
-                'verbose_name_plural': 'historical đơn vị',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPlanDuty',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('disseminate', 'Triển khai, quán triệt kế hoạch'), ('report', 'Báo cáo kết quả định kỳ'), ('follow_up', 'Theo dõi, đôn đốc, kiểm tra, tổng hợp'), ('funding', 'Bố trí kinh phí, hướng dẫn cơ chế tài chính'), ('communication', 'Kế hoạch tuyên truyền, đưa tin'), ('escalation', 'Báo cáo khó khăn, vướng mắc')], max_length=20, verbose_name='loại trách nhiệm')),
-                ('content', models.TextField(help_text='Nguyên văn trong kế hoạch.', verbose_name='nội dung')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.plan', verbose_name='kế hoạch')),
-                ('recipient', models.ForeignKey(blank=True, db_constraint=False, help_text='Nơi nhận báo cáo hoặc kiến nghị, nếu có.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị nhận')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, help_text='Đơn vị hoặc nhóm đơn vị mang trách nhiệm này.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị thực hiện')),
-            ],
-            options={
-                'verbose_name': 'historical trách nhiệm tổ chức thực hiện',
-                'verbose_name_plural': 'historical trách nhiệm tổ chức thực hiện',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPlan',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-463). Số, ký hiệu có thể còn trống.', max_length=40, verbose_name='mã kế hoạch')),
-                ('number', models.CharField(blank=True, help_text='Ví dụ: 123/KH-SKHCN. Để trống khi văn bản chưa ghi số.', max_length=60, verbose_name='số, ký hiệu')),
-                ('number_template', models.CharField(blank=True, help_text='Như in trên văn bản, ví dụ: /KH-SKHCN.', max_length=60, verbose_name='mẫu số, ký hiệu')),
-                ('issued_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='năm ban hành')),
-                ('issued_on', models.DateField(blank=True, help_text='Để trống khi văn bản chỉ ghi năm.', null=True, verbose_name='ngày ban hành')),
-                ('place', models.CharField(default='Đồng Nai', max_length=60, verbose_name='địa danh')),
-                ('title', models.TextField(help_text='Nội dung sau chữ “KẾ HOẠCH”.', verbose_name='trích yếu')),
-                ('preamble', models.TextField(blank=True, verbose_name='phần mở đầu')),
-                ('purposes', models.TextField(blank=True, verbose_name='mục đích, yêu cầu')),
-                ('implementation_time', models.TextField(blank=True, verbose_name='thời gian thực hiện')),
-                ('funding_note', models.TextField(blank=True, verbose_name='kinh phí')),
-                ('organisation', models.TextField(blank=True, help_text='Nguyên văn mục “Tổ chức thực hiện”.', verbose_name='tổ chức thực hiện')),
-                ('signer_title', models.CharField(help_text='Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.', max_length=120, verbose_name='thẩm quyền, chức vụ người ký')),
-                ('signer_name', models.CharField(max_length=120, verbose_name='họ tên người ký')),
-                ('recipients', models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận.', verbose_name='nơi nhận')),
-                ('filing_code', models.CharField(blank=True, max_length=120, verbose_name='ký hiệu lưu')),
-                ('report_day', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='hạn báo cáo hằng năm: ngày')),
-                ('report_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='hạn báo cáo hằng năm: tháng')),
-                ('status', models.CharField(choices=[('in_force', 'Đang thực hiện'), ('ended', 'Đã kết thúc')], default='in_force', max_length=20, verbose_name='tình trạng')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('coordinating_unit', models.ForeignKey(blank=True, db_constraint=False, help_text='Đơn vị nhận báo cáo của các đơn vị, theo dõi, đôn đốc và tổng hợp.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị đầu mối theo dõi')),
-                ('issuer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='cơ quan ban hành')),
-                ('report_recipient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='nơi nhận báo cáo tổng hợp')),
-            ],
-            options={
-                'verbose_name': 'historical kế hoạch',
-                'verbose_name_plural': 'historical kế hoạch',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical nhiệm vụ",
+                "verbose_name_plural": "historical nhiệm vụ",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLegalDocument',
+            name="Task",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(help_text='Ví dụ: 463-KL/TU, 1394/UBND-KGVX.', max_length=60, verbose_name='số, ký hiệu')),
-                ('doc_type', models.CharField(choices=[('conclusion', 'Kết luận'), ('resolution', 'Nghị quyết'), ('directive', 'Chỉ thị'), ('decree', 'Nghị định'), ('decision', 'Quyết định'), ('circular', 'Thông tư'), ('plan', 'Kế hoạch'), ('official_letter', 'Công văn'), ('other', 'Khác')], max_length=20, verbose_name='loại văn bản')),
-                ('issued_on', models.DateField(verbose_name='ngày ban hành')),
-                ('subject', models.TextField(verbose_name='trích yếu')),
-                ('file', models.TextField(blank=True, max_length=100, verbose_name='tệp văn bản')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issuer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='cơ quan ban hành')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="số thứ tự"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="tên ngắn")),
+                (
+                    "content",
+                    models.TextField(
+                        help_text="Nguyên văn nhiệm vụ trong kế hoạch.", verbose_name="nội dung"
+                    ),
+                ),
+                (
+                    "lead_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Dòng “Đơn vị chủ trì thực hiện” như trong kế hoạch.",
+                        verbose_name="đơn vị chủ trì (nguyên văn)",
+                    ),
+                ),
+                (
+                    "partner_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Dòng “Đơn vị phối hợp” như trong kế hoạch.",
+                        verbose_name="đơn vị phối hợp (nguyên văn)",
+                    ),
+                ),
+                (
+                    "deadline_kind",
+                    models.CharField(
+                        choices=[
+                            ("fixed", "Một thời hạn cố định"),
+                            ("yearly", "Hằng năm vào một ngày"),
+                            ("ongoing", "Thường xuyên (đánh giá theo hạn báo cáo năm)"),
+                        ],
+                        default="ongoing",
+                        max_length=10,
+                        verbose_name="loại thời hạn",
+                    ),
+                ),
+                (
+                    "due_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Với thời hạn cố định.",
+                        null=True,
+                        verbose_name="hạn hoàn thành",
+                    ),
+                ),
+                (
+                    "due_day",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="hạn hằng năm: ngày",
+                    ),
+                ),
+                (
+                    "due_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="hạn hằng năm: tháng",
+                    ),
+                ),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: “Trong quý I/2024”.",
+                        max_length=255,
+                        verbose_name="thời hạn (nguyên văn)",
+                    ),
+                ),
+                (
+                    "output_kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.",
+                        verbose_name="chỉ tiêu định lượng",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="tasks.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical văn bản căn cứ',
-                'verbose_name_plural': 'historical văn bản căn cứ',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "nhiệm vụ",
+                "verbose_name_plural": "nhiệm vụ",
+                "ordering": ["plan", "number"],
+                "permissions": [
+                    ("import_task", "Có thể nhập nhiệm vụ từ tệp"),
+                    ("export_task", "Có thể xuất nhiệm vụ ra tệp"),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Assignment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Chủ trì"), ("partner", "Phối hợp")],
+                        max_length=10,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="tasks.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "phân công",
+                "verbose_name_plural": "phân công",
+                "ordering": ["task", "order", "pk"],
+                "permissions": [
+                    ("import_assignment", "Có thể nhập phân công từ tệp"),
+                    ("export_assignment", "Có thể xuất phân công ra tệp"),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Unit",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: qlkh).",
+                        max_length=40,
+                        unique=True,
+                        verbose_name="mã đơn vị",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Tên đầy đủ, như trong văn bản.",
+                        max_length=255,
+                        unique=True,
+                        verbose_name="tên đơn vị",
+                    ),
+                ),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="tên viết tắt")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("division", "Phòng chuyên môn thuộc Sở"),
+                            ("centre", "Đơn vị sự nghiệp trực thuộc Sở"),
+                            ("leadership", "Lãnh đạo Sở"),
+                            ("department", "Sở, ban, ngành cấp tỉnh"),
+                            ("government", "Ủy ban nhân dân cấp tỉnh"),
+                            ("party", "Cơ quan Đảng"),
+                            ("front", "Mặt trận Tổ quốc, đoàn thể"),
+                            ("district", "Ủy ban nhân dân cấp huyện"),
+                            ("commune", "Ủy ban nhân dân cấp xã"),
+                            ("association", "Hội, liên hiệp hội"),
+                            ("institute", "Viện, trường đại học, tổ chức KH&CN"),
+                            ("enterprise", "Doanh nghiệp, tổ chức, cá nhân"),
+                            ("group", "Nhóm đơn vị"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại đơn vị",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử liên hệ")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hoạt động từ ngày")),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống khi đơn vị còn hoạt động. Đơn vị đã giải thể được giữ lại trong lịch sử.",
+                        null=True,
+                        verbose_name="hoạt động đến ngày",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Các nhóm đơn vị mà đơn vị này là thành viên (ví dụ: “Các sở, ban, ngành”).",
+                        limit_choices_to={"kind": "group"},
+                        related_name="members",
+                        to="tasks.unit",
+                        verbose_name="thuộc nhóm",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="tasks.unit",
+                        verbose_name="đơn vị cấp trên",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Đơn vị tiếp nhận chức năng, nhiệm vụ sau khi sáp nhập hoặc đổi tên.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="tasks.unit",
+                        verbose_name="đơn vị kế thừa",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "đơn vị",
+                "verbose_name_plural": "đơn vị",
+                "ordering": ["name"],
+                "permissions": [
+                    ("import_unit", "Có thể nhập đơn vị từ tệp"),
+                    ("export_unit", "Có thể xuất đơn vị ra tệp"),
+                ],
+            },
+        ),
+        migrations.AddField(
+            model_name="task",
+            name="units",
+            field=models.ManyToManyField(
+                related_name="tasks", through="tasks.Assignment", to="tasks.unit", verbose_name="đơn vị"
+            ),
+        ),
+        migrations.CreateModel(
+            name="PlanDuty",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("disseminate", "Triển khai, quán triệt kế hoạch"),
+                            ("report", "Báo cáo kết quả định kỳ"),
+                            ("follow_up", "Theo dõi, đôn đốc, kiểm tra, tổng hợp"),
+                            ("funding", "Bố trí kinh phí, hướng dẫn cơ chế tài chính"),
+                            ("communication", "Kế hoạch tuyên truyền, đưa tin"),
+                            ("escalation", "Báo cáo khó khăn, vướng mắc"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại trách nhiệm",
+                    ),
+                ),
+                (
+                    "content",
+                    models.TextField(help_text="Nguyên văn trong kế hoạch.", verbose_name="nội dung"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to="tasks.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Nơi nhận báo cáo hoặc kiến nghị, nếu có.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="received_plan_duties",
+                        to="tasks.unit",
+                        verbose_name="đơn vị nhận",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        help_text="Đơn vị hoặc nhóm đơn vị mang trách nhiệm này.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_duties",
+                        to="tasks.unit",
+                        verbose_name="đơn vị thực hiện",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "trách nhiệm tổ chức thực hiện",
+                "verbose_name_plural": "trách nhiệm tổ chức thực hiện",
+                "ordering": ["plan", "order", "pk"],
+            },
+        ),
+        migrations.AddField(
+            model_name="plan",
+            name="coordinating_unit",
+            field=models.ForeignKey(
+                help_text="Đơn vị nhận báo cáo của các đơn vị, theo dõi, đôn đốc và tổng hợp.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="coordinated_plans",
+                to="tasks.unit",
+                verbose_name="đơn vị đầu mối theo dõi",
+            ),
+        ),
+        migrations.AddField(
+            model_name="plan",
+            name="issuer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued_plans",
+                to="tasks.unit",
+                verbose_name="cơ quan ban hành",
+            ),
+        ),
+        migrations.AddField(
+            model_name="plan",
+            name="report_recipient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="received_plan_reports",
+                to="tasks.unit",
+                verbose_name="nơi nhận báo cáo tổng hợp",
+            ),
+        ),
+        migrations.AddField(
+            model_name="legaldocument",
+            name="issuer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="tasks.unit",
+                verbose_name="cơ quan ban hành",
+            ),
+        ),
+        migrations.CreateModel(
+            name="HistoricalUser",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        db_index=True,
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Cán bộ đơn vị"),
+                            ("head", "Lãnh đạo đơn vị"),
+                            ("coordinator", "Điều phối (Phòng Quản lý Khoa học)"),
+                            ("leadership", "Lãnh đạo Sở"),
+                            ("finance", "Tài chính (Phòng Kế hoạch Tài chính)"),
+                            ("admin", "Quản trị hệ thống"),
+                        ],
+                        default="staff",
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=120, verbose_name="chức vụ")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical người dùng",
+                "verbose_name_plural": "historical người dùng",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAssignment',
+            name="HistoricalUnit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Chủ trì'), ('partner', 'Phối hợp')], max_length=10, verbose_name='vai trò')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.task', verbose_name='nhiệm vụ')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.unit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: qlkh).",
+                        max_length=40,
+                        verbose_name="mã đơn vị",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Tên đầy đủ, như trong văn bản.",
+                        max_length=255,
+                        verbose_name="tên đơn vị",
+                    ),
+                ),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="tên viết tắt")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("division", "Phòng chuyên môn thuộc Sở"),
+                            ("centre", "Đơn vị sự nghiệp trực thuộc Sở"),
+                            ("leadership", "Lãnh đạo Sở"),
+                            ("department", "Sở, ban, ngành cấp tỉnh"),
+                            ("government", "Ủy ban nhân dân cấp tỉnh"),
+                            ("party", "Cơ quan Đảng"),
+                            ("front", "Mặt trận Tổ quốc, đoàn thể"),
+                            ("district", "Ủy ban nhân dân cấp huyện"),
+                            ("commune", "Ủy ban nhân dân cấp xã"),
+                            ("association", "Hội, liên hiệp hội"),
+                            ("institute", "Viện, trường đại học, tổ chức KH&CN"),
+                            ("enterprise", "Doanh nghiệp, tổ chức, cá nhân"),
+                            ("group", "Nhóm đơn vị"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại đơn vị",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử liên hệ")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hoạt động từ ngày")),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống khi đơn vị còn hoạt động. Đơn vị đã giải thể được giữ lại trong lịch sử.",
+                        null=True,
+                        verbose_name="hoạt động đến ngày",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị cấp trên",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Đơn vị tiếp nhận chức năng, nhiệm vụ sau khi sáp nhập hoặc đổi tên.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị kế thừa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical phân công',
-                'verbose_name_plural': 'historical phân công',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical đơn vị",
+                "verbose_name_plural": "historical đơn vị",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPlanDuty",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("disseminate", "Triển khai, quán triệt kế hoạch"),
+                            ("report", "Báo cáo kết quả định kỳ"),
+                            ("follow_up", "Theo dõi, đôn đốc, kiểm tra, tổng hợp"),
+                            ("funding", "Bố trí kinh phí, hướng dẫn cơ chế tài chính"),
+                            ("communication", "Kế hoạch tuyên truyền, đưa tin"),
+                            ("escalation", "Báo cáo khó khăn, vướng mắc"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại trách nhiệm",
+                    ),
+                ),
+                (
+                    "content",
+                    models.TextField(help_text="Nguyên văn trong kế hoạch.", verbose_name="nội dung"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Nơi nhận báo cáo hoặc kiến nghị, nếu có.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị nhận",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Đơn vị hoặc nhóm đơn vị mang trách nhiệm này.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị thực hiện",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical trách nhiệm tổ chức thực hiện",
+                "verbose_name_plural": "historical trách nhiệm tổ chức thực hiện",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPlan",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-463). Số, ký hiệu có thể còn trống.",
+                        max_length=40,
+                        verbose_name="mã kế hoạch",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: 123/KH-SKHCN. Để trống khi văn bản chưa ghi số.",
+                        max_length=60,
+                        verbose_name="số, ký hiệu",
+                    ),
+                ),
+                (
+                    "number_template",
+                    models.CharField(
+                        blank=True,
+                        help_text="Như in trên văn bản, ví dụ: /KH-SKHCN.",
+                        max_length=60,
+                        verbose_name="mẫu số, ký hiệu",
+                    ),
+                ),
+                (
+                    "issued_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm ban hành",
+                    ),
+                ),
+                (
+                    "issued_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống khi văn bản chỉ ghi năm.",
+                        null=True,
+                        verbose_name="ngày ban hành",
+                    ),
+                ),
+                ("place", models.CharField(default="Đồng Nai", max_length=60, verbose_name="địa danh")),
+                (
+                    "title",
+                    models.TextField(help_text="Nội dung sau chữ “KẾ HOẠCH”.", verbose_name="trích yếu"),
+                ),
+                ("preamble", models.TextField(blank=True, verbose_name="phần mở đầu")),
+                ("purposes", models.TextField(blank=True, verbose_name="mục đích, yêu cầu")),
+                ("implementation_time", models.TextField(blank=True, verbose_name="thời gian thực hiện")),
+                ("funding_note", models.TextField(blank=True, verbose_name="kinh phí")),
+                (
+                    "organisation",
+                    models.TextField(
+                        blank=True,
+                        help_text="Nguyên văn mục “Tổ chức thực hiện”.",
+                        verbose_name="tổ chức thực hiện",
+                    ),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(
+                        help_text="Mỗi dòng một dòng chữ, ví dụ: “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”.",
+                        max_length=120,
+                        verbose_name="thẩm quyền, chức vụ người ký",
+                    ),
+                ),
+                ("signer_name", models.CharField(max_length=120, verbose_name="họ tên người ký")),
+                (
+                    "recipients",
+                    models.TextField(blank=True, help_text="Mỗi dòng một nơi nhận.", verbose_name="nơi nhận"),
+                ),
+                ("filing_code", models.CharField(blank=True, max_length=120, verbose_name="ký hiệu lưu")),
+                (
+                    "report_day",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="hạn báo cáo hằng năm: ngày",
+                    ),
+                ),
+                (
+                    "report_month",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="hạn báo cáo hằng năm: tháng",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_force", "Đang thực hiện"), ("ended", "Đã kết thúc")],
+                        default="in_force",
+                        max_length=20,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "coordinating_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Đơn vị nhận báo cáo của các đơn vị, theo dõi, đôn đốc và tổng hợp.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị đầu mối theo dõi",
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="cơ quan ban hành",
+                    ),
+                ),
+                (
+                    "report_recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="nơi nhận báo cáo tổng hợp",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical kế hoạch",
+                "verbose_name_plural": "historical kế hoạch",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalLegalDocument",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="Ví dụ: 463-KL/TU, 1394/UBND-KGVX.",
+                        max_length=60,
+                        verbose_name="số, ký hiệu",
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.CharField(
+                        choices=[
+                            ("conclusion", "Kết luận"),
+                            ("resolution", "Nghị quyết"),
+                            ("directive", "Chỉ thị"),
+                            ("decree", "Nghị định"),
+                            ("decision", "Quyết định"),
+                            ("circular", "Thông tư"),
+                            ("plan", "Kế hoạch"),
+                            ("official_letter", "Công văn"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại văn bản",
+                    ),
+                ),
+                ("issued_on", models.DateField(verbose_name="ngày ban hành")),
+                ("subject", models.TextField(verbose_name="trích yếu")),
+                ("file", models.TextField(blank=True, max_length=100, verbose_name="tệp văn bản")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="cơ quan ban hành",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical văn bản căn cứ",
+                "verbose_name_plural": "historical văn bản căn cứ",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAssignment",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Chủ trì"), ("partner", "Phối hợp")],
+                        max_length=10,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tasks.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical phân công",
+                "verbose_name_plural": "historical phân công",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='tasks.unit', verbose_name='đơn vị'),
+            model_name="assignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="tasks.unit",
+                verbose_name="đơn vị",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='tasks.unit', verbose_name='đơn vị'),
+            model_name="user",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="tasks.unit",
+                verbose_name="đơn vị",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='unit_valid_range', violation_error_message='Ngày kết thúc hoạt động không được trước ngày bắt đầu.'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_from__isnull", True),
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="unit_valid_range",
+                violation_error_message="Ngày kết thúc hoạt động không được trước ngày bắt đầu.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('successor', models.F('pk')), _negated=True), name='unit_not_own_successor', violation_error_message='Một đơn vị không thể kế thừa chính nó.'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("successor", models.F("pk")), _negated=True),
+                name="unit_not_own_successor",
+                violation_error_message="Một đơn vị không thể kế thừa chính nó.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='unit_not_own_parent', violation_error_message='Một đơn vị không thể là cấp trên của chính nó.'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="unit_not_own_parent",
+                violation_error_message="Một đơn vị không thể là cấp trên của chính nó.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='task_unique_number_in_plan', violation_error_message='Kế hoạch đã có nhiệm vụ mang số thứ tự này.'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"),
+                name="task_unique_number_in_plan",
+                violation_error_message="Kế hoạch đã có nhiệm vụ mang số thứ tự này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deadline_kind', 'fixed'), ('due_date__isnull', False), ('due_day__isnull', True), ('due_month__isnull', True)), models.Q(('deadline_kind', 'yearly'), ('due_date__isnull', True), ('due_day__isnull', False), ('due_month__isnull', False)), models.Q(('deadline_kind', 'ongoing'), ('due_date__isnull', True), ('due_day__isnull', True), ('due_month__isnull', True)), _connector='OR'), name='task_deadline_fields_match_kind', violation_error_message='Thời hạn không khớp loại: thời hạn cố định cần ngày hoàn thành; hằng năm cần ngày và tháng; thường xuyên không có ngày nào.'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deadline_kind", "fixed"),
+                        ("due_date__isnull", False),
+                        ("due_day__isnull", True),
+                        ("due_month__isnull", True),
+                    ),
+                    models.Q(
+                        ("deadline_kind", "yearly"),
+                        ("due_date__isnull", True),
+                        ("due_day__isnull", False),
+                        ("due_month__isnull", False),
+                    ),
+                    models.Q(
+                        ("deadline_kind", "ongoing"),
+                        ("due_date__isnull", True),
+                        ("due_day__isnull", True),
+                        ("due_month__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="task_deadline_fields_match_kind",
+                violation_error_message="Thời hạn không khớp loại: thời hạn cố định cần ngày hoàn thành; hằng năm cần ngày và tháng; thường xuyên không có ngày nào.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planduty',
-            constraint=models.UniqueConstraint(fields=('plan', 'kind', 'unit'), name='plan_duty_unique_kind_unit', violation_error_message='Đơn vị này đã có trách nhiệm cùng loại trong kế hoạch.'),
+            model_name="planduty",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "kind", "unit"),
+                name="plan_duty_unique_kind_unit",
+                violation_error_message="Đơn vị này đã có trách nhiệm cùng loại trong kế hoạch.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('report_day__gte', 1), ('report_day__lte', 31), ('report_month__gte', 1), ('report_month__lte', 12)), name='plan_report_day_month_range', violation_error_message='Hạn báo cáo hằng năm phải là một ngày, tháng hợp lệ.'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("report_day__gte", 1),
+                    ("report_day__lte", 31),
+                    ("report_month__gte", 1),
+                    ("report_month__lte", 12),
+                ),
+                name="plan_report_day_month_range",
+                violation_error_message="Hạn báo cáo hằng năm phải là một ngày, tháng hợp lệ.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legaldocument',
-            constraint=models.UniqueConstraint(fields=('number', 'issued_on'), name='legal_document_unique_number_date', violation_error_message='Đã có văn bản cùng số, ký hiệu và ngày ban hành.'),
+            model_name="legaldocument",
+            constraint=models.UniqueConstraint(
+                fields=("number", "issued_on"),
+                name="legal_document_unique_number_date",
+                violation_error_message="Đã có văn bản cùng số, ký hiệu và ngày ban hành.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['unit', 'role'], name='assignment_unit_role'),
+            model_name="assignment",
+            index=models.Index(fields=["unit", "role"], name="assignment_unit_role"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('task', 'unit'), name='assignment_unique_unit_per_task', violation_error_message='Đơn vị này đã được phân công cho nhiệm vụ.'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("task", "unit"),
+                name="assignment_unique_unit_per_task",
+                violation_error_message="Đơn vị này đã được phân công cho nhiệm vụ.",
+            ),
         ),
     ]

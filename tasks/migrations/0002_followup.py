@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0001_initial'),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='calendar_token',
-            field=models.CharField(blank=True, editable=False, help_text='Mã bí mật trong địa chỉ lịch (ICS) của người dùng; cấp mã mới thì địa chỉ cũ hết hiệu lực.', max_length=64, null=True, unique=True, verbose_name='mã lịch riêng'),
+            model_name="user",
+            name="calendar_token",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="Mã bí mật trong địa chỉ lịch (ICS) của người dùng; cấp mã mới thì địa chỉ cũ hết hiệu lực.",
+                max_length=64,
+                null=True,
+                unique=True,
+                verbose_name="mã lịch riêng",
+            ),
         ),
     ]

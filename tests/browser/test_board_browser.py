@@ -17,7 +17,10 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
     world.qlcn_staff.email = "canbo.qlcn@example.vn"
     world.qlcn_staff.save()
     TaskReport.objects.filter(pk=world.report("ttkhcn", 1).pk).update(
-        status=ReportStatus.ACCEPTED, completion="done", completed_on=datetime.date(2026, 10, 1), progress=100,
+        status=ReportStatus.ACCEPTED,
+        completion="done",
+        completed_on=datetime.date(2026, 10, 1),
+        progress=100,
         submitted_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC),
     )
 
@@ -31,7 +34,7 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
     # The matrix tells each state in words; a cell opens its report.
     matrix = page.locator("table.matrix")
     expect(matrix.get_by_role("link", name="Xong đúng hạn · CT")).to_have_count(1)
-    expect(matrix.get_by_role("link", name="Trễ hạn · CT")).to_have_count(1)    # task 2, due 31/03/2024
+    expect(matrix.get_by_role("link", name="Trễ hạn · CT")).to_have_count(1)  # task 2, due 31/03/2024
 
     # Filtering by state keeps only the units in that state.
     page.get_by_label("Tình trạng", exact=True).select_option(label="Hoàn thành đúng hạn")
@@ -39,7 +42,9 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
     expect(matrix.locator("tbody tr")).to_have_count(1)
     expect(matrix).to_contain_text("Trung tâm Khoa học và Công nghệ")
     matrix.get_by_role("link", name="Xong đúng hạn · CT").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Báo cáo kết quả thực hiện nhiệm vụ 1 năm 2026")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Báo cáo kết quả thực hiện nhiệm vụ 1 năm 2026"
+    )
 
     # Remind one unit now: one mail, logged, shown on the board.
     page.get_by_role("link", name="Theo dõi").click()
@@ -48,7 +53,9 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["canbo.qlcn@example.vn"]
     reminder = Reminder.objects.get()
     row = page.locator("tr", has_text="Phòng Quản lý Chuyên ngành").first
-    expect(row).to_contain_text(reminder.sent_at.astimezone(datetime.timezone(datetime.timedelta(hours=7))).strftime("%d/%m/%Y"))
+    expect(row).to_contain_text(
+        reminder.sent_at.astimezone(datetime.timezone(datetime.timedelta(hours=7))).strftime("%d/%m/%Y")
+    )
 
     # A second click at once is refused: the unit was just reminded.
     page.get_by_role("button", name="Nhắc Phòng Quản lý Chuyên ngành ngay").click()
@@ -66,8 +73,11 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
 def test_the_director_answers_a_difficulty_and_the_unit_reads_it(before_deadline, page, world):
     report = world.report("ttkhcn", 1)
     TaskReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.SUBMITTED, difficulties="Thiếu kinh phí tổ chức hội thảo.", escalate=True,
-        results="Đã tổ chức 1 hội thảo.", submitted_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC),
+        status=ReportStatus.SUBMITTED,
+        difficulties="Thiếu kinh phí tổ chức hội thảo.",
+        escalate=True,
+        results="Đã tổ chức 1 hội thảo.",
+        submitted_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC),
         last_submitted_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC),
     )
 

@@ -21,7 +21,9 @@ def log_in(page, user):
 
 def open_report_from_home(page):
     page.get_by_role("link", name="1. Đẩy mạnh công tác thông tin, tuyên truyền").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Báo cáo kết quả thực hiện nhiệm vụ 1 năm 2026")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Báo cáo kết quả thực hiện nhiệm vụ 1 năm 2026"
+    )
 
 
 def test_the_yearly_round_from_draft_to_accepted(before_deadline, page, world):
@@ -89,15 +91,27 @@ def test_the_yearly_round_from_draft_to_accepted(before_deadline, page, world):
     log_in(page, world.ttkhcn_staff)
     page.goto(f"/bao-cao/{report.pk}/")
     expect(page.get_by_role("link", name="Soạn, sửa báo cáo")).to_have_count(0)
-    expect(page.locator(".events li")).to_have_count(7)  # opened, saved, submitted, returned, saved, submitted, accepted
+    expect(page.locator(".events li")).to_have_count(
+        7
+    )  # opened, saved, submitted, returned, saved, submitted, accepted
 
     stored = TaskReport.objects.get(pk=report.pk)
     assert stored.status == ReportStatus.ACCEPTED
-    assert [e.kind for e in stored.events.all()] == ["opened", "saved", "submitted", "returned", "saved", "submitted", "accepted"]
+    assert [e.kind for e in stored.events.all()] == [
+        "opened",
+        "saved",
+        "submitted",
+        "returned",
+        "saved",
+        "submitted",
+        "accepted",
+    ]
 
 
 def test_the_home_page_is_usable_on_a_phone(browser, live_server, world):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=live_server.url
+    )
     page = context.new_page()
     log_in(page, world.ttkhcn_staff)
     # No horizontal scrolling: the page fits the phone's width.

@@ -5,18 +5,27 @@ takes off again. Checked on the admin's exports and imports, as an administrator
 import io
 
 import openpyxl
-from openpyxl.utils.escape import unescape
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.utils.escape import unescape
 
 from kehoach.spreadsheets import FORMULA_TRIGGERS, CSVFormat, XLSXFormat, csv_cell, csv_restore
 from tasks.models import Assignment, Unit
 from tasks.resources import AssignmentResource
 from tests.factories import UserFactory
 
-HOSTILE = ['=HYPERLINK("http://example.com")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "'=quoted", "'chú thích"]
+HOSTILE = [
+    '=HYPERLINK("http://example.com")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    "'=quoted",
+    "'chú thích",
+]
 
 
 @pytest.mark.parametrize("value", [*HOSTILE, "an toàn", "- gạch đầu dòng", ""])
@@ -29,9 +38,17 @@ def test_a_csv_cell_never_runs_and_reads_back_exactly(value):
 @pytest.fixture
 def administrator(client, plan_463):
     user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=[
-        "view_assignment", "export_assignment", "import_assignment", "add_assignment", "change_assignment",
-    ]))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "view_assignment",
+                "export_assignment",
+                "import_assignment",
+                "add_assignment",
+                "change_assignment",
+            ]
+        )
+    )
     client.force_login(user)
     return client
 
@@ -83,8 +100,11 @@ def test_the_admin_csv_has_a_byte_order_mark_and_escapes_what_would_run(administ
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_export_with_hostile_unit_names_imports_back_unchanged(administrator, plan_463, fmt):
     # Given units whose names begin with what a spreadsheet program runs
-    for unit, prefix in zip(Unit.objects.filter(code__in=["ttkhcn", "qlcn", "khtc", "lhh"]).order_by("code"),
-                            ["-", "+", "=", "@"], strict=True):
+    for unit, prefix in zip(
+        Unit.objects.filter(code__in=["ttkhcn", "qlcn", "khtc", "lhh"]).order_by("code"),
+        ["-", "+", "=", "@"],
+        strict=True,
+    ):
         unit.name = f"{prefix}{unit.name}"
         unit.save()
     before = sorted(Assignment.objects.values_list("pk", "task_id", "unit_id", "role", "note", "order"))
@@ -95,7 +115,9 @@ def test_an_export_with_hostile_unit_names_imports_back_unchanged(administrator,
     upload = SimpleUploadedFile(f"phan-cong.{fmt}", content)
     formats = [XLSXFormat, CSVFormat]
     index = next(i for i, cls in enumerate(formats) if cls().get_extension() == fmt)
-    preview = administrator.post(reverse("admin:tasks_assignment_import"), {"import_file": upload, "format": index})
+    preview = administrator.post(
+        reverse("admin:tasks_assignment_import"), {"import_file": upload, "format": index}
+    )
     page = preview.content.decode()
 
     # Then the preview finds every unit, with nothing to change, and offers to confirm
@@ -105,7 +127,11 @@ def test_an_export_with_hostile_unit_names_imports_back_unchanged(administrator,
     assert result.totals["skip"] == len(before)
     assert 'name="confirm"' in page
     # and confirming changes nothing, history included
-    done = administrator.post(reverse("admin:tasks_assignment_process_import"), preview.context["confirm_form"].initial)
+    done = administrator.post(
+        reverse("admin:tasks_assignment_process_import"), preview.context["confirm_form"].initial
+    )
     assert done.status_code == 302
-    assert sorted(Assignment.objects.values_list("pk", "task_id", "unit_id", "role", "note", "order")) == before
+    assert (
+        sorted(Assignment.objects.values_list("pk", "task_id", "unit_id", "role", "note", "order")) == before
+    )
     assert Assignment.history.count() == history

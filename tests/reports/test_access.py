@@ -32,9 +32,9 @@ RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ."
 NEW_RESULTS = "Đã tổ chức 3 hội thảo và 1 hội chợ công nghệ."
 
 # (unit code, task number) of the report a test works on.
-TTKHCN = ("ttkhcn", 1)   # the unit of unit_staff / unit_head
-QLCN = ("qlcn", 3)       # the unit of other_unit_staff
-QLKH_TASKS = (2, 4, 5)   # the coordinating unit's own reports
+TTKHCN = ("ttkhcn", 1)  # the unit of unit_staff / unit_head
+QLCN = ("qlcn", 3)  # the unit of other_unit_staff
+QLKH_TASKS = (2, 4, 5)  # the coordinating unit's own reports
 
 COLUMNS = list(ROLES)
 # Everything a write could change.
@@ -154,8 +154,15 @@ def on_evidence(suffix):
 
 def edit_data(report) -> dict:
     return {
-        "version": report.version, "results": NEW_RESULTS, "completion": "in_progress", "progress": 40,
-        "completed_on": "", "difficulties": "", "proposals": "", "funds_planned": "", "funds_spent": "",
+        "version": report.version,
+        "results": NEW_RESULTS,
+        "completion": "in_progress",
+        "progress": 40,
+        "completed_on": "",
+        "difficulties": "",
+        "proposals": "",
+        "funds_planned": "",
+        "funds_spent": "",
     }
 
 
@@ -326,7 +333,7 @@ def matrix_cells() -> list:
     for route, table in MATRIX.items():
         for method, row in table.items():
             assert len(row) == len(COLUMNS), route
-            for role, expected in zip(COLUMNS, row):
+            for role, expected in zip(COLUMNS, row, strict=True):
                 cells.append(pytest.param(route, role, method, expected, id=f"{route}-{role}-{method}"))
     return cells
 
@@ -437,7 +444,10 @@ FREEZES = {
     "closed_period": lambda world, target: close_period(world),
 }
 UNIT_ACTIONS = [
-    ("report_edit", "GET"), ("report_edit", "POST"), ("evidence_upload", "POST"), ("evidence_delete", "POST"),
+    ("report_edit", "GET"),
+    ("report_edit", "POST"),
+    ("evidence_upload", "POST"),
+    ("evidence_delete", "POST"),
     ("report_submit", "POST"),
 ]
 
@@ -457,9 +467,14 @@ def test_a_report_no_longer_editable_is_not_changed(client, world, freeze, role,
 
 
 REVIEW_OUT_OF_TURN = [
-    ("report_accept", "draft"), ("report_return", "draft"), ("report_accept", "returned"),
-    ("report_accept", "accepted"), ("report_reopen", "draft"), ("report_reopen", "submitted"),
-    ("report_accept", "closed_period"), ("report_return", "closed_period"),
+    ("report_accept", "draft"),
+    ("report_return", "draft"),
+    ("report_accept", "returned"),
+    ("report_accept", "accepted"),
+    ("report_reopen", "draft"),
+    ("report_reopen", "submitted"),
+    ("report_accept", "closed_period"),
+    ("report_return", "closed_period"),
     ("report_reopen", "closed_period"),
 ]
 
@@ -511,7 +526,7 @@ IDOR_EXPECTED = {
     "evidence_upload": (405, 404),
     "evidence_download": (404, 405),
     "evidence_delete": (405, 404),
-    "period_toggle": (405, 403),   # periods belong to no unit; units never toggle them
+    "period_toggle": (405, 403),  # periods belong to no unit; units never toggle them
 }
 # (attacker, the other unit's report whose ids it uses)
 ATTACKS = [("qlcn_staff", TTKHCN), ("qlcn_head", TTKHCN), ("ttkhcn_staff", QLCN), ("ttkhcn_head", QLCN)]
@@ -523,7 +538,7 @@ def idor_cells() -> list:
             route, method, expected, attacker, target, id=f"{route}-{method}-{attacker}-on-{target[0]}"
         )
         for route, codes in IDOR_EXPECTED.items()
-        for method, expected in zip(("GET", "POST"), codes)
+        for method, expected in zip(("GET", "POST"), codes, strict=True)
         for attacker, target in ATTACKS
     ]
 
@@ -588,7 +603,10 @@ def test_logging_in_with_the_right_password_opens_the_home_page(client, world):
 
 
 ADMIN_PAGES = [
-    "/admin/", "/admin/reports/taskreport/", "/admin/reports/reportingperiod/", "/admin/tasks/user/",
+    "/admin/",
+    "/admin/reports/taskreport/",
+    "/admin/reports/reportingperiod/",
+    "/admin/tasks/user/",
 ]
 
 
@@ -615,7 +633,9 @@ def test_admin_pages_are_for_staff_users_only(client, world, role, page):
 # ------------------------------------------------------------------------------
 @pytest.mark.parametrize("route", ["report_return", "report_reopen", "report_accept", "report_submit"])
 @pytest.mark.parametrize("account, expected", [("ttkhcn_staff", 403), ("finance", 403), ("qlcn_head", 404)])
-def test_a_step_the_user_may_never_take_is_refused_even_with_an_empty_form(client, world, route, account, expected):
+def test_a_step_the_user_may_never_take_is_refused_even_with_an_empty_form(
+    client, world, route, account, expected
+):
     # Given a submitted report of TTKHCN and a user who may neither review it nor speak for its unit
     report = put(world, TTKHCN, ReportStatus.SUBMITTED)
     client.force_login(getattr(world, account))

@@ -33,7 +33,10 @@ def test_reports_and_events_cannot_be_changed_or_deleted_in_the_admin(admin_clie
 def test_the_period_deadline_can_be_corrected_in_the_admin(admin_client, world):
     period = world.period
     url = reverse("admin:reports_reportingperiod_change", args=[period.pk])
-    response = admin_client.post(url, {"deadline": "14/11/2026", "cutoff_from": "11/11/2025", "cutoff_to": "13/11/2026", "is_open": "on"})
+    response = admin_client.post(
+        url,
+        {"deadline": "14/11/2026", "cutoff_from": "11/11/2025", "cutoff_to": "13/11/2026", "is_open": "on"},
+    )
     assert response.status_code == 200
     assert "ít nhất một ngày làm việc" in response.content.decode()
     period.refresh_from_db()

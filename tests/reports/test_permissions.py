@@ -70,11 +70,18 @@ def test_a_closed_period_is_the_reason_given(world):
 
 @pytest.mark.parametrize(
     "check",
-    [permissions.can_manage_periods, permissions.follows_up, permissions.can_remind, permissions.can_view_funds,
-     permissions.can_prepare_consolidated, permissions.sees_every_report],
+    [
+        permissions.can_manage_periods,
+        permissions.follows_up,
+        permissions.can_remind,
+        permissions.can_view_funds,
+        permissions.can_prepare_consolidated,
+        permissions.sees_every_report,
+    ],
 )
 @pytest.mark.parametrize(
-    "account", [{"role": Role.ADMIN, "is_superuser": False}, {"role": Role.STAFF, "is_superuser": True}],
+    "account",
+    [{"role": Role.ADMIN, "is_superuser": False}, {"role": Role.STAFF, "is_superuser": True}],
     ids=["admin-role", "superuser"],
 )
 def test_an_administrator_is_one_thing(db, check, account):
@@ -85,8 +92,14 @@ def test_an_administrator_is_one_thing(db, check, account):
 
 @pytest.mark.parametrize(
     "check",
-    [permissions.can_manage_periods, permissions.follows_up, permissions.can_remind, permissions.can_view_funds,
-     permissions.can_prepare_consolidated, permissions.sees_every_report],
+    [
+        permissions.can_manage_periods,
+        permissions.follows_up,
+        permissions.can_remind,
+        permissions.can_view_funds,
+        permissions.can_prepare_consolidated,
+        permissions.sees_every_report,
+    ],
 )
 def test_staff_status_alone_opens_no_page_of_the_application(db, check):
     user = UserFactory(role=Role.STAFF, is_staff=True)

@@ -10,7 +10,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.models import Completion, Direction, Evidence, EventKind, Reminder, ReminderKind, ReminderStage, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
+from reports.models import (
+    Completion,
+    Direction,
+    EventKind,
+    Evidence,
+    Reminder,
+    ReminderKind,
+    ReminderStage,
+    ReportEvent,
+    ReportingPeriod,
+    ReportOutput,
+    ReportStatus,
+    TaskReport,
+)
 from tasks.models import Assignment, AssignmentRole, OutputKind, Task, Unit, UnitKind
 
 
@@ -22,7 +35,13 @@ def _grow(world, *, units=80, tasks=40, years=(2023, 2024, 2025)):
     )
     every_unit = new_units + [world.ttkhcn_staff.unit, world.qlcn_staff.unit]
     new_tasks = Task.objects.bulk_create(
-        Task(plan=plan, number=100 + n, title=f"Nhiệm vụ thử tải {n}", content="…", output_kinds=[OutputKind.EVENTS])
+        Task(
+            plan=plan,
+            number=100 + n,
+            title=f"Nhiệm vụ thử tải {n}",
+            content="…",
+            output_kinds=[OutputKind.EVENTS],
+        )
         for n in range(tasks)
     )
     Assignment.objects.bulk_create(
@@ -32,46 +51,80 @@ def _grow(world, *, units=80, tasks=40, years=(2023, 2024, 2025)):
     )
     periods = [world.period] + [
         ReportingPeriod.objects.create(
-            plan=plan, year=year, deadline=datetime.date(year, 11, 15),
-            cutoff_from=datetime.date(year - 1, 11, 11), cutoff_to=datetime.date(year, 11, 10),
+            plan=plan,
+            year=year,
+            deadline=datetime.date(year, 11, 15),
+            cutoff_from=datetime.date(year - 1, 11, 11),
+            cutoff_to=datetime.date(year, 11, 10),
         )
         for year in years
     ]
     reports = TaskReport.objects.bulk_create(
         TaskReport(
-            period=period, task=a.task, unit=a.unit, unit_name=a.unit.name, role=a.role,
-            deadline=period.deadline, results="Đã thực hiện.", completion=Completion.IN_PROGRESS, progress=50,
+            period=period,
+            task=a.task,
+            unit=a.unit,
+            unit_name=a.unit.name,
+            role=a.role,
+            deadline=period.deadline,
+            results="Đã thực hiện.",
+            completion=Completion.IN_PROGRESS,
+            progress=50,
             status=[ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED][i % 3],
-            last_submitted_at=datetime.datetime(period.year, 11, 1, tzinfo=datetime.timezone.utc),
+            last_submitted_at=datetime.datetime(period.year, 11, 1, tzinfo=datetime.UTC),
         )
         for period in periods
         for i, a in enumerate(Assignment.objects.filter(task__in=new_tasks).select_related("task", "unit"))
     )
-    ReportOutput.objects.bulk_create(ReportOutput(report=r, kind=OutputKind.EVENTS, quantity=3) for r in reports)
+    ReportOutput.objects.bulk_create(
+        ReportOutput(report=r, kind=OutputKind.EVENTS, quantity=3) for r in reports
+    )
     ReportEvent.objects.bulk_create(
         ReportEvent(report=r, kind=kind, actor=world.coordinator, actor_name="x")
-        for r in reports for kind in (EventKind.OPENED, EventKind.SAVED, EventKind.SUBMITTED)
+        for r in reports
+        for kind in (EventKind.OPENED, EventKind.SAVED, EventKind.SUBMITTED)
     )
     Evidence.objects.bulk_create(
-        Evidence(report=r, file=f"minh-chung/x/{r.pk}", original_name="a.pdf", content_type="application/pdf", size=10, uploaded_by=world.ttkhcn_staff)
+        Evidence(
+            report=r,
+            file=f"minh-chung/x/{r.pk}",
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=world.ttkhcn_staff,
+        )
         for r in reports[:200]
     )
     # Difficulties raised to the Director, directions, funds and reminders.
     TaskReport.objects.filter(pk__in=[r.pk for r in reports[::5]]).update(
-        escalate=True, difficulties="Vướng mắc.", submitted_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc),
-        funds_planned=10_000_000, funds_spent=5_000_000,
+        escalate=True,
+        difficulties="Vướng mắc.",
+        submitted_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+        funds_planned=10_000_000,
+        funds_spent=5_000_000,
     )
     Direction.objects.bulk_create(
-        Direction(report=r, text="Chỉ đạo.", author=world.leadership, author_name="Giám đốc") for r in reports[::10]
+        Direction(report=r, text="Chỉ đạo.", author=world.leadership, author_name="Giám đốc")
+        for r in reports[::10]
     )
     reminders = Reminder.objects.bulk_create(
-        Reminder(unit=unit, kind=ReminderKind.SCHEDULED, sent_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc),
-                 recipients="a@b.vn\nc@d.vn", copy_to="dieuphoi@b.vn", subject="Đôn đốc", body="…", report_count=2)
+        Reminder(
+            unit=unit,
+            kind=ReminderKind.SCHEDULED,
+            sent_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+            recipients="a@b.vn\nc@d.vn",
+            copy_to="dieuphoi@b.vn",
+            subject="Đôn đốc",
+            body="…",
+            report_count=2,
+        )
         for unit in every_unit
     )
     ReminderStage.objects.bulk_create(
         ReminderStage(reminder=reminder, period=period, unit=reminder.unit, stage=stage)
-        for reminder in reminders for period in periods for stage in (14, 7)
+        for reminder in reminders
+        for period in periods
+        for stage in (14, 7)
     )
     # History: many edits of one task and its assignments.
     task = Task.objects.get(plan=plan, number=1)

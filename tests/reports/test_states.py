@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from reports.models import Completion, ReportStatus, TaskReport, TaskState
-from reports.workflow.selectors import state_counts
 from reports.states import state_expression, task_state
+from reports.workflow.selectors import state_counts
 from tests.factories import TaskReportFactory
 
 DEADLINE = datetime.date(2026, 11, 15)
@@ -36,13 +36,20 @@ CASES = [
 
 @pytest.mark.parametrize("status, completion, completed_on, today, expected", CASES)
 def test_state_rule(status, completion, completed_on, today, expected):
-    assert task_state(status=status, completion=completion, completed_on=completed_on, deadline=DEADLINE, today=today) == expected
+    assert (
+        task_state(
+            status=status, completion=completion, completed_on=completed_on, deadline=DEADLINE, today=today
+        )
+        == expected
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status, completion, completed_on, today, expected", CASES)
 def test_sql_expression_agrees_with_the_rule(status, completion, completed_on, today, expected):
-    report = TaskReportFactory(status=status, completion=completion, completed_on=completed_on, deadline=DEADLINE)
+    report = TaskReportFactory(
+        status=status, completion=completion, completed_on=completed_on, deadline=DEADLINE
+    )
     annotated = TaskReport.objects.annotate(state=state_expression(today)).get(pk=report.pk)
     assert annotated.state == expected
 
@@ -51,15 +58,20 @@ def test_sql_expression_agrees_with_the_rule(status, completion, completed_on, t
 def test_state_counts_count_each_state_in_one_query(django_assert_num_queries):
     period = TaskReportFactory(deadline=DEADLINE).period
     TaskReportFactory(period=period, deadline=DEADLINE, status=S.ACCEPTED, completion=C.DONE, completed_on=ON)
-    TaskReportFactory(period=period, deadline=DEADLINE, status=S.ACCEPTED, completion=C.DONE, completed_on=AFTER)
+    TaskReportFactory(
+        period=period, deadline=DEADLINE, status=S.ACCEPTED, completion=C.DONE, completed_on=AFTER
+    )
     TaskReportFactory(period=period, deadline=DEADLINE, completion=C.IN_PROGRESS)
 
     with django_assert_num_queries(1):
         counts = state_counts(TaskReport.objects.all(), BEFORE)
 
     assert counts == {
-        TaskState.DONE_ON_TIME: 1, TaskState.DONE_LATE: 1, TaskState.IN_PROGRESS_ON_TIME: 1,
-        TaskState.IN_PROGRESS_OVERDUE: 0, TaskState.NOT_STARTED: 1,
+        TaskState.DONE_ON_TIME: 1,
+        TaskState.DONE_LATE: 1,
+        TaskState.IN_PROGRESS_ON_TIME: 1,
+        TaskState.IN_PROGRESS_OVERDUE: 0,
+        TaskState.NOT_STARTED: 1,
     }
 
 

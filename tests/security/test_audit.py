@@ -13,13 +13,19 @@ AUDITED = [Plan, Task, Assignment, Unit, User]
 def test_a_report_change_and_its_submission_are_recorded_with_who_and_when(before_deadline, world):
     report = world.report("ttkhcn", 1)
 
-    report = report_update(report=report, by=world.ttkhcn_staff, version=report.version,
-                           data={"results": "Đã làm.", "completion": "in_progress", "progress": 30}, outputs={})
+    report = report_update(
+        report=report,
+        by=world.ttkhcn_staff,
+        version=report.version,
+        data={"results": "Đã làm.", "completion": "in_progress", "progress": 30},
+        outputs={},
+    )
     report_submit(report=report, by=world.ttkhcn_head)
 
     records = list(report.history.order_by("history_date"))
     assert [(r.history_user, r.status, r.results) for r in records[-2:]] == [
-        (world.ttkhcn_staff, "draft", "Đã làm."), (world.ttkhcn_head, "submitted", "Đã làm."),
+        (world.ttkhcn_staff, "draft", "Đã làm."),
+        (world.ttkhcn_head, "submitted", "Đã làm."),
     ]
     assert all(r.history_date for r in records)
 
@@ -45,12 +51,14 @@ def test_history_cannot_be_reverted_nor_edited_from_the_admin(admin_client, supe
     obj._history_user = superuser
     obj.save()
     record = obj.history.earliest()
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history",
-                  args=[obj.pk, record.history_id])
+    url = reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history",
+        args=[obj.pk, record.history_id],
+    )
     before = obj.history.count()
 
     page = admin_client.get(url)
-    assert page.status_code == 200                      # an old version may be read...
+    assert page.status_code == 200  # an old version may be read...
     assert 'name="_save"' not in page.content.decode()  # ...but offers no button to bring it back
     assert admin_client.post(url, {}).status_code == 403
     assert obj.history.count() == before

@@ -22,13 +22,23 @@ def manage(*args, env):
     ignored = {*PRODUCTION, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {key: value for key, value in os.environ.items() if key not in ignored}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_the_deployment_check_passes_at_warning_level(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    env={**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -36,7 +46,11 @@ def test_the_deployment_check_passes_at_warning_level(tmp_path):
 
 @pytest.mark.parametrize(
     "override, complaint",
-    [({"SECRET_KEY": ""}, "SECRET_KEY"), ({"DEBUG": "true"}, "DEBUG"), ({"SECURE_HSTS_SECONDS": "0"}, "W004")],
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DEBUG": "true"}, "DEBUG"),
+        ({"SECURE_HSTS_SECONDS": "0"}, "W004"),
+    ],
 )
 def test_an_unsafe_production_value_fails_the_check(tmp_path, override, complaint):
     env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", **override}

@@ -11,7 +11,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.calendar.services import calendar_token_issue
 from reports.models import (
-    ConsolidatedReport, Direction, Evidence, Reminder, ReportEvent, ReportingPeriod, ReportOutput, TaskReport,
+    ConsolidatedReport,
+    Direction,
+    Evidence,
+    Reminder,
+    ReportEvent,
+    ReportingPeriod,
+    ReportOutput,
+    TaskReport,
 )
 from reports.workflow.services import evidence_add
 from tasks.models import Assignment, Task, Unit, User
@@ -41,38 +48,68 @@ def url_names() -> set[str]:
 def victim(before_deadline, world, media_root):
     """TTKHCN's objects: a report with a file, a direction, a token; the attacker is another unit."""
     report = world.report("ttkhcn", 1)
-    evidence = evidence_add(report=report, by=world.ttkhcn_staff,
-                            upload=SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf"))
-    TaskReport.objects.filter(pk=report.pk).update(results="Bí mật của Trung tâm.", escalate=True,
-                                                     status="submitted", submitted_at=SENT, last_submitted_at=SENT)
+    evidence = evidence_add(
+        report=report,
+        by=world.ttkhcn_staff,
+        upload=SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf"),
+    )
+    TaskReport.objects.filter(pk=report.pk).update(
+        results="Bí mật của Trung tâm.",
+        escalate=True,
+        status="submitted",
+        submitted_at=SENT,
+        last_submitted_at=SENT,
+    )
     calendar_token_issue(user=world.ttkhcn_staff)
     world.ttkhcn_staff.refresh_from_db()
     return {
-        "report": report.pk, "evidence": evidence.pk, "task": report.task_id, "plan": world.plan.pk,
-        "period": world.period.pk, "unit": report.unit_id, "token": world.ttkhcn_staff.calendar_token,
+        "report": report.pk,
+        "evidence": evidence.pk,
+        "task": report.task_id,
+        "plan": world.plan.pk,
+        "period": world.period.pk,
+        "unit": report.unit_id,
+        "token": world.ttkhcn_staff.calendar_token,
     }
 
 
 # name → kwargs built from the victim's objects; private: whether only its unit and the
 # department's own roles may see it (an attacker from another unit must get nothing).
 URLS = {
-    "alive": ({}, False), "login": ({}, False), "logout": ({}, False), "password_change": ({}, False), "password_change_done": ({}, False),
-    "reports:home": ({}, False), "reports:plan_list": ({}, False),
-    "reports:plan_detail": ({"pk": "plan"}, False), "reports:task_detail": ({"pk": "task"}, False),
-    "reports:report_detail": ({"pk": "report"}, True), "reports:report_edit": ({"pk": "report"}, True),
-    "reports:report_submit": ({"pk": "report"}, True), "reports:report_return": ({"pk": "report"}, True),
-    "reports:report_accept": ({"pk": "report"}, True), "reports:report_reopen": ({"pk": "report"}, True),
-    "reports:evidence_upload": ({"pk": "report"}, True), "reports:evidence_download": ({"pk": "evidence"}, True),
-    "reports:evidence_delete": ({"pk": "evidence"}, True), "reports:direction_add": ({"pk": "report"}, True),
-    "reports:review_queue": ({}, True), "reports:period_list": ({}, True),
+    "alive": ({}, False),
+    "login": ({}, False),
+    "logout": ({}, False),
+    "password_change": ({}, False),
+    "password_change_done": ({}, False),
+    "reports:home": ({}, False),
+    "reports:plan_list": ({}, False),
+    "reports:plan_detail": ({"pk": "plan"}, False),
+    "reports:task_detail": ({"pk": "task"}, False),
+    "reports:report_detail": ({"pk": "report"}, True),
+    "reports:report_edit": ({"pk": "report"}, True),
+    "reports:report_submit": ({"pk": "report"}, True),
+    "reports:report_return": ({"pk": "report"}, True),
+    "reports:report_accept": ({"pk": "report"}, True),
+    "reports:report_reopen": ({"pk": "report"}, True),
+    "reports:evidence_upload": ({"pk": "report"}, True),
+    "reports:evidence_download": ({"pk": "evidence"}, True),
+    "reports:evidence_delete": ({"pk": "evidence"}, True),
+    "reports:direction_add": ({"pk": "report"}, True),
+    "reports:review_queue": ({}, True),
+    "reports:period_list": ({}, True),
     "reports:period_toggle": ({"pk": "period"}, True),
-    "reports:board": ({}, True), "reports:remind_unit": ({"unit_pk": "unit"}, True),
-    "reports:reminder_list": ({}, True), "reports:escalation_list": ({}, True),
-    "reports:funds": ({}, True), "reports:funds_export": ({}, True),
-    "reports:consolidated_list": ({}, True), "reports:consolidated_detail": ({"pk": "period"}, True),
+    "reports:board": ({}, True),
+    "reports:remind_unit": ({"unit_pk": "unit"}, True),
+    "reports:reminder_list": ({}, True),
+    "reports:escalation_list": ({}, True),
+    "reports:funds": ({}, True),
+    "reports:funds_export": ({}, True),
+    "reports:consolidated_list": ({}, True),
+    "reports:consolidated_detail": ({"pk": "period"}, True),
     "reports:consolidated_edit": ({"pk": "period"}, True),
     "reports:consolidated_export": ({"pk": "period", "fmt": "docx"}, True),
-    "reports:calendar": ({}, False), "reports:calendar_renew": ({}, False),
+    "reports:calendar": ({}, False),
+    "reports:calendar_renew": ({}, False),
     # The secret token is the feed's only credential, whoever holds it (tests/reports/test_calendar.py
     # covers guessed, renewed and malformed tokens); here the attacker would need to know it.
     "reports:calendar_feed": ({"token": "token"}, False),
@@ -87,8 +124,19 @@ def build(name, victim) -> str:
 def victim_data():
     """Everything of TTKHCN and of the department an attack could read or change."""
     return rows(
-        TaskReport, Evidence, ReportEvent, Direction, Reminder, ReportingPeriod, ConsolidatedReport, ReportOutput,
-        Assignment, Unit, Task, User.objects.exclude(username__startswith="qlcn."), exclude=(),
+        TaskReport,
+        Evidence,
+        ReportEvent,
+        Direction,
+        Reminder,
+        ReportingPeriod,
+        ConsolidatedReport,
+        ReportOutput,
+        Assignment,
+        Unit,
+        Task,
+        User.objects.exclude(username__startswith="qlcn."),
+        exclude=(),
     )
 
 
@@ -97,12 +145,22 @@ def test_every_url_of_the_application_is_in_this_list():
 
 
 @pytest.mark.parametrize("attacker", ["qlcn_staff", "qlcn_head"])
-def test_another_units_member_gets_nothing_of_private_urls_and_changes_nothing(client, world, victim, attacker):
+def test_another_units_member_gets_nothing_of_private_urls_and_changes_nothing(
+    client, world, victim, attacker
+):
     client.force_login(getattr(world, attacker))
     before = victim_data()
-    data = {"comment": "Tấn công", "text": "Chỉ đạo giả", "version": "2", "results": "Ghi đè",
-            "completion": "in_progress", "progress": "10", "year": "2027", "plan": str(victim["plan"]),
-            "file": SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf")}
+    data = {
+        "comment": "Tấn công",
+        "text": "Chỉ đạo giả",
+        "version": "2",
+        "results": "Ghi đè",
+        "completion": "in_progress",
+        "progress": "10",
+        "year": "2027",
+        "plan": str(victim["plan"]),
+        "file": SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf"),
+    }
 
     for name, (_, private) in URLS.items():
         if name in ("logout", "login"):

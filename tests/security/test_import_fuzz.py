@@ -19,22 +19,54 @@ from tests.helpers import rows
 
 pytestmark = pytest.mark.django_db
 
-UNIT_NAMES = ["Phòng Kế hoạch Tài chính", "Phòng Quản lý Chuyên ngành", "Trung tâm Khoa học và Công nghệ",
-              "Các sở, ban, ngành tỉnh", "Đơn vị không có thật"]
-HOSTILE = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\t=x", "<script>alert(1)</script>", "'quoted", "x" * 300, "\x00", ""]
+UNIT_NAMES = [
+    "Phòng Kế hoạch Tài chính",
+    "Phòng Quản lý Chuyên ngành",
+    "Trung tâm Khoa học và Công nghệ",
+    "Các sở, ban, ngành tỉnh",
+    "Đơn vị không có thật",
+]
+HOSTILE = [
+    "=1+1",
+    "+SUM(A1)",
+    "-2",
+    "@cmd",
+    "\t=x",
+    "<script>alert(1)</script>",
+    "'quoted",
+    "x" * 300,
+    "\x00",
+    "",
+]
 
 # A cell: sometimes plausible, sometimes hostile, sometimes random.
 cell = st.one_of(
-    st.sampled_from(["kh-463", "kh-khong-co", "Chủ trì", "Phối hợp", "Giám sát", "15/11/2026", "31/02/2026",
-                     "Thường xuyên", "don-vi-moi", *UNIT_NAMES, *HOSTILE]),
+    st.sampled_from(
+        [
+            "kh-463",
+            "kh-khong-co",
+            "Chủ trì",
+            "Phối hợp",
+            "Giám sát",
+            "15/11/2026",
+            "31/02/2026",
+            "Thường xuyên",
+            "don-vi-moi",
+            *UNIT_NAMES,
+            *HOSTILE,
+        ]
+    ),
     st.integers(min_value=-3, max_value=8),
     st.text(max_size=40),
     st.none(),
 )
 # Everything an import could change.
 IMPORTED = (Unit, Unit.groups.through, Task, Assignment)
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 # What a right value of each column looks like; most cells of a fuzzed sheet are right, so that
@@ -70,8 +102,7 @@ def sheets(resource_class):
         st.just(headers),
         st.lists(st.sampled_from([*headers, "Cột lạ"]), min_size=1, max_size=len(headers) + 1, unique=True),
     )
-    return columns.flatmap(lambda cols: st.tuples(
-        st.just(cols), st.lists(_row(cols), max_size=6)))
+    return columns.flatmap(lambda cols: st.tuples(st.just(cols), st.lists(_row(cols), max_size=6)))
 
 
 def _import(resource_class, columns, rows):
@@ -87,7 +118,7 @@ def test_a_random_sheet_imports_whole_or_not_at_all(plan_463, resource_class):
         columns, sheet_rows = sheet
         with transaction.atomic():
             before = rows(*IMPORTED)
-            result = _import(resource_class, columns, sheet_rows)     # never raises
+            result = _import(resource_class, columns, sheet_rows)  # never raises
             failed = result.has_errors() or result.has_validation_errors()
             if failed:
                 assert rows(*IMPORTED) == before, "a refused sheet changed the data"
@@ -100,19 +131,27 @@ def test_a_random_sheet_imports_whole_or_not_at_all(plan_463, resource_class):
 
 def test_random_files_through_the_admin_import_never_fail_the_server(client, plan_463):
     user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(
-        codename__in=["view_assignment", "import_assignment", "add_assignment", "change_assignment"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_assignment", "import_assignment", "add_assignment", "change_assignment"]
+        )
+    )
     client.force_login(user)
     url = reverse("admin:tasks_assignment_import")
 
     @FUZZ
-    @given(content=st.one_of(st.binary(max_size=2000), sheets(AssignmentResource).map(_csv)), fmt=st.sampled_from(["0", "1"]))
+    @given(
+        content=st.one_of(st.binary(max_size=2000), sheets(AssignmentResource).map(_csv)),
+        fmt=st.sampled_from(["0", "1"]),
+    )
     def check(content, fmt):
         with transaction.atomic():
             before = rows(*IMPORTED)
-            response = client.post(url, {"format": fmt, "import_file": SimpleUploadedFile("tep.xlsx", content)})
+            response = client.post(
+                url, {"format": fmt, "import_file": SimpleUploadedFile("tep.xlsx", content)}
+            )
             assert response.status_code == 200
-            assert rows(*IMPORTED) == before      # a preview never writes
+            assert rows(*IMPORTED) == before  # a preview never writes
             transaction.set_rollback(True)
 
     check()

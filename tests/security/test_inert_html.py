@@ -10,8 +10,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reports.consolidated.services import consolidated_save
-from reports.models import Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
 from reports.followup.services import direction_give
+from reports.models import Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
 from reports.workflow.services import evidence_add
 from tasks.models import Plan, Task, Unit
 from tests.factories import PDF
@@ -30,21 +30,58 @@ def hostile(before_deadline, world, media_root):
     world.ttkhcn_staff.last_name = SCRIPT
     world.ttkhcn_staff.save()
     report = world.report("ttkhcn", 1)
-    evidence_add(report=report, by=world.ttkhcn_staff,
-                 upload=SimpleUploadedFile(f"{SCRIPT}.pdf", PDF, content_type="application/pdf"))
+    evidence_add(
+        report=report,
+        by=world.ttkhcn_staff,
+        upload=SimpleUploadedFile(f"{SCRIPT}.pdf", PDF, content_type="application/pdf"),
+    )
     TaskReport.objects.filter(pk=report.pk).update(
-        unit_name=f"Trung tâm {SCRIPT}", results=SCRIPT, difficulties=SCRIPT, proposals=SCRIPT, escalate=True,
-        status=ReportStatus.SUBMITTED, submitted_at=SENT, last_submitted_at=SENT, funds_planned=1000,
+        unit_name=f"Trung tâm {SCRIPT}",
+        results=SCRIPT,
+        difficulties=SCRIPT,
+        proposals=SCRIPT,
+        escalate=True,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=SENT,
+        last_submitted_at=SENT,
+        funds_planned=1000,
     )
     report.refresh_from_db()
-    ReportEvent.objects.create(report=report, kind="returned", actor=world.coordinator, actor_name=SCRIPT, comment=SCRIPT)
+    ReportEvent.objects.create(
+        report=report, kind="returned", actor=world.coordinator, actor_name=SCRIPT, comment=SCRIPT
+    )
     direction_give(report=report, by=world.leadership, text=SCRIPT)
-    Reminder.objects.create(unit=report.unit, kind=ReminderKind.MANUAL, sent_at=SENT, recipients=SCRIPT,
-                            copy_to=SCRIPT, subject=SCRIPT, body=SCRIPT, report_count=1)
-    consolidated_save(period=world.period, by=world.coordinator, version=0, results={},
-                      data={field: SCRIPT for field in ("subject", "introduction", "direction", "strengths",
-                                                        "weaknesses", "causes", "next_year", "proposals",
-                                                        "signer_name", "recipients")})
+    Reminder.objects.create(
+        unit=report.unit,
+        kind=ReminderKind.MANUAL,
+        sent_at=SENT,
+        recipients=SCRIPT,
+        copy_to=SCRIPT,
+        subject=SCRIPT,
+        body=SCRIPT,
+        report_count=1,
+    )
+    consolidated_save(
+        period=world.period,
+        by=world.coordinator,
+        version=0,
+        results={},
+        data=dict.fromkeys(
+            (
+                "subject",
+                "introduction",
+                "direction",
+                "strengths",
+                "weaknesses",
+                "causes",
+                "next_year",
+                "proposals",
+                "signer_name",
+                "recipients",
+            ),
+            SCRIPT,
+        ),
+    )
     return world
 
 
@@ -53,14 +90,25 @@ def pages(world):
     task = Task.objects.get(plan=world.plan, number=1)
     period = world.period.pk
     return [
-        (world.ttkhcn_staff, "/"), (world.coordinator, "/"), (world.ttkhcn_staff, "/ke-hoach/"),
-        (world.ttkhcn_staff, f"/ke-hoach/{world.plan.pk}/"), (world.coordinator, f"/nhiem-vu/{task.pk}/"),
-        (world.coordinator, f"/bao-cao/{report.pk}/"), (world.ttkhcn_staff, f"/bao-cao/{report.pk}/"),
-        (world.coordinator, "/duyet/"), (world.coordinator, "/ky-bao-cao/"), (world.coordinator, "/theo-doi/"),
-        (world.leadership, "/chi-dao/"), (world.coordinator, "/don-doc/"), (world.finance, "/kinh-phi/"),
-        (world.coordinator, "/tong-hop/"), (world.coordinator, f"/tong-hop/{period}/"),
-        (world.coordinator, f"/tong-hop/{period}/sua/"), (world.ttkhcn_staff, "/lich/"),
-        (world.admin, "/admin/tasks/unit/"), (world.admin, "/admin/reports/taskreport/"),
+        (world.ttkhcn_staff, "/"),
+        (world.coordinator, "/"),
+        (world.ttkhcn_staff, "/ke-hoach/"),
+        (world.ttkhcn_staff, f"/ke-hoach/{world.plan.pk}/"),
+        (world.coordinator, f"/nhiem-vu/{task.pk}/"),
+        (world.coordinator, f"/bao-cao/{report.pk}/"),
+        (world.ttkhcn_staff, f"/bao-cao/{report.pk}/"),
+        (world.coordinator, "/duyet/"),
+        (world.coordinator, "/ky-bao-cao/"),
+        (world.coordinator, "/theo-doi/"),
+        (world.leadership, "/chi-dao/"),
+        (world.coordinator, "/don-doc/"),
+        (world.finance, "/kinh-phi/"),
+        (world.coordinator, "/tong-hop/"),
+        (world.coordinator, f"/tong-hop/{period}/"),
+        (world.coordinator, f"/tong-hop/{period}/sua/"),
+        (world.ttkhcn_staff, "/lich/"),
+        (world.admin, "/admin/tasks/unit/"),
+        (world.admin, "/admin/reports/taskreport/"),
         (world.admin, f"/admin/reports/taskreport/{report.pk}/change/"),
     ]
 
@@ -86,7 +134,7 @@ def test_the_report_form_keeps_the_payload_inside_its_fields(client, hostile):
     page = client.get(reverse("reports:report_edit", args=[hostile.report("ttkhcn", 1).pk])).content.decode()
 
     assert "<script>alert(" not in page
-    assert f">{ESCAPED}" in page      # inside the textarea, escaped
+    assert f">{ESCAPED}" in page  # inside the textarea, escaped
 
 
 def test_the_payload_is_plain_text_in_every_export(client, hostile):
@@ -95,12 +143,18 @@ def test_the_payload_is_plain_text_in_every_export(client, hostile):
 
     docx = Document(io.BytesIO(client.get(f"/tong-hop/{period}/tai-ve.docx").content))
     text = "\n".join(p.text for p in docx.paragraphs)
-    assert SCRIPT in text                      # shown as typed, as text in Word
+    assert SCRIPT in text  # shown as typed, as text in Word
 
     for url in (f"/tong-hop/{period}/tai-ve.xlsx", "/kinh-phi/xlsx/?year=2026"):
         client.force_login(hostile.finance if "kinh-phi" in url else hostile.coordinator)
         book = load_workbook(io.BytesIO(client.get(url).content))
-        cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value and SCRIPT in str(cell.value)]
+        cells = [
+            cell
+            for sheet in book
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value and SCRIPT in str(cell.value)
+        ]
         assert cells, url
         assert all(cell.data_type == "s" for cell in cells)
 

@@ -103,9 +103,15 @@ def edit(browser, report, text):
     status, page = browser.get(f"/bao-cao/{report.pk}/sua/")
     assert status == 200, status
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    return lambda: browser.post(f"/bao-cao/{report.pk}/sua/", {
-        "version": version, "results": text, "completion": "in_progress", "progress": "50",
-    })
+    return lambda: browser.post(
+        f"/bao-cao/{report.pk}/sua/",
+        {
+            "version": version,
+            "results": text,
+            "completion": "in_progress",
+            "progress": "50",
+        },
+    )
 
 
 def test_fifty_people_at_once_lose_nothing_and_overwrite_nothing_silently(live_server, crowd):
@@ -113,7 +119,9 @@ def test_fifty_people_at_once_lose_nothing_and_overwrite_nothing_silently(live_s
     # same report, all of them having opened the form at the same version
     own = [(Browser(live_server.url, head), TaskReport.objects.get(unit=head.unit)) for head in crowd]
     shared = TaskReport.objects.get(unit=crowd[0].unit)
-    same = [Browser(live_server.url, UserFactory(unit=crowd[0].unit, role=Role.STAFF)) for _ in range(PEOPLE // 2)]
+    same = [
+        Browser(live_server.url, UserFactory(unit=crowd[0].unit, role=Role.STAFF)) for _ in range(PEOPLE // 2)
+    ]
     jobs = [edit(browser, report, f"Kết quả riêng {report.pk}") for browser, report in own[1:]]
     jobs += [edit(browser, shared, f"Bản của người thứ {n}") for n, browser in enumerate(same)]
     jobs.append(edit(own[0][0], shared, "Bản của trưởng phòng"))
@@ -124,11 +132,11 @@ def test_fifty_people_at_once_lose_nothing_and_overwrite_nothing_silently(live_s
     # Then no request failed; every own report is saved; of the shared report exactly one save
     # won and every other writer was told, and the stored text is the winner's, whole
     assert all(isinstance(result, tuple) and result[0] in (302, 400) for result in results), results
-    for (browser, report), (status, _) in zip(own[1:], results, strict=False):
+    for (_browser, report), (status, _) in zip(own[1:], results, strict=False):
         assert status == 302
         report.refresh_from_db()
         assert report.results == f"Kết quả riêng {report.pk}" and report.version == 2
-    shared_results = results[len(own) - 1:]
+    shared_results = results[len(own) - 1 :]
     winners = [status for status, _ in shared_results if status == 302]
     refused = [page for status, page in shared_results if status == 400]
     assert len(winners) == 1 and len(refused) == len(shared_results) - 1
@@ -142,12 +150,14 @@ def test_fifty_people_at_once_lose_nothing_and_overwrite_nothing_silently(live_s
 def test_the_deadline_rush_stores_every_submission_exactly_once(live_server, crowd):
     # Given every head has a written report, and some press the button twice
     for head in crowd:
-        TaskReport.objects.filter(unit=head.unit).update(results="Đã thực hiện.", completion="in_progress", progress=60)
+        TaskReport.objects.filter(unit=head.unit).update(
+            results="Đã thực hiện.", completion="in_progress", progress=60
+        )
     browsers = [(Browser(live_server.url, head), TaskReport.objects.get(unit=head.unit)) for head in crowd]
     for browser, _ in browsers:
-        browser.get("/")                  # the CSRF cookie, as the page the button sits on gives it
+        browser.get("/")  # the CSRF cookie, as the page the button sits on gives it
     jobs = [lambda b=b, r=r: b.post(f"/bao-cao/{r.pk}/gui/", {}) for b, r in browsers]
-    jobs += [lambda b=b, r=r: b.post(f"/bao-cao/{r.pk}/gui/", {}) for b, r in browsers[:PEOPLE // 2 - 5]]
+    jobs += [lambda b=b, r=r: b.post(f"/bao-cao/{r.pk}/gui/", {}) for b, r in browsers[: PEOPLE // 2 - 5]]
 
     # When they all submit in the same minute
     results = at_once(jobs)

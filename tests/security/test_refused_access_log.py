@@ -9,12 +9,14 @@ from django.urls import reverse
 @pytest.mark.parametrize(
     "account, method, url, status",
     [
-        ("ttkhcn_staff", "get", "/theo-doi/", 403),              # a page the role does not open
-        ("qlcn_staff", "get", "report_of_ttkhcn", 404),          # another unit's report
-        ("ttkhcn_staff", "get", "/bao-cao/{pk}/gui/", 405),      # a wrong method
+        ("ttkhcn_staff", "get", "/theo-doi/", 403),  # a page the role does not open
+        ("qlcn_staff", "get", "report_of_ttkhcn", 404),  # another unit's report
+        ("ttkhcn_staff", "get", "/bao-cao/{pk}/gui/", 405),  # a wrong method
     ],
 )
-def test_a_refusal_is_logged_with_the_user_path_and_address(client, world, caplog, account, method, url, status):
+def test_a_refusal_is_logged_with_the_user_path_and_address(
+    client, world, caplog, account, method, url, status
+):
     pk = world.report("ttkhcn", 1).pk
     url = reverse("reports:report_detail", args=[pk]) if url == "report_of_ttkhcn" else url.format(pk=pk)
     client.force_login(getattr(world, account))

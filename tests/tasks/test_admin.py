@@ -45,12 +45,21 @@ def test_task_page_shows_its_assignments_inline(admin_client, plan_463):
 
 def _inline_post(task, rows, **task_fields):
     data = {
-        "plan": task.plan_id, "number": task.number, "title": task.title, "content": task.content,
-        "deadline_kind": task.deadline_kind, "due_date": task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
-        "due_day": task.due_day or "", "due_month": task.due_month or "", "deadline_text": task.deadline_text,
-        "lead_text": task.lead_text, "partner_text": task.partner_text,
-        "assignments-TOTAL_FORMS": len(rows), "assignments-INITIAL_FORMS": sum(1 for r in rows if r.get("id")),
-        "assignments-MIN_NUM_FORMS": 0, "assignments-MAX_NUM_FORMS": 1000,
+        "plan": task.plan_id,
+        "number": task.number,
+        "title": task.title,
+        "content": task.content,
+        "deadline_kind": task.deadline_kind,
+        "due_date": task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
+        "due_day": task.due_day or "",
+        "due_month": task.due_month or "",
+        "deadline_text": task.deadline_text,
+        "lead_text": task.lead_text,
+        "partner_text": task.partner_text,
+        "assignments-TOTAL_FORMS": len(rows),
+        "assignments-INITIAL_FORMS": sum(1 for r in rows if r.get("id")),
+        "assignments-MIN_NUM_FORMS": 0,
+        "assignments-MAX_NUM_FORMS": 1000,
     }
     data.update(task_fields)
     for index, row in enumerate(rows):
@@ -97,9 +106,14 @@ def test_a_unit_in_use_cannot_be_deleted_from_the_admin(admin_client, plan_463):
 @pytest.mark.parametrize("model", [Unit, Task, Assignment], ids=lambda m: m.__name__)
 def test_staff_without_permission_can_neither_import_nor_export(client, plan_463, model):
     editor = UserFactory(is_staff=True)
-    editor.user_permissions.add(*Permission.objects.filter(codename__in=[
-        f"view_{model._meta.model_name}", f"change_{model._meta.model_name}",
-    ]))
+    editor.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                f"view_{model._meta.model_name}",
+                f"change_{model._meta.model_name}",
+            ]
+        )
+    )
     client.force_login(editor)
 
     assert client.get(_admin_url(model, "changelist")).status_code == 200
@@ -113,9 +127,7 @@ def test_staff_without_permission_can_neither_import_nor_export(client, plan_463
 def test_import_and_export_each_need_their_own_permission(client, plan_463, model):
     name = model._meta.model_name
     exporter = UserFactory(is_staff=True)
-    exporter.user_permissions.add(
-        *Permission.objects.filter(codename__in=[f"view_{name}", f"export_{name}"])
-    )
+    exporter.user_permissions.add(*Permission.objects.filter(codename__in=[f"view_{name}", f"export_{name}"]))
     client.force_login(exporter)
 
     assert client.get(_admin_url(model, "export")).status_code == 200

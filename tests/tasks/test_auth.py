@@ -64,12 +64,17 @@ def test_logout_needs_a_post_and_ends_the_session(client):
 def test_password_change_validates_in_vietnamese(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post("/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"}
+    )
     assert response.status_code == 200
     assert "quá ngắn" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    response = client.post("/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": "Ke-hoach-463-moi", "new_password2": "Ke-hoach-463-moi"})
+    response = client.post(
+        "/doi-mat-khau/",
+        {"old_password": PASSWORD, "new_password1": "Ke-hoach-463-moi", "new_password2": "Ke-hoach-463-moi"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Ke-hoach-463-moi")

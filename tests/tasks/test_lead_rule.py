@@ -68,7 +68,13 @@ def test_the_task_page_accepts_two_leads(admin_client, plan_463):
 def test_the_assignment_page_refuses_to_turn_the_last_lead_into_a_partner(admin_client, plan_463):
     task = plan_463.tasks.get(number=2)
     lead = task.assignments.get(role=AssignmentRole.LEAD)
-    data = {"task": task.pk, "unit": lead.unit_id, "role": AssignmentRole.PARTNER, "note": "", "order": lead.order}
+    data = {
+        "task": task.pk,
+        "unit": lead.unit_id,
+        "role": AssignmentRole.PARTNER,
+        "note": "",
+        "order": lead.order,
+    }
 
     response = admin_client.post(_admin_url(Assignment, "change", lead.pk), data)
 

@@ -96,8 +96,11 @@ def test_a_successor_needs_an_end_date():
 
 def test_report_day_must_exist():
     plan = PlanFactory.build(
-        issuer=UnitFactory(), coordinating_unit=UnitFactory(), report_recipient=UnitFactory(),
-        report_day=30, report_month=2,
+        issuer=UnitFactory(),
+        coordinating_unit=UnitFactory(),
+        report_recipient=UnitFactory(),
+        report_day=30,
+        report_month=2,
     )
     with pytest.raises(ValidationError, match="30/2"):
         plan.full_clean()

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks.models import Assignment, AssignmentRole, Task, Unit
 from kehoach.spreadsheets import CSVFormat, XLSXFormat
+from tasks.models import Assignment, AssignmentRole, Task, Unit
 from tasks.resources import AssignmentResource, TaskResource, UnitResource
 from tests.factories import UserFactory
 from tests.helpers import rows
@@ -21,7 +21,13 @@ from tests.helpers import rows
 RESOURCES = [UnitResource, TaskResource, AssignmentResource]
 # Everything an import could touch, history included.
 IMPORTED = (
-    Unit, Unit.groups.through, Task, Assignment, Unit.history.model, Task.history.model, Assignment.history.model,
+    Unit,
+    Unit.groups.through,
+    Task,
+    Assignment,
+    Unit.history.model,
+    Task.history.model,
+    Assignment.history.model,
 )
 
 
@@ -55,7 +61,7 @@ def test_an_export_imported_back_changes_nothing(plan_463, resource_class, sheet
 def test_sheet_headers_are_vietnamese(plan_463):
     headers = AssignmentResource().export().headers
     assert headers == ["Kế hoạch", "Nhiệm vụ số", "Tên nhiệm vụ", "Đơn vị", "Vai trò", "Ghi chú", "Thứ tự"]
-    row = dict(zip(headers, AssignmentResource().export()[0]))
+    row = dict(zip(headers, AssignmentResource().export()[0], strict=True))
     assert row["Vai trò"] == "Chủ trì"
     assert row["Đơn vị"] == "Trung tâm Khoa học và Công nghệ"
 
@@ -115,7 +121,10 @@ def test_one_bad_row_imports_nothing_and_names_the_row(plan_463, bad_row, reason
 def test_a_task_left_without_lead_across_rows_imports_nothing(plan_463, rows_after):
     # Given a sheet whose first row turns task 2's only lead into a partner, maybe followed by good rows
     before = rows(*IMPORTED)
-    good = [("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""), ("kh-463", 4, "Phòng Kế hoạch Tài chính", "Phối hợp", "")]
+    good = [
+        ("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""),
+        ("kh-463", 4, "Phòng Kế hoạch Tài chính", "Phối hợp", ""),
+    ]
     sheet = _assignment_sheet(("kh-463", 2, "Phòng Quản lý Khoa học", "Phối hợp", ""), *good[:rows_after])
 
     result = AssignmentResource().import_data(sheet, dry_run=False)
@@ -136,7 +145,9 @@ def test_a_unit_named_twice_for_a_task_is_one_assignment_with_the_later_values(p
 
     assert not result.has_errors() and not result.has_validation_errors()
     assert [row.import_type for row in result.rows] == ["new", "update"]
-    assert list(Assignment.objects.filter(unit__code="khtc", task__number=3).values_list("note", flat=True)) == ["Lần sau"]
+    assert list(
+        Assignment.objects.filter(unit__code="khtc", task__number=3).values_list("note", flat=True)
+    ) == ["Lần sau"]
 
 
 def test_imported_assignments_are_in_the_history_with_who_and_why(plan_463):
@@ -153,7 +164,11 @@ def test_imported_assignments_are_in_the_history_with_who_and_why(plan_463):
     added = Assignment.objects.get(unit__code="khtc", task__number=3)
     [record] = added.history.all()
     assert (record.history_type, record.history_user, record.history_change_reason, record.note) == (
-        "+", user, "Nhập từ bảng tính", "Thêm mới")
+        "+",
+        user,
+        "Nhập từ bảng tính",
+        "Thêm mới",
+    )
     record = lead.history.latest()
     assert (record.history_type, record.history_user, record.note) == ("~", user, "Sửa ghi chú")
     assert lead.history.count() == 2
@@ -175,10 +190,14 @@ def test_an_assignment_import_costs_a_few_queries_a_row_whatever_the_sheet(plan_
     units = [Unit.objects.create(code=f"dv{i}", name=f"Đơn vị thử {i}", kind="enterprise") for i in range(40)]
 
     def cost(count):
-        sheet = _assignment_sheet(*[("kh-463", 1 + i % 5, unit.name, "Phối hợp", "") for i, unit in enumerate(units[:count])])
+        sheet = _assignment_sheet(
+            *[("kh-463", 1 + i % 5, unit.name, "Phối hợp", "") for i, unit in enumerate(units[:count])]
+        )
         with CaptureQueriesContext(connection) as queries:
             result = AssignmentResource().import_data(sheet, dry_run=False)
-        assert not result.has_errors() and not result.has_validation_errors() and result.totals["new"] == count
+        assert (
+            not result.has_errors() and not result.has_validation_errors() and result.totals["new"] == count
+        )
         Assignment.objects.filter(unit__in=units).delete()
         return len(queries)
 
@@ -213,8 +232,26 @@ def test_unknown_group_name_in_units_sheet_is_a_row_error(plan_463):
 
 
 def test_units_sheet_creates_a_unit_with_its_groups_and_dates(plan_463):
-    sheet = tablib.Dataset(headers=["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên", "Thuộc nhóm", "Hoạt động từ ngày"])
-    sheet.append(("vp", "Văn phòng Sở", "Phòng chuyên môn thuộc Sở", "so-khcn", "Các phòng chuyên môn, đơn vị trực thuộc Sở", "01/07/2025"))
+    sheet = tablib.Dataset(
+        headers=[
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Loại đơn vị",
+            "Đơn vị cấp trên",
+            "Thuộc nhóm",
+            "Hoạt động từ ngày",
+        ]
+    )
+    sheet.append(
+        (
+            "vp",
+            "Văn phòng Sở",
+            "Phòng chuyên môn thuộc Sở",
+            "so-khcn",
+            "Các phòng chuyên môn, đơn vị trực thuộc Sở",
+            "01/07/2025",
+        )
+    )
 
     result = UnitResource().import_data(sheet, dry_run=False)
 
@@ -240,7 +277,16 @@ def test_too_many_rows_import_nothing(plan_463, settings):
 # ------------------------------------------------------------------------------
 # Formula injection
 # ------------------------------------------------------------------------------
-HOSTILE = ["=HYPERLINK(\"http://example.com\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "'=quoted", "an toàn"]
+HOSTILE = [
+    '=HYPERLINK("http://example.com")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    "'=quoted",
+    "an toàn",
+]
 
 
 @pytest.mark.parametrize("sheet_format", ["csv", "xlsx"])
@@ -282,14 +328,23 @@ def _xlsx(rows):
 @pytest.fixture
 def importer(client, plan_463):
     user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_assignment", "import_assignment", "add_assignment", "change_assignment"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_assignment", "import_assignment", "add_assignment", "change_assignment"]
+        )
+    )
     client.force_login(user)
     return client
 
 
 def test_admin_import_previews_then_confirms(importer):
     url = reverse("admin:tasks_assignment_import")
-    upload = _xlsx([["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"], ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Bố trí kinh phí"]])
+    upload = _xlsx(
+        [
+            ["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"],
+            ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Bố trí kinh phí"],
+        ]
+    )
 
     preview = importer.post(url, {"format": "0", "import_file": upload})
 
@@ -305,11 +360,13 @@ def test_admin_import_previews_then_confirms(importer):
 
 def test_admin_import_with_a_bad_row_shows_the_row_and_offers_no_confirmation(importer):
     before = rows(*IMPORTED)
-    upload = _xlsx([
-        ["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"],
-        ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""],
-        ["kh-463", 4, "Sở Ma", "Phối hợp", ""],
-    ])
+    upload = _xlsx(
+        [
+            ["Kế hoạch", "Nhiệm vụ số", "Đơn vị", "Vai trò", "Ghi chú"],
+            ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""],
+            ["kh-463", 4, "Sở Ma", "Phối hợp", ""],
+        ]
+    )
 
     response = importer.post(reverse("admin:tasks_assignment_import"), {"format": "0", "import_file": upload})
 
@@ -348,11 +405,13 @@ def _zip_bomb(unpacked_mb: int) -> bytes:
 
 def test_admin_import_refuses_a_zip_bomb_before_reading_it(importer):
     bomb = _zip_bomb(200)
-    assert len(bomb) < 1024 * 1024   # small on the wire
+    assert len(bomb) < 1024 * 1024  # small on the wire
     before = rows(*IMPORTED)
 
-    response = importer.post(reverse("admin:tasks_assignment_import"),
-                             {"format": "0", "import_file": SimpleUploadedFile("bom.xlsx", bomb)})
+    response = importer.post(
+        reverse("admin:tasks_assignment_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("bom.xlsx", bomb)},
+    )
 
     assert response.status_code == 200
     assert "khi giải nén" in response.content.decode()
@@ -361,11 +420,13 @@ def test_admin_import_refuses_a_zip_bomb_before_reading_it(importer):
 
 def test_admin_import_refuses_a_million_row_sheet_with_a_message(importer):
     sheet = b"K\xe1\xba\xbf ho\xe1\xba\xa1ch,Nhi\xe1\xbb\x87m v\xe1\xbb\xa5 s\xe1\xbb\x91,\xc4\x90\xc6\xa1n v\xe1\xbb\x8b,Vai tr\xc3\xb2\n"
-    sheet += b"k,3,x,y\n" * 1_000_000   # 8 MB: under the size cap, far over the row limit
+    sheet += b"k,3,x,y\n" * 1_000_000  # 8 MB: under the size cap, far over the row limit
     before = rows(*IMPORTED)
 
-    response = importer.post(reverse("admin:tasks_assignment_import"),
-                             {"format": "1", "import_file": SimpleUploadedFile("trieu-dong.csv", sheet)})
+    response = importer.post(
+        reverse("admin:tasks_assignment_import"),
+        {"format": "1", "import_file": SimpleUploadedFile("trieu-dong.csv", sheet)},
+    )
 
     assert response.status_code == 200
     assert "vượt giới hạn 20.000 dòng" in response.content.decode()
@@ -377,8 +438,10 @@ def test_admin_import_of_a_sheet_without_headers_says_so(importer, content):
     # Found by the fuzz (tests/security/test_import_fuzz.py): import-export failed with a TypeError
     before = rows(*IMPORTED)
 
-    response = importer.post(reverse("admin:tasks_assignment_import"),
-                             {"format": "1", "import_file": SimpleUploadedFile("rong.csv", content)})
+    response = importer.post(
+        reverse("admin:tasks_assignment_import"),
+        {"format": "1", "import_file": SimpleUploadedFile("rong.csv", content)},
+    )
 
     assert response.status_code == 200
     page = response.content.decode()

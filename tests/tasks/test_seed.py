@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tasks.models import Assignment, DeadlineKind, DutyKind, LegalDocument, Plan, Task, Unit, UnitKind
 from reports.models import ReportingPeriod
 from reports.states import deadline_for
+from tasks.models import Assignment, DeadlineKind, DutyKind, LegalDocument, Plan, Task, Unit, UnitKind
 from tasks.services import plan_load_seed
 
-PLAN_TEXT = (Path(__file__).resolve().parents[2] / "fixtures" / "ke-hoach-463-KL-TU.txt").read_text(encoding="utf-8")
+PLAN_TEXT = (Path(__file__).resolve().parents[2] / "fixtures" / "ke-hoach-463-KL-TU.txt").read_text(
+    encoding="utf-8"
+)
 
 EXPECTED = {
     1: {

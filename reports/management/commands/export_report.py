@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from kehoach.text import number_vi
 from reports.consolidated.generator import CONTENT_TYPES, export_bytes
 from reports.models import ReportingPeriod
-from kehoach.text import number_vi
 from tasks.models import Plan
 
 
@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Xuất báo cáo tổng hợp năm của một kế hoạch ra tệp Word (docx) hoặc phụ lục Excel (xlsx)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", required=True, help="Số định danh hoặc mã kế hoạch, ví dụ 1 hoặc kh-463.")
+        parser.add_argument(
+            "--plan", required=True, help="Số định danh hoặc mã kế hoạch, ví dụ 1 hoặc kh-463."
+        )
         parser.add_argument("--year", required=True, type=int, help="Năm báo cáo, ví dụ 2026.")
         parser.add_argument("--format", required=True, choices=sorted(CONTENT_TYPES), help="docx hoặc xlsx.")
         parser.add_argument("--output", required=True, help="Đường dẫn tệp sẽ ghi.")

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ kh-463.")
         parser.add_argument("--year", type=int, default=None, help="Năm báo cáo (mặc định: năm nay).")
-        parser.add_argument("--by", required=True, help="Tên đăng nhập của người mở kỳ (điều phối của đơn vị đầu mối).")
+        parser.add_argument(
+            "--by", required=True, help="Tên đăng nhập của người mở kỳ (điều phối của đơn vị đầu mối)."
+        )
         parser.add_argument("--deadline", type=_date, default=None, help="Hạn gửi báo cáo, dd/mm/yyyy.")
 
     def handle(self, *args, plan, year, by, deadline, **options):
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise CommandError(message) from exc
         state = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước:"
-        self.stdout.write(self.style.SUCCESS(
-            f"{state} kỳ báo cáo năm {year} của kế hoạch {plan}; tạo {opened.reports_created} báo cáo mới."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{state} kỳ báo cáo năm {year} của kế hoạch {plan}; tạo {opened.reports_created} báo cáo mới."
+            )
+        )

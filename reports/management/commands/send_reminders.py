@@ -9,6 +9,7 @@ from kehoach.text import parse_date
 from reports.followup.reminders import ReminderMail, reminders_due, stage_label
 from reports.followup.services import reminders_send_scheduled
 
+
 def _date(value: str) -> datetime.date:
     date = parse_date(value)
     if date is not None:
@@ -48,17 +49,23 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"Ngày {today:%d/%m/%Y}: đã gửi {len(run.sent)} thư đôn đốc."))
         for reminder in run.sent:
-            self.stdout.write(_line(
-                reminder.unit, reminder.report_count,
-                [stage_label(stage) for stage in reminder.stages.select_related("period__plan")],
-                reminder.recipients.splitlines(), reminder.copy_to.splitlines(),
-            ))
+            self.stdout.write(
+                _line(
+                    reminder.unit,
+                    reminder.report_count,
+                    [stage_label(stage) for stage in reminder.stages.select_related("period__plan")],
+                    reminder.recipients.splitlines(),
+                    reminder.copy_to.splitlines(),
+                )
+            )
         self._skipped(run.skipped)
         for mail, error in run.failed:
-            self.stderr.write(self.style.ERROR(
-                f"Không gửi được thư đôn đốc đến {mail.unit.name} ({error}); "
-                "chưa ghi nhận, lần chạy sau sẽ gửi lại."
-            ))
+            self.stderr.write(
+                self.style.ERROR(
+                    f"Không gửi được thư đôn đốc đến {mail.unit.name} ({error}); "
+                    "chưa ghi nhận, lần chạy sau sẽ gửi lại."
+                )
+            )
         if run.failed:
             raise CommandError(f"{len(run.failed)} thư đôn đốc không gửi được.")
 
@@ -75,9 +82,11 @@ class Command(BaseCommand):
     def _skipped(self, mails: list[ReminderMail]) -> None:
         if not mails:
             return
-        self.stdout.write(self.style.WARNING(
-            f"Không gửi được cho {len(mails)} đơn vị vì chưa có địa chỉ thư điện tử "
-            "(của đơn vị hoặc của cán bộ, lãnh đạo đơn vị); hãy bổ sung địa chỉ, lần chạy sau sẽ gửi:"
-        ))
+        self.stdout.write(
+            self.style.WARNING(
+                f"Không gửi được cho {len(mails)} đơn vị vì chưa có địa chỉ thư điện tử "
+                "(của đơn vị hoặc của cán bộ, lãnh đạo đơn vị); hãy bổ sung địa chỉ, lần chạy sau sẽ gửi:"
+            )
+        )
         for mail in mails:
             self.stdout.write(f"  - {mail.unit.name}: {len(mail.reports)} báo cáo còn nợ")

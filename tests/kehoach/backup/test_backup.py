@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
@@ -30,12 +31,11 @@ from django.core.serializers import jsonl
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
-from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
-from reports.consolidated.services import consolidated_save
-from reports.models import Completion, Direction, Evidence, ReminderStage
-from reports.followup.services import direction_give, reminder_send_now
-from reports.workflow.services import evidence_add, report_accept, report_submit
 from kehoach.backup.archive import BackupError, backed_up_models, backup_restore, backup_write
+from reports.consolidated.services import consolidated_save
+from reports.followup.services import direction_give, reminder_send_now
+from reports.models import Completion, Direction, Evidence, ReminderStage
+from reports.workflow.services import evidence_add, report_accept, report_submit
 from tasks.models import Unit
 from tests.conftest import world_build
 from tests.factories import PDF, UnitFactory
@@ -84,9 +84,14 @@ def enrich(world) -> None:
     # A report written, with outputs, evidence and an escalation; sent, directed and accepted.
     task = world.report("ttkhcn", 1).task
     report = report_in(
-        world, "draft", results="Đã tổ chức 2 hội thảo, 150 lượt người tham dự.", completion=Completion.IN_PROGRESS,
-        progress=60, difficulties="Thiếu kinh phí tổ chức hội thảo.", escalate=True,
-        outputs={kind: 2 for kind in task.output_kinds[:2]},
+        world,
+        "draft",
+        results="Đã tổ chức 2 hội thảo, 150 lượt người tham dự.",
+        completion=Completion.IN_PROGRESS,
+        progress=60,
+        difficulties="Thiếu kinh phí tổ chức hội thảo.",
+        escalate=True,
+        outputs=dict.fromkeys(task.output_kinds[:2], 2),
     )
     evidence_add(report=report, by=world.ttkhcn_staff, upload=pdf("bien-ban-hoi-thao.pdf"))
     evidence_add(report=report, by=world.ttkhcn_staff, upload=pdf("danh-sach-dai-bieu.pdf", b"%% 2\n"))
@@ -96,7 +101,15 @@ def enrich(world) -> None:
     )
     report_accept(report=fresh(report), by=world.coordinator)
     # Another report sent and returned.
-    report_in(world, "returned", "qlcn", 3, results="Đang thực hiện.", completion=Completion.IN_PROGRESS, progress=20)
+    report_in(
+        world,
+        "returned",
+        "qlcn",
+        3,
+        results="Đang thực hiện.",
+        completion=Completion.IN_PROGRESS,
+        progress=20,
+    )
     # A reminder with its stage, the consolidated report with an edited task result.
     lhh = Unit.objects.get(code="lhh")
     lhh.email = "lhh@dongnai.gov.vn"
@@ -104,7 +117,9 @@ def enrich(world) -> None:
     reminder = reminder_send_now(unit=lhh, by=world.coordinator)
     ReminderStage.objects.create(reminder=reminder, period=world.period, unit=lhh, stage=7)
     consolidated_save(
-        period=world.period, by=world.coordinator, version=None,
+        period=world.period,
+        by=world.coordinator,
+        version=None,
         data={"subject": "Báo cáo kết quả thực hiện Kế hoạch 463 năm 2026"},
         results={task.pk: "Kết quả do Phòng Quản lý Khoa học biên tập lại."},
     )
@@ -114,35 +129,74 @@ def enrich(world) -> None:
     world.finance.groups.add(group)
     world.finance.user_permissions.add(Permission.objects.get(codename="export_unit"))
     LogEntry.objects.create(
-        user=world.admin, content_type=ContentType.objects.get_for_model(Unit), object_id=str(lhh.pk),
-        object_repr=str(lhh), action_flag=CHANGE, change_message='[{"changed": {"fields": ["email"]}}]',
+        user=world.admin,
+        content_type=ContentType.objects.get_for_model(Unit),
+        object_id=str(lhh.pk),
+        object_repr=str(lhh),
+        action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["email"]}}]',
     )
     attempt = AccessAttempt.objects.create(
-        username="ke.gian", ip_address="203.0.113.9", user_agent="curl/8", http_accept="*/*",
-        path_info="/dang-nhap/", get_data="", post_data="username=ke.gian", failures_since_start=3,
+        username="ke.gian",
+        ip_address="203.0.113.9",
+        user_agent="curl/8",
+        http_accept="*/*",
+        path_info="/dang-nhap/",
+        get_data="",
+        post_data="username=ke.gian",
+        failures_since_start=3,
     )
     AccessAttemptExpiration.objects.create(
         access_attempt=attempt, expires_at=datetime.datetime(2026, 10, 20, 9, 15, 30, 123456, tzinfo=ICT)
     )
     AccessFailureLog.objects.create(
-        username="ke.gian", ip_address="203.0.113.9", user_agent="curl/8", http_accept="*/*",
-        path_info="/dang-nhap/", locked_out=True,
+        username="ke.gian",
+        ip_address="203.0.113.9",
+        user_agent="curl/8",
+        http_accept="*/*",
+        path_info="/dang-nhap/",
+        locked_out=True,
     )
     AccessLog.objects.create(
-        username="ttkhcn.canbo", ip_address="10.0.0.5", user_agent="Firefox", http_accept="text/html",
-        path_info="/dang-nhap/", session_hash="abc",
+        username="ttkhcn.canbo",
+        ip_address="10.0.0.5",
+        user_agent="Firefox",
+        http_accept="text/html",
+        path_info="/dang-nhap/",
+        session_hash="abc",
     )
 
 
 # The tables `enrich` fills: a round trip that lost one of them would show here.
 FILLED = [
-    "admin.logentry", "auth.group", "auth.permission", "contenttypes.contenttype",
-    "axes.accessattempt", "axes.accessattemptexpiration", "axes.accessfailurelog", "axes.accesslog",
-    "tasks.unit", "tasks.historicalunit", "tasks.user", "tasks.historicaluser", "tasks.plan", "tasks.task",
-    "tasks.assignment", "tasks.historicaltask", "reports.reportingperiod", "reports.taskreport",
-    "reports.historicaltaskreport", "reports.reportoutput", "reports.evidence", "reports.reportevent",
-    "reports.direction", "reports.reminder", "reports.reminderstage", "reports.consolidatedreport",
-    "reports.historicalconsolidatedreport", "reports.consolidatedtaskresult",
+    "admin.logentry",
+    "auth.group",
+    "auth.permission",
+    "contenttypes.contenttype",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "tasks.unit",
+    "tasks.historicalunit",
+    "tasks.user",
+    "tasks.historicaluser",
+    "tasks.plan",
+    "tasks.task",
+    "tasks.assignment",
+    "tasks.historicaltask",
+    "reports.reportingperiod",
+    "reports.taskreport",
+    "reports.historicaltaskreport",
+    "reports.reportoutput",
+    "reports.evidence",
+    "reports.reportevent",
+    "reports.direction",
+    "reports.reminder",
+    "reports.reminderstage",
+    "reports.consolidatedreport",
+    "reports.historicalconsolidatedreport",
+    "reports.consolidatedtaskresult",
 ]
 
 
@@ -230,7 +284,13 @@ def test_a_backup_wiped_and_restored_gives_back_every_row_and_every_file(plan_46
     unit = UnitFactory()
     assert unit.pk > max(row["pk"] for row in rows_before["tasks.unit"])
     report = world.report("qlcn", 3)  # returned to its unit
-    report_save(report, world.qlcn_staff, results="Đã bổ sung số liệu.", completion=Completion.IN_PROGRESS, progress=30)
+    report_save(
+        report,
+        world.qlcn_staff,
+        results="Đã bổ sung số liệu.",
+        completion=Completion.IN_PROGRESS,
+        progress=30,
+    )
     evidence_add(report=fresh(report), by=world.qlcn_staff, upload=pdf("them-sau.pdf"))
     Group.objects.get(name="Văn thư").user_set.add(world.leadership)
     assert Evidence.objects.count() == 3
@@ -293,7 +353,9 @@ def test_with_yes_the_restore_replaces_the_data_and_ends_every_session(rich, arc
     # Given the rows and files at the time of the backup, then changes and a session
     rows_at_backup, files_at_backup = database_snapshot(), files_snapshot(media_root)
     Direction.objects.create(
-        report=rich.report("ttkhcn", 1), text="Chỉ đạo sau khi sao lưu.", author=rich.leadership,
+        report=rich.report("ttkhcn", 1),
+        text="Chỉ đạo sau khi sao lưu.",
+        author=rich.leadership,
         author_name="Giám đốc",
     )
     Unit.objects.filter(code="lhh").update(name="Tên đã đổi sau khi sao lưu")
@@ -320,7 +382,7 @@ def _tampered_media(members):
 
 def _tampered_data(members):
     name = data_member(members, "tasks.unit")
-    return {**members, name: members[name].replace("Trung tâm".encode(), "Trung tam".encode())}
+    return {**members, name: members[name].replace("Trung tâm".encode(), b"Trung tam")}
 
 
 def _other_version(members):
@@ -336,6 +398,7 @@ def _other_migrations(members):
 def _with_member(name):
     def change(members):
         return {**members, name: b"root::0:0:root:/root:/bin/sh\n"}
+
     return change
 
 
@@ -367,7 +430,8 @@ BAD_ARCHIVES = {
     "an absolute entry": (_with_member("/etc/x"), "không an toàn “/etc/x”"),
     "a file climbing out in the manifest": (_unsafe_file_in_manifest, "không an toàn “media/../../etc/x”"),
     "an entry not in the manifest": (
-        _with_member("media/khac.pdf"), "“media/khac.pdf” không có trong manifest.json"
+        _with_member("media/khac.pdf"),
+        "“media/khac.pdf” không có trong manifest.json",
     ),
     "an entry missing": (_member_missing, "thiếu 1 mục"),
     "no manifest": (_without_manifest, "thiếu manifest.json"),

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kehoach.demo.accounts import DEMO_PASSWORD
 from kehoach.demo.generator import NAME_CLASH_MARK, WIDE_SCOPES, demo_delete, demo_generate
 from reports.models import (
     ConsolidatedReport,
@@ -24,8 +25,8 @@ from reports.models import (
     TaskReport,
     TaskState,
 )
-from reports.workflow.services import period_open
 from reports.states import state_expression
+from reports.workflow.services import period_open
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -39,12 +40,10 @@ from tasks.models import (
     User,
     day_month_in_year,
 )
-from kehoach.demo.accounts import DEMO_PASSWORD
 
 SMALL = {"units": 20, "plans": 2, "tasks_per_plan": 4, "years": 3, "last_year": 2026}
 # Enough reports for every state and status to occur.
 MEDIUM = {"units": 40, "plans": 4, "tasks_per_plan": 8, "years": 4, "last_year": 2026}
-
 
 
 def demo_units():
@@ -62,44 +61,160 @@ def demo_reports():
 def snapshot() -> dict[str, list[tuple]]:
     """Every demo row by natural keys (codes, usernames, numbers), ordered: equal snapshots are the
     same data whatever the primary keys."""
-    report = ("report__period__plan__code", "report__period__year", "report__task__number", "report__unit__code")
+    report = (
+        "report__period__plan__code",
+        "report__period__year",
+        "report__task__number",
+        "report__unit__code",
+    )
     reports = demo_reports()
     return {
-        "units": list(demo_units().order_by("code").values_list(
-            "code", "name", "short_name", "kind", "parent__code", "successor__code", "email", "valid_from",
-            "valid_to")),
-        "groups": list(Unit.groups.through.objects.filter(from_unit__in=demo_units()).order_by(
-            "from_unit__code", "to_unit__code").values_list("from_unit__code", "to_unit__code")),
-        "users": list(User.objects.filter(username__startswith="demo-").order_by("username").values_list(
-            "username", "first_name", "last_name", "unit__code", "role", "position", "is_active", "password",
-            "date_joined")),
-        "plans": list(demo_plans().order_by("code").values_list(
-            "code", "number", "issued_year", "issued_on", "title", "status", "signer_title", "signer_name",
-            "coordinating_unit__code", "report_recipient__code", "report_day", "report_month")),
-        "duties": list(PlanDuty.objects.filter(plan__in=demo_plans()).order_by("plan__code", "order").values_list(
-            "plan__code", "kind", "unit__code", "recipient__code", "content")),
-        "tasks": list(Task.objects.filter(plan__in=demo_plans()).order_by("plan__code", "number").values_list(
-            "plan__code", "number", "title", "content", "lead_text", "partner_text", "deadline_kind", "due_date",
-            "due_day", "due_month", "deadline_text", "output_kinds")),
-        "assignments": list(Assignment.objects.filter(task__plan__in=demo_plans()).order_by(
-            "task__plan__code", "task__number", "order").values_list(
-            "task__plan__code", "task__number", "unit__code", "role", "order")),
-        "periods": list(ReportingPeriod.objects.filter(plan__in=demo_plans()).order_by("plan__code", "year")
-                        .values_list("plan__code", "year", "deadline", "cutoff_from", "cutoff_to", "is_open",
-                                     "opened_at", "opened_by__username")),
-        "reports": list(reports.order_by(
-            "period__plan__code", "period__year", "task__number", "unit__code").values_list(
-            "period__plan__code", "period__year", "task__number", "unit__code", "unit_name", "role", "deadline",
-            "status", "results", "completion", "completed_on", "progress", "difficulties", "escalate", "proposals",
-            "funds_planned", "funds_spent", "version", "updated_at", "updated_by__username", "submitted_at",
-            "last_submitted_at", "accepted_at")),
-        "events": sorted(ReportEvent.objects.filter(report__in=reports).values_list(
-            *report, "kind", "actor__username", "actor_name", "comment", "late", "created_at")),
-        "outputs": sorted(ReportOutput.objects.filter(report__in=reports).values_list(*report, "kind", "quantity")),
-        "evidence": sorted(Evidence.objects.filter(report__in=reports).values_list(
-            *report, "file", "original_name", "content_type", "size", "uploaded_by__username", "uploaded_at")),
-        "directions": sorted(Direction.objects.filter(report__in=reports).values_list(
-            *report, "text", "author__username", "created_at")),
+        "units": list(
+            demo_units()
+            .order_by("code")
+            .values_list(
+                "code",
+                "name",
+                "short_name",
+                "kind",
+                "parent__code",
+                "successor__code",
+                "email",
+                "valid_from",
+                "valid_to",
+            )
+        ),
+        "groups": list(
+            Unit.groups.through.objects.filter(from_unit__in=demo_units())
+            .order_by("from_unit__code", "to_unit__code")
+            .values_list("from_unit__code", "to_unit__code")
+        ),
+        "users": list(
+            User.objects.filter(username__startswith="demo-")
+            .order_by("username")
+            .values_list(
+                "username",
+                "first_name",
+                "last_name",
+                "unit__code",
+                "role",
+                "position",
+                "is_active",
+                "password",
+                "date_joined",
+            )
+        ),
+        "plans": list(
+            demo_plans()
+            .order_by("code")
+            .values_list(
+                "code",
+                "number",
+                "issued_year",
+                "issued_on",
+                "title",
+                "status",
+                "signer_title",
+                "signer_name",
+                "coordinating_unit__code",
+                "report_recipient__code",
+                "report_day",
+                "report_month",
+            )
+        ),
+        "duties": list(
+            PlanDuty.objects.filter(plan__in=demo_plans())
+            .order_by("plan__code", "order")
+            .values_list("plan__code", "kind", "unit__code", "recipient__code", "content")
+        ),
+        "tasks": list(
+            Task.objects.filter(plan__in=demo_plans())
+            .order_by("plan__code", "number")
+            .values_list(
+                "plan__code",
+                "number",
+                "title",
+                "content",
+                "lead_text",
+                "partner_text",
+                "deadline_kind",
+                "due_date",
+                "due_day",
+                "due_month",
+                "deadline_text",
+                "output_kinds",
+            )
+        ),
+        "assignments": list(
+            Assignment.objects.filter(task__plan__in=demo_plans())
+            .order_by("task__plan__code", "task__number", "order")
+            .values_list("task__plan__code", "task__number", "unit__code", "role", "order")
+        ),
+        "periods": list(
+            ReportingPeriod.objects.filter(plan__in=demo_plans())
+            .order_by("plan__code", "year")
+            .values_list(
+                "plan__code",
+                "year",
+                "deadline",
+                "cutoff_from",
+                "cutoff_to",
+                "is_open",
+                "opened_at",
+                "opened_by__username",
+            )
+        ),
+        "reports": list(
+            reports.order_by("period__plan__code", "period__year", "task__number", "unit__code").values_list(
+                "period__plan__code",
+                "period__year",
+                "task__number",
+                "unit__code",
+                "unit_name",
+                "role",
+                "deadline",
+                "status",
+                "results",
+                "completion",
+                "completed_on",
+                "progress",
+                "difficulties",
+                "escalate",
+                "proposals",
+                "funds_planned",
+                "funds_spent",
+                "version",
+                "updated_at",
+                "updated_by__username",
+                "submitted_at",
+                "last_submitted_at",
+                "accepted_at",
+            )
+        ),
+        "events": sorted(
+            ReportEvent.objects.filter(report__in=reports).values_list(
+                *report, "kind", "actor__username", "actor_name", "comment", "late", "created_at"
+            )
+        ),
+        "outputs": sorted(
+            ReportOutput.objects.filter(report__in=reports).values_list(*report, "kind", "quantity")
+        ),
+        "evidence": sorted(
+            Evidence.objects.filter(report__in=reports).values_list(
+                *report,
+                "file",
+                "original_name",
+                "content_type",
+                "size",
+                "uploaded_by__username",
+                "uploaded_at",
+            )
+        ),
+        "directions": sorted(
+            Direction.objects.filter(report__in=reports).values_list(
+                *report, "text", "author__username", "created_at"
+            )
+        ),
     }
 
 
@@ -143,9 +258,13 @@ def test_every_row_passes_the_models_validation():
     demo_generate(seed=7, **SMALL)
 
     rows = [
-        *demo_units(), *User.objects.filter(username__startswith="demo-"), *demo_plans(),
-        *Task.objects.filter(plan__in=demo_plans()), *Assignment.objects.filter(task__plan__in=demo_plans()),
-        *ReportingPeriod.objects.filter(plan__in=demo_plans()), *demo_reports(),
+        *demo_units(),
+        *User.objects.filter(username__startswith="demo-"),
+        *demo_plans(),
+        *Task.objects.filter(plan__in=demo_plans()),
+        *Assignment.objects.filter(task__plan__in=demo_plans()),
+        *ReportingPeriod.objects.filter(plan__in=demo_plans()),
+        *demo_reports(),
     ]
     for row in rows:
         row.full_clean()
@@ -183,7 +302,7 @@ def test_units_plans_and_accounts_look_like_a_province():
 def test_each_task_has_one_lead_and_either_a_few_named_partners_or_every_body_of_a_kind():
     demo_generate(seed=463, **MEDIUM)
 
-    wide = dict((text, set(kinds)) for kinds, text, _ in WIDE_SCOPES)
+    wide = {text: set(kinds) for kinds, text, _ in WIDE_SCOPES}
     seen = Counter()
     for task in Task.objects.filter(plan__in=demo_plans()).prefetch_related("assignments__unit"):
         roles = Counter(a.role for a in task.assignments.all())
@@ -194,8 +313,12 @@ def test_each_task_has_one_lead_and_either_a_few_named_partners_or_every_body_of
             # Every body of those kinds that exists in the plan's year (the department itself aside),
             # each reporting for itself.
             kinds = wide[task.partner_text]
-            expected = set(demo_units().filter(kind__in=kinds).exclude(code="demo-so-khcn").existing_in(
-                task.plan.issued_year))
+            expected = set(
+                demo_units()
+                .filter(kind__in=kinds)
+                .exclude(code="demo-so-khcn")
+                .existing_in(task.plan.issued_year)
+            )
             assert expected and expected <= set(partners), task
             assert {u.kind for u in named} <= kinds, task
             seen["wide"] += 1
@@ -211,13 +334,13 @@ def test_each_task_has_one_lead_and_either_a_few_named_partners_or_every_body_of
 # ------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_same_seed_writes_the_same_rows_whenever_it_runs(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.timezone.utc), tick=False)
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC), tick=False)
     demo_generate(seed=463, **SMALL)
     first = snapshot()
     demo_delete()
     assert demo_units().count() == 0 and not demo_reports().exists()
 
-    time_machine.move_to(datetime.datetime(2031, 12, 31, 23, tzinfo=datetime.timezone.utc), tick=False)
+    time_machine.move_to(datetime.datetime(2031, 12, 31, 23, tzinfo=datetime.UTC), tick=False)
     demo_generate(seed=463, **SMALL)
 
     assert first["reports"] and first["events"]
@@ -239,7 +362,7 @@ def test_another_seed_writes_other_rows():
 
 @pytest.mark.django_db
 def test_the_last_year_is_this_year_unless_given(time_machine):
-    time_machine.move_to(datetime.datetime(2027, 5, 1, 9, tzinfo=datetime.timezone.utc), tick=False)
+    time_machine.move_to(datetime.datetime(2027, 5, 1, 9, tzinfo=datetime.UTC), tick=False)
 
     summary = demo_generate(seed=1, **{**SMALL, "last_year": None})
 
@@ -255,7 +378,7 @@ def test_the_last_year_is_this_year_unless_given(time_machine):
 def test_every_report_follows_the_rules_of_period_open():
     summary = demo_generate(seed=463, **MEDIUM)
     roles = {(a.task_id, a.unit_id): a.role for a in Assignment.objects.filter(task__plan__in=demo_plans())}
-    as_of_end = datetime.datetime.combine(summary.as_of, datetime.time(23, 59), tzinfo=datetime.timezone.utc)
+    as_of_end = datetime.datetime.combine(summary.as_of, datetime.time(23, 59), tzinfo=datetime.UTC)
 
     for report in demo_reports().select_related("period__plan", "task__plan", "unit"):
         period, task, unit = report.period, report.task, report.unit
@@ -310,7 +433,9 @@ def test_every_report_follows_the_rules_of_period_open():
 def test_events_are_at_most_three_per_report_with_actors_in_order():
     demo_generate(seed=463, **SMALL)
 
-    per_report = Counter(ReportEvent.objects.filter(report__in=demo_reports()).values_list("report_id", flat=True))
+    per_report = Counter(
+        ReportEvent.objects.filter(report__in=demo_reports()).values_list("report_id", flat=True)
+    )
     assert set(per_report) == set(demo_reports().values_list("pk", flat=True))
     assert max(per_report.values()) <= 3
     for report in demo_reports().prefetch_related("events"):
@@ -326,7 +451,9 @@ def test_events_are_at_most_three_per_report_with_actors_in_order():
 def test_all_five_task_states_and_all_statuses_occur():
     summary = demo_generate(seed=463, **MEDIUM)
 
-    states = set(demo_reports().annotate(state=state_expression(summary.as_of)).values_list("state", flat=True))
+    states = set(
+        demo_reports().annotate(state=state_expression(summary.as_of)).values_list("state", flat=True)
+    )
     assert states == set(TaskState.values)
     assert set(demo_reports().values_list("status", flat=True)) == set(ReportStatus.values)
     current = demo_reports().filter(period__year=2026)
@@ -357,7 +484,9 @@ def test_merged_units_have_a_successor_and_report_no_more_after_their_end():
         for task_id in Assignment.objects.filter(unit=unit).values_list("task_id", flat=True):
             if unit.successor.kind == UnitKind.COMMUNE:
                 assert Assignment.objects.filter(task_id=task_id, unit=unit.successor).exists(), unit
-        taken_over += TaskReport.objects.filter(unit=unit.successor, period__year__gt=unit.valid_to.year).exists()
+        taken_over += TaskReport.objects.filter(
+            unit=unit.successor, period__year__gt=unit.valid_to.year
+        ).exists()
     assert taken_over
     # A report keeps the name of its time even if the unit is no longer there.
     assert demo_reports().filter(unit__valid_to__isnull=False).exists()
@@ -406,7 +535,16 @@ def test_the_command_prints_a_vietnamese_summary_with_the_rate():
     ],
 )
 def test_the_command_refuses_bad_sizes_in_vietnamese_and_writes_nothing(option, value, message):
-    args = ["--units", "20", "--plans", "2", "--tasks-per-plan", "4", "--years", "20" if value == "2010" else "3"]
+    args = [
+        "--units",
+        "20",
+        "--plans",
+        "2",
+        "--tasks-per-plan",
+        "4",
+        "--years",
+        "20" if value == "2010" else "3",
+    ]
     with pytest.raises(CommandError, match=message):
         seed(*args, option, value)
 
@@ -446,7 +584,9 @@ def test_replace_rewrites_the_demo_data_and_leaves_the_rest_untouched(world):
             list(Assignment.objects.exclude(task__plan__code__startswith="kh-demo-").values_list()),
             list(ReportingPeriod.objects.exclude(plan__code__startswith="kh-demo-").values_list()),
             list(TaskReport.objects.exclude(period__plan__code__startswith="kh-demo-").values_list()),
-            list(ReportEvent.objects.exclude(report__period__plan__code__startswith="kh-demo-").values_list()),
+            list(
+                ReportEvent.objects.exclude(report__period__plan__code__startswith="kh-demo-").values_list()
+            ),
         )
 
     before = real_data()
@@ -470,7 +610,9 @@ def test_replace_refuses_when_real_data_depends_on_demo_data(plan_463):
     seed(*SMALL_ARGS)
     before = snapshot()
     task = plan_463.tasks.get(number=3)
-    Assignment.objects.create(task=task, unit=Unit.objects.get(code="demo-so-tai-chinh"), role=AssignmentRole.PARTNER)
+    Assignment.objects.create(
+        task=task, unit=Unit.objects.get(code="demo-so-tai-chinh"), role=AssignmentRole.PARTNER
+    )
 
     with pytest.raises(CommandError, match="đang tham chiếu"):
         seed(*SMALL_ARGS, "--replace")
@@ -484,7 +626,9 @@ def test_replace_refuses_when_real_data_points_to_a_demo_task(world):
     # The office's consolidated report of Kế hoạch 463 quotes, by mistake, a task of a demo plan.
     seed(*SMALL_ARGS)
     before = snapshot()
-    consolidated = ConsolidatedReport.objects.create(period=world.period, subject="Báo cáo", signer_title="GIÁM ĐỐC")
+    consolidated = ConsolidatedReport.objects.create(
+        period=world.period, subject="Báo cáo", signer_title="GIÁM ĐỐC"
+    )
     demo_task = Task.objects.get(plan__code="kh-demo-001", number=1)
     ConsolidatedTaskResult.objects.create(consolidated=consolidated, task=demo_task, text="Đã thực hiện.")
 

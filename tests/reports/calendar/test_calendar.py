@@ -166,7 +166,8 @@ def test_a_report_still_owed_rings_a_week_and_a_day_before(with_tokens):
 
     # 8:00 seven days and one day before the all-day event's midnight
     assert sorted(alarm.decoded("TRIGGER") for alarm in alarms) == [
-        datetime.timedelta(days=-7, hours=8), datetime.timedelta(days=-1, hours=8)
+        datetime.timedelta(days=-7, hours=8),
+        datetime.timedelta(days=-1, hours=8),
     ]
     assert {str(alarm["ACTION"]) for alarm in alarms} == {"DISPLAY"}
     assert all(str(alarm["DESCRIPTION"]).startswith("Còn ") for alarm in alarms)
@@ -299,14 +300,17 @@ def test_the_page_with_the_address_is_never_cached(client, with_tokens):
     assert "no-store" in client.get(PAGE)["Cache-Control"]
 
 
-@pytest.mark.parametrize("token", [
-    "x",                                # too short
-    "A" * 43,                           # well formed, nobody's
-    "A" * 65,                           # too long
-    "A" * 42 + "!",                     # outside token_urlsafe's alphabet
-    "A" * 40 + ".ab",
-    "%00" + "A" * 40,
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "x",  # too short
+        "A" * 43,  # well formed, nobody's
+        "A" * 65,  # too long
+        "A" * 42 + "!",  # outside token_urlsafe's alphabet
+        "A" * 40 + ".ab",
+        "%00" + "A" * 40,
+    ],
+)
 def test_an_unknown_or_malformed_address_is_not_found(with_tokens, token):
     response = Client().get(feed_url(token))
     assert response.status_code == 404
@@ -362,7 +366,7 @@ def test_a_user_of_no_unit_gets_an_empty_but_valid_calendar(world):
 # ------------------------------------------------------------------------------
 # role → (GET page, POST renew, GET own feed); the anonymous visitor has no feed of its own,
 # and asks for a made-up one.
-MATRIX = {role: (200, 302, 200) for role in ROLES} | {"anonymous": (302, 302, 404)}
+MATRIX = dict.fromkeys(ROLES, (200, 302, 200)) | {"anonymous": (302, 302, 404)}
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -400,7 +404,9 @@ def _grow(world) -> None:
     for n in range(30):
         fixed = n % 3 == 0
         task = TaskFactory(
-            plan=world.plan, number=100 + n, title=f"Nhiệm vụ thử tải số {n}",
+            plan=world.plan,
+            number=100 + n,
+            title=f"Nhiệm vụ thử tải số {n}",
             deadline_kind=DeadlineKind.FIXED if fixed else DeadlineKind.ONGOING,
             due_date=datetime.date(2027, 6, 30) if fixed else None,
         )

@@ -29,14 +29,41 @@ def make(world, unit, task, **fields):
 def year(before_deadline, world):
     """Task 1: the lead and one partner accepted, one partner submitted only; task 3 accepted with
     hostile text; the rest drafts."""
-    report_in(world, "accepted", "ttkhcn", 1, results="Tổ chức 2 hội nghị quán triệt.\nĐăng 12 tin, bài.",
-              completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1))
-    report_in(world, "accepted", "lhh", 1, results="Phối hợp tuyên truyền trên tạp chí.",
-              completion=Completion.IN_PROGRESS, progress=50)
-    report_in(world, "submitted", "mttq", 1, results="Chưa được duyệt: không được lấy vào báo cáo.",
-              completion=Completion.NOT_STARTED)
-    report_in(world, "accepted", "qlcn", 3, results=HOSTILE,
-              completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1))
+    report_in(
+        world,
+        "accepted",
+        "ttkhcn",
+        1,
+        results="Tổ chức 2 hội nghị quán triệt.\nĐăng 12 tin, bài.",
+        completion=Completion.DONE,
+        completed_on=datetime.date(2026, 10, 1),
+    )
+    report_in(
+        world,
+        "accepted",
+        "lhh",
+        1,
+        results="Phối hợp tuyên truyền trên tạp chí.",
+        completion=Completion.IN_PROGRESS,
+        progress=50,
+    )
+    report_in(
+        world,
+        "submitted",
+        "mttq",
+        1,
+        results="Chưa được duyệt: không được lấy vào báo cáo.",
+        completion=Completion.NOT_STARTED,
+    )
+    report_in(
+        world,
+        "accepted",
+        "qlcn",
+        3,
+        results=HOSTILE,
+        completion=Completion.DONE,
+        completed_on=datetime.date(2026, 10, 1),
+    )
     return world
 
 
@@ -75,7 +102,12 @@ def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
 
     assert len(document.appendix) == 11
     first = document.appendix[0]
-    assert (first.order, first.task_number, first.unit, first.role) == (1, 1, "Trung tâm Khoa học và Công nghệ", "Chủ trì")
+    assert (first.order, first.task_number, first.unit, first.role) == (
+        1,
+        1,
+        "Trung tâm Khoa học và Công nghệ",
+        "Chủ trì",
+    )
     assert first.state == "Hoàn thành đúng hạn"
     assert first.deadline == "15/11/2026" and first.deadline_date == datetime.date(2026, 11, 15)
     mttq = next(row for row in document.appendix if row.unit.startswith("Ủy ban Mặt trận"))
@@ -83,8 +115,11 @@ def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
     assert dict(document.state_counts) == {
         # ttkhcn 1 and qlcn 3 done; lhh 1 accepted while in progress; task 2 is past 31/03/2024;
         # mttq 1 (sent, work not started) and the five drafts not started
-        "Hoàn thành đúng hạn": 2, "Hoàn thành quá hạn": 0, "Đang thực hiện trong hạn": 1,
-        "Đang thực hiện quá hạn": 2, "Chưa thực hiện": 6,
+        "Hoàn thành đúng hạn": 2,
+        "Hoàn thành quá hạn": 0,
+        "Đang thực hiện trong hạn": 1,
+        "Đang thực hiện quá hạn": 2,
+        "Chưa thực hiện": 6,
     }
 
 
@@ -114,9 +149,18 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
         document_build(year.period)
     for n in range(60):
         make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
-        TaskReport.objects.create(period=year.period, task=make_task, unit=year.ttkhcn_staff.unit, unit_name="TT",
-                                  role="lead", deadline=year.period.deadline, status=ReportStatus.ACCEPTED,
-                                  completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1), results="x")
+        TaskReport.objects.create(
+            period=year.period,
+            task=make_task,
+            unit=year.ttkhcn_staff.unit,
+            unit_name="TT",
+            role="lead",
+            deadline=year.period.deadline,
+            status=ReportStatus.ACCEPTED,
+            completion=Completion.DONE,
+            completed_on=datetime.date(2026, 10, 1),
+            results="x",
+        )
     with django_assert_max_num_queries(6):
         assert len(document_build(year.period).appendix) == 71
 
@@ -126,12 +170,21 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
 # ------------------------------------------------------------------------------
 def form_data(world, version=0, **extra):
     data = {
-        "version": str(version), "number": "245", "symbol": "BC-SKHCN", "issued_on": "20/11/2026",
-        "subject": "Kết quả thực hiện Kế hoạch 463 năm 2026", "introduction": "Mở đầu.",
-        "direction": "Sở đã ban hành văn bản hướng dẫn.", "strengths": "Các đơn vị tích cực.",
-        "weaknesses": "Một số đơn vị báo cáo chậm.", "causes": "Thiếu nhân lực.", "next_year": "Tiếp tục.",
-        "proposals": "Đề nghị UBND tỉnh bố trí kinh phí.", "signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
-        "signer_name": "Đoàn Tấn Đạt", "recipients": "UBND tỉnh (b/c);\nLưu: VT, QLKH.",
+        "version": str(version),
+        "number": "245",
+        "symbol": "BC-SKHCN",
+        "issued_on": "20/11/2026",
+        "subject": "Kết quả thực hiện Kế hoạch 463 năm 2026",
+        "introduction": "Mở đầu.",
+        "direction": "Sở đã ban hành văn bản hướng dẫn.",
+        "strengths": "Các đơn vị tích cực.",
+        "weaknesses": "Một số đơn vị báo cáo chậm.",
+        "causes": "Thiếu nhân lực.",
+        "next_year": "Tiếp tục.",
+        "proposals": "Đề nghị UBND tỉnh bố trí kinh phí.",
+        "signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        "signer_name": "Đoàn Tấn Đạt",
+        "recipients": "UBND tỉnh (b/c);\nLưu: VT, QLKH.",
     }
     for task in Task.objects.filter(plan=world.plan):
         data[f"result_{task.pk}"] = document_result(world, task.number)
@@ -153,11 +206,24 @@ def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, 
 
     assert response.status_code == 302
     report = ConsolidatedReport.objects.get(period=year.period)
-    assert (report.reference, report.issued_on, report.version) == ("245/BC-SKHCN", datetime.date(2026, 11, 20), 1)
-    assert list(ConsolidatedTaskResult.objects.values_list("task__number", "text")) == [(1, "Kết quả do Phòng viết lại.")]
+    assert (report.reference, report.issued_on, report.version) == (
+        "245/BC-SKHCN",
+        datetime.date(2026, 11, 20),
+        1,
+    )
+    assert list(ConsolidatedTaskResult.objects.values_list("task__number", "text")) == [
+        (1, "Kết quả do Phòng viết lại.")
+    ]
     # a result left as composed keeps following the unit reports
-    report_in(year, "accepted", "qlkh", 4, results="Đặt hàng 3 nhiệm vụ.",
-              completion=Completion.DONE, completed_on=datetime.date(2026, 10, 1))
+    report_in(
+        year,
+        "accepted",
+        "qlkh",
+        4,
+        results="Đặt hàng 3 nhiệm vụ.",
+        completion=Completion.DONE,
+        completed_on=datetime.date(2026, 10, 1),
+    )
     document = document_build(year.period)
     assert document.tasks[0].result == "Kết quả do Phòng viết lại."
     assert document.tasks[3].result.endswith("Đặt hàng 3 nhiệm vụ.")
@@ -167,7 +233,9 @@ def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, 
 
 def test_a_blank_result_goes_back_to_the_composed_one(year):
     task_1 = Task.objects.get(plan=year.plan, number=1)
-    consolidated_save(period=year.period, by=year.coordinator, version=0, data={}, results={task_1.pk: "Sửa."})
+    consolidated_save(
+        period=year.period, by=year.coordinator, version=0, data={}, results={task_1.pk: "Sửa."}
+    )
 
     consolidated_save(period=year.period, by=year.coordinator, version=1, data={}, results={task_1.pk: "  "})
 
@@ -176,11 +244,15 @@ def test_a_blank_result_goes_back_to_the_composed_one(year):
 
 
 def test_a_save_from_a_stale_page_is_refused_and_changes_nothing(client, year):
-    consolidated_save(period=year.period, by=year.coordinator, version=0, data={"direction": "Bản thứ nhất."}, results={})
+    consolidated_save(
+        period=year.period, by=year.coordinator, version=0, data={"direction": "Bản thứ nhất."}, results={}
+    )
     client.force_login(year.coordinator)
 
-    response = client.post(reverse("reports:consolidated_edit", args=[year.period.pk]),
-                           form_data(year, version=0, direction="Bản ghi đè."))
+    response = client.post(
+        reverse("reports:consolidated_edit", args=[year.period.pk]),
+        form_data(year, version=0, direction="Bản ghi đè."),
+    )
 
     assert response.status_code == 400
     assert "người khác lưu" in response.content.decode()
@@ -191,13 +263,21 @@ def test_a_save_from_a_stale_page_is_refused_and_changes_nothing(client, year):
 
 @pytest.mark.parametrize(
     "field, value, message",
-    [("issued_on", "31/02/2026", "Nhập"), ("issued_on", "2026-13-01", "Nhập"), ("subject", "", "bắt buộc"),
-     ("signer_title", "", "bắt buộc"), ("version", "", "phiên bản"), ("version", "abc", "phiên bản")],
+    [
+        ("issued_on", "31/02/2026", "Nhập"),
+        ("issued_on", "2026-13-01", "Nhập"),
+        ("subject", "", "bắt buộc"),
+        ("signer_title", "", "bắt buộc"),
+        ("version", "", "phiên bản"),
+        ("version", "abc", "phiên bản"),
+    ],
 )
 def test_bad_input_is_explained_and_nothing_saved(client, year, field, value, message):
     client.force_login(year.coordinator)
 
-    response = client.post(reverse("reports:consolidated_edit", args=[year.period.pk]), form_data(year, **{field: value}))
+    response = client.post(
+        reverse("reports:consolidated_edit", args=[year.period.pk]), form_data(year, **{field: value})
+    )
 
     assert response.status_code == 400
     assert message.lower() in response.content.decode().lower()
@@ -208,20 +288,38 @@ def test_bad_input_is_explained_and_nothing_saved(client, year, field, value, me
 # Exports
 # ------------------------------------------------------------------------------
 def test_the_word_export_holds_the_report(client, year):
-    consolidated_save(period=year.period, by=year.coordinator, version=0, results={},
-                      data={"number": "245", "issued_on": datetime.date(2026, 11, 20), "direction": "<script>alert(1)</script>"})
+    consolidated_save(
+        period=year.period,
+        by=year.coordinator,
+        version=0,
+        results={},
+        data={
+            "number": "245",
+            "issued_on": datetime.date(2026, 11, 20),
+            "direction": "<script>alert(1)</script>",
+        },
+    )
     client.force_login(year.leadership)
 
     response = client.get(reverse("reports:consolidated_export", args=[year.period.pk, "docx"]))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert (
+        response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     assert 'filename="bao-cao-kh-463-2026.docx"' in response["Content-Disposition"]
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells)
-    for expected in ("Số: 245/BC-SKHCN", "BÁO CÁO", "<script>alert(1)</script>", "Tổ chức 2 hội nghị quán triệt.", HOSTILE,
-                     "ngày 20 tháng 11 năm 2026"):
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    for expected in (
+        "Số: 245/BC-SKHCN",
+        "BÁO CÁO",
+        "<script>alert(1)</script>",
+        "Tổ chức 2 hội nghị quán triệt.",
+        HOSTILE,
+        "ngày 20 tháng 11 năm 2026",
+    ):
         assert expected in text, expected
 
 
@@ -237,10 +335,20 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
     assert book.sheetnames == ["Phụ lục", "Tổng hợp tình trạng", "Báo cáo đơn vị"]
     appendix = book["Phụ lục"]
     assert appendix.freeze_panes == "A2"
-    assert [c.value for c in appendix[1]] == ["TT", "Nhiệm vụ", "Tên nhiệm vụ", "Đơn vị", "Vai trò", "Thời hạn",
-                                               "Kết quả thực hiện", "Tình trạng"]
+    assert [c.value for c in appendix[1]] == [
+        "TT",
+        "Nhiệm vụ",
+        "Tên nhiệm vụ",
+        "Đơn vị",
+        "Vai trò",
+        "Thời hạn",
+        "Kết quả thực hiện",
+        "Tình trạng",
+    ]
     assert appendix.max_row == 12
-    assert isinstance(appendix["F2"].value, datetime.datetime) and appendix["F2"].number_format == "dd/mm/yyyy"
+    assert (
+        isinstance(appendix["F2"].value, datetime.datetime) and appendix["F2"].number_format == "dd/mm/yyyy"
+    )
     assert appendix.column_dimensions["G"].width >= 40
     reports = book["Báo cáo đơn vị"]
     assert reports.max_row == 12
@@ -263,18 +371,41 @@ def test_an_unknown_export_format_is_404(client, year):
 def test_the_command_writes_both_files(year, tmp_path):
     for fmt in ("docx", "xlsx"):
         target = tmp_path / f"bao-cao.{fmt}"
-        call_command("export_report", "--plan", str(year.plan.pk), "--year", "2026", "--format", fmt, "--output", str(target))
+        call_command(
+            "export_report",
+            "--plan",
+            str(year.plan.pk),
+            "--year",
+            "2026",
+            "--format",
+            fmt,
+            "--output",
+            str(target),
+        )
         assert target.stat().st_size > 1000
     Document(str(tmp_path / "bao-cao.docx"))
     load_workbook(str(tmp_path / "bao-cao.xlsx"))
-    call_command("export_report", "--plan", "kh-463", "--year", "2026", "--format", "docx", "--output", str(tmp_path / "b.docx"))
+    call_command(
+        "export_report",
+        "--plan",
+        "kh-463",
+        "--year",
+        "2026",
+        "--format",
+        "docx",
+        "--output",
+        str(tmp_path / "b.docx"),
+    )
     assert not list(tmp_path.glob(".*.partial"))
 
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["--plan", "khong-co"], "Không có kế hoạch"), (["--year", "2019"], "chưa có kỳ báo cáo năm 2019"),
-     (["--output", "/khong/co/thu/muc/a.docx"], "không tồn tại")],
+    [
+        (["--plan", "khong-co"], "Không có kế hoạch"),
+        (["--year", "2019"], "chưa có kỳ báo cáo năm 2019"),
+        (["--output", "/khong/co/thu/muc/a.docx"], "không tồn tại"),
+    ],
 )
 def test_the_command_refuses_bad_arguments(year, tmp_path, args, message):
     base = {"--plan": "kh-463", "--year": "2026", "--format": "docx", "--output": str(tmp_path / "a.docx")}
@@ -288,8 +419,15 @@ def test_the_command_refuses_bad_arguments(year, tmp_path, args, message):
 # ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "account, read, write",
-    [("ttkhcn_staff", 403, 403), ("ttkhcn_head", 403, 403), ("qlkh_head", 403, 403), ("finance", 403, 403),
-     ("leadership", 200, 403), ("coordinator", 200, 302), ("admin", 200, 302)],
+    [
+        ("ttkhcn_staff", 403, 403),
+        ("ttkhcn_head", 403, 403),
+        ("qlkh_head", 403, 403),
+        ("finance", 403, 403),
+        ("leadership", 200, 403),
+        ("coordinator", 200, 302),
+        ("admin", 200, 302),
+    ],
 )
 def test_who_reads_exports_and_prepares(client, year, account, read, write):
     client.force_login(getattr(year, account))
@@ -306,7 +444,10 @@ def test_who_reads_exports_and_prepares(client, year, account, read, write):
 
 
 def test_anonymous_visitors_get_the_login_page(client, year):
-    for url in (reverse("reports:consolidated_list"), reverse("reports:consolidated_export", args=[year.period.pk, "docx"])):
+    for url in (
+        reverse("reports:consolidated_list"),
+        reverse("reports:consolidated_export", args=[year.period.pk, "docx"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
 
@@ -328,4 +469,6 @@ def test_a_year_with_no_accepted_report_still_exports_both_files_and_says_so(cli
     assert "Năm 2026 chưa có báo cáo nào của các đơn vị được chấp nhận" in text
     appendix = load_workbook(io.BytesIO(xlsx.content))["Phụ lục"]
     assert appendix.max_row == 12
-    assert all(row[6].value.startswith("Chưa có báo cáo được chấp nhận") for row in appendix.iter_rows(min_row=2))
+    assert all(
+        row[6].value.startswith("Chưa có báo cáo được chấp nhận") for row in appendix.iter_rows(min_row=2)
+    )

@@ -18,17 +18,29 @@ from reports.exports.document import AppendixRow, ReportDocument, TaskPart
 from reports.exports.docx import document_docx
 
 HOSTILE = '=HYPERLINK("http://example.com")'
-SUBJECT = ("Kết quả thực hiện Kế hoạch thực hiện Kết luận số 463-KL/TU ngày 17/11/2023 của Thường trực "
-           "Tỉnh ủy về đẩy mạnh phát triển khoa học, công nghệ, đổi mới sáng tạo năm 2026")
-ROMAN_HEADINGS = ["I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI", "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
-                  "III. ĐÁNH GIÁ CHUNG", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027", "V. KIẾN NGHỊ, ĐỀ XUẤT"]
+SUBJECT = (
+    "Kết quả thực hiện Kế hoạch thực hiện Kết luận số 463-KL/TU ngày 17/11/2023 của Thường trực "
+    "Tỉnh ủy về đẩy mạnh phát triển khoa học, công nghệ, đổi mới sáng tạo năm 2026"
+)
+ROMAN_HEADINGS = [
+    "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI",
+    "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+    "III. ĐÁNH GIÁ CHUNG",
+    "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027",
+    "V. KIẾN NGHỊ, ĐỀ XUẤT",
+]
 TTKHCN = "Trung tâm Khoa học và Công nghệ"
 QLKH = "Phòng Quản lý Khoa học"
 QLCN = "Phòng Quản lý Chuyên ngành"
 LHH = "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai"
 MTTQ = "Ủy ban MTTQ Việt Nam tỉnh"
-STATES = ["Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện trong hạn", "Đang thực hiện quá hạn",
-          "Chưa thực hiện"]
+STATES = [
+    "Hoàn thành đúng hạn",
+    "Hoàn thành quá hạn",
+    "Đang thực hiện trong hạn",
+    "Đang thực hiện quá hạn",
+    "Chưa thực hiện",
+]
 TITLES = {
     1: "Đẩy mạnh công tác thông tin, tuyên truyền",
     2: "Rà soát quy định, xây dựng chính sách đãi ngộ cho chuyên gia, trí thức khoa học và công nghệ",
@@ -40,29 +52,66 @@ TITLES = {
 
 def tasks() -> list[TaskPart]:
     groups = ["các sở, ban, ngành", "UBND các huyện, thành phố"]
-    first = ("Trung tâm Khoa học và Công nghệ (chủ trì): Tổ chức 2 hội nghị quán triệt.\n\n"
-             "Đăng 12 tin, bài trên Cổng thông tin điện tử của Sở.")
+    first = (
+        "Trung tâm Khoa học và Công nghệ (chủ trì): Tổ chức 2 hội nghị quán triệt.\n\n"
+        "Đăng 12 tin, bài trên Cổng thông tin điện tử của Sở."
+    )
     return [
         TaskPart(1, TITLES[1], [TTKHCN], [LHH, MTTQ, *groups], "Thường xuyên", first),
-        TaskPart(2, TITLES[2], [QLKH], [LHH], "Trong quý I/2024",
-                 "Đã trình dự thảo chính sách đãi ngộ; đang lấy ý kiến góp ý."),
-        TaskPart(3, TITLES[3], [QLCN], ["các doanh nghiệp, tổ chức, cá nhân"], "Hằng năm, trước ngày 15/11",
-                 HOSTILE),
+        TaskPart(
+            2,
+            TITLES[2],
+            [QLKH],
+            [LHH],
+            "Trong quý I/2024",
+            "Đã trình dự thảo chính sách đãi ngộ; đang lấy ý kiến góp ý.",
+        ),
+        TaskPart(
+            3,
+            TITLES[3],
+            [QLCN],
+            ["các doanh nghiệp, tổ chức, cá nhân"],
+            "Hằng năm, trước ngày 15/11",
+            HOSTILE,
+        ),
         TaskPart(4, TITLES[4], [QLKH], [], "Hằng năm", "Đặt hàng 3 nhiệm vụ khoa học và công nghệ cấp tỉnh."),
-        TaskPart(5, TITLES[5], [QLKH], [LHH], "Thường xuyên",
-                 "Công bố danh mục nhu cầu: xử lý rác thải, bảo vệ sông ngòi, phủ xanh đô thị."),
+        TaskPart(
+            5,
+            TITLES[5],
+            [QLKH],
+            [LHH],
+            "Thường xuyên",
+            "Công bố danh mục nhu cầu: xử lý rác thải, bảo vệ sông ngòi, phủ xanh đô thị.",
+        ),
     ]
 
 
 def appendix() -> list[AppendixRow]:
-    units = [(1, TTKHCN, "Chủ trì"), (1, LHH, "Phối hợp"), (1, MTTQ, "Phối hợp"), (2, QLKH, "Chủ trì"),
-             (2, LHH, "Phối hợp"), (3, QLCN, "Chủ trì"), (3, "Phòng Kế hoạch Tài chính", "Phối hợp"),
-             (4, QLKH, "Chủ trì"), (4, LHH, "Phối hợp"), (5, QLKH, "Chủ trì"), (5, LHH, "Phối hợp")]
+    units = [
+        (1, TTKHCN, "Chủ trì"),
+        (1, LHH, "Phối hợp"),
+        (1, MTTQ, "Phối hợp"),
+        (2, QLKH, "Chủ trì"),
+        (2, LHH, "Phối hợp"),
+        (3, QLCN, "Chủ trì"),
+        (3, "Phòng Kế hoạch Tài chính", "Phối hợp"),
+        (4, QLKH, "Chủ trì"),
+        (4, LHH, "Phối hợp"),
+        (5, QLKH, "Chủ trì"),
+        (5, LHH, "Phối hợp"),
+    ]
     return [
-        AppendixRow(order=order, task_number=number, task_title=TITLES[number], unit=unit, role=role,
-                    deadline="15/11/2026", deadline_date=datetime.date(2026, 11, 15),
-                    summary=HOSTILE if number == 3 else "Tổ chức 2 hội nghị quán triệt; đăng 12 tin, bài.",
-                    state=STATES[order % len(STATES)])
+        AppendixRow(
+            order=order,
+            task_number=number,
+            task_title=TITLES[number],
+            unit=unit,
+            role=role,
+            deadline="15/11/2026",
+            deadline_date=datetime.date(2026, 11, 15),
+            summary=HOSTILE if number == 3 else "Tổ chức 2 hội nghị quán triệt; đăng 12 tin, bài.",
+            state=STATES[order % len(STATES)],
+        )
         for order, (number, unit, role) in enumerate(units, start=1)
     ]
 
@@ -71,22 +120,39 @@ def report(**changes) -> ReportDocument:
     """The 2026 report of Kế hoạch 463 as the office would export it."""
     rows = appendix()
     document = ReportDocument(
-        authority="UBND TỈNH ĐỒNG NAI", issuer="SỞ KHOA HỌC VÀ CÔNG NGHỆ", issuer_name="Sở Khoa học và Công nghệ",
+        authority="UBND TỈNH ĐỒNG NAI",
+        issuer="SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        issuer_name="Sở Khoa học và Công nghệ",
         author="Sở Khoa học và Công nghệ tỉnh Đồng Nai",
         number="245/BC-SKHCN",
-        place="Đồng Nai", date=datetime.date(2026, 11, 20), year=2026, subject=SUBJECT,
-        introduction=("Thực hiện Kế hoạch năm 2024 của Sở Khoa học và Công nghệ về thực hiện Kết luận số "
-                      "463-KL/TU ngày 17/11/2023 của Thường trực Tỉnh ủy, Sở Khoa học và Công nghệ báo cáo "
-                      "kết quả thực hiện năm 2026 như sau:"),
+        place="Đồng Nai",
+        date=datetime.date(2026, 11, 20),
+        year=2026,
+        subject=SUBJECT,
+        introduction=(
+            "Thực hiện Kế hoạch năm 2024 của Sở Khoa học và Công nghệ về thực hiện Kết luận số "
+            "463-KL/TU ngày 17/11/2023 của Thường trực Tỉnh ủy, Sở Khoa học và Công nghệ báo cáo "
+            "kết quả thực hiện năm 2026 như sau:"
+        ),
         direction="Sở đã ban hành kế hoạch, giao nhiệm vụ cho từng phòng, đơn vị.\nĐịnh kỳ đôn đốc.",
-        tasks=tasks(), strengths="Các đơn vị chủ động phối hợp; báo cáo đúng hạn.",
-        weaknesses="Một số nhiệm vụ chậm tiến độ.", causes="Kinh phí bố trí chậm.",
-        next_year="Tiếp tục đẩy mạnh tuyên truyền; hoàn thiện chính sách đãi ngộ.", proposals="",
-        signer_title=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], signer_name="Đoàn Tấn Đạt",
-        recipients=["UBND tỉnh (b/c);", "Giám đốc và các Phó Giám đốc Sở;", "Phòng Quản lý Khoa học;",
-                    "Lưu: VT, QLKH."],
-        appendix_title="PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026", appendix=rows,
-        state_counts=[(state, sum(row.state == state for row in rows)) for state in STATES], accepted_count=9,
+        tasks=tasks(),
+        strengths="Các đơn vị chủ động phối hợp; báo cáo đúng hạn.",
+        weaknesses="Một số nhiệm vụ chậm tiến độ.",
+        causes="Kinh phí bố trí chậm.",
+        next_year="Tiếp tục đẩy mạnh tuyên truyền; hoàn thiện chính sách đãi ngộ.",
+        proposals="",
+        signer_title=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+        signer_name="Đoàn Tấn Đạt",
+        recipients=[
+            "UBND tỉnh (b/c);",
+            "Giám đốc và các Phó Giám đốc Sở;",
+            "Phòng Quản lý Khoa học;",
+            "Lưu: VT, QLKH.",
+        ],
+        appendix_title="PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026",
+        appendix=rows,
+        state_counts=[(state, sum(row.state == state for row in rows)) for state in STATES],
+        accepted_count=9,
     )
     return dataclasses.replace(document, **changes)
 
@@ -134,14 +200,22 @@ def test_the_report_is_on_a4_portrait_and_the_appendix_on_a4_landscape(docx):
 
     assert report_section.orientation == WD_ORIENT.PORTRAIT
     assert mm(report_section.page_width, report_section.page_height) == [210, 297]
-    assert mm(report_section.top_margin, report_section.bottom_margin, report_section.left_margin,
-              report_section.right_margin) == [20, 20, 30, 15]
+    assert mm(
+        report_section.top_margin,
+        report_section.bottom_margin,
+        report_section.left_margin,
+        report_section.right_margin,
+    ) == [20, 20, 30, 15]
     assert appendix_section.orientation == WD_ORIENT.LANDSCAPE
     assert mm(appendix_section.page_width, appendix_section.page_height) == [297, 210]
     # bound by its top edge: the binding margin of the portrait pages goes to the top
-    assert mm(appendix_section.top_margin, appendix_section.bottom_margin, appendix_section.left_margin,
-              appendix_section.right_margin) == [30, 15, 20, 20]
-    assert appendix_section.start_type == 2   # WD_SECTION.NEW_PAGE
+    assert mm(
+        appendix_section.top_margin,
+        appendix_section.bottom_margin,
+        appendix_section.left_margin,
+        appendix_section.right_margin,
+    ) == [30, 15, 20, 20]
+    assert appendix_section.start_type == 2  # WD_SECTION.NEW_PAGE
 
 
 def test_every_script_is_set_in_times_new_roman_14_in_vietnamese(docx):
@@ -155,7 +229,7 @@ def test_every_script_is_set_in_times_new_roman_14_in_vietnamese(docx):
     assert 1.0 <= normal.paragraph_format.line_spacing <= 1.5
     defaults = docx.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     assert defaults.rFonts.get(qn("w:eastAsia")) == "Times New Roman"
-    assert defaults.rFonts.get(qn("w:asciiTheme")) is None   # a theme font would override Times New Roman
+    assert defaults.rFonts.get(qn("w:asciiTheme")) is None  # a theme font would override Times New Roman
 
 
 def test_the_file_is_titled_and_authored_by_the_department(docx):
@@ -173,8 +247,11 @@ def test_the_header_names_the_issuer_on_the_left_and_the_motto_on_the_right(docx
     left, right = docx.tables[0].rows[0].cells
 
     assert texts(left.paragraphs) == ["UBND TỈNH ĐỒNG NAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 245/BC-SKHCN"]
-    assert texts(right.paragraphs) == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                                       "Đồng Nai, ngày 20 tháng 11 năm 2026"]
+    assert texts(right.paragraphs) == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Đồng Nai, ngày 20 tháng 11 năm 2026",
+    ]
     authority, issuer = left.paragraphs[:2]
     assert not bold(authority) and bold(issuer) and size(issuer) == {Pt(13)}
     assert bold(right.paragraphs[0]) and bold(right.paragraphs[1])
@@ -188,16 +265,19 @@ def test_the_title_and_subject_are_bold_and_centred(docx):
     subject = paragraph(docx, SUBJECT)
 
     assert bold(title) and size(title) == {Pt(14)} and bold(subject)
-    assert title.alignment == subject.alignment == 1   # WD_ALIGN_PARAGRAPH.CENTER
+    assert title.alignment == subject.alignment == 1  # WD_ALIGN_PARAGRAPH.CENTER
 
 
-@pytest.mark.parametrize("date, words", [
-    (datetime.date(2026, 2, 5), "Đồng Nai, ngày 05 tháng 02 năm 2026"),
-    (datetime.date(2026, 1, 9), "Đồng Nai, ngày 09 tháng 01 năm 2026"),
-    (datetime.date(2026, 3, 5), "Đồng Nai, ngày 05 tháng 3 năm 2026"),
-    (datetime.date(2026, 11, 20), "Đồng Nai, ngày 20 tháng 11 năm 2026"),
-    (datetime.date(2027, 1, 12), "Đồng Nai, ngày 12 tháng 01 năm 2027"),
-])
+@pytest.mark.parametrize(
+    "date, words",
+    [
+        (datetime.date(2026, 2, 5), "Đồng Nai, ngày 05 tháng 02 năm 2026"),
+        (datetime.date(2026, 1, 9), "Đồng Nai, ngày 09 tháng 01 năm 2026"),
+        (datetime.date(2026, 3, 5), "Đồng Nai, ngày 05 tháng 3 năm 2026"),
+        (datetime.date(2026, 11, 20), "Đồng Nai, ngày 20 tháng 11 năm 2026"),
+        (datetime.date(2027, 1, 12), "Đồng Nai, ngày 12 tháng 01 năm 2027"),
+    ],
+)
 def test_the_date_is_written_with_a_zero_before_small_days_and_january_february(date, words):
     docx = read(report(date=date))
 
@@ -208,10 +288,11 @@ def test_an_unsigned_report_leaves_number_day_and_month_blank_for_the_clerk():
     docx = read(report(date=None, number="        /BC-SKHCN"))
 
     left, right = docx.tables[0].rows[0].cells
-    assert left.paragraphs[-1].text == "Số:         /BC-SKHCN"   # room for the number the clerk writes
+    assert left.paragraphs[-1].text == "Số:         /BC-SKHCN"  # room for the number the clerk writes
     assert right.paragraphs[-1].text == "Đồng Nai, ngày      tháng      năm 2026"
-    reference = ("(Kèm theo Báo cáo số         /BC-SKHCN ngày      tháng      năm 2026 "
-                 "của Sở Khoa học và Công nghệ)")
+    reference = (
+        "(Kèm theo Báo cáo số         /BC-SKHCN ngày      tháng      năm 2026 của Sở Khoa học và Công nghệ)"
+    )
     assert reference in [p.text for p in docx.paragraphs]
 
 
@@ -229,11 +310,13 @@ def test_each_task_has_its_part_with_lead_partners_deadline_and_result(docx):
     lines = [p.text for p in docx.paragraphs]
 
     start = lines.index("1. Đẩy mạnh công tác thông tin, tuyên truyền")
-    assert lines[start:start + 6] == [
+    assert lines[start : start + 6] == [
         "1. Đẩy mạnh công tác thông tin, tuyên truyền",
         "Đơn vị chủ trì: Trung tâm Khoa học và Công nghệ",
-        ("Đơn vị phối hợp: Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai; Ủy ban MTTQ Việt Nam tỉnh; "
-         "các sở, ban, ngành; UBND các huyện, thành phố"),
+        (
+            "Đơn vị phối hợp: Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai; Ủy ban MTTQ Việt Nam tỉnh; "
+            "các sở, ban, ngành; UBND các huyện, thành phố"
+        ),
         "Thời hạn: Thường xuyên",
         "Kết quả:",
         "Trung tâm Khoa học và Công nghệ (chủ trì): Tổ chức 2 hội nghị quán triệt.",
@@ -243,7 +326,7 @@ def test_each_task_has_its_part_with_lead_partners_deadline_and_result(docx):
     parts = [p for p in docx.paragraphs if p.text[:2] in {f"{n}." for n in range(1, 6)} and bold(p)]
     # the five tasks, then III.1–3
     assert [p.text.split(".")[0] for p in parts] == ["1", "2", "3", "4", "5", "1", "2", "3"]
-    assert "Đơn vị phối hợp: không có" in lines   # task 4 has no partner
+    assert "Đơn vị phối hợp: không có" in lines  # task 4 has no partner
     assert lines.index("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027") > lines.index("3. Nguyên nhân")
 
 
@@ -258,18 +341,23 @@ def test_without_accepted_reports_section_ii_says_the_results_are_not_consolidat
     docx = read(report(accepted_count=0))
 
     lines = [p.text for p in docx.paragraphs]
-    notice = ("Năm 2026 chưa có báo cáo nào của các đơn vị được chấp nhận; "
-              "kết quả dưới đây chưa được tổng hợp.")
+    notice = (
+        "Năm 2026 chưa có báo cáo nào của các đơn vị được chấp nhận; kết quả dưới đây chưa được tổng hợp."
+    )
     assert lines[lines.index("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ") + 1] == notice
     assert "1. Đẩy mạnh công tác thông tin, tuyên truyền" in lines
     assert notice not in [p.text for p in read(report()).paragraphs]
 
 
 def test_hostile_text_is_kept_as_text_and_control_characters_are_dropped():
-    docx = read(report(
-        direction="<script>alert(1)</script>\x00\x07 và \x1b[31m", proposals=HOSTILE + "\x0b\x0c",
-        subject="Báo cáo\x01 năm 2026", recipients=["UBND tỉnh\x1f (b/c);"],
-    ))
+    docx = read(
+        report(
+            direction="<script>alert(1)</script>\x00\x07 và \x1b[31m",
+            proposals=HOSTILE + "\x0b\x0c",
+            subject="Báo cáo\x01 năm 2026",
+            recipients=["UBND tỉnh\x1f (b/c);"],
+        )
+    )
 
     text = all_text(docx)
     assert "<script>alert(1)</script> và [31m" in text
@@ -284,14 +372,19 @@ def test_hostile_text_is_kept_as_text_and_control_characters_are_dropped():
 def test_the_signature_block_has_the_recipients_left_and_the_signer_right(docx):
     left, right = docx.tables[1].rows[0].cells
 
-    assert texts(left.paragraphs) == ["Nơi nhận:", "- UBND tỉnh (b/c);", "- Giám đốc và các Phó Giám đốc Sở;",
-                                      "- Phòng Quản lý Khoa học;", "- Lưu: VT, QLKH."]
+    assert texts(left.paragraphs) == [
+        "Nơi nhận:",
+        "- UBND tỉnh (b/c);",
+        "- Giám đốc và các Phó Giám đốc Sở;",
+        "- Phòng Quản lý Khoa học;",
+        "- Lưu: VT, QLKH.",
+    ]
     heading = left.paragraphs[0]
     assert bold(heading) and all(run.italic for run in heading.runs) and size(heading) == {Pt(12)}
     assert size(left.paragraphs[1]) == {Pt(11)}
     assert texts(right.paragraphs) == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Đoàn Tấn Đạt"]
     blanks = [p for p in right.paragraphs if not p.text]
-    assert len(blanks) >= 3   # room for the signature and the seal
+    assert len(blanks) >= 3  # room for the signature and the seal
     assert all(bold(p) and size(p) == {Pt(14)} for p in right.paragraphs if p.text)
 
 
@@ -302,9 +395,9 @@ def test_pages_are_numbered_in_the_header_except_the_first(docx):
     assert texts(section.first_page_header.paragraphs) == []
     instructions = section.header._element.xpath(".//w:instrText/text() | .//w:fldSimple/@w:instr")
     assert [i.strip() for i in instructions] == ["PAGE"]
-    assert section.header.paragraphs[0].alignment == 1   # centred
+    assert section.header.paragraphs[0].alignment == 1  # centred
     appendix_section = docx.sections[1]
-    assert not appendix_section.different_first_page_header_footer   # its first page is numbered too
+    assert not appendix_section.different_first_page_header_footer  # its first page is numbered too
     assert appendix_section.header.is_linked_to_previous
 
 
@@ -314,16 +407,29 @@ def test_pages_are_numbered_in_the_header_except_the_first(docx):
 def test_the_appendix_lists_one_row_per_unit_under_a_repeated_header(docx):
     table = docx.tables[2]
 
-    assert [cell.text for cell in table.rows[0].cells] == ["TT", "Nhiệm vụ", "Đơn vị", "Vai trò", "Thời hạn",
-                                                           "Kết quả thực hiện", "Tình trạng"]
+    assert [cell.text for cell in table.rows[0].cells] == [
+        "TT",
+        "Nhiệm vụ",
+        "Đơn vị",
+        "Vai trò",
+        "Thời hạn",
+        "Kết quả thực hiện",
+        "Tình trạng",
+    ]
     assert len(table.rows) == 1 + 11
     assert [cell.text for cell in table.rows[1].cells] == [
-        "1", "1. Đẩy mạnh công tác thông tin, tuyên truyền", TTKHCN, "Chủ trì", "15/11/2026",
-        "Tổ chức 2 hội nghị quán triệt; đăng 12 tin, bài.", "Hoàn thành quá hạn"]
+        "1",
+        "1. Đẩy mạnh công tác thông tin, tuyên truyền",
+        TTKHCN,
+        "Chủ trì",
+        "15/11/2026",
+        "Tổ chức 2 hội nghị quán triệt; đăng 12 tin, bài.",
+        "Hoàn thành quá hạn",
+    ]
     assert table.rows[6].cells[5].text == HOSTILE
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
-    assert mm(sum(column.width for column in table.columns)) == [257]   # the landscape text width
+    assert mm(sum(column.width for column in table.columns)) == [257]  # the landscape text width
     assert table._tbl.xpath("./w:tblPr/w:tblStyle/@w:val") == ["TableGrid"]
 
 
@@ -331,9 +437,11 @@ def test_the_appendix_is_titled_and_refers_to_the_report(docx):
     lines = [p.text for p in docx.paragraphs]
 
     start = lines.index("PHỤ LỤC")
-    assert lines[start:start + 3] == [
-        "PHỤ LỤC", "Kết quả thực hiện các nhiệm vụ năm 2026",
-        "(Kèm theo Báo cáo số 245/BC-SKHCN ngày 20 tháng 11 năm 2026 của Sở Khoa học và Công nghệ)"]
+    assert lines[start : start + 3] == [
+        "PHỤ LỤC",
+        "Kết quả thực hiện các nhiệm vụ năm 2026",
+        "(Kèm theo Báo cáo số 245/BC-SKHCN ngày 20 tháng 11 năm 2026 của Sở Khoa học và Công nghệ)",
+    ]
     assert bold(paragraph(docx, "PHỤ LỤC"))
 
 
@@ -341,9 +449,14 @@ def test_the_appendix_counts_the_states_with_a_total(docx):
     counts = docx.tables[3]
 
     assert [[cell.text for cell in row.cells] for row in counts.rows] == [
-        ["Tình trạng", "Số lượng"], ["Hoàn thành đúng hạn", "2"], ["Hoàn thành quá hạn", "3"],
-        ["Đang thực hiện trong hạn", "2"], ["Đang thực hiện quá hạn", "2"], ["Chưa thực hiện", "2"],
-        ["Tổng cộng", "11"]]
+        ["Tình trạng", "Số lượng"],
+        ["Hoàn thành đúng hạn", "2"],
+        ["Hoàn thành quá hạn", "3"],
+        ["Đang thực hiện trong hạn", "2"],
+        ["Đang thực hiện quá hạn", "2"],
+        ["Chưa thực hiện", "2"],
+        ["Tổng cộng", "11"],
+    ]
     assert "Tổng hợp tình trạng" in [p.text for p in docx.paragraphs]
 
 
@@ -352,7 +465,7 @@ def test_an_empty_appendix_says_there_is_no_data():
 
     table = docx.tables[2]
     assert len(table.rows) == 2
-    assert {cell.text for cell in table.rows[1].cells} == {"Không có số liệu."}   # one cell across the row
+    assert {cell.text for cell in table.rows[1].cells} == {"Không có số liệu."}  # one cell across the row
     assert len(table.rows[1]._tr.tc_lst) == 1
     assert [cell.text for cell in docx.tables[3].rows[-1].cells] == ["Tổng cộng", "0"]
 
@@ -369,8 +482,10 @@ def pdf(tmp_path_factory):
     """The sample report printed to PDF by LibreOffice; missing tools fail under CI, skip elsewhere."""
     missing = [tool for tool in ("soffice", "pdftotext", "pdfinfo") if shutil.which(tool) is None]
     if missing:
-        reason = (f"{', '.join(missing)} not installed: "
-                  "apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation2")
+        reason = (
+            f"{', '.join(missing)} not installed: "
+            "apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation2"
+        )
         if os.environ.get("CI", "").lower() in {"true", "1"}:
             pytest.fail(reason)
         pytest.skip(reason)
@@ -378,8 +493,16 @@ def pdf(tmp_path_factory):
     source = folder / "bao-cao.docx"
     source.write_bytes(document_docx(report()))
     # a profile of its own, so that parallel runs and an open LibreOffice do not clash
-    output = run("soffice", f"-env:UserInstallation=file://{folder}/lo-profile", "--headless",
-                 "--convert-to", "pdf", "--outdir", str(folder), str(source))
+    output = run(
+        "soffice",
+        f"-env:UserInstallation=file://{folder}/lo-profile",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(folder),
+        str(source),
+    )
     printed = folder / "bao-cao.pdf"
     assert printed.exists(), output
     return printed
@@ -390,8 +513,11 @@ def page_text(pdf, page: int) -> str:
 
 
 def page_size(pdf, page: int) -> tuple[float, float]:
-    line = next(line for line in run("pdfinfo", "-f", str(page), "-l", str(page), str(pdf)).splitlines()
-                if line.startswith("Page") and "size:" in line)
+    line = next(
+        line
+        for line in run("pdfinfo", "-f", str(page), "-l", str(page), str(pdf)).splitlines()
+        if line.startswith("Page") and "size:" in line
+    )
     width, _, height = line.split("size:")[1].split()[:3]
     return float(width), float(height)
 
@@ -409,9 +535,18 @@ def test_libreoffice_prints_the_vietnamese_headings_intact(pdf):
     text = "\n".join(page_text(pdf, page) for page in range(1, pages(pdf) + 1))
 
     # each on one line: a header line that wrapped in its column would be cut in two here
-    for heading in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                    "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Đồng Nai, ngày 20 tháng 11 năm 2026", "BÁO CÁO",
-                    "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", "PHỤ LỤC", "Đoàn Tấn Đạt", "Nơi nhận:", "15/11/2026"):
+    for heading in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        "Đồng Nai, ngày 20 tháng 11 năm 2026",
+        "BÁO CÁO",
+        "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+        "PHỤ LỤC",
+        "Đoàn Tấn Đạt",
+        "Nơi nhận:",
+        "15/11/2026",
+    ):
         assert heading in text, heading
 
 

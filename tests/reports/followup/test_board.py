@@ -46,9 +46,17 @@ MADE = {
     ("lhh", 5): (ReportStatus.DRAFT, Completion.NOT_STARTED, None),
 }
 EXPECTED_CELLS = {
-    ("ttkhcn", 1): DONE_ON_TIME, ("ban-tuyen-giao", 1): NOT_STARTED, ("lhh", 1): ON_TIME, ("mttq", 1): ON_TIME,
-    ("qlkh", 2): OVERDUE, ("lhh", 2): DONE_LATE, ("qlcn", 3): NOT_STARTED, ("qlkh", 4): NOT_STARTED,
-    ("lhh", 4): ON_TIME, ("qlkh", 5): NOT_STARTED, ("lhh", 5): NOT_STARTED,
+    ("ttkhcn", 1): DONE_ON_TIME,
+    ("ban-tuyen-giao", 1): NOT_STARTED,
+    ("lhh", 1): ON_TIME,
+    ("mttq", 1): ON_TIME,
+    ("qlkh", 2): OVERDUE,
+    ("lhh", 2): DONE_LATE,
+    ("qlcn", 3): NOT_STARTED,
+    ("qlkh", 4): NOT_STARTED,
+    ("lhh", 4): ON_TIME,
+    ("qlkh", 5): NOT_STARTED,
+    ("lhh", 5): NOT_STARTED,
 }
 
 
@@ -56,11 +64,19 @@ EXPECTED_CELLS = {
 def made(before_deadline, world):
     for (unit, task), (status, completion, completed_on) in MADE.items():
         TaskReport.objects.filter(period=world.period, unit__code=unit, task__number=task).update(
-            status=status, completion=completion, completed_on=completed_on,
-            progress=100 if completion == Completion.DONE else (40 if completion == Completion.IN_PROGRESS else 0),
+            status=status,
+            completion=completion,
+            completed_on=completed_on,
+            progress=100
+            if completion == Completion.DONE
+            else (40 if completion == Completion.IN_PROGRESS else 0),
             results="Đã thực hiện." if status != ReportStatus.DRAFT else "",
-            submitted_at=None if status == ReportStatus.DRAFT else datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC),
-            last_submitted_at=None if status == ReportStatus.DRAFT else datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC),
+            submitted_at=None
+            if status == ReportStatus.DRAFT
+            else datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC),
+            last_submitted_at=None
+            if status == ReportStatus.DRAFT
+            else datetime.datetime(2026, 10, 10, 2, tzinfo=datetime.UTC),
         )
     return world
 
@@ -76,7 +92,9 @@ def cells(board) -> dict:
     codes = dict(Unit.objects.values_list("pk", "code"))
     return {
         (codes[row.unit_id], task.number): cell.state
-        for row in board.rows for task, cell in zip(board.tasks, row.cells, strict=True) if cell
+        for row in board.rows
+        for task, cell in zip(board.tasks, row.cells, strict=True)
+        if cell
     }
 
 
@@ -95,7 +113,10 @@ def test_counts_by_state_for_the_plan_and_for_each_unit(client, made):
 
     assert board.totals == {DONE_ON_TIME: 1, DONE_LATE: 1, ON_TIME: 3, OVERDUE: 1, NOT_STARTED: 5}
     assert board.total == 11
-    by_unit = {Unit.objects.get(pk=row.unit_id).code: {k: v for k, v in row.counts.items() if v} for row in board.rows}
+    by_unit = {
+        Unit.objects.get(pk=row.unit_id).code: {k: v for k, v in row.counts.items() if v}
+        for row in board.rows
+    }
     assert by_unit == {
         "ttkhcn": {DONE_ON_TIME: 1},
         "ban-tuyen-giao": {NOT_STARTED: 1},
@@ -115,7 +136,9 @@ def test_units_that_have_not_submitted_with_what_they_owe_and_the_days_left(clie
     assert "còn 26 ngày" in response.content.decode()
 
 
-def test_units_owing_are_listed_a_page_at_a_time_most_owed_first_keeping_the_other_filters(client, made, monkeypatch):
+def test_units_owing_are_listed_a_page_at_a_time_most_owed_first_keeping_the_other_filters(
+    client, made, monkeypatch
+):
     monkeypatch.setattr("reports.followup.board.OWING_PER_PAGE", 2)
     unit = Unit.objects.get(code="lhh").pk
 
@@ -125,9 +148,12 @@ def test_units_owing_are_listed_a_page_at_a_time_most_owed_first_keeping_the_oth
     assert [row.name for row in board.owing_page] == [Unit.objects.get(code=c).name for c in ("lhh", "qlkh")]
     assert [Unit.objects.get(pk=row.unit_id).code for row in board_2.owing_page] == ["ban-tuyen-giao"]
     page = first.content.decode()
-    assert "Đơn vị chưa gửi báo cáo <small class=\"muted\">(3)</small>" in page
+    assert 'Đơn vị chưa gửi báo cáo <small class="muted">(3)</small>' in page
     assert 'href="?page=1&amp;chua_gui=2"' in page
-    assert Unit.objects.get(code="ban-tuyen-giao").name not in page.split("Chờ duyệt")[0].split("Đơn vị chưa gửi")[1]
+    assert (
+        Unit.objects.get(code="ban-tuyen-giao").name
+        not in page.split("Chờ duyệt")[0].split("Đơn vị chưa gửi")[1]
+    )
     # One form for the page, one button per unit pointing at that unit's address.
     assert page.count('id="nhac-ngay"') == 1
     assert f'form="nhac-ngay" formaction="{reverse("reports:remind_unit", args=[unit])}"' in page
@@ -141,8 +167,9 @@ def test_the_unit_selector_lists_every_reporting_unit_and_marks_the_chosen_one(c
 
     select = response.content.decode().split('<select id="loc-unit" name="unit">')[1].split("</select>")[0]
     options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
-    assert [name for _, _, name in options[1:]] == sorted(Unit.objects.get(code=c).name for c in
-                                                          {unit for unit, _ in MADE})
+    assert [name for _, _, name in options[1:]] == sorted(
+        Unit.objects.get(code=c).name for c in {unit for unit, _ in MADE}
+    )
     assert [pk for pk, selected, _ in options if selected] == [str(lhh.pk)]
 
 
@@ -175,7 +202,9 @@ def test_every_state_is_written_in_text_not_only_in_colour(client, made):
     # each cell links to its report and carries its state in words
     for (unit, task), state in EXPECTED_CELLS.items():
         report = made.report(unit, task)
-        match = re.search(rf'<a class="state state-{state}" href="/bao-cao/{report.pk}/" title="([^"]+)">([^<]+)<', page)
+        match = re.search(
+            rf'<a class="state state-{state}" href="/bao-cao/{report.pk}/" title="([^"]+)">([^<]+)<', page
+        )
         assert match, (unit, task, state)
         assert match.group(2).strip()
 
@@ -183,8 +212,20 @@ def test_every_state_is_written_in_text_not_only_in_colour(client, made):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("?state=not_started", {("ban-tuyen-giao", 1), ("qlcn", 3), ("qlkh", 4), ("lhh", 4), ("qlkh", 5), ("lhh", 5),
-                                ("qlkh", 2), ("lhh", 1), ("lhh", 2)}),
+        (
+            "?state=not_started",
+            {
+                ("ban-tuyen-giao", 1),
+                ("qlcn", 3),
+                ("qlkh", 4),
+                ("lhh", 4),
+                ("qlkh", 5),
+                ("lhh", 5),
+                ("qlkh", 2),
+                ("lhh", 1),
+                ("lhh", 2),
+            },
+        ),
         ("?task={task_2}", {("qlkh", 2), ("lhh", 2)}),
         ("?unit={qlkh}", {("qlkh", 2), ("qlkh", 4), ("qlkh", 5)}),
         ("?unit={lhh}&task={task_1}", {("lhh", 1)}),
@@ -192,8 +233,10 @@ def test_every_state_is_written_in_text_not_only_in_colour(client, made):
 )
 def test_filters_by_state_task_and_unit(client, made, query, expected):
     ids = {
-        "task_1": Task.objects.get(plan=made.plan, number=1).pk, "task_2": Task.objects.get(plan=made.plan, number=2).pk,
-        "qlkh": Unit.objects.get(code="qlkh").pk, "lhh": Unit.objects.get(code="lhh").pk,
+        "task_1": Task.objects.get(plan=made.plan, number=1).pk,
+        "task_2": Task.objects.get(plan=made.plan, number=2).pk,
+        "qlkh": Unit.objects.get(code="qlkh").pk,
+        "lhh": Unit.objects.get(code="lhh").pk,
     }
     response, board = board_of(client, made.coordinator, query.format(**ids))
 
@@ -229,20 +272,33 @@ def test_a_bad_filter_is_explained_and_the_default_board_shown(client, made, que
 def test_the_year_selector_shows_another_year(client, made):
     # Given a 2025 period of the same plan, with one report
     period = ReportingPeriod.objects.create(
-        plan=made.plan, year=2025, deadline=datetime.date(2025, 11, 14),
-        cutoff_from=datetime.date(2024, 11, 11), cutoff_to=datetime.date(2025, 11, 10), is_open=False,
+        plan=made.plan,
+        year=2025,
+        deadline=datetime.date(2025, 11, 14),
+        cutoff_from=datetime.date(2024, 11, 11),
+        cutoff_to=datetime.date(2025, 11, 10),
+        is_open=False,
     )
     task = Task.objects.get(plan=made.plan, number=3)
     qlcn = Unit.objects.get(code="qlcn")
-    TaskReport.objects.create(period=period, task=task, unit=qlcn, unit_name="Tên cũ của phòng", role=AssignmentRole.LEAD,
-                              deadline=period.deadline, status=ReportStatus.ACCEPTED, completion=Completion.DONE,
-                              completed_on=datetime.date(2025, 11, 1), progress=100)
+    TaskReport.objects.create(
+        period=period,
+        task=task,
+        unit=qlcn,
+        unit_name="Tên cũ của phòng",
+        role=AssignmentRole.LEAD,
+        deadline=period.deadline,
+        status=ReportStatus.ACCEPTED,
+        completion=Completion.DONE,
+        completed_on=datetime.date(2025, 11, 1),
+        progress=100,
+    )
 
     response, board = board_of(client, made.coordinator, "?year=2025")
 
     assert board.period == period
     assert cells(board) == {("qlcn", 3): DONE_ON_TIME}
-    assert [row.name for row in board.rows] == ["Tên cũ của phòng"]   # the name of that year
+    assert [row.name for row in board.rows] == ["Tên cũ của phòng"]  # the name of that year
     assert board.not_submitted == []
     assert "Kỳ đã đóng" in response.content.decode()
 
@@ -250,8 +306,15 @@ def test_the_year_selector_shows_another_year(client, made):
 def test_the_last_reminder_of_each_unit_is_shown(client, made):
     qlkh = Unit.objects.get(code="qlkh")
     sent = datetime.datetime(2026, 10, 18, 1, 30, tzinfo=datetime.UTC)
-    Reminder.objects.create(unit=qlkh, kind=ReminderKind.SCHEDULED, sent_at=sent, recipients="a@b.vn", subject="x",
-                            body="x", report_count=3)
+    Reminder.objects.create(
+        unit=qlkh,
+        kind=ReminderKind.SCHEDULED,
+        sent_at=sent,
+        recipients="a@b.vn",
+        subject="x",
+        body="x",
+        report_count=3,
+    )
 
     response, board = board_of(client, made.coordinator)
 
@@ -273,8 +336,15 @@ def test_a_board_without_any_period_says_so(client, world):
 
 @pytest.mark.parametrize(
     "account, expected",
-    [("ttkhcn_staff", 403), ("ttkhcn_head", 403), ("qlkh_head", 403), ("finance", 403),
-     ("coordinator", 200), ("leadership", 200), ("admin", 200)],
+    [
+        ("ttkhcn_staff", 403),
+        ("ttkhcn_head", 403),
+        ("qlkh_head", 403),
+        ("finance", 403),
+        ("coordinator", 200),
+        ("leadership", 200),
+        ("admin", 200),
+    ],
 )
 def test_who_may_see_the_board(client, world, account, expected):
     client.force_login(getattr(world, account))
@@ -300,25 +370,41 @@ def test_the_remind_button_is_offered_to_the_coordinator_only(client, made):
 # ------------------------------------------------------------------------------
 def _province(world, *, units=300, tasks=50):
     new_units = Unit.objects.bulk_create(
-        Unit(code=f"tinh-{n}", name=f"Đơn vị cấp tỉnh {n:03d}", kind=UnitKind.DEPARTMENT) for n in range(units)
+        Unit(code=f"tinh-{n}", name=f"Đơn vị cấp tỉnh {n:03d}", kind=UnitKind.DEPARTMENT)
+        for n in range(units)
     )
     new_tasks = Task.objects.bulk_create(
         Task(plan=world.plan, number=10 + n, title=f"Nhiệm vụ {n}", content="…") for n in range(tasks)
     )
     Assignment.objects.bulk_create(
         Assignment(task=task, unit=unit, role=AssignmentRole.LEAD if i == 0 else AssignmentRole.PARTNER)
-        for t, task in enumerate(new_tasks) for i, unit in enumerate(new_units[t * 6:(t * 6) + 12])
+        for t, task in enumerate(new_tasks)
+        for i, unit in enumerate(new_units[t * 6 : (t * 6) + 12])
     )
     statuses = list(ReportStatus)
     TaskReport.objects.bulk_create(
-        TaskReport(period=world.period, task=a.task, unit=a.unit, unit_name=a.unit.name, role=a.role,
-                   deadline=world.period.deadline, status=statuses[i % 4],
-                   completion=[Completion.NOT_STARTED, Completion.IN_PROGRESS][i % 2])
+        TaskReport(
+            period=world.period,
+            task=a.task,
+            unit=a.unit,
+            unit_name=a.unit.name,
+            role=a.role,
+            deadline=world.period.deadline,
+            status=statuses[i % 4],
+            completion=[Completion.NOT_STARTED, Completion.IN_PROGRESS][i % 2],
+        )
         for i, a in enumerate(Assignment.objects.filter(task__in=new_tasks).select_related("task", "unit"))
     )
     Reminder.objects.bulk_create(
-        Reminder(unit=unit, kind=ReminderKind.SCHEDULED, sent_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC),
-                 recipients="x@y.vn", subject="s", body="b", report_count=1)
+        Reminder(
+            unit=unit,
+            kind=ReminderKind.SCHEDULED,
+            sent_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC),
+            recipients="x@y.vn",
+            subject="s",
+            body="b",
+            report_count=1,
+        )
         for unit in new_units
     )
 

@@ -13,7 +13,16 @@ from reports.models import Direction, EventKind, Reminder, ReminderKind, ReportE
 from tasks.models import Unit
 
 SENT_AT = datetime.datetime(2026, 10, 10, 2, 0, tzinfo=datetime.UTC)
-ROLES = ["ttkhcn_staff", "ttkhcn_head", "qlcn_staff", "qlkh_head", "coordinator", "leadership", "finance", "admin"]
+ROLES = [
+    "ttkhcn_staff",
+    "ttkhcn_head",
+    "qlcn_staff",
+    "qlkh_head",
+    "coordinator",
+    "leadership",
+    "finance",
+    "admin",
+]
 
 
 def make(world, unit, task, **fields):
@@ -59,8 +68,14 @@ def test_the_leadership_writes_a_direction_the_unit_and_the_coordinator_then_rea
 
     assert response.status_code == 302 and response["Location"] == "/chi-dao/"
     direction = Direction.objects.get()
-    assert (direction.report, direction.author, direction.text) == (escalated, world.leadership, "Giao Phòng Kế hoạch Tài chính bố trí kinh phí.")
-    assert ReportEvent.objects.filter(report=escalated, kind=EventKind.DIRECTED, actor=world.leadership).exists()
+    assert (direction.report, direction.author, direction.text) == (
+        escalated,
+        world.leadership,
+        "Giao Phòng Kế hoạch Tài chính bố trí kinh phí.",
+    )
+    assert ReportEvent.objects.filter(
+        report=escalated, kind=EventKind.DIRECTED, actor=world.leadership
+    ).exists()
     for reader in (world.ttkhcn_staff, world.coordinator):
         client.force_login(reader)
         page = client.get(reverse("reports:report_detail", args=[escalated.pk])).content.decode()
@@ -70,7 +85,9 @@ def test_the_leadership_writes_a_direction_the_unit_and_the_coordinator_then_rea
 
 def test_the_pending_filter_hides_what_already_has_a_direction(client, world, escalated):
     other = make(world, "qlcn", 3, difficulties="Chưa có hướng dẫn.", escalate=True)
-    Direction.objects.create(report=escalated, text="Đã chỉ đạo.", author=world.leadership, author_name="Giám đốc")
+    Direction.objects.create(
+        report=escalated, text="Đã chỉ đạo.", author=world.leadership, author_name="Giám đốc"
+    )
     client.force_login(world.coordinator)
 
     response = client.get(reverse("reports:escalation_list") + "?cho=1")
@@ -101,8 +118,16 @@ def test_a_direction_on_a_report_not_raised_to_the_director_is_refused(client, w
 
 @pytest.mark.parametrize(
     "account, page, direct",
-    [("ttkhcn_staff", 403, 403), ("ttkhcn_head", 403, 403), ("qlcn_staff", 403, 404), ("qlkh_head", 403, 404),
-     ("coordinator", 200, 403), ("leadership", 200, 302), ("finance", 403, 403), ("admin", 200, 403)],
+    [
+        ("ttkhcn_staff", 403, 403),
+        ("ttkhcn_head", 403, 403),
+        ("qlcn_staff", 403, 404),
+        ("qlkh_head", 403, 404),
+        ("coordinator", 200, 403),
+        ("leadership", 200, 302),
+        ("finance", 403, 403),
+        ("admin", 200, 403),
+    ],
 )
 def test_who_sees_escalations_and_who_directs(client, world, escalated, account, page, direct):
     client.force_login(getattr(world, account))
@@ -144,7 +169,11 @@ def test_funds_by_task_unit_and_year_with_totals(client, funded):
     response = client.get(reverse("reports:funds"))
 
     funds = response.context["funds"]
-    assert (funds.total["planned"], funds.total["spent"], funds.total["reports"]) == (65_000_000, 32_500_000, 3)
+    assert (funds.total["planned"], funds.total["spent"], funds.total["reports"]) == (
+        65_000_000,
+        32_500_000,
+        3,
+    )
     assert funds.total["rate"] == 50
     by_task = {row["task__number"]: (row["planned"], row["spent"]) for row in funds.by_task}
     assert by_task == {1: (60_000_000, 32_500_000), 2: (5_000_000, None)}
@@ -161,7 +190,9 @@ def test_funds_by_task_unit_and_year_with_totals(client, funded):
 
 
 def test_the_funds_export_is_a_workbook_of_numbers_with_inert_text(client, funded):
-    TaskReport.objects.filter(pk=funded.report("lhh", 1).pk).update(unit_name='=HYPERLINK("http://example.com")')
+    TaskReport.objects.filter(pk=funded.report("lhh", 1).pk).update(
+        unit_name='=HYPERLINK("http://example.com")'
+    )
     client.force_login(funded.finance)
 
     response = client.get(reverse("reports:funds_export") + "?year=2026")
@@ -176,7 +207,7 @@ def test_the_funds_export_is_a_workbook_of_numbers_with_inert_text(client, funde
     assert [cell.value for cell in detail[1]][:3] == ["Năm", "Kế hoạch", "Nhiệm vụ"]
     rows = {row[4].value: row for row in detail.iter_rows(min_row=2)}
     hostile = rows['=HYPERLINK("http://example.com")']
-    assert hostile[4].data_type == "s"                    # text, not a formula
+    assert hostile[4].data_type == "s"  # text, not a formula
     assert hostile[7].value == 10_000_000 and hostile[7].data_type == "n"
     assert hostile[7].number_format == "#,##0"
     by_unit = book["Theo đơn vị"]
@@ -197,8 +228,16 @@ def test_a_bad_funds_filter_is_explained(client, funded):
 
 @pytest.mark.parametrize(
     "account, expected",
-    [("ttkhcn_staff", 403), ("ttkhcn_head", 403), ("qlcn_staff", 403), ("qlkh_head", 403),
-     ("coordinator", 200), ("leadership", 200), ("finance", 200), ("admin", 200)],
+    [
+        ("ttkhcn_staff", 403),
+        ("ttkhcn_head", 403),
+        ("qlcn_staff", 403),
+        ("qlkh_head", 403),
+        ("coordinator", 200),
+        ("leadership", 200),
+        ("finance", 200),
+        ("admin", 200),
+    ],
 )
 def test_who_sees_the_funds(client, funded, account, expected):
     client.force_login(getattr(funded, account))
@@ -234,7 +273,9 @@ def test_remind_now_refuses_a_unit_that_owes_nothing_and_sends_nothing(client, w
     world.qlcn_staff.save()
     client.force_login(world.coordinator)
 
-    response = client.post(reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]), follow=True)
+    response = client.post(
+        reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]), follow=True
+    )
 
     assert response.status_code == 200
     assert not mail.outbox and not Reminder.objects.exists()
@@ -246,8 +287,10 @@ def test_remind_now_does_not_follow_a_next_address_off_the_site(client, world, b
     world.qlcn_staff.save()
     client.force_login(world.coordinator)
 
-    response = client.post(reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]),
-                           {"next": "https://evil.example.com/"})
+    response = client.post(
+        reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]),
+        {"next": "https://evil.example.com/"},
+    )
 
     assert response["Location"] == reverse("reports:board")
 
@@ -272,8 +315,15 @@ def test_reminding_a_unit_that_does_not_exist_is_404(client, world):
 
 @pytest.mark.parametrize(
     "account, expected",
-    [("ttkhcn_staff", 403), ("ttkhcn_head", 403), ("qlkh_head", 403), ("finance", 403),
-     ("coordinator", 200), ("leadership", 200), ("admin", 200)],
+    [
+        ("ttkhcn_staff", 403),
+        ("ttkhcn_head", 403),
+        ("qlkh_head", 403),
+        ("finance", 403),
+        ("coordinator", 200),
+        ("leadership", 200),
+        ("admin", 200),
+    ],
 )
 def test_who_reads_the_reminder_log(client, world, account, expected):
     client.force_login(getattr(world, account))

@@ -19,9 +19,9 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
 from reports.followup import services as reminders
-from reports.models import Reminder, ReminderKind, ReminderStage, TaskReport
 from reports.followup.reminders import stage_for
 from reports.followup.services import reminder_send_now
+from reports.models import Reminder, ReminderKind, ReminderStage, TaskReport
 from reports.workflow.services import period_set_open
 from tasks.models import AssignmentRole, Role, Task, Unit
 from tests.factories import UserFactory
@@ -42,17 +42,17 @@ UNIT_OF = {tuple(to): code for code, to in TO.items()}
 
 # The days a unit that never sends its reports gets mail, from 25/10 to 31/12/2026.
 EVERY_STAGE = [
-    datetime.date(2026, 11, 1),    # 14 days before
-    datetime.date(2026, 11, 8),    # 7 days before
-    datetime.date(2026, 11, 12),   # 3 days before
-    datetime.date(2026, 11, 14),   # 1 day before
-    datetime.date(2026, 11, 16),   # 1st week overdue
+    datetime.date(2026, 11, 1),  # 14 days before
+    datetime.date(2026, 11, 8),  # 7 days before
+    datetime.date(2026, 11, 12),  # 3 days before
+    datetime.date(2026, 11, 14),  # 1 day before
+    datetime.date(2026, 11, 16),  # 1st week overdue
     datetime.date(2026, 11, 23),
     datetime.date(2026, 11, 30),
     datetime.date(2026, 12, 7),
     datetime.date(2026, 12, 14),
     datetime.date(2026, 12, 21),
-    datetime.date(2026, 12, 28),   # 7th week overdue
+    datetime.date(2026, 12, 28),  # 7th week overdue
 ]
 
 
@@ -65,6 +65,7 @@ def addresses(world):
     (its staff has none); qlkh: its head; lhh: only its own address; ban-tuyen-giao and mttq: none.
     The coordinator (qlkh) has an address; so do people who must never be written to.
     """
+
     def unit_email(code, email):
         Unit.objects.filter(code=code).update(email=email)
 
@@ -83,9 +84,23 @@ def addresses(world):
     user_email(world.leadership, "giamdoc@dongnai.gov.vn")
     user_email(world.finance, "ketoan.khtc@dongnai.gov.vn")
     qlkh, ttkhcn, khtc = (Unit.objects.get(code=code) for code in ("qlkh", "ttkhcn", "khtc"))
-    UserFactory(username="ttkhcn.nghiviec", unit=ttkhcn, role=Role.STAFF, email="cu.ttkhcn@dongnai.gov.vn", is_active=False)
-    UserFactory(username="dieuphoi.cu", unit=qlkh, role=Role.COORDINATOR, email="cu.qlkh@dongnai.gov.vn", is_active=False)
-    UserFactory(username="dieuphoi.khac", unit=khtc, role=Role.COORDINATOR, email="dieuphoi.khtc@dongnai.gov.vn")
+    UserFactory(
+        username="ttkhcn.nghiviec",
+        unit=ttkhcn,
+        role=Role.STAFF,
+        email="cu.ttkhcn@dongnai.gov.vn",
+        is_active=False,
+    )
+    UserFactory(
+        username="dieuphoi.cu",
+        unit=qlkh,
+        role=Role.COORDINATOR,
+        email="cu.qlkh@dongnai.gov.vn",
+        is_active=False,
+    )
+    UserFactory(
+        username="dieuphoi.khac", unit=khtc, role=Role.COORDINATOR, email="dieuphoi.khtc@dongnai.gov.vn"
+    )
 
 
 # ------------------------------------------------------------------------------
@@ -139,7 +154,7 @@ class RefusingBackend(EmailBackend):
     def send_messages(self, messages):
         for message in messages:
             if self.refused & set(message.recipients()):
-                raise smtplib.SMTPRecipientsRefused({address: (550, b"No such user") for address in self.refused})
+                raise smtplib.SMTPRecipientsRefused(dict.fromkeys(self.refused, (550, b"No such user")))
         return super().send_messages(messages)
 
 
@@ -151,20 +166,20 @@ class RefusingBackend(EmailBackend):
     [
         (datetime.date(2026, 10, 31), 7, None),  # 15 days left: too early
         (datetime.date(2026, 11, 1), 7, 14),
-        (datetime.date(2026, 11, 2), 7, 14),     # 13 days left: still the 14-day stage (a missed day)
+        (datetime.date(2026, 11, 2), 7, 14),  # 13 days left: still the 14-day stage (a missed day)
         (datetime.date(2026, 11, 7), 7, 14),
         (datetime.date(2026, 11, 8), 7, 7),
         (datetime.date(2026, 11, 11), 7, 7),
         (datetime.date(2026, 11, 12), 7, 3),
         (datetime.date(2026, 11, 13), 7, 3),
         (datetime.date(2026, 11, 14), 7, 1),
-        (datetime.date(2026, 11, 15), 7, 1),     # the deadline itself
-        (datetime.date(2026, 11, 16), 7, -1),    # 1 day overdue
-        (datetime.date(2026, 11, 22), 7, -1),    # 7 days overdue
+        (datetime.date(2026, 11, 15), 7, 1),  # the deadline itself
+        (datetime.date(2026, 11, 16), 7, -1),  # 1 day overdue
+        (datetime.date(2026, 11, 22), 7, -1),  # 7 days overdue
         (datetime.date(2026, 11, 23), 7, -2),
         (datetime.date(2026, 11, 29), 7, -2),
         (datetime.date(2026, 11, 30), 7, -3),
-        (datetime.date(2027, 1, 4), 7, -8),      # 50 days overdue
+        (datetime.date(2027, 1, 4), 7, -8),  # 50 days overdue
         (datetime.date(2026, 11, 18), 3, -1),
         (datetime.date(2026, 11, 19), 3, -2),
     ],
@@ -176,7 +191,9 @@ def test_the_stage_of_a_day_is_the_next_offset_before_the_deadline_then_the_week
 # ------------------------------------------------------------------------------
 # The scheduled run, day by day
 # ------------------------------------------------------------------------------
-def test_a_unit_that_never_reports_is_reminded_on_each_stage_and_weekly_overdue(world, addresses, time_machine):
+def test_a_unit_that_never_reports_is_reminded_on_each_stage_and_weekly_overdue(
+    world, addresses, time_machine
+):
     # Given four units with addresses that never send their 2026 reports
     # When the cron runs every day from 25/10 to 31/12/2026
     received = cron_days(time_machine, days(datetime.date(2026, 10, 25), datetime.date(2026, 12, 31)))
@@ -226,9 +243,15 @@ def test_missed_cron_days_are_caught_up_once(world, addresses, time_machine):
     received = cron_days(time_machine, run_on)
 
     # Then the 14-day reminder goes on 2/11, the 7-day one on 10/11, each once, and the 3-day one on time
-    assert received["ttkhcn"] == [datetime.date(2026, 11, 2), datetime.date(2026, 11, 10), datetime.date(2026, 11, 12)]
+    assert received["ttkhcn"] == [
+        datetime.date(2026, 11, 2),
+        datetime.date(2026, 11, 10),
+        datetime.date(2026, 11, 12),
+    ]
     assert list(
-        ReminderStage.objects.filter(unit__code="ttkhcn").order_by("reminder__sent_at").values_list("stage", flat=True)
+        ReminderStage.objects.filter(unit__code="ttkhcn")
+        .order_by("reminder__sent_at")
+        .values_list("stage", flat=True)
     ) == [14, 7, 3]
 
 
@@ -260,8 +283,10 @@ def test_a_closed_period_sends_nothing(world, addresses, time_machine):
     # Then no mail goes, nothing is recorded, and the output says so
     assert mail.outbox == []
     assert not Reminder.objects.exists()
-    assert outputs == ["Ngày 01/11/2026: không có thư đôn đốc nào đến hạn gửi.\n",
-                       "Ngày 16/11/2026: không có thư đôn đốc nào đến hạn gửi.\n"]
+    assert outputs == [
+        "Ngày 01/11/2026: không có thư đôn đốc nào đến hạn gửi.\n",
+        "Ngày 16/11/2026: không có thư đôn đốc nào đến hạn gửi.\n",
+    ]
 
 
 # ------------------------------------------------------------------------------
@@ -273,9 +298,12 @@ def test_no_mail_to_a_unit_that_owes_nothing_nor_to_a_group(world, addresses, ti
     on(time_machine, datetime.date(2026, 10, 20))
     report_in(world, "submitted", "qlcn", 3)
     TaskReport.objects.create(
-        period=world.period, task=Task.objects.get(plan=world.plan, number=1),
-        unit=Unit.objects.get(code="nhom-so-ban-nganh"), unit_name="Các sở, ban, ngành tỉnh",
-        role=AssignmentRole.PARTNER, deadline=DEADLINE,
+        period=world.period,
+        task=Task.objects.get(plan=world.plan, number=1),
+        unit=Unit.objects.get(code="nhom-so-ban-nganh"),
+        unit_name="Các sở, ban, ngành tỉnh",
+        role=AssignmentRole.PARTNER,
+        deadline=DEADLINE,
     )
 
     # When the cron runs on 1/11
@@ -297,7 +325,9 @@ def test_a_unit_with_only_a_returned_report_is_reminded(world, addresses, time_m
     # Then qlcn is reminded, and its mail says the report was returned
     (message,) = [message for message in mail.outbox if unit_of(message) == "qlcn"]
     assert message.subject == "[Kế hoạch 463] Đôn đốc báo cáo năm 2026: còn 1 báo cáo chưa gửi"
-    assert "Báo cáo bị trả lại: đề nghị sửa theo ý kiến của Phòng Quản lý Khoa học rồi gửi lại." in message.body
+    assert (
+        "Báo cáo bị trả lại: đề nghị sửa theo ý kiến của Phòng Quản lý Khoa học rồi gửi lại." in message.body
+    )
 
 
 def test_a_mail_lists_every_report_still_owed_and_copies_the_coordinator(world, addresses, time_machine):
@@ -314,7 +344,9 @@ def test_a_mail_lists_every_report_still_owed_and_copies_the_coordinator(world, 
     assert len(mail.outbox) == len(messages) == 4
     assert {code: message.to for code, message in messages.items()} == TO
     assert {code: message.cc for code, message in messages.items()} == {code: [COORDINATOR] for code in TO}
-    assert {code: message.reply_to for code, message in messages.items()} == {code: [COORDINATOR] for code in TO}
+    assert {code: message.reply_to for code, message in messages.items()} == {
+        code: [COORDINATOR] for code in TO
+    }
     qlkh = messages["qlkh"]
     assert qlkh.subject == "[Kế hoạch 463] Đôn đốc báo cáo năm 2026: còn 2 báo cáo chưa gửi"
     assert "nhiệm vụ 2:" in qlkh.body and "nhiệm vụ 5:" in qlkh.body
@@ -363,7 +395,9 @@ def test_the_mail_in_full(world, addresses, time_machine, settings):
     assert lhh.subject == "[Kế hoạch 463] Đôn đốc báo cáo năm 2026: còn 4 báo cáo chưa gửi"
     cron(time_machine, datetime.date(2026, 11, 16))
     (lhh,) = [message for message in mail.outbox[4:] if unit_of(message) == "lhh"]
-    assert [line for line in lhh.body.splitlines() if line.startswith(("1.", "2.", "3.", "4.", "5.", "   Vai"))] == [
+    assert [
+        line for line in lhh.body.splitlines() if line.startswith(("1.", "2.", "3.", "4.", "5.", "   Vai"))
+    ] == [
         "1. Kế hoạch 463, nhiệm vụ 1: Đẩy mạnh công tác thông tin, tuyên truyền",
         "   Vai trò: phối hợp. Hạn gửi báo cáo năm 2026: 15/11/2026 (quá hạn 1 ngày).",
         "2. Kế hoạch 463, nhiệm vụ 2: Rà soát quy định, xây dựng chính sách đãi ngộ chuyên gia, trí thức khoa học "
@@ -400,7 +434,10 @@ def test_each_mail_sent_is_recorded_with_its_stage(world, addresses, time_machin
             (world.period.pk, reminder.unit_id, 14)
         ]
     assert {code: reminder.report_count for code, reminder in rows.items()} == {
-        "ttkhcn": 1, "qlcn": 1, "qlkh": 3, "lhh": 4,
+        "ttkhcn": 1,
+        "qlcn": 1,
+        "qlkh": 3,
+        "lhh": 4,
     }
 
 
@@ -491,7 +528,10 @@ def test_a_dry_run_lists_the_mails_but_sends_and_records_nothing(world, addresse
     cron(time_machine, datetime.date(2026, 11, 1))
     assert len(mail.outbox) == 4
     out = cron(time_machine, datetime.date(2026, 11, 1), "--dry-run")
-    assert out.splitlines()[0] == "Chạy thử ngày 01/11/2026: sẽ gửi 0 thư đôn đốc (không gửi, không ghi nhận gì)."
+    assert (
+        out.splitlines()[0]
+        == "Chạy thử ngày 01/11/2026: sẽ gửi 0 thư đôn đốc (không gửi, không ghi nhận gì)."
+    )
 
 
 @pytest.mark.parametrize("date", ["01/11/2026", "2026-11-01"])
@@ -544,9 +584,14 @@ def test_only_the_coordinator_and_administrators_remind_at_once(world, addresses
     reminder = reminder_send_now(unit=unit, by=by)
     (message,) = mail.outbox
     assert (message.to, message.cc) == (TO["ttkhcn"], [COORDINATOR])
-    assert message.body.endswith("Phòng Quản lý Khoa học — Sở Khoa học và Công nghệ Đồng Nai\nNgười gửi: Nguyễn Văn An\n")
+    assert message.body.endswith(
+        "Phòng Quản lý Khoa học — Sở Khoa học và Công nghệ Đồng Nai\nNgười gửi: Nguyễn Văn An\n"
+    )
     assert (reminder.kind, reminder.sent_by, reminder.report_count, reminder.body) == (
-        ReminderKind.MANUAL, by, 1, message.body,
+        ReminderKind.MANUAL,
+        by,
+        1,
+        message.body,
     )
     assert not reminder.stages.exists()
 
@@ -602,7 +647,11 @@ def test_the_pause_follows_a_scheduled_reminder_too(world, addresses, time_machi
 @pytest.mark.parametrize(
     "unit_code, given, error",
     [
-        ("qlcn", "sent", "Đơn vị “Phòng Quản lý Chuyên ngành” không còn báo cáo nào phải gửi trong các kỳ đang mở"),
+        (
+            "qlcn",
+            "sent",
+            "Đơn vị “Phòng Quản lý Chuyên ngành” không còn báo cáo nào phải gửi trong các kỳ đang mở",
+        ),
         ("ttkhcn", "closed", "Đơn vị “Trung tâm Khoa học và Công nghệ” không còn báo cáo nào phải gửi"),
         ("nhom-so-ban-nganh", "", "“Các sở, ban, ngành tỉnh” là nhóm đơn vị, không tự gửi báo cáo"),
         ("mttq", "", "chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, lãnh đạo đơn vị)"),
@@ -624,14 +673,18 @@ def test_reminding_at_once_is_refused_when_there_is_nothing_to_say_or_nobody_to_
     assert not Reminder.objects.exists()
 
 
-def test_reminding_at_once_records_nothing_when_the_mail_fails(world, addresses, time_machine, settings, monkeypatch):
+def test_reminding_at_once_records_nothing_when_the_mail_fails(
+    world, addresses, time_machine, settings, monkeypatch
+):
     # Given a mail server that refuses ttkhcn's address
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     monkeypatch.setattr(RefusingBackend, "refused", {"an.ttkhcn@dongnai.gov.vn"})
     on(time_machine, datetime.date(2026, 10, 20), hour=9)
 
     # When the coordinator reminds ttkhcn
-    with pytest.raises(ValidationError, match="Không gửi được thư đôn đốc đến đơn vị “Trung tâm Khoa học và Công nghệ”"):
+    with pytest.raises(
+        ValidationError, match="Không gửi được thư đôn đốc đến đơn vị “Trung tâm Khoa học và Công nghệ”"
+    ):
         reminder_send_now(unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
 
     # Then nothing is recorded, so the pause does not hold back a new try

@@ -43,8 +43,11 @@ def test_two_simultaneous_saves_of_one_version_one_wins_one_is_refused(world):
 
     def save(text, user):
         return lambda: report_update(
-            report=TaskReport.objects.get(pk=report.pk), by=user, version=version,
-            data={"results": text, "completion": "in_progress", "progress": 40}, outputs={},
+            report=TaskReport.objects.get(pk=report.pk),
+            by=user,
+            version=version,
+            data={"results": text, "completion": "in_progress", "progress": 40},
+            outputs={},
         )
 
     results = _race(save("Bản của cán bộ", world.ttkhcn_staff), save("Bản của giám đốc", world.ttkhcn_head))
@@ -64,13 +67,20 @@ def test_many_saves_at_once_lose_nothing(world):
     version = report.version
     editors = [world.ttkhcn_staff, world.ttkhcn_head] * 5
 
-    results = _race(*[
-        (lambda n=n, user=user: report_update(
-            report=TaskReport.objects.get(pk=report.pk), by=user, version=version,
-            data={"results": f"Bản số {n}"}, outputs={},
-        ))
-        for n, user in enumerate(editors)
-    ])
+    results = _race(
+        *[
+            (
+                lambda n=n, user=user: report_update(
+                    report=TaskReport.objects.get(pk=report.pk),
+                    by=user,
+                    version=version,
+                    data={"results": f"Bản số {n}"},
+                    outputs={},
+                )
+            )
+            for n, user in enumerate(editors)
+        ]
+    )
 
     assert sum(isinstance(r, TaskReport) for r in results) == 1
     assert sum(isinstance(r, StaleReportError) for r in results) == 9

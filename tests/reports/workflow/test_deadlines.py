@@ -16,13 +16,17 @@ NEW_DEADLINE = datetime.date(2026, 12, 5)
 
 
 def deadlines(period, task_number) -> set[datetime.date]:
-    return set(TaskReport.objects.filter(period=period, task__number=task_number).values_list("deadline", flat=True))
+    return set(
+        TaskReport.objects.filter(period=period, task__number=task_number).values_list("deadline", flat=True)
+    )
 
 
 def admin_period_post(period, **changes):
     data = {
-        "deadline": period.deadline.strftime("%d/%m/%Y"), "cutoff_from": period.cutoff_from.strftime("%d/%m/%Y"),
-        "cutoff_to": period.cutoff_to.strftime("%d/%m/%Y"), "is_open": "on" if period.is_open else "",
+        "deadline": period.deadline.strftime("%d/%m/%Y"),
+        "cutoff_from": period.cutoff_from.strftime("%d/%m/%Y"),
+        "cutoff_to": period.cutoff_to.strftime("%d/%m/%Y"),
+        "is_open": "on" if period.is_open else "",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}
@@ -43,7 +47,9 @@ def test_the_rule_by_deadline_kind(kind, fields, expected):
     assert deadline_for(task, period) == expected
 
 
-def test_a_corrected_period_deadline_rejudges_its_reports_through_the_admin(admin_client, world, time_machine):
+def test_a_corrected_period_deadline_rejudges_its_reports_through_the_admin(
+    admin_client, world, time_machine
+):
     # Given 2026 opened with the plan's 15/11, and a day after it: ongoing task 1 is overdue
     time_machine.move_to(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False)
     period = world.period

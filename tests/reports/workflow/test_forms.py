@@ -133,7 +133,12 @@ def report(before_deadline, world) -> TaskReport:
     """ttkhcn's report on task 1, already saved once with outputs, so that a bad post has
     something to overwrite (version 2)."""
     return report_in(
-        world, "draft", results="Bản đầu.", completion="in_progress", progress=20, funds_planned=5_000_000,
+        world,
+        "draft",
+        results="Bản đầu.",
+        completion="in_progress",
+        progress=20,
+        funds_planned=5_000_000,
         outputs={"events": 1},
     )
 
@@ -156,17 +161,30 @@ BAD_REPORT_POSTS = [
     ("progress-150", {"progress": "150"}, "progress", None),
     ("progress-negative", {"progress": "-10"}, "progress", None),
     ("progress-not-a-number", {"progress": "bốn mươi"}, "progress", None),
-    ("done-without-a-date", {"completion": "done", "completed_on": ""}, "completed_on", "Hãy ghi ngày hoàn thành."),
+    (
+        "done-without-a-date",
+        {"completion": "done", "completed_on": ""},
+        "completed_on",
+        "Hãy ghi ngày hoàn thành.",
+    ),
     ("date-2026-13-45", {"completion": "done", "completed_on": "2026-13-45"}, "completed_on", None),
     ("date-31-02-2026", {"completion": "done", "completed_on": "31/02/2026"}, "completed_on", None),
     ("date-in-words", {"completion": "done", "completed_on": "hôm qua"}, "completed_on", None),
-    ("date-in-the-future", {"completion": "done", "completed_on": "21/10/2026"}, "completed_on",
-     "Ngày hoàn thành không được sau hôm nay."),
+    (
+        "date-in-the-future",
+        {"completion": "done", "completed_on": "21/10/2026"},
+        "completed_on",
+        "Ngày hoàn thành không được sau hôm nay.",
+    ),
     ("unknown-completion", {"completion": "almost"}, "completion", None),
     ("output-quantity-minus-1", {"output_events": "-1"}, "output_events", None),
     ("output-quantity-not-a-number", {"output_participants": "nhiều"}, "output_participants", None),
-    ("spent-without-planned", {"funds_spent": "1000000"}, "funds_planned",
-     "Hãy ghi kinh phí dự trù khi đã ghi kinh phí sử dụng."),
+    (
+        "spent-without-planned",
+        {"funds_spent": "1000000"},
+        "funds_planned",
+        "Hãy ghi kinh phí dự trù khi đã ghi kinh phí sử dụng.",
+    ),
 ]
 
 
@@ -174,7 +192,9 @@ BAD_REPORT_POSTS = [
     "changes, field, expected",
     [pytest.param(*case[1:], id=case[0]) for case in BAD_REPORT_POSTS],
 )
-def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(report, staff_client, changes, field, expected):
+def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(
+    report, staff_client, changes, field, expected
+):
     # Given the report at version 2, and what it holds
     before = rows(*REPORTING)
     url = reverse("reports:report_edit", args=[report.pk])
@@ -205,17 +225,25 @@ def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(report, sta
         pytest.param("output_participants", "1.000", 1_000, id="participants-1.000"),
     ],
 )
-def test_a_number_typed_with_vietnamese_thousand_dots_is_read_right_or_refused(report, staff_client, field, typed, meant):
+def test_a_number_typed_with_vietnamese_thousand_dots_is_read_right_or_refused(
+    report, staff_client, field, typed, meant
+):
     before = rows(*REPORTING)
 
     # When the staff types a number grouped with dots, as the pages show them
-    response = staff_client.post(reverse("reports:report_edit", args=[report.pk]), form_data(version="2", **{field: typed}))
+    response = staff_client.post(
+        reverse("reports:report_edit", args=[report.pk]), form_data(version="2", **{field: typed})
+    )
 
     # Then it is either understood as the number they meant, or refused with a Vietnamese message
     # and nothing saved; never stored as a number a thousand times smaller
     if response.status_code == 302:
         stored = TaskReport.objects.get(pk=report.pk)
-        value = stored.funds_planned if field == "funds_planned" else stored.outputs.get(kind="participants").quantity
+        value = (
+            stored.funds_planned
+            if field == "funds_planned"
+            else stored.outputs.get(kind="participants").quantity
+        )
         assert value == meant, f"typed {typed!r}, stored {value!r}"
     else:
         assert response.status_code == 400
@@ -241,7 +269,8 @@ def test_a_missing_or_forged_version_saves_nothing(report, staff_client, version
 
     # When the form is posted with a missing or forged version
     response = staff_client.post(
-        reverse("reports:report_edit", args=[report.pk]), form_data(version=version, results="Ghi đè."),
+        reverse("reports:report_edit", args=[report.pk]),
+        form_data(version=version, results="Ghi đè."),
     )
 
     # Then nothing is saved, and the user is told so in Vietnamese
@@ -253,9 +282,12 @@ def test_a_missing_or_forged_version_saves_nothing(report, staff_client, version
 
 
 @pytest.mark.parametrize(
-    "version", [pytest.param(None, id="missing"), pytest.param("abc", id="not-a-number")],
+    "version",
+    [pytest.param(None, id="missing"), pytest.param("abc", id="not-a-number")],
 )
-def test_a_broken_version_is_explained_not_pointed_at_fields_that_are_not_marked(report, staff_client, version):
+def test_a_broken_version_is_explained_not_pointed_at_fields_that_are_not_marked(
+    report, staff_client, version
+):
     # When the form is posted with its hidden version missing or not a number
     response = staff_client.post(reverse("reports:report_edit", args=[report.pk]), form_data(version=version))
 
@@ -282,9 +314,16 @@ def test_a_valid_post_saves_and_shows_the_report(report, staff_client, world):
     response = staff_client.post(
         url,
         form_data(
-            version="2", results="Đã tổ chức 3 hội thảo.\nĐã đăng 12 tin, bài.", progress="65",
-            funds_planned="12345000", funds_spent="2500000", output_events="3", output_articles="12",
-            output_participants="", difficulties="Thiếu kinh phí.", escalate="on",
+            version="2",
+            results="Đã tổ chức 3 hội thảo.\nĐã đăng 12 tin, bài.",
+            progress="65",
+            funds_planned="12345000",
+            funds_spent="2500000",
+            output_events="3",
+            output_articles="12",
+            output_participants="",
+            difficulties="Thiếu kinh phí.",
+            escalate="on",
         ),
     )
 
@@ -304,9 +343,16 @@ def test_a_valid_post_saves_and_shows_the_report(report, staff_client, world):
     # and it is stored, with its outputs and one more "saved" event by the staff
     stored = TaskReport.objects.get(pk=report.pk)
     assert (stored.version, stored.progress, stored.funds_planned, stored.funds_spent, stored.escalate) == (
-        3, 65, 12_345_000, 2_500_000, True,
+        3,
+        65,
+        12_345_000,
+        2_500_000,
+        True,
     )
-    assert list(stored.outputs.order_by("kind").values_list("kind", "quantity")) == [("articles", 12), ("events", 3)]
+    assert list(stored.outputs.order_by("kind").values_list("kind", "quantity")) == [
+        ("articles", 12),
+        ("events", 3),
+    ]
     last = stored.events.last()
     assert (last.kind, last.actor_id) == ("saved", world.ttkhcn_staff.pk)
 
@@ -327,7 +373,11 @@ def test_today_is_the_day_in_vietnam_not_in_utc(report, client, world, time_mach
     assert response.status_code == 302, read_page(response).field_errors
     assert response["Location"] == reverse("reports:report_detail", args=[report.pk])
     stored = TaskReport.objects.get(pk=report.pk)
-    assert (stored.completion, stored.completed_on, stored.progress) == ("done", datetime.date(2026, 10, 21), 100)
+    assert (stored.completion, stored.completed_on, stored.progress) == (
+        "done",
+        datetime.date(2026, 10, 21),
+        100,
+    )
 
 
 def test_the_form_shows_the_saved_amounts_and_outputs(report, staff_client):
@@ -369,9 +419,13 @@ def test_an_empty_upload_is_refused_with_a_message(report, staff_client, media_r
 
 def test_an_upload_whose_content_lies_is_refused_with_a_message(report, staff_client, media_root):
     before = rows(*REPORTING)
-    upload = SimpleUploadedFile("bien-ban.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "bien-ban.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+    )
 
-    response = staff_client.post(reverse("reports:evidence_upload", args=[report.pk]), {"file": upload}, follow=True)
+    response = staff_client.post(
+        reverse("reports:evidence_upload", args=[report.pk]), {"file": upload}, follow=True
+    )
 
     messages = read_page(response).messages
     assert any("không đúng loại" in message and "bien-ban.pdf" in message for message in messages), messages
@@ -383,7 +437,8 @@ def test_an_upload_whose_content_lies_is_refused_with_a_message(report, staff_cl
 # Review buttons
 # ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "comment", [pytest.param("", id="empty"), pytest.param("   \n  ", id="blank"), pytest.param(None, id="missing")],
+    "comment",
+    [pytest.param("", id="empty"), pytest.param("   \n  ", id="blank"), pytest.param(None, id="missing")],
 )
 def test_returning_without_a_comment_is_refused_with_a_message(before_deadline, world, client, comment):
     # Given ttkhcn's report submitted by its head
@@ -420,15 +475,34 @@ def coordinator_client(client, world):
         pytest.param({"year": ""}, "year", None, id="year-empty"),
         pytest.param({"year": "1999"}, "year", None, id="year-1999"),
         pytest.param({"year": "2027", "deadline": "31/02/2027"}, "deadline", None, id="deadline-31-02"),
-        pytest.param({"year": "2027", "cutoff_from": "01/11/2026"}, None,
-                     "Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.", id="only-cutoff-from"),
-        pytest.param({"year": "2027", "cutoff_to": "10/11/2027"}, None,
-                     "Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.", id="only-cutoff-to"),
-        pytest.param({"year": "2027", "deadline": "16/11/2027", "cutoff_from": "16/11/2026", "cutoff_to": "15/11/2027"},
-                     None, None, id="no-working-day-before-the-deadline"),
+        pytest.param(
+            {"year": "2027", "cutoff_from": "01/11/2026"},
+            None,
+            "Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.",
+            id="only-cutoff-from",
+        ),
+        pytest.param(
+            {"year": "2027", "cutoff_to": "10/11/2027"},
+            None,
+            "Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.",
+            id="only-cutoff-to",
+        ),
+        pytest.param(
+            {
+                "year": "2027",
+                "deadline": "16/11/2027",
+                "cutoff_from": "16/11/2026",
+                "cutoff_to": "15/11/2027",
+            },
+            None,
+            None,
+            id="no-working-day-before-the-deadline",
+        ),
     ],
 )
-def test_bad_period_input_is_shown_in_vietnamese_and_opens_nothing(world, coordinator_client, data, field, expected):
+def test_bad_period_input_is_shown_in_vietnamese_and_opens_nothing(
+    world, coordinator_client, data, field, expected
+):
     before = rows(*REPORTING)
 
     # When the coordinator posts the period form with bad input
@@ -451,9 +525,13 @@ def test_bad_period_input_is_shown_in_vietnamese_and_opens_nothing(world, coordi
 @pytest.mark.parametrize(
     "plan, status, expected",
     [
-        pytest.param("999999", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="nonexistent-id"),
+        pytest.param(
+            "999999", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="nonexistent-id"
+        ),
         pytest.param("abc", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="not-an-id"),
-        pytest.param("²", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="superscript-digit"),
+        pytest.param(
+            "²", 400, "Hãy chọn một kế hoạch đang thực hiện trong danh sách.", id="superscript-digit"
+        ),
         pytest.param(None, 400, "Hãy chọn kế hoạch.", id="missing"),
     ],
 )
@@ -482,4 +560,3 @@ def test_a_valid_period_form_opens_the_year(world, coordinator_client):
     period = ReportingPeriod.objects.get(plan=world.plan, year=2027)
     assert period.deadline == datetime.date(2027, 11, 15)
     assert period.reports.count() == 11
-

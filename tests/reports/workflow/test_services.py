@@ -49,7 +49,9 @@ pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 # A real 1×1 red PNG: signature, IHDR (8-bit RGB), one compressed scan line, IEND.
@@ -128,7 +130,9 @@ def test_opening_gives_no_report_to_groups_or_retired_district_committees(plan_4
     # Given the district committees are retired on 30/06/2025, and one of them is assigned by name too
     bien_hoa = Unit.objects.get(code="ubnd-bien-hoa")
     assert bien_hoa.valid_to == datetime.date(2025, 6, 30)
-    Assignment.objects.create(task=Task.objects.get(plan=plan_463, number=3), unit=bien_hoa, role=AssignmentRole.PARTNER)
+    Assignment.objects.create(
+        task=Task.objects.get(plan=plan_463, number=3), unit=bien_hoa, role=AssignmentRole.PARTNER
+    )
 
     # When 2026 is opened
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
@@ -156,7 +160,9 @@ def test_opening_gives_no_report_to_groups_or_retired_district_committees(plan_4
 def test_a_unit_reports_only_in_a_year_it_exists(plan_463, coordinator, valid_from, valid_to, reports):
     # Given a unit assigned to task 3 with the given lifetime
     unit = UnitFactory(code="don-vi-moi", valid_from=valid_from, valid_to=valid_to)
-    Assignment.objects.create(task=Task.objects.get(plan=plan_463, number=3), unit=unit, role=AssignmentRole.PARTNER)
+    Assignment.objects.create(
+        task=Task.objects.get(plan=plan_463, number=3), unit=unit, role=AssignmentRole.PARTNER
+    )
 
     # When 2026 is opened
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
@@ -188,7 +194,10 @@ def test_each_report_keeps_the_unit_name_and_role_of_the_day_it_was_opened(plan_
 def test_each_report_gets_its_task_deadline(plan_463, coordinator):
     # When 2026 is opened with a deadline later than the plan's 15/11
     period = period_open(
-        plan=plan_463, year=2026, by=coordinator, deadline=datetime.date(2026, 11, 30),
+        plan=plan_463,
+        year=2026,
+        by=coordinator,
+        deadline=datetime.date(2026, 11, 30),
     ).period
 
     # Then ongoing tasks (1, 3, 5) are judged at the period's deadline, the yearly task 4 at its
@@ -230,8 +239,12 @@ def test_opening_twice_creates_nothing_and_changes_nothing(plan_463, coordinator
 
     # When it is opened again, even with other dates
     again = period_open(
-        plan=plan_463, year=2026, by=coordinator, deadline=datetime.date(2026, 12, 15),
-        cutoff_from=datetime.date(2025, 12, 1), cutoff_to=datetime.date(2026, 11, 30),
+        plan=plan_463,
+        year=2026,
+        by=coordinator,
+        deadline=datetime.date(2026, 12, 15),
+        cutoff_from=datetime.date(2025, 12, 1),
+        cutoff_to=datetime.date(2026, 11, 30),
     )
 
     # Then it says so, creates nothing and changes nothing
@@ -251,14 +264,19 @@ def test_a_unit_assigned_after_the_first_opening_gets_its_report_on_the_second(p
 
     # When Phòng Kế hoạch Tài chính is made a partner of task 3, and the period opened again
     khtc = Unit.objects.get(code="khtc")
-    Assignment.objects.create(task=Task.objects.get(plan=plan_463, number=3), unit=khtc, role=AssignmentRole.PARTNER)
+    Assignment.objects.create(
+        task=Task.objects.get(plan=plan_463, number=3), unit=khtc, role=AssignmentRole.PARTNER
+    )
     again = period_open(plan=plan_463, year=2026, by=coordinator)
 
     # Then exactly its report is added, with its opened event, and the others are untouched
     assert (again.period_created, again.reports_created) == (False, 1)
     new = TaskReport.objects.get(period=period, unit=khtc)
     assert (new.task.number, new.role, new.unit_name, new.status) == (
-        3, AssignmentRole.PARTNER, "Phòng Kế hoạch Tài chính", ReportStatus.DRAFT,
+        3,
+        AssignmentRole.PARTNER,
+        "Phòng Kế hoạch Tài chính",
+        ReportStatus.DRAFT,
     )
     assert new.deadline == period.deadline
     assert list(new.events.values_list("kind", flat=True)) == [EventKind.OPENED]
@@ -276,14 +294,21 @@ def year_2025_with_task_2(plan_463, coordinator):
     def take(completion, accept):
         data = {"completed_on": datetime.date(2024, 3, 20)} if completion == Completion.DONE else {}
         return report_take(
-            report, "accepted" if accept else "submitted", staff=head, head=head, reviewer=leadership,
-            completion=completion, **data,
+            report,
+            "accepted" if accept else "submitted",
+            staff=head,
+            head=head,
+            reviewer=leadership,
+            completion=completion,
+            **data,
         )
 
     return take
 
 
-def test_a_fixed_task_accepted_as_done_is_not_asked_again_the_next_year(plan_463, coordinator, year_2025_with_task_2):
+def test_a_fixed_task_accepted_as_done_is_not_asked_again_the_next_year(
+    plan_463, coordinator, year_2025_with_task_2
+):
     # Given qlkh's report on the fixed-date task 2 accepted as done in 2025 (lhh's was not)
     done = year_2025_with_task_2(Completion.DONE, accept=True)
     assert (done.status, done.completion) == (ReportStatus.ACCEPTED, Completion.DONE)
@@ -303,7 +328,9 @@ def test_a_fixed_task_accepted_as_done_is_not_asked_again_the_next_year(plan_463
         pytest.param(Completion.IN_PROGRESS, True, id="accepted-but-in-progress"),
     ],
 )
-def test_a_fixed_task_not_accepted_as_done_is_asked_again(plan_463, coordinator, year_2025_with_task_2, completion, accept):
+def test_a_fixed_task_not_accepted_as_done_is_asked_again(
+    plan_463, coordinator, year_2025_with_task_2, completion, accept
+):
     # Given qlkh's 2025 report on task 2 either done but not accepted, or accepted but not done
     year_2025_with_task_2(completion, accept=accept)
 
@@ -361,12 +388,18 @@ def test_an_administrator_may_open_a_period(plan_463, superuser):
         pytest.param(datetime.date(2026, 11, 17), datetime.date(2026, 11, 20), id="after-the-deadline"),
     ],
 )
-def test_a_cutoff_without_a_working_day_before_the_deadline_is_refused(plan_463, coordinator, deadline, cutoff_to):
+def test_a_cutoff_without_a_working_day_before_the_deadline_is_refused(
+    plan_463, coordinator, deadline, cutoff_to
+):
     # When the coordinator opens 2026 with a cut-off leaving no working day before the deadline
     with pytest.raises(ValidationError) as raised:
         period_open(
-            plan=plan_463, year=2026, by=coordinator, deadline=deadline,
-            cutoff_from=datetime.date(2025, 11, 1), cutoff_to=cutoff_to,
+            plan=plan_463,
+            year=2026,
+            by=coordinator,
+            deadline=deadline,
+            cutoff_from=datetime.date(2025, 11, 1),
+            cutoff_to=cutoff_to,
         )
 
     # Then it is refused, with a Vietnamese reason, and nothing is created
@@ -379,8 +412,12 @@ def test_a_cutoff_without_a_working_day_before_the_deadline_is_refused(plan_463,
 def test_a_cutoff_with_one_working_day_before_the_deadline_is_accepted(plan_463, coordinator):
     # Monday 16 → Wednesday 18: Tuesday 17 between
     opened = period_open(
-        plan=plan_463, year=2026, by=coordinator, deadline=datetime.date(2026, 11, 18),
-        cutoff_from=datetime.date(2025, 11, 17), cutoff_to=datetime.date(2026, 11, 16),
+        plan=plan_463,
+        year=2026,
+        by=coordinator,
+        deadline=datetime.date(2026, 11, 18),
+        cutoff_from=datetime.date(2025, 11, 17),
+        cutoff_to=datetime.date(2026, 11, 16),
     )
     assert opened.period.cutoff_to == datetime.date(2026, 11, 16)
     assert opened.reports_created == 11
@@ -424,12 +461,18 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
 
     # Given the staff drafts the report
     report_update(
-        report=report, by=world.ttkhcn_staff, version=1,
-        data={"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 60}, outputs={"events": 2},
+        report=report,
+        by=world.ttkhcn_staff,
+        version=1,
+        data={"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 60},
+        outputs={"events": 2},
     )
     report = fresh(report)
     assert (report.status, report.version, report.results, report.updated_by) == (
-        ReportStatus.DRAFT, 2, RESULTS, world.ttkhcn_staff,
+        ReportStatus.DRAFT,
+        2,
+        RESULTS,
+        world.ttkhcn_staff,
     )
 
     # When the head submits it
@@ -447,8 +490,11 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
 
     # and the staff fixes it
     report_update(
-        report=report, by=world.ttkhcn_staff, version=2,
-        data={"results": FIXED_RESULTS}, outputs={"events": 2, "articles": 3},
+        report=report,
+        by=world.ttkhcn_staff,
+        version=2,
+        data={"results": FIXED_RESULTS},
+        outputs={"events": 2, "articles": 3},
     )
     report = fresh(report)
     assert (report.status, report.version, report.results) == (ReportStatus.RETURNED, 3, FIXED_RESULTS)
@@ -470,12 +516,19 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
     assert report.status == ReportStatus.ACCEPTED
     assert report.accepted_at is not None
     assert not report.is_late
-    events = list(report.events.order_by("created_at", "pk").values_list("kind", "actor_id", "actor_name", "comment"))
+    events = list(
+        report.events.order_by("created_at", "pk").values_list("kind", "actor_id", "actor_name", "comment")
+    )
     assert events == [
         (EventKind.OPENED, world.coordinator.pk, world.coordinator.get_full_name(), ""),
         (EventKind.SAVED, world.ttkhcn_staff.pk, world.ttkhcn_staff.get_full_name(), ""),
         (EventKind.SUBMITTED, world.ttkhcn_head.pk, world.ttkhcn_head.get_full_name(), ""),
-        (EventKind.RETURNED, world.coordinator.pk, world.coordinator.get_full_name(), "Thiếu số tin, bài tuyên truyền."),
+        (
+            EventKind.RETURNED,
+            world.coordinator.pk,
+            world.coordinator.get_full_name(),
+            "Thiếu số tin, bài tuyên truyền.",
+        ),
         (EventKind.SAVED, world.ttkhcn_staff.pk, world.ttkhcn_staff.get_full_name(), ""),
         (EventKind.SUBMITTED, world.ttkhcn_head.pk, world.ttkhcn_head.get_full_name(), "Đã bổ sung."),
         (EventKind.ACCEPTED, world.coordinator.pk, world.coordinator.get_full_name(), ""),
@@ -494,7 +547,9 @@ def test_the_leadership_accepts_the_coordinating_units_own_report(before_deadlin
     report = fresh(report)
     assert report.status == ReportStatus.ACCEPTED
     assert list(report.events.values_list("kind", "actor_id", "comment"))[-1] == (
-        EventKind.ACCEPTED, world.leadership.pk, "Đồng ý.",
+        EventKind.ACCEPTED,
+        world.leadership.pk,
+        "Đồng ý.",
     )
 
 
@@ -509,7 +564,8 @@ def test_reopening_an_accepted_report_lets_the_unit_edit_again(before_deadline, 
     report = fresh(report)
     assert (report.status, report.accepted_at) == (ReportStatus.RETURNED, None)
     assert list(report.events.values_list("kind", "comment"))[-1] == (
-        EventKind.REOPENED, "Cần cập nhật số liệu tháng 10.",
+        EventKind.REOPENED,
+        "Cần cập nhật số liệu tháng 10.",
     )
     report_save(report, world.ttkhcn_staff, results=FIXED_RESULTS)
     assert fresh(report).results == FIXED_RESULTS
@@ -533,72 +589,256 @@ def _add_evidence(world, report):
 
 REFUSALS = [
     # id, unit, task, given (state maker), when (action), expected error
-    ("staff-submits", "ttkhcn", 1, in_state("draft"),
-     lambda w, r: report_submit(report=r, by=w.ttkhcn_staff), PermissionDenied),
-    ("submitting-an-empty-report", "ttkhcn", 1, lambda w, u, t: w.report(u, t),
-     lambda w, r: report_submit(report=r, by=w.ttkhcn_head), ValidationError),
-    ("submitting-blank-results", "ttkhcn", 1,
-     lambda w, u, t: (report_save(w.report(u, t), w.ttkhcn_staff, results="  \n\t "), w.report(u, t))[1],
-     lambda w, r: report_submit(report=r, by=w.ttkhcn_head), ValidationError),
-    ("another-units-head-submits", "ttkhcn", 1, in_state("draft"),
-     lambda w, r: report_submit(report=r, by=w.qlcn_head), PermissionDenied),
-    ("submitting-twice", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_submit(report=r, by=w.ttkhcn_head), PermissionDenied),
-    ("coordinator-accepts-its-own-units-report", "qlkh", 2, in_state("submitted"),
-     lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("coordinator-returns-its-own-units-report", "qlkh", 2, in_state("submitted"),
-     lambda w, r: report_return(report=r, by=w.coordinator, comment="Tự duyệt."), PermissionDenied),
-    ("leadership-accepts-another-units-report", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_accept(report=r, by=w.leadership), PermissionDenied),
-    ("head-accepts-own-report", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_accept(report=r, by=w.ttkhcn_head), PermissionDenied),
-    ("finance-accepts", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_accept(report=r, by=w.finance), PermissionDenied),
-    ("accepting-a-draft", "ttkhcn", 1, in_state("draft"),
-     lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("returning-a-draft", "ttkhcn", 1, in_state("draft"),
-     lambda w, r: report_return(report=r, by=w.coordinator, comment="Chưa gửi."), PermissionDenied),
-    ("accepting-twice", "ttkhcn", 1, in_state("accepted"),
-     lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("returning-without-a-comment", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_return(report=r, by=w.coordinator, comment=""), ValidationError),
-    ("returning-with-a-blank-comment", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_return(report=r, by=w.coordinator, comment=" \n "), ValidationError),
-    ("editing-after-acceptance", "ttkhcn", 1, in_state("accepted"),
-     lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
-    ("editing-while-submitted", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
+    (
+        "staff-submits",
+        "ttkhcn",
+        1,
+        in_state("draft"),
+        lambda w, r: report_submit(report=r, by=w.ttkhcn_staff),
+        PermissionDenied,
+    ),
+    (
+        "submitting-an-empty-report",
+        "ttkhcn",
+        1,
+        lambda w, u, t: w.report(u, t),
+        lambda w, r: report_submit(report=r, by=w.ttkhcn_head),
+        ValidationError,
+    ),
+    (
+        "submitting-blank-results",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_save(w.report(u, t), w.ttkhcn_staff, results="  \n\t "), w.report(u, t))[1],
+        lambda w, r: report_submit(report=r, by=w.ttkhcn_head),
+        ValidationError,
+    ),
+    (
+        "another-units-head-submits",
+        "ttkhcn",
+        1,
+        in_state("draft"),
+        lambda w, r: report_submit(report=r, by=w.qlcn_head),
+        PermissionDenied,
+    ),
+    (
+        "submitting-twice",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_submit(report=r, by=w.ttkhcn_head),
+        PermissionDenied,
+    ),
+    (
+        "coordinator-accepts-its-own-units-report",
+        "qlkh",
+        2,
+        in_state("submitted"),
+        lambda w, r: report_accept(report=r, by=w.coordinator),
+        PermissionDenied,
+    ),
+    (
+        "coordinator-returns-its-own-units-report",
+        "qlkh",
+        2,
+        in_state("submitted"),
+        lambda w, r: report_return(report=r, by=w.coordinator, comment="Tự duyệt."),
+        PermissionDenied,
+    ),
+    (
+        "leadership-accepts-another-units-report",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_accept(report=r, by=w.leadership),
+        PermissionDenied,
+    ),
+    (
+        "head-accepts-own-report",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_accept(report=r, by=w.ttkhcn_head),
+        PermissionDenied,
+    ),
+    (
+        "finance-accepts",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_accept(report=r, by=w.finance),
+        PermissionDenied,
+    ),
+    (
+        "accepting-a-draft",
+        "ttkhcn",
+        1,
+        in_state("draft"),
+        lambda w, r: report_accept(report=r, by=w.coordinator),
+        PermissionDenied,
+    ),
+    (
+        "returning-a-draft",
+        "ttkhcn",
+        1,
+        in_state("draft"),
+        lambda w, r: report_return(report=r, by=w.coordinator, comment="Chưa gửi."),
+        PermissionDenied,
+    ),
+    (
+        "accepting-twice",
+        "ttkhcn",
+        1,
+        in_state("accepted"),
+        lambda w, r: report_accept(report=r, by=w.coordinator),
+        PermissionDenied,
+    ),
+    (
+        "returning-without-a-comment",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_return(report=r, by=w.coordinator, comment=""),
+        ValidationError,
+    ),
+    (
+        "returning-with-a-blank-comment",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_return(report=r, by=w.coordinator, comment=" \n "),
+        ValidationError,
+    ),
+    (
+        "editing-after-acceptance",
+        "ttkhcn",
+        1,
+        in_state("accepted"),
+        lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS),
+        PermissionDenied,
+    ),
+    (
+        "editing-while-submitted",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS),
+        PermissionDenied,
+    ),
     ("adding-a-file-after-acceptance", "ttkhcn", 1, in_state("accepted"), _add_evidence, PermissionDenied),
-    ("reopening-without-a-comment", "ttkhcn", 1, in_state("accepted"),
-     lambda w, r: report_reopen(report=r, by=w.coordinator, comment=""), ValidationError),
-    ("reopening-by-the-unit-head", "ttkhcn", 1, in_state("accepted"),
-     lambda w, r: report_reopen(report=r, by=w.ttkhcn_head, comment="Xin sửa lại."), PermissionDenied),
-    ("reopening-by-finance", "ttkhcn", 1, in_state("accepted"),
-     lambda w, r: report_reopen(report=r, by=w.finance, comment="Xin sửa lại."), PermissionDenied),
-    ("reopening-by-the-coordinator-its-own-units-report", "qlkh", 2, in_state("accepted"),
-     lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Sửa lại."), PermissionDenied),
-    ("reopening-a-submitted-report", "ttkhcn", 1, in_state("submitted"),
-     lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Sửa lại."), PermissionDenied),
-    ("another-unit-edits", "ttkhcn", 1, in_state("draft"),
-     lambda w, r: report_save(r, w.qlcn_staff, results="Không phải việc của tôi."), PermissionDenied),
-    ("coordinator-edits", "ttkhcn", 1, in_state("draft"),
-     lambda w, r: report_save(r, w.coordinator, results="Điều phối viết hộ."), PermissionDenied),
+    (
+        "reopening-without-a-comment",
+        "ttkhcn",
+        1,
+        in_state("accepted"),
+        lambda w, r: report_reopen(report=r, by=w.coordinator, comment=""),
+        ValidationError,
+    ),
+    (
+        "reopening-by-the-unit-head",
+        "ttkhcn",
+        1,
+        in_state("accepted"),
+        lambda w, r: report_reopen(report=r, by=w.ttkhcn_head, comment="Xin sửa lại."),
+        PermissionDenied,
+    ),
+    (
+        "reopening-by-finance",
+        "ttkhcn",
+        1,
+        in_state("accepted"),
+        lambda w, r: report_reopen(report=r, by=w.finance, comment="Xin sửa lại."),
+        PermissionDenied,
+    ),
+    (
+        "reopening-by-the-coordinator-its-own-units-report",
+        "qlkh",
+        2,
+        in_state("accepted"),
+        lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Sửa lại."),
+        PermissionDenied,
+    ),
+    (
+        "reopening-a-submitted-report",
+        "ttkhcn",
+        1,
+        in_state("submitted"),
+        lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Sửa lại."),
+        PermissionDenied,
+    ),
+    (
+        "another-unit-edits",
+        "ttkhcn",
+        1,
+        in_state("draft"),
+        lambda w, r: report_save(r, w.qlcn_staff, results="Không phải việc của tôi."),
+        PermissionDenied,
+    ),
+    (
+        "coordinator-edits",
+        "ttkhcn",
+        1,
+        in_state("draft"),
+        lambda w, r: report_save(r, w.coordinator, results="Điều phối viết hộ."),
+        PermissionDenied,
+    ),
     # The period closed: nobody may change anything any more
-    ("closed-period-save", "ttkhcn", 1, lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
-     lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS), PermissionDenied),
-    ("closed-period-submit", "ttkhcn", 1, lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
-     lambda w, r: report_submit(report=r, by=w.ttkhcn_head), PermissionDenied),
-    ("closed-period-accept", "ttkhcn", 1, lambda w, u, t: (report_in(w, "submitted", u, t), _close(w))[0],
-     lambda w, r: report_accept(report=r, by=w.coordinator), PermissionDenied),
-    ("closed-period-return", "ttkhcn", 1, lambda w, u, t: (report_in(w, "submitted", u, t), _close(w))[0],
-     lambda w, r: report_return(report=r, by=w.coordinator, comment="Trả lại."), PermissionDenied),
-    ("closed-period-reopen", "ttkhcn", 1, lambda w, u, t: (report_in(w, "accepted", u, t), _close(w))[0],
-     lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Mở lại."), PermissionDenied),
-    ("closed-period-add-file", "ttkhcn", 1, lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
-     _add_evidence, PermissionDenied),
-    ("closed-period-remove-file", "ttkhcn", 1,
-     lambda w, u, t: (_add_evidence(w, w.report(u, t)), _close(w), w.report(u, t))[2],
-     lambda w, r: evidence_remove(evidence=r.evidence.get(), by=w.ttkhcn_staff), PermissionDenied),
+    (
+        "closed-period-save",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
+        lambda w, r: report_save(r, w.ttkhcn_staff, results=FIXED_RESULTS),
+        PermissionDenied,
+    ),
+    (
+        "closed-period-submit",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
+        lambda w, r: report_submit(report=r, by=w.ttkhcn_head),
+        PermissionDenied,
+    ),
+    (
+        "closed-period-accept",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_in(w, "submitted", u, t), _close(w))[0],
+        lambda w, r: report_accept(report=r, by=w.coordinator),
+        PermissionDenied,
+    ),
+    (
+        "closed-period-return",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_in(w, "submitted", u, t), _close(w))[0],
+        lambda w, r: report_return(report=r, by=w.coordinator, comment="Trả lại."),
+        PermissionDenied,
+    ),
+    (
+        "closed-period-reopen",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_in(w, "accepted", u, t), _close(w))[0],
+        lambda w, r: report_reopen(report=r, by=w.coordinator, comment="Mở lại."),
+        PermissionDenied,
+    ),
+    (
+        "closed-period-add-file",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (report_in(w, "draft", u, t), _close(w))[0],
+        _add_evidence,
+        PermissionDenied,
+    ),
+    (
+        "closed-period-remove-file",
+        "ttkhcn",
+        1,
+        lambda w, u, t: (_add_evidence(w, w.report(u, t)), _close(w), w.report(u, t))[2],
+        lambda w, r: evidence_remove(evidence=r.evidence.get(), by=w.ttkhcn_staff),
+        PermissionDenied,
+    ),
 ]
 
 
@@ -606,7 +846,9 @@ REFUSALS = [
     "unit, task, given, when, error",
     [pytest.param(*case[1:], id=case[0]) for case in REFUSALS],
 )
-def test_a_refused_transition_raises_and_changes_nothing(before_deadline, world, media_root, unit, task, given, when, error):
+def test_a_refused_transition_raises_and_changes_nothing(
+    before_deadline, world, media_root, unit, task, given, when, error
+):
     # Given the report in the state the case needs
     report = fresh(given(world, unit, task))
     before = report_snapshot(report)
@@ -618,7 +860,9 @@ def test_a_refused_transition_raises_and_changes_nothing(before_deadline, world,
 
     # with a reason in Vietnamese
     message = raised.value.messages[0] if isinstance(raised.value, ValidationError) else str(raised.value)
-    assert re.search(r"[ạảãàáâậầấẩẫăắằặẳẵêềếệểễđìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ]", message, re.I), message
+    assert re.search(r"[ạảãàáâậầấẩẫăắằặẳẵêềếệểễđìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ]", message, re.I), (
+        message
+    )
     # and nothing changed: not the status, the content, the version, the events or the files
     assert report_snapshot(report) == before
     assert files_in(media_root) == files_before
@@ -635,14 +879,19 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
 
     # When the staff saves first
     report_update(
-        report=seen_by_staff, by=world.ttkhcn_staff, version=seen_by_staff.version,
-        data={"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 40}, outputs={"events": 2},
+        report=seen_by_staff,
+        by=world.ttkhcn_staff,
+        version=seen_by_staff.version,
+        data={"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 40},
+        outputs={"events": 2},
     )
 
     # and the head then saves from the version they opened
     with pytest.raises(StaleReportError) as raised:
         report_update(
-            report=seen_by_head, by=world.ttkhcn_head, version=seen_by_head.version,
+            report=seen_by_head,
+            by=world.ttkhcn_head,
+            version=seen_by_head.version,
             data={"results": "Bản của giám đốc.", "completion": Completion.NOT_STARTED, "progress": 0},
             outputs={"events": None, "articles": 9},
         )
@@ -651,15 +900,24 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
     assert "người khác lưu" in raised.value.messages[0]
     stored = fresh(seen_by_staff)
     assert (stored.results, stored.completion, stored.progress, stored.version, stored.updated_by) == (
-        RESULTS, Completion.IN_PROGRESS, 40, 2, world.ttkhcn_staff,
+        RESULTS,
+        Completion.IN_PROGRESS,
+        40,
+        2,
+        world.ttkhcn_staff,
     )
     assert list(stored.outputs.values_list("kind", "quantity")) == [("events", 2)]
-    assert list(stored.events.filter(kind=EventKind.SAVED).values_list("actor_id", flat=True)) == [world.ttkhcn_staff.pk]
+    assert list(stored.events.filter(kind=EventKind.SAVED).values_list("actor_id", flat=True)) == [
+        world.ttkhcn_staff.pk
+    ]
 
     # and, reloading, the head may save on top of it
     report_update(
-        report=stored, by=world.ttkhcn_head, version=stored.version,
-        data={"results": "Bản của giám đốc."}, outputs={},
+        report=stored,
+        by=world.ttkhcn_head,
+        version=stored.version,
+        data={"results": "Bản của giám đốc."},
+        outputs={},
     )
     assert (fresh(stored).results, fresh(stored).version) == ("Bản của giám đốc.", 3)
 
@@ -671,9 +929,13 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
     "moment, late",
     [
         pytest.param(datetime.datetime(2026, 10, 20, 9, 0, tzinfo=ICT), False, id="october"),
-        pytest.param(datetime.datetime(2026, 11, 15, 23, 59, tzinfo=ICT), False, id="last-minute-of-15-november"),
+        pytest.param(
+            datetime.datetime(2026, 11, 15, 23, 59, tzinfo=ICT), False, id="last-minute-of-15-november"
+        ),
         # 00:01 on 16/11 in Đồng Nai is still 15/11 in UTC
-        pytest.param(datetime.datetime(2026, 11, 16, 0, 1, tzinfo=ICT), True, id="first-minute-of-16-november"),
+        pytest.param(
+            datetime.datetime(2026, 11, 16, 0, 1, tzinfo=ICT), True, id="first-minute-of-16-november"
+        ),
         pytest.param(datetime.datetime(2026, 11, 20, 9, 0, tzinfo=ICT), True, id="five-days-late"),
     ],
 )
@@ -706,7 +968,10 @@ def test_a_report_first_sent_on_time_stays_on_time_when_resent_late(world, time_
     # Then the report counts as on time, and the second sending is marked late
     report = fresh(report)
     assert report.is_late is False
-    assert list(report.events.filter(kind=EventKind.SUBMITTED).values_list("late", flat=True)) == [False, True]
+    assert list(report.events.filter(kind=EventKind.SUBMITTED).values_list("late", flat=True)) == [
+        False,
+        True,
+    ]
 
 
 # ------------------------------------------------------------------------------
@@ -718,7 +983,9 @@ def test_done_without_a_completion_date_is_refused(before_deadline, world):
 
     with pytest.raises(ValidationError) as raised:
         report_update(
-            report=report, by=world.ttkhcn_staff, version=1,
+            report=report,
+            by=world.ttkhcn_staff,
+            version=1,
             data={"results": RESULTS, "completion": Completion.DONE, "completed_on": None, "progress": 100},
             outputs={"events": 1},
         )
@@ -730,23 +997,36 @@ def test_done_without_a_completion_date_is_refused(before_deadline, world):
 def test_done_forces_progress_to_100(before_deadline, world):
     report = world.report("ttkhcn", 1)
 
-    report_save(report, world.ttkhcn_staff, completion=Completion.DONE, progress=30, completed_on=datetime.date(2026, 9, 30))
+    report_save(
+        report,
+        world.ttkhcn_staff,
+        completion=Completion.DONE,
+        progress=30,
+        completed_on=datetime.date(2026, 9, 30),
+    )
 
     report = fresh(report)
     assert (report.completion, report.progress, report.completed_on) == (
-        Completion.DONE, 100, datetime.date(2026, 9, 30),
+        Completion.DONE,
+        100,
+        datetime.date(2026, 9, 30),
     )
 
 
 def test_not_started_forces_progress_to_0_and_clears_the_completion_date(before_deadline, world):
     # Given a report marked done on 30/09/2026
     report = world.report("ttkhcn", 1)
-    report_save(report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30))
+    report_save(
+        report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30)
+    )
 
     # When it is changed to not started, with a progress and a date still sent
     report_save(
-        report, world.ttkhcn_staff,
-        completion=Completion.NOT_STARTED, progress=50, completed_on=datetime.date(2026, 9, 30),
+        report,
+        world.ttkhcn_staff,
+        completion=Completion.NOT_STARTED,
+        progress=50,
+        completed_on=datetime.date(2026, 9, 30),
     )
 
     # Then its progress is 0 and it has no completion date
@@ -756,7 +1036,9 @@ def test_not_started_forces_progress_to_0_and_clears_the_completion_date(before_
 
 def test_in_progress_keeps_its_progress_and_has_no_completion_date(before_deadline, world):
     report = world.report("ttkhcn", 1)
-    report_save(report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30))
+    report_save(
+        report, world.ttkhcn_staff, completion=Completion.DONE, completed_on=datetime.date(2026, 9, 30)
+    )
 
     report_save(report, world.ttkhcn_staff, completion=Completion.IN_PROGRESS, progress=70)
 
@@ -780,7 +1062,8 @@ def test_outputs_are_created_updated_and_deleted(before_deadline, world):
     # When the staff reports 2 events and 5 articles
     report_save(report, world.ttkhcn_staff, outputs={"events": 2, "articles": 5})
     assert list(ReportOutput.objects.filter(report=report).values_list("kind", "quantity")) == [
-        ("articles", 5), ("events", 2),
+        ("articles", 5),
+        ("events", 2),
     ]
     events_row = ReportOutput.objects.get(report=report, kind="events")
 
@@ -795,7 +1078,8 @@ def test_outputs_are_created_updated_and_deleted(before_deadline, world):
     # and an output not sent at all is left as it was
     report_save(report, world.ttkhcn_staff, outputs={"participants": 150})
     assert list(ReportOutput.objects.filter(report=report).values_list("kind", "quantity")) == [
-        ("events", 3), ("participants", 150),
+        ("events", 3),
+        ("participants", 150),
     ]
 
 
@@ -815,7 +1099,9 @@ def test_an_output_kind_that_does_not_fit_the_task_is_refused(before_deadline, w
 
 
 @pytest.mark.parametrize("quantity", [pytest.param(-1, id="minus-1"), pytest.param(-1000, id="minus-1000")])
-def test_a_negative_output_quantity_is_refused_as_invalid_and_changes_nothing(before_deadline, world, quantity):
+def test_a_negative_output_quantity_is_refused_as_invalid_and_changes_nothing(
+    before_deadline, world, quantity
+):
     # Given a report holding 2 events
     report = world.report("ttkhcn", 1)
     report_save(report, world.ttkhcn_staff, outputs={"events": 2})
@@ -853,14 +1139,26 @@ def test_a_real_pdf_or_png_is_accepted(before_deadline, world, media_root, name,
 
     # Then it is kept, with its name, type and size, the bytes stored as sent
     evidence = Evidence.objects.get(pk=evidence.pk)
-    assert (evidence.report_id, evidence.original_name, evidence.content_type, evidence.size, evidence.uploaded_by) == (
-        report.pk, name, content_type, len(content), world.ttkhcn_staff,
+    assert (
+        evidence.report_id,
+        evidence.original_name,
+        evidence.content_type,
+        evidence.size,
+        evidence.uploaded_by,
+    ) == (
+        report.pk,
+        name,
+        content_type,
+        len(content),
+        world.ttkhcn_staff,
     )
     stored = media_root / evidence.file.name
     assert stored.read_bytes() == content
     # and the event names the file
     assert list(report.events.values_list("kind", "actor_id", "comment"))[-1] == (
-        EventKind.FILE_ADDED, world.ttkhcn_staff.pk, name,
+        EventKind.FILE_ADDED,
+        world.ttkhcn_staff.pk,
+        name,
     )
 
 
@@ -892,7 +1190,9 @@ def test_a_file_name_with_a_path_is_kept_without_its_slashes(before_deadline, wo
 @pytest.mark.parametrize(
     "name, content",
     [
-        pytest.param("cai-dat.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64, id="exe"),
+        pytest.param(
+            "cai-dat.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64, id="exe"
+        ),
         pytest.param("trang.html", HTML, id="html"),
         pytest.param("trang.htm", HTML, id="htm"),
         pytest.param("hinh.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', id="svg"),
@@ -903,7 +1203,9 @@ def test_a_file_name_with_a_path_is_kept_without_its_slashes(before_deadline, wo
         pytest.param("trang.pdf.html", PDF, id="double-extension-ending-html"),
     ],
 )
-def test_a_file_of_a_refused_type_or_a_lying_extension_is_refused(before_deadline, world, media_root, name, content):
+def test_a_file_of_a_refused_type_or_a_lying_extension_is_refused(
+    before_deadline, world, media_root, name, content
+):
     report = world.report("ttkhcn", 1)
     before = report_snapshot(report)
 
@@ -964,4 +1266,3 @@ def test_another_unit_may_not_add_evidence(before_deadline, world, media_root):
 
     assert report_snapshot(report) == before
     assert files_in(media_root) == []
-

@@ -8,7 +8,6 @@ from kehoach.backup.archive import BackupError, backup_filename, backup_write, m
 from kehoach.text import number_vi
 
 
-
 class Command(BaseCommand):
     help = (
         "Sao lưu toàn bộ cơ sở dữ liệu và các tệp minh chứng đã tải lên vào một tệp .tar.gz "
@@ -35,18 +34,22 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         size = path.stat().st_size
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã sao lưu vào {path}: {number_vi(manifest.row_total)} bản ghi của {len(manifest.tables)} bảng, "
-            f"{number_vi(len(manifest.files))} tệp đính kèm; dung lượng {number_vi(size)} byte."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã sao lưu vào {path}: {number_vi(manifest.row_total)} bản ghi của {len(manifest.tables)} bảng, "
+                f"{number_vi(len(manifest.files))} tệp đính kèm; dung lượng {number_vi(size)} byte."
+            )
+        )
         if verbosity > 1:
             for table in manifest.tables:
                 model = apps.get_model(table.model)
                 self.stdout.write(f"  {number_vi(table.rows):>9}  {model_title(model)} ({table.model})")
         if manifest.missing_files:
-            self.stderr.write(self.style.WARNING(
-                f"Cảnh báo: {len(manifest.missing_files)} tệp được dữ liệu nhắc đến nhưng không có trong "
-                f"thư mục tệp tải lên ({settings.MEDIA_ROOT}), nên không có trong bản sao lưu:"
-            ))
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Cảnh báo: {len(manifest.missing_files)} tệp được dữ liệu nhắc đến nhưng không có trong "
+                    f"thư mục tệp tải lên ({settings.MEDIA_ROOT}), nên không có trong bản sao lưu:"
+                )
+            )
             for name in manifest.missing_files:
                 self.stderr.write(f"  {name}")

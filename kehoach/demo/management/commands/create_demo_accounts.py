@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.models import Unit
 from kehoach.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+from tasks.models import Unit
 
 
 class Command(BaseCommand):
@@ -20,7 +20,9 @@ class Command(BaseCommand):
         try:
             accounts = demo_accounts_create()
         except (Unit.DoesNotExist, ValidationError) as exc:
-            raise CommandError(f"Không tạo được tài khoản dùng thử: {exc}. Hãy chạy “load_plan” trước.") from exc
+            raise CommandError(
+                f"Không tạo được tài khoản dùng thử: {exc}. Hãy chạy “load_plan” trước."
+            ) from exc
         width = max(len(username) for username, _, _ in accounts)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD})"))

@@ -6,11 +6,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from kehoach.demo.generator import demo_check_arguments, demo_delete, demo_exists, demo_generate
-from reports.models import ReportStatus
-from kehoach.text import number_vi
 from kehoach.demo.accounts import DEMO_PASSWORD
-
+from kehoach.demo.generator import demo_check_arguments, demo_delete, demo_exists, demo_generate
+from kehoach.text import number_vi
+from reports.models import ReportStatus
 
 
 def _seconds(seconds: float) -> str:
@@ -26,9 +25,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         # Read as text and checked here: argparse's own messages would be in English.
-        parser.add_argument("--units", default="300", help="Số đơn vị, kể cả nhóm đơn vị (20–5000; mặc định 300).")
+        parser.add_argument(
+            "--units", default="300", help="Số đơn vị, kể cả nhóm đơn vị (20–5000; mặc định 300)."
+        )
         parser.add_argument("--plans", default="20", help="Số kế hoạch (1–1000; mặc định 20).")
-        parser.add_argument("--tasks-per-plan", default="25", help="Số nhiệm vụ mỗi kế hoạch (1–200; mặc định 25).")
+        parser.add_argument(
+            "--tasks-per-plan", default="25", help="Số nhiệm vụ mỗi kế hoạch (1–200; mặc định 25)."
+        )
         parser.add_argument("--years", default="10", help="Số năm báo cáo (1–30; mặc định 10).")
         parser.add_argument("--seed", default="463", help="Hạt giống ngẫu nhiên (mặc định 463).")
         parser.add_argument("--last-year", default=None, help="Năm cuối của dữ liệu (mặc định: năm nay).")
@@ -39,7 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args, units, plans, tasks_per_plan, years, seed, last_year, replace, **options):
         try:
             arguments = demo_check_arguments(
-                units=units, plans=plans, tasks_per_plan=tasks_per_plan, years=years, seed=seed,
+                units=units,
+                plans=plans,
+                tasks_per_plan=tasks_per_plan,
+                years=years,
+                seed=seed,
                 last_year=timezone.localdate().year if last_year in (None, "") else last_year,
             )
         except ValidationError as exc:
@@ -73,7 +80,8 @@ class Command(BaseCommand):
 
         s = summary
         statuses = ", ".join(
-            f"{ReportStatus(status).label.lower()} {number_vi(count)}" for status, count in s.reports_by_status.items()
+            f"{ReportStatus(status).label.lower()} {number_vi(count)}"
+            for status, count in s.reports_by_status.items()
         )
         lines = [
             f"Đã tạo dữ liệu mẫu các năm {s.first_year}–{s.last_year} (hạt giống {s.seed}, số liệu tính đến "
@@ -90,7 +98,9 @@ class Command(BaseCommand):
             f"{number_vi(s.evidence)}; sự kiện: {number_vi(s.events)}; ý kiến chỉ đạo: {number_vi(s.directions)}",
         ]
         rate = s.reports / elapsed if elapsed > 0 else 0
-        lines.append(f"Thời gian tạo (đến khi ghi xong): {_seconds(elapsed)} giây — {number_vi(round(rate))} báo cáo/giây.")
+        lines.append(
+            f"Thời gian tạo (đến khi ghi xong): {_seconds(elapsed)} giây — {number_vi(round(rate))} báo cáo/giây."
+        )
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Xong sau {_seconds(time.perf_counter() - started)} giây."))
