@@ -1,7 +1,14 @@
-"""Every refused access written to the log, with who asked: the trail an administrator follows after
-someone tried another unit's reports or a page their role does not open."""
+"""Request-wide guards: who is really asking (behind the proxies we trust), bad input refused before
+any view sees it, and every refused access written to the log with who asked."""
 
+from __future__ import annotations
+
+import ipaddress
 import logging
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.template.loader import render_to_string
 
 logger = logging.getLogger("kehoach.access")
 
@@ -10,7 +17,79 @@ logger = logging.getLogger("kehoach.access")
 REFUSED = {403, 404, 405, 429}
 
 
+def client_ip(request) -> str:
+    """The address of whoever sent the request.
+
+    Behind TRUSTED_PROXY_COUNT proxies (nginx: 1), each proxy appends the address it received the
+    request from to X-Forwarded-For, so the client is the entry that many places from the end.
+    Entries to its left were written by the client itself and are never believed. Without trusted
+    proxies, or with fewer entries than proxies (the header is not ours), the socket's address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return remote
+
+
+def axes_client_ip(request) -> str:
+    """django-axes's AXES_CLIENT_IP_CALLABLE: lockouts keyed on the real client, not the proxy."""
+    return client_ip(request)
+
+
+def axes_username(request, credentials) -> str | None:
+    """django-axes's AXES_USERNAME_CALLABLE: the username tried, cut to what its tables hold (255)."""
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    return username[:255] if isinstance(username, str) else username
+
+
+class BadInputMiddleware:
+    """Refuse with 400, before any view, a request that carries a NUL character in its path, its
+    query or its form: no database stores it, and PostgreSQL raises an error on it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            body = render_to_string(
+                "400.html", {"reason": "Yêu cầu có ký tự không hợp lệ (NUL)."}, request=None
+            )
+            return HttpResponseBadRequest(body)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        queries = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for query in queries:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values if isinstance(value, str)):
+                    return True
+        return False
+
+    def process_exception(self, request, exception):
+        # A number typed beyond what the database or the calendar holds (year 99999999999999999999)
+        # is the request's fault, not the server's.
+        if isinstance(exception, OverflowError):
+            body = render_to_string("400.html", {"reason": "Giá trị số quá lớn."}, request=None)
+            return HttpResponseBadRequest(body)
+        return None
+
+
 class RefusedAccessLogMiddleware:
+    """Every refused access written to the log, with who asked: the trail an administrator follows
+    after someone tried another unit's reports or a page their role does not open."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -24,6 +103,6 @@ class RefusedAccessLogMiddleware:
                 request.method,
                 request.get_full_path()[:500],
                 user.get_username() if user is not None and user.is_authenticated else "-",
-                request.META.get("REMOTE_ADDR", "-"),
+                client_ip(request) or "-",
             )
         return response

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .models import (
     Assignment,
@@ -224,3 +225,11 @@ def tasks_saved(*, task_ids, by=None) -> None:
         return
     tasks_validate_leads(task_ids=task_ids)
     tasks_changed.send(sender=Task, task_ids=task_ids, by=by)
+
+
+def login_record(sender, user, **kwargs) -> None:
+    """Write the time of a login on the account, and nothing else: not a change of the account in
+    its history (the history of changes records what people changed, not when they logged in)."""
+    now = timezone.now()
+    type(user).objects.filter(pk=user.pk).update(last_login=now)
+    user.last_login = now

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "kehoach",
     "tasks",
     "reports",
     "kehoach.backup",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the others, so that it sees every refusal, the login middleware's and axes' included.
     "kehoach.middleware.RefusedAccessLogMiddleware",
+    "kehoach.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +129,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kehoach.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kehoach.middleware.axes_client_ip"
+AXES_USERNAME_CALLABLE = "kehoach.middleware.axes_username"
+# How many proxies in front of the application append to X-Forwarded-For (the README's nginx: 1).
+# The client's address is read that many entries from the end; 0 trusts no header at all.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # ------------------------------------------------------------------------------
 # Internationalisation: everything a user reads is Vietnamese

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
+from kehoach.text import parse_id
 from reports.models import MAX_OUTPUT_QUANTITY, TaskReport
 from tasks.models import OutputKind
 
@@ -11,7 +12,9 @@ from .services import REPORT_FIELDS
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-GROUPED_NUMBER = re.compile(r"\d{1,3}(?:([.\s])\d{3})?(?:\1\d{3})*")
+# ASCII digits only: "²" and "٣" pass str.isdigit() or \d, and are no amount anyone typed.
+GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:([. ])[0-9]{3})?(?:\1[0-9]{3})*")
+PLAIN_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 class GroupedIntegerField(forms.IntegerField):
@@ -28,11 +31,11 @@ class GroupedIntegerField(forms.IntegerField):
         if value in self.empty_values:
             return None
         text = str(value).strip().replace("\u00a0", " ")
-        if text.isdigit():
+        if PLAIN_NUMBER.fullmatch(text):
             return int(text)
         if not GROUPED_NUMBER.fullmatch(text):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(re.sub(r"\D", "", text))
+        return int(re.sub(r"[^0-9]", "", text))
 
     def widget_attrs(self, widget):
         # min/max/step attributes belong to number inputs, which refuse the dots users type.
@@ -77,13 +80,13 @@ class ReportForm(forms.ModelForm):
 
     def clean_version(self):
         value = (self.cleaned_data.get("version") or "").strip()
-        if not value.isdigit():
+        if parse_id(value) is None:
             raise ValidationError(
                 "Biểu mẫu thiếu phiên bản của báo cáo nên không thể biết bạn sửa trên bản nào. "
                 "Nội dung chưa được lưu: hãy mở lại báo cáo rồi sửa tiếp.",
                 code="version",
             )
-        return int(value)
+        return parse_id(value)
 
     def clean(self):
         data = super().clean()

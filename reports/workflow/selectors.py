@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from kehoach.history import attach_changes
 from reports import permissions
 from reports.models import Evidence, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import state_expression
@@ -97,31 +98,6 @@ def task_reports_visible(task: Task, user, today: datetime.date) -> QuerySet:
     return reports_with_state(queryset, today).order_by("-period__year", "role", "unit_name")
 
 
-def _with_changes(records: list) -> list:
-    """Attach to each history record the (field, old, new) it changed, computed from its
-    predecessor in the same list, so that showing a history costs no query per record."""
-    previous = {}
-    for record in sorted(records, key=lambda r: r.history_date):
-        model = record.instance_type
-        key = (model, record.id)
-        record.changes = []
-        if key in previous:
-            for change in record.diff_against(previous[key]).changes:
-                field = model._meta.get_field(change.field)
-                labels = dict(field.choices) if field.choices else {}
-                if field.is_relation:
-                    continue
-                record.changes.append(
-                    (
-                        field.verbose_name,
-                        labels.get(change.old, change.old),
-                        labels.get(change.new, change.new),
-                    )
-                )
-        previous[key] = record
-    return records
-
-
 def task_history(task: Task, limit: int = 100) -> list:
     """Changes to the task and its assignments, newest first, each with what it changed."""
     task_records = list(task.history.select_related("history_user").order_by("-history_date")[:limit])
@@ -131,7 +107,7 @@ def task_history(task: Task, limit: int = 100) -> list:
         .order_by("-history_date")[:limit]
     )
     records = sorted(task_records + assignment_records, key=lambda r: r.history_date, reverse=True)[:limit]
-    return _with_changes(records)
+    return attach_changes(records)
 
 
 def report_detail(user, pk: int) -> TaskReport:

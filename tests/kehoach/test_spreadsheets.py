@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl.utils.escape import unescape
 
 from kehoach.spreadsheets import FORMULA_TRIGGERS, CSVFormat, XLSXFormat, csv_cell, csv_restore
-from tasks.models import Assignment, Unit
-from tasks.resources import AssignmentResource
+from tasks.models import Assignment, Task, Unit
+from tasks.resources import AssignmentResource, TaskResource, UnitResource
 from tests.factories import UserFactory
 
 HOSTILE = [
@@ -135,3 +135,42 @@ def test_an_export_with_hostile_unit_names_imports_back_unchanged(administrator,
         sorted(Assignment.objects.values_list("pk", "task_id", "unit_id", "role", "note", "order")) == before
     )
     assert Assignment.history.count() == history
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("model", [Unit, Task, Assignment], ids=lambda m: m.__name__)
+def test_every_admin_export_imports_back_without_a_history_row(client, plan_463, model, fmt):
+    # Given an administrator who may export and import units, tasks and assignments (dates included:
+    # the district committees ended on 30/06/2025; task 2 is due 31/03/2024)
+    name = model._meta.model_name
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[f"{action}_{name}" for action in ("view", "export", "import", "add", "change")]
+        )
+    )
+    client.force_login(user)
+    before, history = list(model.objects.order_by("pk").values()), model.history.count()
+    formats = [XLSXFormat, CSVFormat]
+    index = next(i for i, cls in enumerate(formats) if cls().get_extension() == fmt)
+    resource = {Unit: UnitResource, Task: TaskResource, Assignment: AssignmentResource}[model]
+
+    # When they export everything and import the file back, preview then confirm
+    exported = client.post(
+        reverse(f"admin:tasks_{name}_export"),
+        {"format": index, **{f"{resource.__name__.lower()}_{field}": "on" for field in resource.Meta.fields}},
+    )
+    assert exported.status_code == 200
+    preview = client.post(
+        reverse(f"admin:tasks_{name}_import"),
+        {"import_file": SimpleUploadedFile(f"du-lieu.{fmt}", exported.content), "format": index},
+    )
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    done = client.post(reverse(f"admin:tasks_{name}_process_import"), preview.context["confirm_form"].initial)
+
+    # Then every row is skipped as unchanged, and no history row is written
+    assert done.status_code == 302
+    assert result.totals["skip"] == len(before)
+    assert list(model.objects.order_by("pk").values()) == before
+    assert model.history.count() == history

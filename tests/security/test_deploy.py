@@ -14,6 +14,7 @@ PRODUCTION = {
     "SECRET_KEY": "z7-prod-like-secret-key-with-enough-entropy-4c1f9a0b8e2d7c6b5a4f3e2d1c0b",
     "ALLOWED_HOSTS": "kehoach.example.vn",
     "CSRF_TRUSTED_ORIGINS": "https://kehoach.example.vn",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -50,6 +51,7 @@ def test_the_deployment_check_passes_at_warning_level(tmp_path):
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"DEBUG": "true"}, "DEBUG"),
         ({"SECURE_HSTS_SECONDS": "0"}, "W004"),
+        ({"TRUSTED_PROXY_COUNT": "0"}, "kehoach.W001"),
     ],
 )
 def test_an_unsafe_production_value_fails_the_check(tmp_path, override, complaint):

@@ -87,3 +87,14 @@ def test_a_form_without_its_security_token_is_refused_in_vietnamese(db):
     response = client.post(LOGIN, {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Biểu mẫu đã hết hạn" in response.content.decode()
+
+
+def test_a_login_records_its_time_but_no_change_of_the_account(client):
+    user = UserFactory(username="an")
+    history = user.history.count()
+
+    assert _attempt(client, "an", PASSWORD, "10.0.0.1").status_code == 302
+
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == history
