@@ -1,5 +1,6 @@
 """Request-wide guards: who is really asking (behind the proxies we trust), bad input refused before
-any view sees it, and every refused access written to the log with who asked."""
+any view sees it, every refused access written to the log with who asked, and the browser features
+no page uses refused (Permissions-Policy)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import logging
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+
+from .context_processors import site_context
 
 logger = logging.getLogger("kehoach.access")
 
@@ -81,7 +84,7 @@ class BadInputMiddleware:
         # A number typed beyond what the database or the calendar holds (year 99999999999999999999)
         # is the request's fault, not the server's.
         if isinstance(exception, OverflowError):
-            body = render_to_string("400.html", {"reason": "Giá trị số quá lớn."}, request=None)
+            body = render_to_string("400.html", {**site_context(), "reason": "Giá trị số quá lớn."})
             return HttpResponseBadRequest(body)
         return None
 
@@ -105,4 +108,24 @@ class RefusedAccessLogMiddleware:
                 user.get_username() if user is not None and user.is_authenticated else "-",
                 client_ip(request) or "-",
             )
+        return response
+
+
+def permissions_policy(features: dict[str, list[str]]) -> str:
+    """The Permissions-Policy header for {feature: allowed origins}: "camera=(), fullscreen=(self)"."""
+    return ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in features.items())
+
+
+class PermissionsPolicyMiddleware:
+    """A Permissions-Policy header on every response (settings.PERMISSIONS_POLICY); a response that
+    sets its own keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = permissions_policy(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.setdefault("Permissions-Policy", self.header)
         return response

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "csp",
     "kehoach",
     "tasks",
     "reports",
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the others, so that every page gets both headers, refusals and error pages included.
+    "csp.middleware.CSPMiddleware",
+    "kehoach.middleware.PermissionsPolicyMiddleware",
     # Outside the others, so that it sees every refusal, the login middleware's and axes' included.
     "kehoach.middleware.RefusedAccessLogMiddleware",
     "kehoach.middleware.BadInputMiddleware",
@@ -76,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kehoach.context_processors.site",
                 "reports.context_processors.navigation",
             ],
         },
@@ -179,6 +184,13 @@ DOCUMENT_AUTHORITY = env("DOCUMENT_AUTHORITY", default="UBND TỈNH ĐỒNG NAI"
 DOCUMENT_ISSUER = env("DOCUMENT_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 # The issuing body as named in a sentence (“... của Sở Khoa học và Công nghệ”).
 DOCUMENT_ISSUER_NAME = env("DOCUMENT_ISSUER_NAME", default="Sở Khoa học và Công nghệ")
+# The issuing body's code in document symbols: a report is "Số: …/BC-SKHCN".
+DOCUMENT_ISSUER_CODE = env("DOCUMENT_ISSUER_CODE", default="SKHCN")
+# Plan files `manage.py load_plan` reads when given none (docs/plan-files.md).
+PLAN_FILES_DIR = env.path("PLAN_FILES_DIR", default=BASE_DIR / "fixtures" / "plans")
+# What the application calls itself in page titles, mails and calendar files.
+SITE_NAME = env("SITE_NAME", default="Theo dõi thực hiện kế hoạch")
+SITE_OWNER = env("SITE_OWNER", default="Sở Khoa học và Công nghệ tỉnh Đồng Nai")
 
 # ------------------------------------------------------------------------------
 # Reminders (đôn đốc): `manage.py send_reminders`, run daily by cron
@@ -215,6 +227,53 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "kehoach.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# ------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp) and Permissions-Policy
+# ------------------------------------------------------------------------------
+# Every page loads its scripts, styles, images and fonts from this site only, and runs no inline
+# script or style: no page or template carries one (tests/security/test_headers.py), so neither a
+# nonce nor 'unsafe-inline' is needed. A response that sets its own policy keeps it (evidence
+# downloads: "default-src 'none'; sandbox").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features the application never uses, refused to every page and anything it could embed
+# (kehoach.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "browsing-topics": [],
+}
 
 # The history of changes is an audit trail: read in the admin, never reverted from it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
