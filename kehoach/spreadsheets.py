@@ -184,9 +184,26 @@ class XLSXFormat(base_formats.XLSX):
         return read
 
 
+class UnreadableSheet(ValueError):
+    """A sheet sent for import that cannot be read, with why and what to do, in the words of the
+    person who sent it (the admin shows the message as it is)."""
+
+
+def not_utf8_message(content: bytes, error: UnicodeDecodeError) -> str:
+    """Why a CSV that is not UTF-8 is refused, and how to save it from Excel so that it is."""
+    line = content[: error.start].count(b"\n") + 1
+    return (
+        f"Tệp CSV không được lưu bằng bảng mã UTF-8 (chữ không đọc được từ dòng {line}), có lẽ là "
+        "Windows-1258 hoặc Unicode (UTF-16), nên chữ tiếng Việt sẽ bị sai. Hãy mở tệp bằng Excel, "
+        "chọn File › Save As (Tệp › Lưu như), ở ô kiểu tệp (Save as type) chọn "
+        "“CSV UTF-8 (Comma delimited) (*.csv)”, lưu rồi tải tệp đó lên lại. Chưa có dòng nào được nhập."
+    )
+
+
 class CSVFormat(base_formats.CSV):
     """CSV in UTF-8 with a byte-order mark (so that Excel reads Vietnamese), its text cells escaped
-    by `csv_cell` and restored by `csv_restore` when read back."""
+    by `csv_cell` and restored by `csv_restore` when read back. A file in another encoding is
+    refused with `UnreadableSheet`, saying how to save it in UTF-8."""
 
     def export_data(self, dataset, **kwargs):
         escaped = tablib.Dataset(headers=dataset.headers)
@@ -196,7 +213,10 @@ class CSVFormat(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            try:
+                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise UnreadableSheet(not_utf8_message(in_stream, error)) from None
         dataset = super().create_dataset(in_stream.removeprefix("\ufeff"), **kwargs)
         restored = tablib.Dataset(headers=[csv_restore(header) for header in dataset.headers or []])
         for row in dataset:

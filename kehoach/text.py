@@ -4,6 +4,9 @@ days left, dates typed by hand."""
 from __future__ import annotations
 
 import datetime
+import unicodedata
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from kehoach.formats.vi.formats import DATE_INPUT_FORMATS
 
@@ -42,9 +45,47 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
+# Dates a person types (a completion date, a deadline, a document's date): anything outside is a
+# typing mistake (01/01/0001, 2206 for 2026), refused rather than stored.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+DATE_RANGE_TEXT = f"từ {EARLIEST_DATE:%d/%m/%Y} đến {LATEST_DATE:%d/%m/%Y}"
+
+
+def date_in_range(value: datetime.date) -> bool:
+    """Whether `value` is a date a person may type: within EARLIEST_DATE and LATEST_DATE."""
+    return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def date_range_message(what: str = "Ngày") -> str:
+    """ "Ngày hoàn thành phải trong khoảng từ 01/01/2000 đến 31/12/2100." for `what`."""
+    return f"{what} phải trong khoảng {DATE_RANGE_TEXT}."
+
+
+def date_range_validators() -> list:
+    """The validators of a model's DateField that people type (in the admin, in an imported sheet)."""
+    return [
+        MinValueValidator(EARLIEST_DATE, message=date_range_message()),
+        MaxValueValidator(LATEST_DATE, message=date_range_message()),
+    ]
+
+
 def parse_id(text) -> int | None:
     """A primary key typed in an address or a form: ASCII digits only, within a 64-bit integer;
     None for anything else ("²" passes `str.isdigit()` but is no number; "1e9" and "" are not ids)."""
     if not isinstance(text, str) or not (1 <= len(text) <= 18) or not text.isascii() or not text.isdigit():
         return None
     return int(text)
+
+
+def unidecode_vi(text: str) -> str:
+    """Vietnamese without its marks, for keys and accent-insensitive matching: "Phủ xanh đô thị" →
+    "Phu xanh do thi"."""
+    decomposed = unicodedata.normalize("NFD", text or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain.replace("đ", "d").replace("Đ", "D")
+
+
+def lower_first(text: str) -> str:
+    """ "Năm 2026" → "năm 2026", "Quý III/2026" → "quý III/2026": a name inside a sentence."""
+    return text[:1].lower() + text[1:] if text else text

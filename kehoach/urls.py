@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Kế hoạch 463 — Sở Khoa học và Công nghệ Đồng Nai"
-admin.site.site_title = "Quản trị Kế hoạch 463"
+admin.site.site_header = f"{settings.SITE_NAME} — {settings.SITE_OWNER}"
+admin.site.site_title = f"Quản trị — {settings.SITE_NAME}"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [

@@ -11,11 +11,11 @@ from .workflow.services import PERIOD_FIELDS, period_update
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(AuditedAdmin):
-    list_display = ["year", "plan", "deadline", "cutoff_from", "cutoff_to", "is_open"]
-    list_filter = ["is_open", "year", "plan"]
+    list_display = ["name", "plan", "deadline", "cutoff_from", "cutoff_to", "is_open"]
+    list_filter = ["is_open", "kind", "year", "plan"]
     search_fields = ["plan__code", "plan__title"]
     list_select_related = ["plan"]
-    readonly_fields = ["plan", "year", "opened_at", "opened_by"]
+    readonly_fields = ["plan", "key", "kind", "year", "opened_at", "opened_by"]
 
     def has_add_permission(self, request):
         # A period is opened from the “Kỳ báo cáo” page, which also creates the reports it owes.

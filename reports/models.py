@@ -1,6 +1,6 @@
-"""Yearly reporting: periods, each unit's report on each task, its outputs, files and events."""
+"""Reporting: periods, each unit's report on each task, its outputs, files and events, the follow-up
+(directions, reminders) and the consolidated report."""
 
-import datetime
 import uuid
 
 from django.conf import settings
@@ -10,29 +10,39 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from kehoach.text import date_range_validators
 from tasks.models import AssignmentRole, OutputKind, Plan, Task, Unit
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Monday-to-Friday days strictly between `start` and `end`."""
-    day, count = start + datetime.timedelta(days=1), 0
-    while day < end:
-        count += day.weekday() < 5
-        day += datetime.timedelta(days=1)
-    return count
+from tasks.schedule import ScheduleKind, working_days_between
 
 
 class ReportingPeriod(models.Model):
-    """One year of reporting on one plan (kỳ báo cáo), with its deadline and data cut-off."""
+    """One reporting period of one plan (kỳ báo cáo): a year, a half, a quarter, a month or a period
+    of its own, with its window of data (the cut-off) and its deadline, which may fall after it."""
 
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="periods")
-    year = models.PositiveSmallIntegerField(
-        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    key = models.SlugField(
+        "mã kỳ",
+        max_length=40,
+        help_text="Theo lịch của kế hoạch: 2026, 2026-h1, 2026-q3, 2026-m05; kỳ riêng tùy đặt.",
     )
-    deadline = models.DateField("hạn gửi báo cáo", help_text="Mặc định theo kế hoạch: 15/11 của năm báo cáo.")
-    cutoff_from = models.DateField("số liệu tính từ ngày")
+    name = models.CharField(
+        "tên kỳ", max_length=100, help_text="Ví dụ: Năm 2026, 6 tháng đầu năm 2026, Quý III/2026."
+    )
+    kind = models.CharField(
+        "loại kỳ", max_length=20, choices=ScheduleKind.choices, default=ScheduleKind.YEARLY
+    )
+    year = models.PositiveSmallIntegerField(
+        "năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)], help_text="Năm của kỳ."
+    )
+    deadline = models.DateField(
+        "hạn gửi báo cáo",
+        help_text="Mặc định theo lịch báo cáo của kế hoạch.",
+        validators=date_range_validators(),
+    )
+    cutoff_from = models.DateField("số liệu tính từ ngày", validators=date_range_validators())
     cutoff_to = models.DateField(
         "số liệu tính đến ngày",
+        validators=date_range_validators(),
         help_text="Giữa ngày chốt số liệu và hạn gửi phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP).",
     )
     is_open = models.BooleanField("đang mở", default=True, help_text="Kỳ đã đóng không nhận sửa đổi báo cáo.")
@@ -51,12 +61,12 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = "kỳ báo cáo"
         verbose_name_plural = "kỳ báo cáo"
-        ordering = ["-year", "plan"]
+        ordering = ["-deadline", "plan"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year"],
-                name="period_unique_plan_year",
-                violation_error_message="Kế hoạch đã có kỳ báo cáo của năm này.",
+                fields=["plan", "key"],
+                name="period_unique_plan_key",
+                violation_error_message="Kế hoạch đã có kỳ báo cáo mang mã này.",
             ),
             models.CheckConstraint(
                 condition=Q(cutoff_from__lte=F("cutoff_to")) & Q(cutoff_to__lt=F("deadline")),
@@ -66,13 +76,11 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
-        return f"Năm {self.year} — {self.plan.code}"
+        return f"{self.name} — {self.plan.code}"
 
     def clean(self):
-        if self.deadline and self.year and self.deadline.year != self.year:
-            raise ValidationError(
-                {"deadline": f"Hạn gửi báo cáo của kỳ năm {self.year} phải nằm trong năm {self.year}."}
-            )
+        if self.cutoff_from and self.deadline and self.deadline < self.cutoff_from:
+            raise ValidationError({"deadline": "Hạn gửi báo cáo không được trước ngày bắt đầu của kỳ."})
         if self.cutoff_from and self.cutoff_to and self.cutoff_from > self.cutoff_to:
             raise ValidationError({"cutoff_to": "Ngày kết thúc chốt số liệu phải sau ngày bắt đầu."})
         if self.cutoff_to and self.deadline and working_days_between(self.cutoff_to, self.deadline) < 1:
@@ -161,7 +169,7 @@ class TaskReport(models.Model):
     class Meta:
         verbose_name = "báo cáo nhiệm vụ"
         verbose_name_plural = "báo cáo nhiệm vụ"
-        ordering = ["period", "task__number", "role", "unit_name"]
+        ordering = ["period", "task__sort_key", "role", "unit_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "task", "unit"],
@@ -318,7 +326,7 @@ class Direction(models.Model):
 
 class ReminderKind(models.TextChoices):
     SCHEDULED = "scheduled", "Tự động theo lịch"
-    MANUAL = "manual", "Do Phòng Quản lý Khoa học gửi"
+    MANUAL = "manual", "Do người điều phối gửi"
 
 
 class Reminder(models.Model):
@@ -383,22 +391,37 @@ class ReminderStage(models.Model):
 # ------------------------------------------------------------------------------
 # The consolidated yearly report to the UBND tỉnh
 # ------------------------------------------------------------------------------
+def default_report_symbol() -> str:
+    """“BC-SKHCN”: báo cáo, and the issuing body's code (DOCUMENT_ISSUER_CODE)."""
+    return f"BC-{settings.DOCUMENT_ISSUER_CODE}"
+
+
 class ConsolidatedReport(models.Model):
-    """What the Phòng Quản lý Khoa học writes for the yearly report (báo cáo tổng hợp) of a period.
+    """What the coordinating unit writes for the consolidated report (báo cáo tổng hợp) of a plan over
+    one reporting period, or over a year (every period of that year).
 
     The rest (results of each task, the appendix, the counts) is composed from the unit reports at
     export time; a task's result may be edited here, and then stays as edited.
     """
 
-    period = models.OneToOneField(
-        ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="consolidated"
+    plan = models.ForeignKey(
+        Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="consolidated_reports"
+    )
+    scope = models.CharField(
+        "kỳ tổng hợp",
+        max_length=40,
+        help_text="Mã một kỳ báo cáo (2026-h1), hoặc một năm (2026): mọi kỳ của năm đó.",
     )
     number = models.CharField(
         "số", max_length=20, blank=True, help_text="Để trống khi chưa lấy số; văn thư ghi sau."
     )
-    symbol = models.CharField("ký hiệu", max_length=40, default="BC-SKHCN")
+    symbol = models.CharField("ký hiệu", max_length=40, default=default_report_symbol)
     issued_on = models.DateField(
-        "ngày ký", null=True, blank=True, help_text="Để trống để văn thư ghi khi ký ban hành."
+        "ngày ký",
+        null=True,
+        blank=True,
+        help_text="Để trống để văn thư ghi khi ký ban hành.",
+        validators=date_range_validators(),
     )
     subject = models.TextField("trích yếu")
     introduction = models.TextField("phần mở đầu", blank=True)
@@ -432,10 +455,17 @@ class ConsolidatedReport(models.Model):
     class Meta:
         verbose_name = "báo cáo tổng hợp"
         verbose_name_plural = "báo cáo tổng hợp"
-        ordering = ["-period__year", "period__plan__code"]
+        ordering = ["plan__code", "-scope"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "scope"],
+                name="consolidated_unique_plan_scope",
+                violation_error_message="Kế hoạch đã có báo cáo tổng hợp của kỳ này.",
+            )
+        ]
 
     def __str__(self):
-        return f"Báo cáo tổng hợp năm {self.period.year} — {self.period.plan.code}"
+        return f"Báo cáo tổng hợp {self.scope} — {self.plan.code}"
 
     @property
     def reference(self) -> str:

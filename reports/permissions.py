@@ -1,29 +1,33 @@
 """Who may see and do what with reports: plain predicates, each beside the queryset it scopes.
 
-Keyed on the user's role and unit (tasks.models.Role). Views call these; so do the services, so
-that no path around a view can do more than the view allows. Who may take a step of the workflow
-comes from the transitions table (`reports.states.TRANSITIONS`).
+Keyed on the user's role and unit (tasks.models.Role) and on the plans they hold a part in
+(tasks.models.PlanRole). Views call these; so do the services, so that no path around a view can do
+more than the view allows. Who may take a step of the workflow comes from the transitions table
+(`reports.states.TRANSITIONS`).
 
-"Administrator" means one thing here: an active superuser, or an active user with the role
-Quản trị hệ thống (docs/decisions/0006-meaning-of-admin.md). `is_staff` only opens the admin site.
+- **Administrator** means one thing: an active superuser, or an active user with the role Quản trị
+  hệ thống (docs/decisions/0006-meaning-of-admin.md). `is_staff` only opens the admin site.
+- **The leadership** sees every plan, and reviews what no coordinator may: the coordinating unit's
+  own reports, and any report of a plan with no coordinator outside the reporting unit.
+- **A coordinator of a plan** is a person of the plan's coordinating unit with the role Điều phối,
+  or a person given "Điều phối kế hoạch" for that plan. They follow up the plan and review its
+  reports, never those of their own unit.
+- **Finance** (the role, for every plan; or "Theo dõi kinh phí kế hoạch" for one) sees funds.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from tasks.models import Role
+from tasks.models import Plan, PlanRole, Role, User
 
 from .models import TaskReport
 from .states import TRANSITIONS, Actor
 
-# Role groups, named once. An administrator belongs to every group but the unit roles.
 UNIT_ROLES = (Role.STAFF, Role.HEAD)
-SEES_EVERY_REPORT = (Role.COORDINATOR, Role.LEADERSHIP, Role.FINANCE)
-FOLLOWS_UP = (Role.COORDINATOR, Role.LEADERSHIP)  # the board, escalations, consolidated reports
-SEES_FUNDS = (Role.FINANCE, Role.LEADERSHIP, Role.COORDINATOR)
-REVIEWS = (Role.COORDINATOR, Role.LEADERSHIP)
+# Every plan, for whoever sees them all.
+ALL = None
 
 
 def require(allowed: bool, message: str) -> None:
@@ -40,9 +44,12 @@ def is_admin(user) -> bool:
     return _active(user) and (user.is_superuser or user.role == Role.ADMIN)
 
 
-def _in(user, roles) -> bool:
-    """Whether the user holds one of `roles`, an administrator counting as holding them all."""
-    return _active(user) and (is_admin(user) or user.role in roles)
+def is_leadership(user) -> bool:
+    return _active(user) and user.role == Role.LEADERSHIP
+
+
+def sees_every_plan(user) -> bool:
+    return is_admin(user) or is_leadership(user)
 
 
 def is_unit_member(user) -> bool:
@@ -50,24 +57,98 @@ def is_unit_member(user) -> bool:
 
 
 # ------------------------------------------------------------------------------
+# The plans a person holds a part in (read once per request)
+# ------------------------------------------------------------------------------
+def _plan_parts(user) -> dict[str, set[int]]:
+    """{PlanRole kind: plan ids} for the user, the role Điều phối counted for the plans their unit
+    coordinates; read once and kept on the user object for the request."""
+    cached = getattr(user, "_plan_parts", None)
+    if cached is not None:
+        return cached
+    parts = {PlanRole.Kind.COORDINATOR: set(), PlanRole.Kind.FINANCE: set()}
+    if _active(user) and user.pk:
+        for kind, plan_id in PlanRole.objects.filter(user=user).values_list("kind", "plan_id"):
+            parts[kind].add(plan_id)
+        if user.role == Role.COORDINATOR and user.unit_id:
+            parts[PlanRole.Kind.COORDINATOR] |= set(
+                Plan.objects.filter(coordinating_unit_id=user.unit_id).values_list("pk", flat=True)
+            )
+    user._plan_parts = parts
+    return parts
+
+
+def coordinated_plans(user) -> set[int] | None:
+    """The plans the user coordinates (ALL for administrators)."""
+    if is_admin(user):
+        return ALL
+    return _plan_parts(user)[PlanRole.Kind.COORDINATOR] if _active(user) else set()
+
+
+def coordinates(user, plan_id: int) -> bool:
+    plans = coordinated_plans(user)
+    return plans is ALL or plan_id in plans
+
+
+def followed_plans(user) -> set[int] | None:
+    """The plans whose board, reminders, escalations and consolidated reports the user follows:
+    every plan for the leadership and administrators, else the plans they coordinate."""
+    return ALL if sees_every_plan(user) else coordinated_plans(user)
+
+
+def follows_up(user, plan_id: int | None = None) -> bool:
+    """Whether the user follows some plan (`plan_id` None) or that plan."""
+    plans = followed_plans(user)
+    if plans is ALL:
+        return _active(user)
+    return bool(plans) if plan_id is None else plan_id in plans
+
+
+def funds_plans(user) -> set[int] | None:
+    """The plans whose funds the user sees: every plan for the leadership, administrators and the
+    role Tài chính; else those they follow the funds of or coordinate."""
+    if sees_every_plan(user) or (_active(user) and user.role == Role.FINANCE):
+        return ALL
+    if not _active(user):
+        return set()
+    return _plan_parts(user)[PlanRole.Kind.FINANCE] | (coordinated_plans(user) or set())
+
+
+def can_view_funds(user) -> bool:
+    plans = funds_plans(user)
+    return _active(user) and (plans is ALL or bool(plans))
+
+
+def in_plans(queryset: QuerySet, plans: set[int] | None, field: str = "plan") -> QuerySet:
+    """`queryset` narrowed to `plans` through `field` (nothing to narrow for ALL)."""
+    return queryset if plans is ALL else queryset.filter(**{f"{field}__in": plans})
+
+
+# ------------------------------------------------------------------------------
 # Seeing reports
 # ------------------------------------------------------------------------------
-def sees_every_report(user) -> bool:
-    return _in(user, SEES_EVERY_REPORT)
-
-
 def can_view_report(user, report: TaskReport) -> bool:
-    return sees_every_report(user) or (is_unit_member(user) and user.unit_id == report.unit_id)
+    if not _active(user):
+        return False
+    if is_unit_member(user) and user.unit_id == report.unit_id:
+        return True
+    for plans in (followed_plans(user), funds_plans(user)):
+        if plans is ALL or report.period.plan_id in plans:
+            return True
+    return False
 
 
 def reports_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The reports `can_view_report` lets the user see."""
     queryset = TaskReport.objects.all() if queryset is None else queryset
-    if sees_every_report(user):
+    if not _active(user):
+        return queryset.none()
+    followed, funds = followed_plans(user), funds_plans(user)
+    if followed is ALL or funds is ALL:
         return queryset
+    visible = Q(period__plan__in=followed | funds)
     if is_unit_member(user):
-        return queryset.filter(unit_id=user.unit_id)
-    return queryset.none()
+        visible |= Q(unit_id=user.unit_id)
+    return queryset.filter(visible)
 
 
 # ------------------------------------------------------------------------------
@@ -78,18 +159,30 @@ def speaks_for_unit(user, report: TaskReport) -> bool:
     return _active(user) and user.role == Role.HEAD and user.unit_id == report.unit_id
 
 
-def is_reviewer_for(user, report: TaskReport) -> bool:
-    """Whether the user reviews this report's unit at all, whatever the report's state.
+def _other_coordinators(plan_id: int) -> QuerySet:
+    """Active coordinators of the plan (OuterRef'd in the review queue, plain here)."""
+    return User.objects.filter(is_active=True).filter(
+        Q(plan_roles__plan_id=plan_id, plan_roles__kind=PlanRole.Kind.COORDINATOR)
+        | Q(role=Role.COORDINATOR, unit__coordinated_plans=plan_id)
+    )
 
-    The coordinator reviews every unit but its own; the coordinating unit's own reports go up to
-    the department's leadership, so that no unit reviews itself.
+
+def is_reviewer_for(user, report: TaskReport) -> bool:
+    """Whether the user reviews this report at all, whatever its state.
+
+    A coordinator of the plan reviews the reports of every unit but their own. The leadership
+    reviews the coordinating unit's own reports, and those no coordinator may review, so that no
+    unit reviews itself and no report is left without a reviewer.
     """
     if not _active(user):
         return False
-    if user.role == Role.COORDINATOR:
+    plan = report.period.plan
+    if coordinates(user, plan.pk) and not is_admin(user):
         return user.unit_id != report.unit_id
-    if user.role == Role.LEADERSHIP:
-        return report.unit_id == report.period.plan.coordinating_unit_id
+    if is_leadership(user):
+        if report.unit_id == plan.coordinating_unit_id:
+            return True
+        return not _other_coordinators(plan.pk).exclude(unit_id=report.unit_id).exists()
     return False
 
 
@@ -128,8 +221,8 @@ def refusal(user, step: str, report: TaskReport) -> str:
         return NOT_YOUR_STEP[step]
     if not report.period.is_open:
         return (
-            f"Kỳ báo cáo {report.period} đã đóng nên không thể {transition.verb}. "
-            "Nếu cần sửa, hãy đề nghị đơn vị đầu mối theo dõi kế hoạch mở lại kỳ."
+            f"Kỳ báo cáo {report.period.name} đã đóng nên không thể {transition.verb}. "
+            f"Nếu cần sửa, hãy đề nghị {report.period.plan.coordinating_unit.name} mở lại kỳ."
         )
     if report.status not in transition.sources:
         return f"Báo cáo đang ở trạng thái “{report.get_status_display()}” nên không thể {transition.verb}."
@@ -153,7 +246,7 @@ def can_reopen_report(user, report: TaskReport) -> bool:
 
 
 def reviews_reports(user) -> bool:
-    return _active(user) and user.role in REVIEWS
+    return is_leadership(user) or (not is_admin(user) and bool(coordinated_plans(user)))
 
 
 def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -161,32 +254,45 @@ def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = (TaskReport.objects.all() if queryset is None else queryset).filter(
         status__in=TRANSITIONS["accept"].sources, period__is_open=True
     )
-    if not _active(user):
+    if not _active(user) or is_admin(user):
         return queryset.none()
-    if user.role == Role.COORDINATOR:
-        return queryset.exclude(unit_id=user.unit_id)
-    if user.role == Role.LEADERSHIP:
-        return queryset.filter(unit_id=F("period__plan__coordinating_unit_id"))
-    return queryset.none()
+    mine = Q(pk__in=[])
+    plans = coordinated_plans(user)
+    if plans:
+        mine |= Q(period__plan__in=plans) & ~Q(unit_id=user.unit_id)
+    if is_leadership(user):
+        coordinator_elsewhere = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(plan_roles__plan=OuterRef("period__plan"), plan_roles__kind=PlanRole.Kind.COORDINATOR)
+                | Q(role=Role.COORDINATOR, unit=OuterRef("period__plan__coordinating_unit"))
+            )
+            .exclude(unit=OuterRef("unit"))
+        )
+        mine |= Q(unit_id=F("period__plan__coordinating_unit_id")) | ~Exists(coordinator_elsewhere)
+    return queryset.filter(mine)
 
 
 # ------------------------------------------------------------------------------
-# Periods, follow-up, funds, the consolidated report
+# Periods, follow-up, the consolidated report
 # ------------------------------------------------------------------------------
-def can_manage_periods(user) -> bool:
-    """Opening, closing and correcting reporting periods: the coordinator and administrators."""
-    return _in(user, (Role.COORDINATOR,))
+def can_manage_periods(user, plan_id: int | None = None) -> bool:
+    """Opening, closing and correcting a plan's reporting periods: its coordinators and
+    administrators (`plan_id` None: some plan)."""
+    plans = coordinated_plans(user)
+    if plans is ALL:
+        return _active(user)
+    return bool(plans) if plan_id is None else plan_id in plans
 
 
-def follows_up(user) -> bool:
-    """The board, the reminder log, the escalations and the consolidated reports: the coordinator,
-    the leadership and administrators."""
-    return _in(user, FOLLOWS_UP)
+def can_remind(user, plan_id: int | None = None) -> bool:
+    """Urging units (đôn đốc): the plan's coordinators, and administrators."""
+    return can_manage_periods(user, plan_id)
 
 
-def can_remind(user) -> bool:
-    """Only the coordinator urges units (đôn đốc), and administrators."""
-    return _in(user, (Role.COORDINATOR,))
+def can_prepare_consolidated(user, plan_id: int | None = None) -> bool:
+    """Writing the consolidated report: the plan's coordinators, and administrators."""
+    return can_manage_periods(user, plan_id)
 
 
 def can_direct(user, report: TaskReport) -> bool:
@@ -195,13 +301,9 @@ def can_direct(user, report: TaskReport) -> bool:
 
 
 def can_direct_any(user) -> bool:
-    return _active(user) and user.role == Role.LEADERSHIP
+    return is_leadership(user)
 
 
-def can_view_funds(user) -> bool:
-    return _in(user, SEES_FUNDS)
-
-
-def can_prepare_consolidated(user) -> bool:
-    """The coordinator writes the consolidated report (and administrators)."""
-    return _in(user, (Role.COORDINATOR,))
+def sees_every_report(user) -> bool:
+    """Whether the user follows every plan (the leadership, administrators, the role Tài chính)."""
+    return followed_plans(user) is ALL or funds_plans(user) is ALL

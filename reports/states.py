@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Q, Value, When
 
-from tasks.models import DeadlineKind, day_month_in_year
+from tasks.models import DeadlineKind
+from tasks.schedule import day_month_in_year
 
 from .models import Completion, EventKind, ReportStatus, TaskState
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("tep/<int:pk>/go/", views.evidence_delete, name="evidence_delete"),
     path("duyet/", views.review_queue, name="review_queue"),
     path("ky-bao-cao/", views.period_list, name="period_list"),
+    path("ky-bao-cao/them/", views.period_add, name="period_add"),
+    path("ky-bao-cao/<int:pk>/sua/", views.period_edit, name="period_edit"),
     path("ky-bao-cao/<int:pk>/dong-mo/", views.period_toggle, name="period_toggle"),
     # Follow-up (theo dõi, đôn đốc): the board, reminders, escalations, funds
     path("theo-doi/", followup_views.board, name="board"),
@@ -34,10 +36,18 @@ urlpatterns = [
     path("kinh-phi/xlsx/", followup_views.funds_export, name="funds_export"),
     # The consolidated yearly report to the UBND tỉnh
     path("tong-hop/", consolidated_views.consolidated_list, name="consolidated_list"),
-    path("tong-hop/<int:pk>/", consolidated_views.consolidated_detail, name="consolidated_detail"),
-    path("tong-hop/<int:pk>/sua/", consolidated_views.consolidated_edit, name="consolidated_edit"),
     path(
-        "tong-hop/<int:pk>/tai-ve.<str:fmt>",
+        "tong-hop/<int:plan_pk>/<slug:key>/",
+        consolidated_views.consolidated_detail,
+        name="consolidated_detail",
+    ),
+    path(
+        "tong-hop/<int:plan_pk>/<slug:key>/sua/",
+        consolidated_views.consolidated_edit,
+        name="consolidated_edit",
+    ),
+    path(
+        "tong-hop/<int:plan_pk>/<slug:key>/tai-ve.<str:fmt>",
         consolidated_views.consolidated_export,
         name="consolidated_export",
     ),

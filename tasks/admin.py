@@ -1,12 +1,17 @@
+import contextlib
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
 from kehoach.admin import AuditedAdmin
-from kehoach.spreadsheets import CSVFormat, XLSXFormat
+from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 
 from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
-from .models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit, UnitKind, User
+from .models import Assignment, LegalDocument, Plan, PlanDuty, PlanRole, Task, Unit, UnitKind, User
 from .resources import AssignmentResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
 
@@ -17,6 +22,41 @@ class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
     import_form_class = BoundedImportForm
     # The project's writers: one formula-escaping policy for every export (kehoach.spreadsheets).
     formats = [XLSXFormat, CSVFormat]
+
+    def import_action(self, request, **kwargs):
+        """The preview. import-export keeps the uploaded sheet in its temporary storage (MEDIA_ROOT,
+        settings.IMPORT_EXPORT_TMP_STORAGE_CLASS) for the confirmation, which removes it; a sheet
+        the preview refuses will never be confirmed, so its file is removed here. Files of previews
+        never confirmed are removed by `manage.py clean_imports`."""
+        response = None
+        try:
+            response = super().import_action(request, **kwargs)
+        finally:
+            name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+            context = getattr(response, "context_data", None) or {}
+            if name and not context.get("confirm_form"):
+                self.tmp_storage_remove(name)
+        return response
+
+    def tmp_storage_remove(self, name: str) -> None:
+        storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+        with contextlib.suppress(FileNotFoundError):
+            storage.remove()
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # A sheet the formats refuse with a reason (kehoach.spreadsheets) says it, not the exception's name.
+        if isinstance(e, UnreadableSheet):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+
+class PlanRoleInline(admin.TabularInline):
+    model = PlanRole
+    extra = 0
+    autocomplete_fields = ["user", "plan"]
+    verbose_name = "vai trò trong kế hoạch"
+    verbose_name_plural = "điều phối, theo dõi kinh phí theo từng kế hoạch"
 
 
 @admin.register(Unit)
@@ -29,7 +69,10 @@ class UnitAdmin(ImportExportHistoryAdmin):
     filter_horizontal = ["groups"]
     list_select_related = ["parent", "successor"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "code", "kind", "parent", "groups", "email"]}),
+        (
+            None,
+            {"fields": ["name", "short_name", "document_code", "code", "kind", "parent", "groups", "email"]},
+        ),
         ("Thời gian hoạt động", {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
 
@@ -47,6 +90,7 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
     fieldsets = DjangoUserAdmin.fieldsets + (("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),)
+    inlines = [PlanRoleInline]
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         ("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),
     )
@@ -88,7 +132,26 @@ class PlanAdmin(AuditedAdmin):
     autocomplete_fields = ["issuer", "coordinating_unit", "report_recipient"]
     filter_horizontal = ["basis_documents"]
     list_select_related = ["coordinating_unit"]
-    inlines = [TaskInline, PlanDutyInline]
+    inlines = [TaskInline, PlanDutyInline, PlanRoleInline]
+    readonly_fields = ["schedule_preview"]
+
+    @admin.display(description="các kỳ năm nay theo lịch")
+    def schedule_preview(self, plan):
+        """What the schedule means, spelled out for this year: every period, window and deadline."""
+        if not plan or plan.pk is None:
+            return "—"
+        periods = plan.periods_of_year(timezone.localdate().year)
+        if not periods:
+            return plan.deadline_rule.capitalize() + "."
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: số liệu {} – {}, hạn gửi {}",
+            (
+                (p.name, f"{p.cutoff_from:%d/%m/%Y}", f"{p.cutoff_to:%d/%m/%Y}", f"{p.deadline:%d/%m/%Y}")
+                for p in periods
+            ),
+        )
+
     fieldsets = [
         (
             None,
@@ -120,8 +183,18 @@ class PlanAdmin(AuditedAdmin):
             },
         ),
         (
-            "Báo cáo hằng năm",
-            {"fields": ["coordinating_unit", "report_day", "report_month", "report_recipient"]},
+            "Theo dõi và báo cáo",
+            {
+                "fields": [
+                    "coordinating_unit",
+                    "schedule",
+                    "report_day",
+                    "report_month_offset",
+                    "cutoff_days",
+                    "schedule_preview",
+                    "report_recipient",
+                ]
+            },
         ),
         ("Người ký và nơi nhận", {"fields": ["signer_title", "signer_name", "recipients", "filing_code"]}),
     ]
@@ -132,7 +205,7 @@ class AssignmentInline(admin.TabularInline):
     formset = AssignmentInlineFormSet
     extra = 0
     autocomplete_fields = ["unit"]
-    fields = ["unit", "role", "note", "order"]
+    fields = ["unit", "role", "reporting", "note", "order"]
 
 
 @admin.register(Task)
@@ -140,13 +213,14 @@ class TaskAdmin(ImportExportHistoryAdmin):
     resource_classes = [TaskResource]
     form = TaskAdminForm
     list_display = ["__str__", "plan", "deadline_kind", "deadline_label", "lead_units"]
+    ordering = ["plan", "sort_key"]
     list_filter = ["plan", "deadline_kind"]
-    search_fields = ["title", "content", "plan__code", "plan__title"]
-    autocomplete_fields = ["plan"]
+    search_fields = ["number", "title", "content", "plan__code", "plan__title"]
+    autocomplete_fields = ["plan", "parent"]
     list_select_related = ["plan"]
     inlines = [AssignmentInline]
     fieldsets = [
-        (None, {"fields": ["plan", "number", "title", "content", "output_kinds"]}),
+        (None, {"fields": ["plan", "number", "parent", "title", "content", "output_kinds"]}),
         ("Thời hạn", {"fields": ["deadline_kind", "due_date", "due_day", "due_month", "deadline_text"]}),
         ("Nguyên văn phân công trong kế hoạch", {"fields": ["lead_text", "partner_text"]}),
     ]

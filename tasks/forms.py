@@ -18,7 +18,8 @@ MAX_XLSX_PARTS = 200
 class BoundedImportForm(ImportForm):
     """The admin's import form: refuses, before anything parses it, a file larger than
     UPLOAD_MAX_BYTES, an XLSX that would unpack to more than IMPORT_MAX_UNPACKED_BYTES (a zip
-    bomb), and a text sheet of more lines than IMPORT_MAX_ROWS allows."""
+    bomb) or holds more than MAX_XLSX_PARTS parts, and a text sheet of more lines than
+    IMPORT_MAX_ROWS allows."""
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -43,10 +44,16 @@ def _check_unpacked_size(upload) -> None:
     except zipfile.BadZipFile:
         raise ValidationError("Tệp không đọc được như một bảng tính XLSX.") from None
     unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES or len(entries) > MAX_XLSX_PARTS:
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise ValidationError(
             f"Bảng tính khi giải nén lớn {filesizeformat(unpacked)}, vượt giới hạn "
             f"{filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}: hãy chia thành nhiều tệp nhỏ hơn."
+        )
+    if len(entries) > MAX_XLSX_PARTS:
+        raise ValidationError(
+            f"Tệp có {number_vi(len(entries))} phần nén bên trong, quá nhiều đối với một bảng tính (một bảng "
+            f"tính thường chỉ có vài chục phần; giới hạn là {number_vi(MAX_XLSX_PARTS)}): đây không phải "
+            "một bảng tính XLSX bình thường. Hãy mở tệp bằng Excel, lưu lại thành tệp .xlsx mới rồi tải lên lại."
         )
 
 
@@ -108,6 +115,7 @@ class TaskAdminForm(forms.ModelForm):
         fields = [
             "plan",
             "number",
+            "parent",
             "title",
             "content",
             "output_kinds",

@@ -1,6 +1,7 @@
 """Plans, their tasks, the units that lead or partner them, and the people of those units."""
 
 import datetime
+import re
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -8,6 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
+
+from kehoach.text import date_range_validators
+
+from .schedule import ScheduleKind, deadline_rule_text, plan_periods
 
 
 def _validate_day_month(day, month, *, field="day"):
@@ -18,16 +23,6 @@ def _validate_day_month(day, month, *, field="day"):
         datetime.date(2024, month, day)
     except ValueError:
         raise ValidationError({field: f"Ngày {day}/{month} không tồn tại."}) from None
-
-
-def day_month_in_year(day: int, month: int, year: int) -> datetime.date:
-    """The date of day/month in `year`; 29/02 falls on 28/02 in a common year."""
-    if month == 2 and day == 29:
-        try:
-            return datetime.date(year, 2, 29)
-        except ValueError:
-            return datetime.date(year, 2, 28)
-    return datetime.date(year, month, day)
 
 
 # ------------------------------------------------------------------------------
@@ -50,6 +45,10 @@ class UnitKind(models.TextChoices):
 
 
 class UnitQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        """Units in existence on `day`."""
+        return self.exclude(valid_to__lt=day).exclude(valid_from__gt=day)
+
     def existing_in(self, year: int):
         """Units in existence at some time of `year`."""
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -73,6 +72,12 @@ class Unit(models.Model):
         "tên đơn vị", max_length=255, unique=True, help_text="Tên đầy đủ, như trong văn bản."
     )
     short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
+    document_code = models.CharField(
+        "ký hiệu trên văn bản",
+        max_length=20,
+        blank=True,
+        help_text="Chữ viết tắt của đơn vị ở dòng “Lưu: VT, …” của văn bản (ví dụ: VP).",
+    )
     kind = models.CharField("loại đơn vị", max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -92,11 +97,14 @@ class Unit(models.Model):
         help_text="Các nhóm đơn vị mà đơn vị này là thành viên (ví dụ: “Các sở, ban, ngành”).",
     )
     email = models.EmailField("thư điện tử liên hệ", blank=True)
-    valid_from = models.DateField("hoạt động từ ngày", null=True, blank=True)
+    valid_from = models.DateField(
+        "hoạt động từ ngày", null=True, blank=True, validators=date_range_validators()
+    )
     valid_to = models.DateField(
         "hoạt động đến ngày",
         null=True,
         blank=True,
+        validators=date_range_validators(),
         help_text="Để trống khi đơn vị còn hoạt động. Đơn vị đã giải thể được giữ lại trong lịch sử.",
     )
     successor = models.ForeignKey(
@@ -174,9 +182,9 @@ class Unit(models.Model):
 class Role(models.TextChoices):
     STAFF = "staff", "Cán bộ đơn vị"
     HEAD = "head", "Lãnh đạo đơn vị"
-    COORDINATOR = "coordinator", "Điều phối (Phòng Quản lý Khoa học)"
+    COORDINATOR = "coordinator", "Điều phối các kế hoạch do đơn vị theo dõi"
     LEADERSHIP = "leadership", "Lãnh đạo Sở"
-    FINANCE = "finance", "Tài chính (Phòng Kế hoạch Tài chính)"
+    FINANCE = "finance", "Tài chính (mọi kế hoạch)"
     ADMIN = "admin", "Quản trị hệ thống"
 
 
@@ -200,7 +208,16 @@ class User(AbstractUser):
         null=True,
         blank=True,
         editable=False,
-        help_text="Mã bí mật trong địa chỉ lịch (ICS) của người dùng; cấp mã mới thì địa chỉ cũ hết hiệu lực.",
+        help_text=(
+            "Mã băm SHA-256 của mã bí mật trong địa chỉ lịch (ICS) của người dùng; mã bí mật không được lưu, "
+            "chỉ hiện một lần khi cấp. Cấp mã mới thì địa chỉ cũ hết hiệu lực."
+        ),
+    )
+    calendar_token_issued_at = models.DateTimeField(
+        "thời điểm cấp địa chỉ lịch",
+        null=True,
+        blank=True,
+        editable=False,
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
@@ -244,12 +261,12 @@ def legal_document_path(instance, filename):
 class LegalDocument(models.Model):
     """A document a plan rests on (văn bản căn cứ)."""
 
-    number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 463-KL/TU, 1394/UBND-KGVX.")
+    number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 57-NQ/TW, 1394/UBND-KGVX.")
     doc_type = models.CharField("loại văn bản", max_length=20, choices=DocumentType.choices)
     issuer = models.ForeignKey(
         Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="documents"
     )
-    issued_on = models.DateField("ngày ban hành")
+    issued_on = models.DateField("ngày ban hành", validators=date_range_validators())
     subject = models.TextField("trích yếu")
     file = models.FileField("tệp văn bản", upload_to=legal_document_path, blank=True)
 
@@ -286,7 +303,7 @@ class Plan(models.Model):
         "mã kế hoạch",
         max_length=40,
         unique=True,
-        help_text="Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-463). Số, ký hiệu có thể còn trống.",
+        help_text="Mã ngắn dùng khi nhập, xuất dữ liệu (ví dụ: kh-57-2025). Số, ký hiệu có thể còn trống.",
     )
     number = models.CharField(
         "số, ký hiệu",
@@ -301,7 +318,11 @@ class Plan(models.Model):
         "năm ban hành", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
     issued_on = models.DateField(
-        "ngày ban hành", null=True, blank=True, help_text="Để trống khi văn bản chỉ ghi năm."
+        "ngày ban hành",
+        null=True,
+        blank=True,
+        help_text="Để trống khi văn bản chỉ ghi năm.",
+        validators=date_range_validators(),
     )
     place = models.CharField("địa danh", max_length=60, default="Đồng Nai")
     issuer = models.ForeignKey(
@@ -339,11 +360,36 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="received_plan_reports",
     )
-    report_day = models.PositiveSmallIntegerField(
-        "hạn báo cáo hằng năm: ngày", validators=[MinValueValidator(1), MaxValueValidator(31)]
+    schedule = models.CharField(
+        "kỳ báo cáo",
+        max_length=20,
+        choices=ScheduleKind.choices,
+        default=ScheduleKind.YEARLY,
+        help_text="Các đơn vị báo cáo hằng năm, 6 tháng, hằng quý, hằng tháng, hoặc theo các kỳ đặt riêng.",
     )
-    report_month = models.PositiveSmallIntegerField(
-        "hạn báo cáo hằng năm: tháng", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    report_day = models.PositiveSmallIntegerField(
+        "hạn báo cáo: ngày",
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="Ngày trong tháng hạn gửi báo cáo (tháng ngắn hơn thì lấy ngày cuối tháng).",
+    )
+    report_month_offset = models.SmallIntegerField(
+        "hạn báo cáo: tháng, tính từ tháng cuối kỳ",
+        default=0,
+        validators=[MinValueValidator(-11), MaxValueValidator(3)],
+        help_text=(
+            "0: tháng cuối của kỳ; 1: tháng sau kỳ; -1: tháng trước tháng cuối kỳ. Ví dụ: hằng năm trước "
+            "ngày 20/10 là ngày 20, -2; 6 tháng vào ngày 05/06 và 05/12 là ngày 5, 0; hằng năm trước ngày "
+            "15/01 năm sau là ngày 15, 1."
+        ),
+    )
+    cutoff_days = models.PositiveSmallIntegerField(
+        "chốt số liệu trước hạn (ngày)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=(
+            "Khi hạn gửi rơi vào trong kỳ, số liệu được chốt trước hạn chừng này ngày; giữa ngày chốt và hạn "
+            "phải có ít nhất một ngày làm việc (Nghị định 09/2019/NĐ-CP)."
+        ),
     )
     status = models.CharField(
         "tình trạng", max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
@@ -357,9 +403,14 @@ class Plan(models.Model):
         ordering = ["-issued_year", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(report_day__gte=1, report_day__lte=31, report_month__gte=1, report_month__lte=12),
-                name="plan_report_day_month_range",
-                violation_error_message="Hạn báo cáo hằng năm phải là một ngày, tháng hợp lệ.",
+                condition=Q(
+                    report_day__gte=1,
+                    report_day__lte=31,
+                    report_month_offset__gte=-11,
+                    report_month_offset__lte=3,
+                ),
+                name="plan_report_deadline_range",
+                violation_error_message="Hạn báo cáo phải là một ngày (1–31) và một tháng tính từ tháng cuối kỳ (-11 đến 3).",
             ),
         ]
 
@@ -368,13 +419,19 @@ class Plan(models.Model):
         return f"Kế hoạch số {self.number}: {title}" if self.number else f"Kế hoạch {title}"
 
     def clean(self):
-        _validate_day_month(self.report_day, self.report_month, field="report_day")
         if self.issued_on and self.issued_year and self.issued_on.year != self.issued_year:
             raise ValidationError({"issued_on": "Ngày ban hành phải thuộc năm ban hành."})
 
-    def report_deadline(self, year: int) -> datetime.date:
-        """The day in `year` by which every unit reports its results."""
-        return day_month_in_year(self.report_day, self.report_month, year)
+    def periods_of_year(self, year: int):
+        """The reporting periods the plan's schedule gives `year` (none for a custom schedule)."""
+        return plan_periods(self, year)
+
+    @property
+    def deadline_rule(self) -> str:
+        """The schedule's deadline in words: "ngày 20/10 hằng năm"."""
+        return deadline_rule_text(
+            kind=self.schedule, report_day=self.report_day, report_month_offset=self.report_month_offset
+        )
 
 
 class DutyKind(models.TextChoices):
@@ -449,11 +506,42 @@ class DeadlineKind(models.TextChoices):
     ONGOING = "ongoing", "Thường xuyên (đánh giá theo hạn báo cáo năm)"
 
 
+TASK_NUMBER = re.compile(r"[1-9][0-9]{0,3}(?:\.[1-9][0-9]{0,3}){0,3}")
+
+
+def task_number_text(value) -> str:
+    """A task number as written: 3 and 3.0 (a spreadsheet's number) are "3"; "4.1." is "4.1"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip().rstrip(".")
+
+
+def task_sort_key(number: str) -> str:
+    """A key that orders task numbers as people read them: 2 before 10, 4 before 4.1 before 4.2."""
+    return ".".join(
+        f"{int(part):04d}" for part in str(number).split(".") if part.isascii() and part.isdigit()
+    )
+
+
 class Task(models.Model):
-    """A task (nhiệm vụ) of a plan, with its deadline rule."""
+    """A task (nhiệm vụ) of a plan, with its deadline rule; a sub-task (4.1) has its parent (4)."""
 
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="tasks")
-    number = models.PositiveSmallIntegerField("số thứ tự", validators=[MinValueValidator(1)])
+    number = models.CharField(
+        "số thứ tự",
+        max_length=20,
+        help_text="Như trong kế hoạch: 1, 2… hoặc 4.1, 4.2 cho nhiệm vụ con của nhiệm vụ 4.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="nhiệm vụ cha",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Với nhiệm vụ con (4.1): nhiệm vụ chứa nó (4), cùng kế hoạch.",
+    )
+    sort_key = models.CharField("thứ tự sắp xếp", max_length=40, editable=False, db_index=True)
     title = models.CharField("tên ngắn", max_length=255)
     content = models.TextField("nội dung", help_text="Nguyên văn nhiệm vụ trong kế hoạch.")
     lead_text = models.TextField(
@@ -467,7 +555,13 @@ class Task(models.Model):
     deadline_kind = models.CharField(
         "loại thời hạn", max_length=10, choices=DeadlineKind.choices, default=DeadlineKind.ONGOING
     )
-    due_date = models.DateField("hạn hoàn thành", null=True, blank=True, help_text="Với thời hạn cố định.")
+    due_date = models.DateField(
+        "hạn hoàn thành",
+        null=True,
+        blank=True,
+        help_text="Với thời hạn cố định.",
+        validators=date_range_validators(),
+    )
     due_day = models.PositiveSmallIntegerField(
         "hạn hằng năm: ngày", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
@@ -490,7 +584,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = "nhiệm vụ"
         verbose_name_plural = "nhiệm vụ"
-        ordering = ["plan", "number"]
+        ordering = ["plan", "sort_key"]
         permissions = [
             ("import_task", "Có thể nhập nhiệm vụ từ tệp"),
             ("export_task", "Có thể xuất nhiệm vụ ra tệp"),
@@ -533,8 +627,40 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    def save(self, *args, **kwargs):
+        # Derived from the number, for ordering in SQL; not a rule, so it lives with the number.
+        self.sort_key = task_sort_key(self.number)
+        if kwargs.get("update_fields") is not None and "number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        """0 for a task, 1 for a sub-task (4.1), 2 for 4.1.1…"""
+        return str(self.number).count(".")
+
     def clean(self):
         errors = {}
+        self.number = task_number_text(self.number)
+        if not TASK_NUMBER.fullmatch(self.number):
+            errors["number"] = (
+                "Số thứ tự là số nguyên dương, hoặc dạng 4.1 cho nhiệm vụ con (ví dụ: 3, 4.1, 4.2.1)."
+            )
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                errors["parent"] = "Một nhiệm vụ không thể là nhiệm vụ cha của chính nó."
+            elif self.parent.plan_id != self.plan_id:
+                errors["parent"] = "Nhiệm vụ cha phải thuộc cùng kế hoạch."
+            else:
+                ancestor, seen = self.parent, set()
+                while ancestor is not None and ancestor.pk not in seen:
+                    if self.pk is not None and ancestor.pk == self.pk:
+                        errors["parent"] = (
+                            "Nhiệm vụ cha đã chọn tạo thành vòng lặp (nhiệm vụ là cha của chính cha nó)."
+                        )
+                        break
+                    seen.add(ancestor.pk)
+                    ancestor = ancestor.parent
         if not isinstance(self.output_kinds, list) or not set(self.output_kinds) <= set(OutputKind.values):
             errors["output_kinds"] = "Chỉ tiêu định lượng không hợp lệ."
         if self.deadline_kind == DeadlineKind.FIXED and self.due_date is None:
@@ -570,8 +696,22 @@ class AssignmentRole(models.TextChoices):
     PARTNER = "partner", "Phối hợp"
 
 
+class Reporting(models.TextChoices):
+    """Whether an assignment owes reports, and who writes them."""
+
+    REPORTS = "reports", "Đơn vị báo cáo"
+    MEMBERS = "members", "Từng thành viên của nhóm báo cáo"
+    NAMED = "named", "Chỉ nêu tên, không báo cáo"
+
+
+def default_reporting(unit) -> str:
+    """What an assignment does when nobody said: a unit reports; a group of bodies is named only."""
+    return Reporting.NAMED if unit is not None and unit.kind == UnitKind.GROUP else Reporting.REPORTS
+
+
 class Assignment(models.Model):
-    """A unit's part in a task: it leads it (chủ trì) or partners it (phối hợp)."""
+    """A unit's part in a task: it leads it (chủ trì) or partners it (phối hợp), and reports on it,
+    has each member of its group report, or is only named (party bodies, the Front, enterprises)."""
 
     task = models.ForeignKey(
         Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="assignments"
@@ -580,6 +720,16 @@ class Assignment(models.Model):
         Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments"
     )
     role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
+    reporting = models.CharField(
+        "báo cáo",
+        max_length=10,
+        choices=Reporting.choices,
+        default=Reporting.REPORTS,
+        help_text=(
+            "Đơn vị báo cáo; với nhóm đơn vị: từng thành viên báo cáo, hoặc chỉ nêu tên. Cơ quan Đảng, "
+            "Mặt trận, doanh nghiệp thường chỉ nêu tên: không nợ báo cáo, không bị nhắc, không bị đánh giá."
+        ),
+    )
     note = models.CharField("ghi chú", max_length=255, blank=True)
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
 
@@ -604,3 +754,53 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.get_role_display()} nhiệm vụ {self.task}"
+
+    def clean(self):
+        if self.unit_id is None:
+            return
+        if self.unit.is_group and self.reporting == Reporting.REPORTS:
+            raise ValidationError(
+                {
+                    "reporting": (
+                        "Nhóm đơn vị không tự báo cáo: chọn “Từng thành viên của nhóm báo cáo” hoặc “Chỉ nêu tên, không "
+                        "báo cáo”."
+                    )
+                }
+            )
+        if not self.unit.is_group and self.reporting == Reporting.MEMBERS:
+            raise ValidationError({"reporting": "Chỉ nhóm đơn vị mới có “từng thành viên báo cáo”."})
+
+
+# ------------------------------------------------------------------------------
+# Who coordinates or follows the funds of a plan
+# ------------------------------------------------------------------------------
+class PlanRole(models.Model):
+    """A person's part in one plan beyond their unit's: they coordinate it (điều phối: review, follow
+    up, consolidate) or follow its funds (tài chính). A person may hold it for several plans."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", "Điều phối kế hoạch"
+        FINANCE = "finance", "Theo dõi kinh phí kế hoạch"
+
+    user = models.ForeignKey(
+        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="plan_roles"
+    )
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("vai trò", max_length=20, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vai trò trong kế hoạch"
+        verbose_name_plural = "vai trò trong kế hoạch"
+        ordering = ["plan", "kind", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "plan", "kind"],
+                name="plan_role_once",
+                violation_error_message="Người dùng này đã giữ vai trò này trong kế hoạch.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} {self.plan.code}"

@@ -8,14 +8,29 @@ validated with `full_clean()`, and one bad row rolls the whole sheet back.
 from __future__ import annotations
 
 import copy
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from .models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Plan, Task, Unit, UnitKind
+from .models import (
+    TASK_NUMBER,
+    Assignment,
+    AssignmentRole,
+    DeadlineKind,
+    OutputKind,
+    Plan,
+    Reporting,
+    Task,
+    Unit,
+    UnitKind,
+    default_reporting,
+    task_number_text,
+)
 from .services import tasks_saved
 
 
@@ -162,10 +177,9 @@ class TaskWidget(PrimedWidget):
         plan_code = str((row or {}).get(self.plan_column) or "").strip()
         if not plan_code:
             raise ValueError("Thiếu mã kế hoạch ở cột “Kế hoạch”.")
-        try:
-            number = int(str(value).strip().rstrip(".").split(".")[0])
-        except (TypeError, ValueError):
-            raise ValueError(f"Số thứ tự nhiệm vụ “{value}” không phải là một số.") from None
+        number = task_number_text(value)
+        if not TASK_NUMBER.fullmatch(number):
+            raise ValueError(f"Số thứ tự nhiệm vụ “{value}” không đúng dạng (3, 4.1…).")
         task = self.find((plan_code, number))
         if task is None:
             raise ValueError(f"Kế hoạch “{plan_code}” không có nhiệm vụ số {number}.")
@@ -185,6 +199,30 @@ class DateWidget(widgets.DateWidget):
 DATE = DateWidget(format="%d/%m/%Y")
 
 
+class TaskNumberWidget(widgets.CharWidget):
+    """A task number as written in the plan: "3", "4.1"; a spreadsheet's 3.0 reads as "3"."""
+
+    def clean(self, value, row=None, **kwargs):
+        return task_number_text(value)
+
+
+class ParentWidget(widgets.Widget):
+    """A sub-task's parent, by its number in the row's plan; empty for a task of the first level."""
+
+    def clean(self, value, row=None, **kwargs):
+        number = task_number_text(value)
+        if not number:
+            return None
+        plan_code = str((row or {}).get("Kế hoạch") or "").strip()
+        parent = Task.objects.filter(plan__code=plan_code, number=number).first()
+        if parent is None:
+            raise ValueError(f"Kế hoạch “{plan_code}” không có nhiệm vụ số {number} để làm nhiệm vụ cha.")
+        return parent
+
+    def render(self, value, obj=None, **kwargs):
+        return value.number if value else ""
+
+
 def text(attribute: str, column: str, **kwargs) -> fields.Field:
     """A text column: an empty cell is the empty string, a number typed in it becomes text."""
     return fields.Field(
@@ -193,11 +231,47 @@ def text(attribute: str, column: str, **kwargs) -> fields.Field:
 
 
 IMPORT_CHANGE_REASON = "Nhập từ bảng tính"
+# The one character a text cell may hold that the database cannot store (PostgreSQL refuses it).
+UNSTORABLE = "\x00"
+
+
+def unstorable_lines(dataset) -> list[int]:
+    """The lines of the sheet (the header is line 1) with a cell the database cannot store."""
+    lines = enumerate([dataset.headers or [], *dataset], start=1)
+    return [line for line, values in lines if any(isinstance(v, str) and UNSTORABLE in v for v in values)]
+
+
+def unstorable_message(lines: list[int]) -> str:
+    shown = ", ".join(str(line) for line in lines[:10]) + (", …" if len(lines) > 10 else "")
+    return (
+        f"{'Dòng' if len(lines) == 1 else 'Các dòng'} {shown} có ký tự không lưu được (ký tự rỗng NUL, mã 0, "
+        "thường lẫn vào khi sao chép từ một chương trình khác): hãy xóa ký tự đó trong bảng tính rồi tải "
+        "lên lại. Không nhập dòng nào."
+    )
+
+
 NO_HEADER = "Tệp không có dòng tiêu đề: dòng đầu tiên phải là tên các cột, như trong tệp xuất từ hệ thống."
+
+
+# The tags diff-match-patch writes around a change: <ins style="background:#e6ffe6;">. Text between
+# tags is escaped (no "<" in it), so only tags match.
+STYLED_MARK = re.compile(r'<(ins|del) style="[^"<>]*">')
+
+
+class StylelessDiff(resources.Diff):
+    """The import preview's changes as django-import-export shows them, without the inline style
+    attributes the Content-Security-Policy refuses: css/admin.css colours <ins> and <del> instead."""
+
+    def as_html(self):
+        return [mark_safe(STYLED_MARK.sub(r"<\1>", html)) for html in super().as_html()]
 
 
 class SafeModelResource(resources.ModelResource):
     """Every sheet: all-or-nothing, validated, bounded, and inert in a spreadsheet program."""
+
+    @classmethod
+    def get_diff_class(cls):
+        return StylelessDiff
 
     def import_data(self, dataset, *args, **kwargs):
         # Rows with validation errors must roll back the sheet too, not just rows that crashed.
@@ -219,6 +293,9 @@ class SafeModelResource(resources.ModelResource):
         limit = settings.IMPORT_MAX_ROWS
         if len(dataset) > limit:
             return f"Tệp có {len(dataset)} dòng dữ liệu, vượt giới hạn {limit} dòng; không nhập gì."
+        unstorable = unstorable_lines(dataset)
+        if unstorable:
+            return unstorable_message(unstorable)
         known = {field.column_name for field in self.get_import_fields()} | {
             field.column_name for field in self.fields.values()
         }
@@ -260,6 +337,7 @@ class UnitResource(SafeModelResource):
     code = text("code", "Mã đơn vị")
     name = text("name", "Tên đơn vị")
     short_name = text("short_name", "Tên viết tắt")
+    document_code = text("document_code", "Ký hiệu trên văn bản")
     kind = fields.Field(attribute="kind", column_name="Loại đơn vị", widget=ChoiceWidget(UnitKind))
     parent = fields.Field(attribute="parent", column_name="Đơn vị cấp trên", widget=UnitWidget())
     groups = fields.Field(attribute="groups", column_name="Thuộc nhóm", widget=UnitListWidget())
@@ -276,6 +354,7 @@ class UnitResource(SafeModelResource):
             "code",
             "name",
             "short_name",
+            "document_code",
             "kind",
             "parent",
             "groups",
@@ -300,7 +379,8 @@ class UnitResource(SafeModelResource):
 
 class TaskResource(SafeModelResource):
     plan = fields.Field(attribute="plan", column_name="Kế hoạch", widget=PlanWidget())
-    number = fields.Field(attribute="number", column_name="Số thứ tự", widget=widgets.IntegerWidget())
+    number = fields.Field(attribute="number", column_name="Số thứ tự", widget=TaskNumberWidget())
+    parent = fields.Field(attribute="parent", column_name="Nhiệm vụ cha", widget=ParentWidget())
     title = text("title", "Tên ngắn")
     content = text("content", "Nội dung")
     lead_text = text("lead_text", "Đơn vị chủ trì (nguyên văn)")
@@ -327,6 +407,7 @@ class TaskResource(SafeModelResource):
         fields = [
             "plan",
             "number",
+            "parent",
             "title",
             "content",
             "lead_text",
@@ -388,6 +469,7 @@ class AssignmentResource(SafeModelResource):
     task_title = text("task__title", "Tên nhiệm vụ", readonly=True)
     unit = fields.Field(attribute="unit", column_name="Đơn vị", widget=UnitWidget())
     role = fields.Field(attribute="role", column_name="Vai trò", widget=ChoiceWidget(AssignmentRole))
+    reporting = fields.Field(attribute="reporting", column_name="Báo cáo", widget=ChoiceWidget(Reporting))
     note = text("note", "Ghi chú")
     order = fields.Field(attribute="order", column_name="Thứ tự", widget=widgets.IntegerWidget())
 
@@ -396,10 +478,18 @@ class AssignmentResource(SafeModelResource):
         instance_loader_class = AssignmentLoader
         name = "Phân công"
         import_id_fields = ["task", "unit"]
-        fields = ["plan", "task", "task_title", "unit", "role", "note", "order"]
+        fields = ["plan", "task", "task_title", "unit", "role", "reporting", "note", "order"]
 
     def get_queryset(self):
         return Assignment.objects.select_related("task__plan", "unit")
+
+    def import_instance(self, instance, row, **kwargs):
+        previous = instance.reporting if instance.pk else None
+        super().import_instance(instance, row, **kwargs)
+        # Without the column "Báo cáo", or with a blank cell, an assignment keeps how it reports; a new
+        # one reports if it is a unit, is named only if it is a group (as sheets before the column).
+        if not str(row.get(self.fields["reporting"].column_name) or "").strip() and instance.unit_id:
+            instance.reporting = previous or default_reporting(instance.unit)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

@@ -15,15 +15,16 @@ from django.utils import timezone
 from .models import (
     Assignment,
     AssignmentRole,
+    DeadlineKind,
     LegalDocument,
     Plan,
     PlanDuty,
+    ScheduleKind,
     Task,
     Unit,
+    default_reporting,
 )
 from .signals import tasks_changed
-
-SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "ke-hoach-463.json"
 
 
 @dataclass
@@ -51,19 +52,75 @@ def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
     return obj, True
 
 
+PLAN_FIELDS = (
+    "number",
+    "number_template",
+    "issued_year",
+    "place",
+    "title",
+    "preamble",
+    "purposes",
+    "implementation_time",
+    "funding_note",
+    "organisation",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "filing_code",
+    "status",
+)
+TASK_FIELDS = ("title", "content", "lead_text", "partner_text", "deadline_kind", "deadline_text")
+
+
+def _schedule_fields(row: dict) -> dict:
+    """The plan's reporting schedule. Files written before schedules existed give a yearly deadline as
+    a day and a month ("report_day": 15, "report_month": 11): the same deadline, read as day 15 of
+    the month counted -1 from December."""
+    fields = {"schedule": row.get("schedule", ScheduleKind.YEARLY), "report_day": row.get("report_day")}
+    if "report_month_offset" in row:
+        fields["report_month_offset"] = row["report_month_offset"]
+    elif "report_month" in row:
+        fields["report_month_offset"] = int(row["report_month"]) - 12
+    if "cutoff_days" in row:
+        fields["cutoff_days"] = row["cutoff_days"]
+    return fields
+
+
+def _task_number(value) -> str:
+    return str(value).strip().rstrip(".")
+
+
+def _parent_number(number: str) -> str | None:
+    """ "4.1" → "4": a sub-task's parent, read from its number."""
+    return number.rsplit(".", 1)[0] if "." in number else None
+
+
 @transaction.atomic
 def plan_load(*, data: dict) -> LoadResult:
-    """Load a plan described as in `fixtures/ke-hoach-463.json`.
+    """Load a plan file (docs/plan-files.md): its units, basis documents, plan, duties, tasks and
+    assignments.
 
     Idempotent: what exists (matched by unit code, document number and date, plan code, task
     number, assignment unit) is kept as it is, so a second load changes nothing and never undoes an
-    administrator's edit. Everything is validated; one error rolls the whole load back.
+    administrator's edit. Everything is validated; one error rolls the whole load back. Files of
+    every earlier format load with the same meaning.
     """
     result = LoadResult()
     units: dict[str, Unit] = {}
+
+    def unit(code: str) -> Unit:
+        if code not in units:
+            found = Unit.objects.filter(code=code).first()
+            if found is None:
+                raise ValidationError(
+                    f"Tệp kế hoạch nhắc đến đơn vị mã “{code}” nhưng không khai báo đơn vị này."
+                )
+            units[code] = found
+        return units[code]
+
     new_units: set[str] = set()
     # Parents, groups and successors may be listed after the unit that names them: two passes.
-    for row in data["units"]:
+    for row in data.get("units", []):
         units[row["code"]], created = _get_or_create(
             result,
             Unit,
@@ -71,6 +128,7 @@ def plan_load(*, data: dict) -> LoadResult:
             {
                 "name": row["name"],
                 "short_name": row.get("short_name", ""),
+                "document_code": row.get("document_code", ""),
                 "kind": row["kind"],
                 "email": row.get("email", ""),
                 "valid_from": _date(row.get("valid_from")),
@@ -79,105 +137,110 @@ def plan_load(*, data: dict) -> LoadResult:
         )
         if created:
             new_units.add(row["code"])
-    for row in data["units"]:
+    for row in data.get("units", []):
         if row["code"] not in new_units:
             continue
-        unit = units[row["code"]]
-        unit.parent = units[row["parent"]] if row.get("parent") else None
-        unit.successor = units[row["successor"]] if row.get("successor") else None
-        unit.full_clean()
-        unit.save()
-        unit.groups.set([units[code] for code in row.get("groups", [])])
+        new = units[row["code"]]
+        new.parent = unit(row["parent"]) if row.get("parent") else None
+        new.successor = unit(row["successor"]) if row.get("successor") else None
+        new.full_clean()
+        new.save()
+        new.groups.set([unit(code) for code in row.get("groups", [])])
 
     documents = {}
-    for row in data["documents"]:
+    for row in data.get("documents", []):
         documents[row["number"]], _ = _get_or_create(
             result,
             LegalDocument,
             {"number": row["number"], "issued_on": _date(row["issued_on"])},
-            {"doc_type": row["doc_type"], "issuer": units[row["issuer"]], "subject": row["subject"]},
+            {"doc_type": row["doc_type"], "issuer": unit(row["issuer"]), "subject": row["subject"]},
         )
 
     row = data["plan"]
-    plan_fields = {
-        key: row[key]
-        for key in (
-            "number",
-            "number_template",
-            "issued_year",
-            "place",
-            "title",
-            "preamble",
-            "purposes",
-            "implementation_time",
-            "funding_note",
-            "organisation",
-            "signer_title",
-            "signer_name",
-            "recipients",
-            "filing_code",
-            "report_day",
-            "report_month",
-            "status",
-        )
-    }
     plan, plan_created = _get_or_create(
         result,
         Plan,
         {"code": row["code"]},
         {
-            **plan_fields,
+            **{key: row[key] for key in PLAN_FIELDS if key in row},
+            **_schedule_fields(row),
             "issued_on": _date(row.get("issued_on")),
-            "issuer": units[row["issuer"]],
-            "coordinating_unit": units[row["coordinating_unit"]],
-            "report_recipient": units[row["report_recipient"]],
+            "issuer": unit(row["issuer"]),
+            "coordinating_unit": unit(row["coordinating_unit"]),
+            "report_recipient": unit(row["report_recipient"]),
         },
     )
     if plan_created:
-        plan.basis_documents.set([documents[number] for number in row["basis_documents"]])
+        missing = [number for number in row.get("basis_documents", []) if number not in documents]
+        if missing:
+            raise ValidationError("Kế hoạch dẫn văn bản căn cứ không có trong tệp: " + ", ".join(missing))
+        plan.basis_documents.set([documents[number] for number in row.get("basis_documents", [])])
 
     for order, duty in enumerate(data.get("duties", []), start=1):
         _get_or_create(
             result,
             PlanDuty,
-            {"plan": plan, "kind": duty["kind"], "unit": units[duty["unit"]]},
+            {"plan": plan, "kind": duty["kind"], "unit": unit(duty["unit"])},
             {
-                "recipient": units[duty["recipient"]] if duty.get("recipient") else None,
+                "recipient": unit(duty["recipient"]) if duty.get("recipient") else None,
                 "content": duty["content"],
                 "order": order,
             },
         )
 
-    for row in data["tasks"]:
+    tasks: dict[str, Task] = {task.number: task for task in plan.tasks.all()}
+    for row in data.get("tasks", []):
+        number = _task_number(row["number"])
+        parent_number = _task_number(row["parent"]) if row.get("parent") else _parent_number(number)
+        if parent_number is not None and parent_number not in tasks:
+            raise ValidationError(
+                f"Nhiệm vụ {number}: không có nhiệm vụ cha {parent_number} trước nó trong tệp (nhiệm vụ con ghi sau "
+                "nhiệm vụ chứa nó)."
+            )
         task, _ = _get_or_create(
             result,
             Task,
-            {"plan": plan, "number": row["number"]},
-            {
-                key: row.get(key)
-                for key in ("title", "content", "lead_text", "partner_text", "deadline_kind", "deadline_text")
-            }
+            {"plan": plan, "number": number},
+            {key: row.get(key, "") for key in TASK_FIELDS}
             | {
+                "deadline_kind": row.get("deadline_kind") or DeadlineKind.ONGOING,
+                "parent": tasks.get(parent_number) if parent_number else None,
                 "due_date": _date(row.get("due_date")),
                 "due_day": row.get("due_day"),
                 "due_month": row.get("due_month"),
                 "output_kinds": row.get("output_kinds", []),
             },
         )
-        for order, assignment in enumerate(row["assignments"], start=1):
+        tasks[number] = task
+        for order, assignment in enumerate(row.get("assignments", []), start=1):
+            assigned = unit(assignment["unit"])
             _get_or_create(
                 result,
                 Assignment,
-                {"task": task, "unit": units[assignment["unit"]]},
-                {"role": assignment["role"], "note": assignment.get("note", ""), "order": order},
+                {"task": task, "unit": assigned},
+                {
+                    "role": assignment["role"],
+                    "reporting": assignment.get("reporting") or default_reporting(assigned),
+                    "note": assignment.get("note", ""),
+                    "order": order,
+                },
             )
     tasks_saved(task_ids=plan.tasks.values_list("pk", flat=True))
     return result
 
 
-def plan_load_seed() -> LoadResult:
-    """Load Kế hoạch 463 from the project's fixture."""
-    return plan_load(data=json.loads(SEED_PATH.read_text(encoding="utf-8")))
+def plan_load_file(path) -> LoadResult:
+    """Load the plan file at `path` (JSON, UTF-8)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"Không đọc được tệp kế hoạch “{path}”: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
+        raise ValidationError(f"Tệp “{path}” không phải tệp kế hoạch: thiếu mục “plan”.")
+    try:
+        return plan_load(data=data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(f"Tệp kế hoạch “{path}” thiếu hoặc sai một mục: {exc}") from exc
 
 
 def no_lead_message(task: Task) -> str:

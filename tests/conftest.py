@@ -7,8 +7,8 @@ import pytest
 from reports.models import ReportingPeriod, TaskReport
 from reports.workflow.services import period_open
 from tasks.models import Plan, Role, Unit, User
-from tasks.services import plan_load_seed
 from tests.factories import UserFactory
+from tests.helpers import plan_load_seed
 
 
 @pytest.fixture

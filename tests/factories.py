@@ -43,7 +43,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     coordinating_unit = factory.SubFactory(UnitFactory)
     report_recipient = factory.SubFactory(UnitFactory, kind=UnitKind.GOVERNMENT)
     report_day = 15
-    report_month = 11
+    report_month_offset = -1
 
 
 class TaskFactory(factory.django.DjangoModelFactory):
@@ -93,6 +93,8 @@ class ReportingPeriodFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(PlanFactory)
     year = 2026
+    key = factory.LazyAttribute(lambda o: str(o.year))
+    name = factory.LazyAttribute(lambda o: f"Năm {o.year}")
     deadline = factory.LazyAttribute(lambda o: datetime.date(o.year, 11, 15))
     cutoff_from = factory.LazyAttribute(lambda o: datetime.date(o.year - 1, 11, 11))
     cutoff_to = factory.LazyAttribute(lambda o: datetime.date(o.year, 11, 10))

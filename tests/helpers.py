@@ -8,6 +8,8 @@
   `fresh`).
 """
 
+from pathlib import Path
+
 from django.db.models import QuerySet
 
 from reports.models import Completion, Evidence, ReportEvent, ReportOutput, TaskReport
@@ -19,6 +21,7 @@ from reports.workflow.services import (
     report_update,
 )
 from tasks.models import Role, Unit, User
+from tasks.services import plan_load_file
 from tests.factories import UserFactory
 
 # What a save sends unless told otherwise: enough for the report to be submitted.
@@ -178,3 +181,15 @@ def report_in(
         reviewer=reviewer or reviewer_of(world, report),
         **content,
     )
+
+
+# ------------------------------------------------------------------------------
+# Plan files
+# ------------------------------------------------------------------------------
+PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+PLAN_463 = PLANS / "ke-hoach-463.json"
+
+
+def plan_load_seed():
+    """Load Kế hoạch 463, the first data set, from its plan file, as `make run` does."""
+    return plan_load_file(PLAN_463)

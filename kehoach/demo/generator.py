@@ -61,7 +61,7 @@ from reports.models import (
     TaskReport,
 )
 from reports.states import deadline_for
-from reports.workflow.services import ALLOWED_EVIDENCE, default_cutoff
+from reports.workflow.services import ALLOWED_EVIDENCE
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -76,6 +76,8 @@ from tasks.models import (
     Unit,
     UnitKind,
     User,
+    default_reporting,
+    task_sort_key,
 )
 
 UNIT_PREFIX = "demo-"
@@ -225,7 +227,7 @@ def demo_delete() -> None:
     for model in (ReportEvent, ReportOutput, Evidence, Direction):
         _wipe(model.objects.filter(report__in=reports))
     _wipe(reports)
-    ConsolidatedReport.objects.filter(period__in=periods).delete()
+    ConsolidatedReport.objects.filter(plan__in=plans).delete()
     ReminderStage.objects.filter(Q(period__in=periods) | Q(unit__in=units)).delete()
     Reminder.objects.filter(unit__in=units).delete()
     _wipe(periods)
@@ -821,6 +823,7 @@ def _create(model, objects: list) -> list:
 TASK_FIELDS = (
     "plan",
     "number",
+    "sort_key",
     "title",
     "content",
     "lead_text",
@@ -832,8 +835,20 @@ TASK_FIELDS = (
     "deadline_text",
     "output_kinds",
 )
-ASSIGNMENT_FIELDS = ("task", "unit", "role", "note", "order")
-PERIOD_FIELDS = ("plan", "year", "deadline", "cutoff_from", "cutoff_to", "is_open", "opened_at", "opened_by")
+ASSIGNMENT_FIELDS = ("task", "unit", "role", "reporting", "note", "order")
+PERIOD_FIELDS = (
+    "plan",
+    "key",
+    "name",
+    "kind",
+    "year",
+    "deadline",
+    "cutoff_from",
+    "cutoff_to",
+    "is_open",
+    "opened_at",
+    "opened_by",
+)
 REPORT_FIELDS = (
     "period",
     "task",
@@ -961,7 +976,7 @@ COMPLETION_SENT = _table([("done", 42), ("in_progress", 53), ("not_started", 5)]
 class _Task(NamedTuple):
     pk: int
     plan_id: int
-    number: int
+    number: str
     deadline_kind: str
     due_date: datetime.date | None
     due_day: int | None
@@ -1294,7 +1309,7 @@ class _Generator:
                 coordinating_unit=self.coordinating_unit,
                 report_recipient=self.province,
                 report_day=15,
-                report_month=11,
+                report_month_offset=-1,
                 status=PlanStatus.ENDED if ended else PlanStatus.IN_FORCE,
             )
             self.plans.append(plan)
@@ -1352,7 +1367,8 @@ class _Generator:
             task = task._replace(pk=ids[task.plan_id, task.number])
             self.tasks[task.plan_id].append(task)
             assignments += [
-                (task.pk, unit.pk, role, "", order) for order, (unit, role) in enumerate(task.units, start=1)
+                (task.pk, unit.pk, role, default_reporting(unit), "", order)
+                for order, (unit, role) in enumerate(task.units, start=1)
             ]
         _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
         self.summary.plans, self.summary.tasks = len(self.plans), len(drafts)
@@ -1439,7 +1455,8 @@ class _Generator:
         output_kinds = [str(o) for o in outputs]
         row = (
             plan.pk,
-            number,
+            str(number),
+            task_sort_key(str(number)),
             title,
             f"{title} trên địa bàn tỉnh Đồng Nai, gắn với mục tiêu của kế hoạch; báo cáo kết quả hằng năm.",
             f"{lead.name}.",
@@ -1451,7 +1468,9 @@ class _Generator:
             deadline_text,
             self.json(output_kinds, connection),
         )
-        return _Task(0, plan.pk, number, kind.value, due_date, due_day, due_month, output_kinds, units), row
+        return _Task(
+            0, plan.pk, str(number), kind.value, due_date, due_day, due_month, output_kinds, units
+        ), row
 
     # -- periods -------------------------------------------------------------------------------
     def make_periods(self) -> None:
@@ -1460,14 +1479,17 @@ class _Generator:
             for plan in self.plans:
                 if not plan.issued_year <= year <= self.plan_last_year[plan.pk]:
                     continue
-                deadline = plan.report_deadline(year)
-                cutoff_from, cutoff_to = default_cutoff(deadline)
+                (spec,) = plan.periods_of_year(year)
+                deadline, cutoff_from, cutoff_to = spec.deadline, spec.cutoff_from, spec.cutoff_to
                 opened = self.at(
                     max(datetime.date(year, 1, 15), plan.issued_on + datetime.timedelta(days=7)), 8, 0
                 )
                 rows.append(
                     (
                         plan.pk,
+                        spec.key,
+                        spec.name,
+                        spec.kind,
                         year,
                         self.d(deadline),
                         self.d(cutoff_from),

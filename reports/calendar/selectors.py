@@ -9,11 +9,15 @@ per reporting period, with its counts, rather than hundreds of reports.
 """
 
 import datetime
+import hashlib
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
+from kehoach.text import lower_first
 from reports import permissions
 from reports.exports.ics import Deadline
 from reports.models import TaskState
@@ -23,17 +27,36 @@ from tasks.models import User
 
 # token_urlsafe's alphabet; anything else in the address is refused before the database is asked.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
-UID_DOMAIN = "kehoach463"
 
 
 # ------------------------------------------------------------------------------
 # The token
 # ------------------------------------------------------------------------------
+def token_digest(token: str) -> str:
+    """What the database keeps of a token: its SHA-256 hex digest (64 characters), never the token.
+
+    The token is 256 random bits, so a plain fast hash is enough: there is nothing to guess from it.
+    tasks/migrations/0003_calendar_token_hashed.py hashed the tokens issued before the same way.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def user_for_token(token: str | None) -> User | None:
-    """The active user whose calendar `token` opens, or None."""
+    """The active user whose calendar `token` opens, or None.
+
+    The database is asked for the digest of the token presented (unique, hence indexed): a digest
+    read from the database or a backup is no address, since it is hashed again here.
+    """
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
-    return User.objects.select_related("unit").filter(calendar_token=token, is_active=True).first()
+    return (
+        User.objects.select_related("unit").filter(calendar_token=token_digest(token), is_active=True).first()
+    )
+
+
+def _uid_domain() -> str:
+    """The site's host name: calendar entries are named after it, unique to this installation."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 # ------------------------------------------------------------------------------
@@ -47,7 +70,7 @@ def _in_view(today: datetime.date, prefix: str = "") -> Q:
 def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     """Each report the user's unit owes: when to send it and, when earlier that year, when the task is due."""
     queryset = permissions.reports_visible_to(user).filter(_in_view(today, "period__"), unit_id=user.unit_id)
-    reports = selectors.reports_with_state(queryset, today).order_by("period__plan__code", "task__number")
+    reports = selectors.reports_with_state(queryset, today).order_by("period__plan__code", "task__sort_key")
     deadlines = []
     for report in reports:
         period, task = report.period, report.task
@@ -67,9 +90,9 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
         owed = report.status in EDITABLE_STATUSES
         deadlines.append(
             Deadline(
-                uid=f"report-{report.pk}-deadline@{UID_DOMAIN}",
+                uid=f"report-{report.pk}-deadline@{_uid_domain()}",
                 day=period.deadline,
-                summary=f"Hạn gửi báo cáo năm {period.year} — {task_name}",
+                summary=f"Hạn gửi báo cáo {lower_first(period.name)} — {task_name}",
                 description=description,
                 path=path,
                 alarms=owed,
@@ -78,9 +101,9 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
         if report.deadline.year == period.year and report.deadline < period.deadline:
             deadlines.append(
                 Deadline(
-                    uid=f"report-{report.pk}-task-deadline@{UID_DOMAIN}",
+                    uid=f"report-{report.pk}-task-deadline@{_uid_domain()}",
                     day=report.deadline,
-                    summary=f"Hạn hoàn thành nhiệm vụ năm {period.year} — {task_name}",
+                    summary=f"Hạn hoàn thành nhiệm vụ {lower_first(period.name)} — {task_name}",
                     description=description,
                     path=path,
                     alarms=owed,
@@ -89,19 +112,21 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     return deadlines
 
 
-def _period_deadlines(today: datetime.date) -> list[Deadline]:
-    """One entry per reporting period, with how far the units have got."""
-    periods = selectors.periods_overview().filter(_in_view(today))
+def _period_deadlines(user: User, today: datetime.date) -> list[Deadline]:
+    """One entry per reporting period of the plans the user follows, with how far the units have got."""
+    followed, funds = permissions.followed_plans(user), permissions.funds_plans(user)
+    plans = permissions.ALL if permissions.ALL in (followed, funds) else followed | funds
+    periods = selectors.periods_overview(plans).filter(_in_view(today))
     path = reverse("reports:home")
     return [
         Deadline(
-            uid=f"period-{period.pk}-deadline@{UID_DOMAIN}",
+            uid=f"period-{period.pk}-deadline@{_uid_domain()}",
             day=period.deadline,
-            summary=f"Hạn các đơn vị gửi báo cáo năm {period.year} — {period.plan.code}",
+            summary=f"Hạn các đơn vị gửi báo cáo {lower_first(period.name)} — {period.plan.code}",
             description="\n".join(
                 [
                     f"Kế hoạch: {period.plan}",
-                    f"Kỳ báo cáo năm {period.year}: {'đang mở' if period.is_open else 'đã đóng'}",
+                    f"Kỳ báo cáo {lower_first(period.name)}: {'đang mở' if period.is_open else 'đã đóng'}",
                     f"Số báo cáo của các đơn vị: {period.total}",
                     f"Đã chấp nhận: {period.accepted}",
                     f"Chờ duyệt: {period.submitted}",
@@ -117,17 +142,16 @@ def _period_deadlines(today: datetime.date) -> list[Deadline]:
 
 def calendar_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     """The deadlines that concern `user`, in a fixed number of queries whatever the data size."""
-    if permissions.sees_every_report(user):
-        deadlines = _period_deadlines(today)
-    elif user.is_active and user.role in permissions.UNIT_ROLES and user.unit_id:
-        deadlines = _report_deadlines(user, today)
-    else:
-        deadlines = []
+    deadlines = []
+    if permissions.is_unit_member(user):
+        deadlines += _report_deadlines(user, today)
+    if permissions.follows_up(user) or permissions.can_view_funds(user):
+        deadlines += _period_deadlines(user, today)
     return sorted(deadlines, key=lambda deadline: deadline.day)
 
 
 def calendar_name(user: User) -> str:
     """The name calendar programs show for the user's calendar."""
-    if user.role in permissions.UNIT_ROLES and user.unit_id:
-        return f"Hạn báo cáo của {user.unit.short_name or user.unit.name} — Kế hoạch 463"
-    return "Hạn báo cáo — Kế hoạch 463"
+    if permissions.is_unit_member(user):
+        return f"Hạn báo cáo của {user.unit.short_name or user.unit.name} — {settings.SITE_NAME}"
+    return f"Hạn báo cáo — {settings.SITE_NAME}"

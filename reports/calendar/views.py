@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,21 +15,24 @@ from reports.exports.ics import calendar_ics
 from .selectors import calendar_deadlines, calendar_name, user_for_token
 from .services import calendar_token_issue
 
-FEED_FILENAME = "ke-hoach-463.ics"
+FEED_FILENAME = "han-bao-cao.ics"
 # Calendar programs poll on their own schedule; only a private cache may keep a copy, for an hour.
 FEED_MAX_AGE = 60 * 60
 
 
-@never_cache  # the page shows a secret address
-@require_safe
-def calendar_page(request):
+def _page(request, token: str | None = None):
+    """The calendar page; with `token`, the address just issued, shown this once."""
     user, today = request.user, timezone.localdate()
     feed_url = None
-    if user.calendar_token:
-        feed_url = request.build_absolute_uri(reverse("reports:calendar_feed", args=[user.calendar_token]))
+    if token is not None:
+        feed_url = request.build_absolute_uri(reverse("reports:calendar_feed", args=[token]))
     context = {
         "feed_url": feed_url,
         "webcal_url": feed_url and "webcal://" + feed_url.split("://", 1)[1],
+        # Only the token's digest is stored: a later visit can say that an address exists and
+        # since when, never what it is.
+        "has_address": bool(user.calendar_token),
+        "issued_at": user.calendar_token_issued_at,
         "calendar_name": calendar_name(user),
         "deadlines": calendar_deadlines(user, today),
         "today": today,
@@ -37,15 +40,27 @@ def calendar_page(request):
     return render(request, "reports/calendar.html", context)
 
 
+@never_cache
+@require_safe
+def calendar_page(request):
+    return _page(request)
+
+
+# The address is shown once, in the response to the POST that issues it, rather than after a
+# redirect: the token then exists only in this response, never in the session store, a query
+# string, a log or a cache (never_cache: no-store), and a later GET of the page has nothing to show.
+# Reloading the response asks to send the form again, which issues another address and revokes the
+# one shown, so the address on screen is always the one that works.
+@never_cache
 @require_POST
 def calendar_renew(request):
     renewed = bool(request.user.calendar_token)
-    calendar_token_issue(user=request.user)
+    token = calendar_token_issue(user=request.user)
     if renewed:
         messages.success(request, "Đã cấp địa chỉ lịch mới; địa chỉ cũ không còn dùng được.")
     else:
         messages.success(request, "Đã cấp địa chỉ lịch riêng của bạn.")
-    return redirect("reports:calendar")
+    return _page(request, token)
 
 
 @login_not_required  # calendar programs fetch it without a session: the token is the credential
@@ -59,6 +74,7 @@ def calendar_feed(request, token):
         calendar_deadlines(user, timezone.localdate()),
         site_url=settings.SITE_URL,
         time_zone=settings.TIME_ZONE,
+        owner=settings.SITE_OWNER,
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'

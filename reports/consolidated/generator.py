@@ -15,19 +15,21 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from kehoach.text import lower_first
 from reports.exports.consolidated_xlsx import consolidated_workbook
 from reports.exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
 from reports.exports.docx import document_docx
 from reports.models import (
     Completion,
     ConsolidatedReport,
-    ReportingPeriod,
     ReportStatus,
     TaskReport,
     TaskState,
 )
 from reports.states import state_expression
-from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
+from tasks.models import Assignment, AssignmentRole, Task
+
+from .selectors import Scope
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -47,25 +49,27 @@ TEXT_FIELDS = (
 )
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
-
-
-def consolidated_defaults(period: ReportingPeriod) -> dict:
+def consolidated_defaults(scope: Scope) -> dict:
     """What a new consolidated report starts with, from its plan."""
-    plan = period.plan
+    plan = scope.plan
     number = f" số {plan.number}" if plan.number else ""
+    archive = (
+        f"Lưu: VT, {plan.coordinating_unit.document_code}."
+        if plan.coordinating_unit.document_code
+        else "Lưu: VT."
+    )
     recipients = [
         f"{plan.report_recipient.name} (b/c);",
         "Giám đốc và các Phó Giám đốc Sở;",
         f"{plan.coordinating_unit.name};",
-        "Lưu: VT, QLKH.",
+        archive,
     ]
+    span = lower_first(scope.name)
     return {
-        "subject": f"Kết quả thực hiện Kế hoạch {_lower_first(plan.title)} năm {period.year}",
+        "subject": f"Kết quả thực hiện Kế hoạch {lower_first(plan.title)} {span}",
         "introduction": (
             f"Thực hiện Kế hoạch{number} năm {plan.issued_year} của {plan.issuer.name} về "
-            f"{_lower_first(plan.title)}, {plan.issuer.name} báo cáo kết quả thực hiện năm {period.year} như sau:"
+            f"{lower_first(plan.title)}, {plan.issuer.name} báo cáo kết quả thực hiện {span} như sau:"
         ),
         "signer_title": plan.signer_title,
         "signer_name": plan.signer_name,
@@ -73,12 +77,10 @@ def consolidated_defaults(period: ReportingPeriod) -> dict:
     }
 
 
-def consolidated_for(period: ReportingPeriod) -> ConsolidatedReport:
-    """The period's consolidated report, or an unsaved one holding the defaults."""
-    try:
-        return period.consolidated
-    except ConsolidatedReport.DoesNotExist:
-        return ConsolidatedReport(period=period, **consolidated_defaults(period))
+def consolidated_for(scope: Scope) -> ConsolidatedReport:
+    """The scope's consolidated report, or an unsaved one holding the defaults."""
+    report = ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key).first()
+    return report or ConsolidatedReport(plan=scope.plan, scope=scope.key, **consolidated_defaults(scope))
 
 
 # ------------------------------------------------------------------------------
@@ -86,11 +88,12 @@ def consolidated_for(period: ReportingPeriod) -> ConsolidatedReport:
 # ------------------------------------------------------------------------------
 @dataclass
 class Composition:
-    """The unit reports of a period, read once, arranged per task."""
+    """The unit reports of a scope, read once, arranged per task and unit."""
 
+    scope: Scope
     tasks: list[Task]
-    reports: list[TaskReport]  # every report of the period, with .state; task, role, unit order
-    groups: dict[int, list[str]]  # task id → names of groups of bodies partnering it (they never report)
+    reports: list[TaskReport]  # every report of the scope, with .state; task, role, unit, period order
+    assigned: dict[int, list[Assignment]]  # task id → its assignments, lead first (groups and named ones too)
     edited: dict[int, str]  # task id → result as the office edited it
 
     def reports_of(self, task: Task) -> list[TaskReport]:
@@ -103,16 +106,30 @@ class Composition:
             by_task.setdefault(report.task_id, []).append(report)
         return by_task
 
+    @cached_property
+    def latest(self) -> list[TaskReport]:
+        """Each task and unit's report of the scope's last period it reports in: its state is the
+        state at the end of the scope."""
+        latest: dict[tuple[int, int], TaskReport] = {}
+        for report in self.reports:
+            key = (report.task_id, report.unit_id)
+            if key not in latest or report.period.deadline >= latest[key].period.deadline:
+                latest[key] = report
+        return [report for report in self.reports if latest[report.task_id, report.unit_id] is report]
+
     def composed_result(self, task: Task) -> str:
         accepted = [
             r for r in self.reports_of(task) if r.status == ReportStatus.ACCEPTED and r.results.strip()
         ]
         if not accepted:
             return NO_RESULT
-        return "\n".join(
-            f"{report.unit_name} ({report.get_role_display().lower()}): {_one_paragraph(report.results)}"
-            for report in accepted
-        )
+        lines = []
+        for report in accepted:
+            period = f"[{report.period.name}] " if self.scope.spans_periods else ""
+            lines.append(
+                f"{report.unit_name} ({report.get_role_display().lower()}): {period}{_one_paragraph(report.results)}"
+            )
+        return "\n".join(lines)
 
     def result(self, task: Task) -> str:
         return self.edited.get(task.pk) or self.composed_result(task)
@@ -129,51 +146,44 @@ def _summary(text: str) -> str:
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
-def compose(period: ReportingPeriod, consolidated: ConsolidatedReport, today: datetime.date) -> Composition:
-    tasks = list(Task.objects.filter(plan_id=period.plan_id).order_by("number"))
+def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date) -> Composition:
+    tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
     reports = list(
-        TaskReport.objects.filter(period=period)
+        TaskReport.objects.filter(period__in=scope.periods)
+        .select_related("period")
         .annotate(state=state_expression(today))
-        .order_by("task__number", "role", "unit_name", "pk")
+        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
     )
-    groups: dict[int, list[str]] = {}
-    groups_that_year = Unit.objects.filter(kind=UnitKind.GROUP).existing_in(period.year)
-    for assignment in Assignment.objects.filter(
-        task__plan_id=period.plan_id, unit__in=groups_that_year
-    ).select_related("unit"):
-        groups.setdefault(assignment.task_id, []).append(assignment.unit.name)
-    edited = {}
-    if consolidated.pk:
-        edited = dict(consolidated.task_results.values_list("task_id", "text"))
-    return Composition(tasks=tasks, reports=reports, groups=groups, edited=edited)
+    assigned: dict[int, list[Assignment]] = {}
+    for assignment in (
+        Assignment.objects.filter(task__plan=scope.plan)
+        .select_related("unit")
+        .order_by("task", "role", "order", "pk")
+    ):
+        assigned.setdefault(assignment.task_id, []).append(assignment)
+    edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
+    return Composition(scope=scope, tasks=tasks, reports=reports, assigned=assigned, edited=edited)
 
 
-def document_build(period: ReportingPeriod, today: datetime.date | None = None) -> ReportDocument:
-    """The whole consolidated report of `period` as data, in a fixed number of queries."""
+def document_build(scope: Scope, today: datetime.date | None = None) -> ReportDocument:
+    """The whole consolidated report of `scope` as data, in a fixed number of queries."""
     today = today or timezone.localdate()
-    period = (
-        ReportingPeriod.objects.select_related(
-            "plan__issuer", "plan__report_recipient", "plan__coordinating_unit"
-        )
-        .select_related("consolidated")
-        .get(pk=period.pk)
-    )
-    consolidated = consolidated_for(period)
-    composition = compose(period, consolidated, today)
-    document = _document(period, consolidated, composition)
-    document.unit_reports = _unit_report_rows(period, today)
+    consolidated = consolidated_for(scope)
+    composition = compose(scope, consolidated, today)
+    document = _document(scope, consolidated, composition)
+    document.unit_reports = _unit_report_rows(scope, today)
     return document
 
 
-def _unit_report_rows(period: ReportingPeriod, today: datetime.date):
-    """Every report of the period for the Excel file, read in chunks when the writer gets to it."""
+def _unit_report_rows(scope: Scope, today: datetime.date):
+    """Every report of the scope for the Excel file, read in chunks when the writer gets to it."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
     states, completions = dict(TaskState.choices), dict(Completion.choices)
     reports = (
-        TaskReport.objects.filter(period=period)
+        TaskReport.objects.filter(period__in=scope.periods)
         .annotate(state=state_expression(today), files=Count("evidence"))
         .values(
-            "period__year",
+            "period__name",
             "period__plan__code",
             "task__number",
             "task__title",
@@ -195,11 +205,11 @@ def _unit_report_rows(period: ReportingPeriod, today: datetime.date):
             "accepted_at",
             "files",
         )
-        .order_by("task__number", "role", "unit_name", "pk")
+        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
     )
     for r in reports.iterator(chunk_size=2000):
         yield UnitReportRow(
-            year=r["period__year"],
+            period=r["period__name"],
             plan=r["period__plan__code"],
             task_number=r["task__number"],
             task_title=r["task__title"],
@@ -227,27 +237,36 @@ def _local_date(moment):
     return timezone.localdate(moment) if moment else None
 
 
-def _document(period, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
+def _names(assignments: list[Assignment], role: str, day: datetime.date) -> list[str]:
+    """The names of the units assigned in `role` that still exist on `day` (the end of the report)."""
+    return [a.unit.name for a in assignments if a.role == role and a.unit.is_active_on(day)]
+
+
+def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
     states = dict(TaskState.choices)
     roles = dict(AssignmentRole.choices)
     parts, rows = [], []
     for task in composition.tasks:
-        reports = composition.reports_of(task)
+        assigned = composition.assigned.get(task.pk, [])
         parts.append(
             TaskPart(
                 number=task.number,
                 title=task.title,
-                lead=[r.unit_name for r in reports if r.role == AssignmentRole.LEAD],
-                partners=[r.unit_name for r in reports if r.role == AssignmentRole.PARTNER]
-                + composition.groups.get(task.pk, []),
+                lead=_names(assigned, AssignmentRole.LEAD, scope.last.deadline),
+                partners=_names(assigned, AssignmentRole.PARTNER, scope.last.deadline),
                 deadline=task.deadline_label,
                 result=composition.result(task),
+                depth=task.depth,
             )
         )
     tasks = {task.pk: task for task in composition.tasks}
-    for order, report in enumerate(composition.reports, start=1):
-        accepted = report.status == ReportStatus.ACCEPTED
+    accepted_of: dict[tuple[int, int], TaskReport] = {}
+    for report in composition.reports:
+        if report.status == ReportStatus.ACCEPTED and report.results.strip():
+            accepted_of[report.task_id, report.unit_id] = report
+    for order, report in enumerate(composition.latest, start=1):
         task = tasks[report.task_id]
+        accepted = accepted_of.get((report.task_id, report.unit_id))
         rows.append(
             AppendixRow(
                 order=order,
@@ -257,16 +276,16 @@ def _document(period, consolidated: ConsolidatedReport, composition: Composition
                 role=roles[report.role],
                 deadline=f"{report.deadline:%d/%m/%Y}",
                 deadline_date=report.deadline,
-                summary=_summary(report.results)
-                if accepted and report.results.strip()
+                summary=_summary(accepted.results)
+                if accepted
                 else f"Chưa có báo cáo được chấp nhận ({report.get_status_display().lower()}).",
                 state=states[report.state],
             )
         )
     counts = dict.fromkeys(TaskState.values, 0)
-    for report in composition.reports:
+    for report in composition.latest:
         counts[report.state] += 1
-    plan = period.plan
+    plan = scope.plan
     return ReportDocument(
         authority=settings.DOCUMENT_AUTHORITY,
         issuer=settings.DOCUMENT_ISSUER,
@@ -275,7 +294,10 @@ def _document(period, consolidated: ConsolidatedReport, composition: Composition
         number=consolidated.reference,
         place=plan.place,
         date=consolidated.issued_on,
-        year=period.year,
+        year=scope.year,
+        span=scope.name,
+        # A year's report looks ahead to the next year; a shorter period's to the time ahead.
+        next_span=f"NĂM {scope.year + 1}" if scope.name == f"Năm {scope.year}" else "THỜI GIAN TỚI",
         subject=consolidated.subject,
         introduction=consolidated.introduction,
         direction=consolidated.direction,
@@ -290,7 +312,7 @@ def _document(period, consolidated: ConsolidatedReport, composition: Composition
         recipients=[
             line.strip().lstrip("-").strip() for line in consolidated.recipients.splitlines() if line.strip()
         ],
-        appendix_title=f"PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm {period.year}",
+        appendix_title=f"PHỤ LỤC\nKết quả thực hiện các nhiệm vụ {lower_first(scope.name)}",
         appendix=rows,
         state_counts=[(states[state], n) for state, n in counts.items()],
         accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED),
@@ -300,11 +322,11 @@ def _document(period, consolidated: ConsolidatedReport, composition: Composition
 # ------------------------------------------------------------------------------
 # Exports
 # ------------------------------------------------------------------------------
-def export_bytes(period: ReportingPeriod, fmt: str) -> tuple[bytes, str]:
-    """The consolidated report of `period` as DOCX or XLSX, with its file name."""
+def export_bytes(scope: Scope, fmt: str) -> tuple[bytes, str]:
+    """The consolidated report of `scope` as DOCX or XLSX, with its file name."""
     today = timezone.localdate()
-    document = document_build(period, today)
-    name = f"bao-cao-{period.plan.code}-{period.year}"
+    document = document_build(scope, today)
+    name = f"bao-cao-{scope.plan.code}-{scope.key}"
     if fmt == "docx":
         return document_docx(document), f"{name}.docx"
     return consolidated_workbook(document), f"{name}-phu-luc.xlsx"

@@ -1,20 +1,85 @@
-"""Reads behind the consolidated report's pages (the report itself is read by `generator`)."""
+"""Reads behind the consolidated report's pages: what a report covers (its scope) and the list of
+reports (the report's content is read by `generator`)."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
 
-from reports.models import ReportingPeriod
+import re
+from dataclasses import dataclass
+
+from reports import permissions
+from reports.models import ConsolidatedReport, ReportingPeriod
+from tasks.models import Plan, ScheduleKind
+
+YEAR = re.compile(r"20[0-9]{2}|2100")
 
 
-def period(pk) -> ReportingPeriod | None:
-    """The period whose consolidated report is asked for, with what the report's header names."""
+@dataclass
+class Scope:
+    """What one consolidated report covers: one period of a plan, or a year (every period of it)."""
+
+    plan: Plan
+    key: str  # the period's key, or the year
+    name: str  # "6 tháng đầu năm 2026", "Năm 2026"
+    periods: list[ReportingPeriod]  # in order of their deadlines
+    year: int
+
+    @property
+    def last(self) -> ReportingPeriod:
+        return self.periods[-1]
+
+    @property
+    def spans_periods(self) -> bool:
+        return len(self.periods) > 1
+
+
+def plan(pk) -> Plan | None:
     return (
-        ReportingPeriod.objects.select_related(
-            "plan__issuer", "plan__report_recipient", "plan__coordinating_unit"
-        )
-        .filter(pk=pk)
-        .first()
+        Plan.objects.select_related("issuer", "report_recipient", "coordinating_unit").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
     )
 
 
-def periods() -> QuerySet:
-    return ReportingPeriod.objects.select_related("plan", "consolidated").order_by("-year", "plan__code")
+def scope(plan: Plan, key: str) -> Scope | None:
+    """The scope `key` of `plan`: a period's key ("2026-h1"; a yearly plan's "2026"), else a year whose
+    periods it has ("2026" of a six-monthly plan); None when the plan has nothing of that key."""
+    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("deadline"))
+    period = next((p for p in periods if p.key == key), None)
+    if period is not None:
+        return Scope(plan, key, period.name, [period], period.year)
+    if YEAR.fullmatch(key or ""):
+        of_year = [p for p in periods if p.year == int(key)]
+        if of_year:
+            return Scope(plan, key, f"Năm {key}", of_year, int(key))
+    return None
+
+
+@dataclass
+class ScopeRow:
+    scope_key: str
+    name: str
+    plan: Plan
+    report: ConsolidatedReport | None
+
+
+def scopes_followed(user) -> list[ScopeRow]:
+    """Every consolidated report the user may read: one per period, and one per year for plans that
+    report more than once a year; newest first, in two queries."""
+    periods = permissions.in_plans(
+        ReportingPeriod.objects.select_related("plan"), permissions.followed_plans(user)
+    ).order_by("-deadline", "plan__code")
+    reports = {
+        (report.plan_id, report.scope): report
+        for report in permissions.in_plans(ConsolidatedReport.objects.all(), permissions.followed_plans(user))
+    }
+    rows, years_seen = [], set()
+    for period in periods:
+        if (
+            period.plan.schedule not in (ScheduleKind.YEARLY,)
+            and (period.plan_id, period.year) not in years_seen
+        ):
+            years_seen.add((period.plan_id, period.year))
+            key = str(period.year)
+            rows.append(ScopeRow(key, f"Năm {period.year}", period.plan, reports.get((period.plan_id, key))))
+        rows.append(ScopeRow(period.key, period.name, period.plan, reports.get((period.plan_id, period.key))))
+    return rows

@@ -7,16 +7,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports import permissions
-from reports.models import ConsolidatedReport, ConsolidatedTaskResult, ReportingPeriod
+from reports.models import ConsolidatedReport, ConsolidatedTaskResult
 from reports.workflow.services import StaleReportError
+from tasks.models import Plan
 
 from .generator import compose, consolidated_defaults
+from .selectors import Scope
 
 
 @transaction.atomic
 def consolidated_save(
     *,
-    period: ReportingPeriod,
+    scope: Scope,
     by,
     version: int | None,
     data: dict,
@@ -29,16 +31,18 @@ def consolidated_save(
     task keeps following the unit reports); blank, the edit is dropped; otherwise stored as edited.
     """
     permissions.require(
-        permissions.can_prepare_consolidated(by), "Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp."
+        permissions.can_prepare_consolidated(by, scope.plan.pk),
+        f"Chỉ người điều phối kế hoạch {scope.plan.code} soạn báo cáo tổng hợp.",
     )
-    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
-    current = ConsolidatedReport.objects.filter(period=period).first()
+    # The plan's row is the lock: two first saves of the same report cannot both create it.
+    Plan.objects.select_for_update().get(pk=scope.plan.pk)
+    current = ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key).first()
     if current is None:
         if version not in (None, 0):
             raise StaleReportError(
                 "Báo cáo tổng hợp đã thay đổi sau khi bạn mở trang; hãy mở lại rồi sửa tiếp."
             )
-        current = ConsolidatedReport(period=period, **consolidated_defaults(period))
+        current = ConsolidatedReport(plan=scope.plan, scope=scope.key, **consolidated_defaults(scope))
     elif current.version != version:
         raise StaleReportError(
             "Báo cáo tổng hợp đã được người khác lưu sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
@@ -48,10 +52,10 @@ def consolidated_save(
         setattr(current, name, value)
     current.version = (current.version or 0) + 1 if current.pk else 1
     current.updated_by = by
-    current.full_clean(exclude=["period"])
+    current.full_clean(exclude=["plan"])
     current._history_user = by
     current.save()
-    composition = compose(period, current, today or timezone.localdate())
+    composition = compose(scope, current, today or timezone.localdate())
     plan_tasks = {task.pk: task for task in composition.tasks}
     unknown = set(results) - set(plan_tasks)
     if unknown:

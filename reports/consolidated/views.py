@@ -4,61 +4,72 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from kehoach.http import query_without
 from reports import permissions
-from reports.models import ReportingPeriod
+from reports.models import ConsolidatedReport
 
 from . import selectors
 from .forms import ConsolidatedForm
 from .generator import CONTENT_TYPES, TEXT_FIELDS, compose, consolidated_for, document_build, export_bytes
+from .selectors import Scope
 from .services import consolidated_save
 
+ROWS_PER_PAGE = 30
 
-def _period(request, pk) -> ReportingPeriod:
-    if not permissions.follows_up(request.user):
-        raise PermissionDenied(
-            "Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp."
-        )
-    period = selectors.period(pk)
-    if period is None:
-        raise Http404("Không tìm thấy kỳ báo cáo.")
-    return period
+
+def _scope(request, plan_pk, key) -> Scope:
+    """The scope asked for, 404 if it does not exist or the user does not follow its plan."""
+    plan = selectors.plan(plan_pk)
+    if plan is None or not permissions.follows_up(request.user, plan.pk):
+        if not permissions.follows_up(request.user):
+            raise PermissionDenied(
+                "Chỉ người điều phối kế hoạch, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp."
+            )
+        raise Http404("Không tìm thấy kế hoạch.")
+    scope = selectors.scope(plan, key)
+    if scope is None:
+        raise Http404(f"Kế hoạch {plan.code} không có kỳ báo cáo “{key}”.")
+    return scope
 
 
 @require_safe
 def consolidated_list(request):
     if not permissions.follows_up(request.user):
         raise PermissionDenied(
-            "Chỉ Phòng Quản lý Khoa học, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp."
+            "Chỉ người điều phối kế hoạch, Lãnh đạo Sở và quản trị viên xem báo cáo tổng hợp."
         )
-    periods = selectors.periods()
-    return render(request, "reports/consolidated_list.html", {"periods": periods})
+    rows = Paginator(selectors.scopes_followed(request.user), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "reports/consolidated_list.html", {"page": rows, "query": query_without(request, "page")}
+    )
 
 
 @require_safe
-def consolidated_detail(request, pk):
-    period = _period(request, pk)
-    document = document_build(period)
+def consolidated_detail(request, plan_pk, key):
+    scope = _scope(request, plan_pk, key)
+    document = document_build(scope)
     context = {
-        "period": period,
+        "scope": scope,
         "document": document,
-        "saved": hasattr(period, "consolidated"),
-        "can_prepare": permissions.can_prepare_consolidated(request.user),
+        "saved": ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key).exists(),
+        "can_prepare": permissions.can_prepare_consolidated(request.user, scope.plan.pk),
     }
     return render(request, "reports/consolidated_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def consolidated_edit(request, pk):
-    period = _period(request, pk)
-    if not permissions.can_prepare_consolidated(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học soạn báo cáo tổng hợp.")
-    consolidated = consolidated_for(period)
-    composition = compose(period, consolidated, timezone.localdate())
+def consolidated_edit(request, plan_pk, key):
+    scope = _scope(request, plan_pk, key)
+    if not permissions.can_prepare_consolidated(request.user, scope.plan.pk):
+        raise PermissionDenied(f"Chỉ người điều phối kế hoạch {scope.plan.code} soạn báo cáo tổng hợp.")
+    consolidated = consolidated_for(scope)
+    composition = compose(scope, consolidated, timezone.localdate())
     composed = {task.pk: composition.result(task) for task in composition.tasks}
     form = ConsolidatedForm(
         request.POST or None, instance=consolidated, tasks=composition.tasks, composed=composed
@@ -67,7 +78,7 @@ def consolidated_edit(request, pk):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             consolidated_save(
-                period=period,
+                scope=scope,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data=data,
@@ -77,17 +88,17 @@ def consolidated_edit(request, pk):
             form.add_error(None, " ".join(error.messages))
         else:
             messages.success(request, "Đã lưu báo cáo tổng hợp.")
-            return redirect("reports:consolidated_detail", pk=period.pk)
-    context = {"period": period, "form": form, "text_fields": TEXT_FIELDS}
+            return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
+    context = {"scope": scope, "form": form, "text_fields": TEXT_FIELDS}
     return render(request, "reports/consolidated_form.html", context, status=400 if form.errors else 200)
 
 
 @require_safe
-def consolidated_export(request, pk, fmt):
+def consolidated_export(request, plan_pk, key, fmt):
     if fmt not in CONTENT_TYPES:
         raise Http404("Không có định dạng này.")
-    period = _period(request, pk)
-    content, filename = export_bytes(period, fmt)
+    scope = _scope(request, plan_pk, key)
+    content, filename = export_bytes(scope, fmt)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

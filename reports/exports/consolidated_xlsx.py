@@ -9,7 +9,7 @@ from .document import ReportDocument
 
 APPENDIX_COLUMNS = [
     Column("TT", INTEGER, 6),
-    Column("Nhiệm vụ", INTEGER, 10),
+    Column("Nhiệm vụ", width=10),
     Column("Tên nhiệm vụ", width=40),
     Column("Đơn vị", width=36),
     Column("Vai trò", width=11),
@@ -18,9 +18,9 @@ APPENDIX_COLUMNS = [
     Column("Tình trạng", width=26),
 ]
 REPORT_COLUMNS = [
-    Column("Năm", INTEGER, 8),
+    Column("Kỳ báo cáo", width=22),
     Column("Kế hoạch", width=12),
-    Column("Nhiệm vụ", INTEGER, 10),
+    Column("Nhiệm vụ", width=10),
     Column("Tên nhiệm vụ", width=36),
     Column("Đơn vị", width=36),
     Column("Vai trò", width=11),
@@ -71,7 +71,7 @@ def consolidated_workbook(document: ReportDocument) -> bytes:
         REPORT_COLUMNS,
         (
             [
-                r.year,
+                r.period,
                 r.plan,
                 r.task_number,
                 r.task_title,

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 class TaskPart:
     """Section II: one part per task of the plan."""
 
-    number: int
+    number: str  # "3", "4.1"
     title: str  # short title ("Đẩy mạnh công tác thông tin, tuyên truyền")
-    lead: list[str]  # unit names, as of the year reported
+    lead: list[str]  # unit names, as assigned (co-leads, groups included)
     partners: list[str]
-    deadline: str  # "Trong quý I/2024", "Thường xuyên", "Hằng năm, trước ngày 15/11"
-    result: str  # the result of the year: composed from accepted reports, editable
+    deadline: str  # "Trong quý I/2024", "Thường xuyên", "Hằng năm, trước ngày 20/10"
+    result: str  # the result over the report's span: composed from accepted reports, editable
+    depth: int = 0  # 0 for a task, 1 for a sub-task (4.1)…
 
 
 @dataclass
@@ -29,7 +30,7 @@ class AppendixRow:
     """One row of the appendix: one task and one unit."""
 
     order: int  # TT, 1..n
-    task_number: int
+    task_number: str
     task_title: str
     unit: str
     role: str  # "Chủ trì" / "Phối hợp"
@@ -43,9 +44,9 @@ class AppendixRow:
 class UnitReportRow:
     """One unit's report of the period as the Excel file lists it, labels already in words."""
 
-    year: int
+    period: str  # "Năm 2026", "6 tháng đầu năm 2026"
     plan: str  # the plan's code
-    task_number: int
+    task_number: str
     task_title: str
     unit: str
     role: str
@@ -77,6 +78,8 @@ class ReportDocument:
     place: str  # "Đồng Nai"
     date: datetime.date | None  # None: "ngày    tháng    năm 2026" left blank for the clerk
     year: int  # the year reported
+    span: str  # what the report covers: "Năm 2026", "6 tháng đầu năm 2026"
+    next_span: str  # what section IV looks ahead to: "NĂM 2027", "THỜI GIAN TỚI"
     subject: str  # trích yếu: "Kết quả thực hiện Kế hoạch ... năm 2026"
     introduction: str  # the opening paragraph (căn cứ, thực hiện ...)
     # Sections I–V; texts are plain, paragraphs separated by blank lines or new lines
@@ -90,7 +93,7 @@ class ReportDocument:
     # Signature and distribution
     signer_title: list[str]  # ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
     signer_name: str
-    recipients: list[str]  # ["UBND tỉnh (b/c);", "Ban Giám đốc Sở;", "Lưu: VT, QLKH."]
+    recipients: list[str]  # ["UBND tỉnh (b/c);", "Ban Giám đốc Sở;", "Lưu: VT, VP."]
     # Appendix
     appendix_title: str  # "PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026"
     appendix: list[AppendixRow] = field(default_factory=list)

@@ -95,7 +95,7 @@ def _date_words(date: datetime.date | None, year: int) -> str:
     """ "ngày 05 tháng 02 năm 2026": a zero before days under 10 and months 1 and 2 (Nghị định 30).
 
     Without a date the day and month are left blank for the clerk, and the year is the year
-    reported: the report is due within that year (units report by 15/11).
+    reported: the report is due within that year.
     """
     if date is None:
         return f"ngày      tháng      năm {year}"
@@ -420,7 +420,7 @@ def _body(document, doc: ReportDocument):
     if doc.accepted_count == 0:
         _write(
             document,
-            f"Năm {doc.year} chưa có báo cáo nào của các đơn vị được chấp nhận; "
+            f"{doc.span} chưa có báo cáo nào của các đơn vị được chấp nhận; "
             "kết quả dưới đây chưa được tổng hợp.",
             replace(BODY, bold=True, italic=True),
         )
@@ -436,7 +436,7 @@ def _body(document, doc: ReportDocument):
     ):
         _write(document, heading, SUBHEADING)
         _text(document, text)
-    _section(document, f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {doc.year + 1}", doc.next_year)
+    _section(document, f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ {doc.next_span}", doc.next_year)
     _section(document, "V. KIẾN NGHỊ, ĐỀ XUẤT", doc.proposals)
 
 

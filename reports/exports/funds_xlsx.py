@@ -32,7 +32,7 @@ def funds_workbook(funds, detail: Iterable[dict]) -> bytes:
             [
                 Column("Năm", INTEGER, 10),
                 Column("Kế hoạch", width=14),
-                Column("Nhiệm vụ", INTEGER, 10),
+                Column("Nhiệm vụ", width=10),
                 Column("Tên nhiệm vụ", width=48),
                 *MONEY_COLUMNS,
             ],
@@ -59,7 +59,7 @@ def funds_workbook(funds, detail: Iterable[dict]) -> bytes:
             [
                 Column("Năm", INTEGER, 10),
                 Column("Kế hoạch", width=14),
-                Column("Nhiệm vụ", INTEGER, 10),
+                Column("Nhiệm vụ", width=10),
                 Column("Tên nhiệm vụ", width=40),
                 Column("Đơn vị", width=40),
                 Column("Vai trò", width=12),

@@ -46,11 +46,11 @@ def _event(deadline: Deadline, stamp: datetime.datetime, site_url: str) -> Event
     return event
 
 
-def calendar_ics(name: str, deadlines: list[Deadline], *, site_url: str, time_zone: str) -> bytes:
+def calendar_ics(name: str, deadlines: list[Deadline], *, site_url: str, time_zone: str, owner: str) -> bytes:
     """`deadlines` as an iCalendar file (RFC 5545) called `name`, one all-day event per deadline, its
-    links under `site_url`, for people in `time_zone`."""
+    links under `site_url`, for people in `time_zone`, published by `owner`."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Sở Khoa học và Công nghệ Đồng Nai//Kế hoạch 463//VI")
+    calendar.add("prodid", f"-//{owner}//{name}//VI")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")

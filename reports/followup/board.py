@@ -1,4 +1,4 @@
-"""The follow-up board of the Phòng Quản lý Khoa học: one plan, one year, tasks × reporting units.
+"""The follow-up board of a plan's coordinators: one plan, one period, tasks × reporting units.
 
 Figures come from SQL aggregates over the whole period (counts by state, by unit, what each unit
 still owes); only the units on the page shown are read report by report, to draw their cells. So
@@ -51,11 +51,31 @@ class UnitRow:
     cells: list[Cell | None] = field(default_factory=list)
 
     @property
-    def bars(self) -> list[tuple[str, int, str]]:
-        """(state, count, percent of the row as CSS reads it: "12.50") for the chart, skipping empty states."""
+    def bars(self) -> list[tuple[str, int, int]]:
+        """(state, count, whole percent of the row) for the chart, skipping empty states.
+
+        The page draws each part with a CSS class (`w-0` … `w-100`, no inline style under the
+        Content-Security-Policy), so the percents are whole numbers that add up to 100.
+        """
+        shown = [(state, n) for state, n in self.counts.items() if n and self.total]
         return [
-            (state, n, f"{100 * n / self.total:.2f}") for state, n in self.counts.items() if n and self.total
+            (state, n, percent)
+            for (state, n), percent in zip(shown, shares([n for _, n in shown]), strict=True)
         ]
+
+
+def shares(counts: list[int]) -> list[int]:
+    """Whole percents of `counts` that add up to 100 (largest remainder: each count gets its share
+    rounded down, then the points left go to the largest remainders, the first on a tie)."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    percents = [100 * n // total for n in counts]
+    remainders = [100 * n % total for n in counts]
+    by_remainder = sorted(range(len(counts)), key=lambda i: -remainders[i])
+    for i in by_remainder[: 100 - sum(percents)]:
+        percents[i] += 1
+    return percents
 
 
 @dataclass
@@ -130,7 +150,7 @@ def board_build(
     )
     overdue = reports.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
     overdue_fixed = list(
-        overdue.select_related("task").order_by("deadline", "task__number", "unit_name")[:LIST_LIMIT]
+        overdue.select_related("task").order_by("deadline", "task__sort_key", "unit_name")[:LIST_LIMIT]
     )
     for report in overdue_fixed:
         report.days_left = (report.deadline - today).days

@@ -7,26 +7,29 @@ class BoardFilterForm(forms.Form):
     """The board's filters, read from the query string; a bad value is reported, never guessed."""
 
     plan = forms.TypedChoiceField(label="Kế hoạch", coerce=int, required=False)
-    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False)
+    ky = forms.SlugField(
+        label="Kỳ báo cáo",
+        required=False,
+        max_length=40,
+        error_messages={"invalid": "Mã kỳ báo cáo không hợp lệ."},
+    )  # checked against the plan's periods
     unit = forms.IntegerField(
         label="Đơn vị", required=False, min_value=1
     )  # checked against the period's units
-    task = forms.TypedChoiceField(label="Nhiệm vụ", coerce=int, required=False, empty_value=None)
-    state = forms.ChoiceField(label="Tình trạng", required=False)
+    task = forms.IntegerField(
+        label="Nhiệm vụ", required=False, min_value=1
+    )  # checked against the plan's tasks
+    state = forms.ChoiceField(
+        label="Tình trạng", required=False, choices=[("", "Mọi tình trạng"), *TaskState.choices]
+    )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     chua_gui = forms.IntegerField(
         required=False, min_value=1, widget=forms.HiddenInput
     )  # page of units owing
 
-    def __init__(self, data, *, plans, years, tasks):
+    def __init__(self, data, *, plans):
         super().__init__(data)
         self.fields["plan"].choices = [(plan.pk, plan.code) for plan in plans]
-        self.fields["year"].choices = [(year, str(year)) for year in years]
-        self.fields["task"].choices = [
-            ("", "Tất cả nhiệm vụ"),
-            *((task.pk, f"{task.number}. {task.title}") for task in tasks),
-        ]
-        self.fields["state"].choices = [("", "Mọi tình trạng"), *TaskState.choices]
 
 
 class FundsFilterForm(forms.Form):

@@ -55,9 +55,9 @@ def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Fun
     selected = sent_reports(plan_id=plan_id, year=year)
     by_year = sent_reports(plan_id=plan_id).values("period__year").annotate(**SUMS).order_by("-period__year")
     by_task = (
-        selected.values("period__year", "period__plan__code", "task__number", "task__title")
+        selected.values("period__year", "period__plan__code", "task__sort_key", "task__number", "task__title")
         .annotate(**SUMS)
-        .order_by("-period__year", "period__plan__code", "task__number")
+        .order_by("-period__year", "period__plan__code", "task__sort_key")
     )
     by_unit = (
         selected.values("unit_id")
@@ -90,7 +90,7 @@ def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> Quer
             "funds_planned",
             "funds_spent",
         )
-        .order_by("-period__year", "period__plan__code", "task__number", "unit_name")
+        .order_by("-period__year", "period__plan__code", "task__sort_key", "unit_name")
     )
 
 

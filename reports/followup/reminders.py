@@ -16,11 +16,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from kehoach.context_processors import site_context
 from kehoach.text import days_left_text, person_name
 from reports import permissions
 from reports.models import ReminderStage, ReportingPeriod, ReportStatus, TaskReport
 from reports.states import EDITABLE_STATUSES
-from tasks.models import Plan, Role, Unit, UnitKind, User
+from tasks.models import Plan, PlanRole, Role, Unit, UnitKind, User
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ SEND_ERRORS = (smtplib.SMTPException, OSError)
 # What is owed, and when to remind
 # ------------------------------------------------------------------------------
 def plan_label(plan: Plan) -> str:
-    """How a mail names a plan after "Kế hoạch": its number, else its code without "kh-" ("463")."""
+    """How a mail names a plan after "Kế hoạch": its number, else its code without "kh-" ("57-2025")."""
     return plan.number or plan.code.removeprefix("kh-")
 
 
@@ -64,8 +65,10 @@ class OwedReport:
         return settings.SITE_URL + reverse("reports:report_detail", args=[self.report.pk])
 
 
-def reports_owed(*, today: datetime.date, unit: Unit | None = None) -> dict[Unit, list[OwedReport]]:
-    """Reports still to send (draft or returned) in open periods, by unit, in one query.
+def reports_owed(
+    *, today: datetime.date, unit: Unit | None = None, period=None
+) -> dict[Unit, list[OwedReport]]:
+    """Reports still to send (draft or returned) in open periods (or in `period`), by unit, in one query.
 
     Groups of bodies never report, so they owe nothing. Units come by name; each unit's reports by
     deadline, plan and task number.
@@ -73,11 +76,13 @@ def reports_owed(*, today: datetime.date, unit: Unit | None = None) -> dict[Unit
     queryset = (
         TaskReport.objects.filter(period__is_open=True, status__in=EDITABLE_STATUSES)
         .exclude(unit__kind=UnitKind.GROUP)
-        .select_related("period__plan", "task", "unit")
-        .order_by("unit__name", "period__deadline", "period__plan__code", "task__number", "pk")
+        .select_related("period__plan__coordinating_unit", "task", "unit")
+        .order_by("unit__name", "period__deadline", "period__plan__code", "task__sort_key", "pk")
     )
     if unit is not None:
         queryset = queryset.filter(unit=unit)
+    if period is not None:
+        queryset = queryset.filter(period=period)
     owed: dict[Unit, list[OwedReport]] = defaultdict(list)
     for report in queryset:
         owed[report.unit].append(OwedReport(report, (report.period.deadline - today).days))
@@ -101,7 +106,7 @@ def stage_for(
 
 
 def stage_label(stage: ReminderStage) -> str:
-    """How a stage reads in the command's output: "Năm 2026 — kh-463: trước hạn 14 ngày"."""
+    """How a stage reads in the command's output: "Năm 2026 — kh-57-2025: trước hạn 14 ngày"."""
     return f"{stage.period}: {stage}"
 
 
@@ -162,17 +167,26 @@ def _unit_addresses(units: Iterable[Unit]) -> dict[int, list[str]]:
     return {unit.pk: _unique([unit.email, *people[unit.pk]]) for unit in units}
 
 
-def _coordinator_addresses(unit_ids: Iterable[int]) -> dict[int, list[str]]:
-    """The addresses of the active coordinators of each coordinating unit."""
+def _coordinator_addresses(plans: Iterable[Plan]) -> dict[int, list[str]]:
+    """The addresses of the active coordinators of each plan (the role Điều phối in its
+    coordinating unit, or Điều phối kế hoạch for it), in two queries."""
+    plans = {plan.pk: plan for plan in plans}
     addresses: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        User.objects.filter(unit_id__in=set(unit_ids), is_active=True, role=Role.COORDINATOR)
-        .exclude(email="")
-        .order_by("username")
-        .values_list("unit_id", "email")
-    )
-    for unit_id, email in rows:
-        addresses[unit_id].append(email)
+    by_unit: dict[int, list[str]] = defaultdict(list)
+    people = User.objects.filter(is_active=True).exclude(email="").order_by("username")
+    for unit_id, email in people.filter(
+        role=Role.COORDINATOR, unit_id__in={plan.coordinating_unit_id for plan in plans.values()}
+    ).values_list("unit_id", "email"):
+        by_unit[unit_id].append(email)
+    for plan in plans.values():
+        addresses[plan.pk] += by_unit[plan.coordinating_unit_id]
+    for plan_id, email in (
+        PlanRole.objects.filter(plan_id__in=plans, kind=PlanRole.Kind.COORDINATOR, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__username")
+        .values_list("plan_id", "user__email")
+    ):
+        addresses[plan_id].append(email)
     return addresses
 
 
@@ -190,21 +204,21 @@ def _compose(
         unit: list(dict.fromkeys(item.report.period.plan for item in items))
         for unit, (items, _) in owed.items()
     }
-    coordinators = _coordinator_addresses(
-        plan.coordinating_unit_id for plans in plans_of.values() for plan in plans
-    )
+    coordinators = _coordinator_addresses(plan for plans in plans_of.values() for plan in plans)
     sender = person_name(by)
     mails = []
     for unit, (items, stages) in owed.items():
         plans, to = plans_of[unit], to_by_unit[unit.pk]
         addressed = {address.lower() for address in to}
-        copied = _unique(address for plan in plans for address in coordinators[plan.coordinating_unit_id])
+        copied = _unique(address for plan in plans for address in coordinators[plan.pk])
         context = {
             "unit": unit,
             "reports": items,
             "overdue": any(item.days_left < 0 for item in items),
             "plans": _joined(plan_label(plan) for plan in plans),
-            "years": _joined(sorted(item.report.period.year for item in items)),
+            "periods": _joined(item.report.period.name for item in items),
+            "coordinators": _joined(plan.coordinating_unit.name for plan in plans),
+            **site_context(),
             "sender": sender,
         }
         mails.append(

@@ -12,16 +12,46 @@ def unit(pk) -> Unit | None:
     return Unit.objects.filter(pk=pk).first() if isinstance(pk, int) else None
 
 
+def period(pk) -> ReportingPeriod | None:
+    return (
+        ReportingPeriod.objects.select_related("plan").filter(pk=pk).first() if isinstance(pk, int) else None
+    )
+
+
 def visible_report(user, pk) -> TaskReport | None:
     return permissions.reports_visible_to(user).select_related("period__plan").filter(pk=pk).first()
 
 
-def board_choices() -> tuple[list[Plan], list[ReportingPeriod], list[Task]]:
-    """Every plan, period and task, for the board's filters (tasks with only what a choice shows)."""
-    plans = list(Plan.objects.order_by("status", "-issued_year", "code"))
-    periods = list(ReportingPeriod.objects.select_related("plan").order_by("-year", "plan__code"))
-    tasks = list(Task.objects.order_by("plan_id", "number").only("pk", "plan_id", "number", "title"))
-    return plans, periods, tasks
+def followed_plans(user) -> list[Plan]:
+    """The plans whose board the user follows, in force first."""
+    plans = permissions.in_plans(Plan.objects.all(), permissions.followed_plans(user), field="pk")
+    return list(plans.select_related("coordinating_unit").order_by("status", "-issued_year", "code"))
+
+
+def default_plan(plans: list[Plan], today) -> Plan | None:
+    """The plan the board shows first: the first in force with a period open, else the first."""
+    open_plans = set(
+        ReportingPeriod.objects.filter(plan__in=plans, is_open=True)
+        .values_list("plan_id", flat=True)
+        .distinct()
+    )
+    return next((plan for plan in plans if plan.pk in open_plans), plans[0] if plans else None)
+
+
+def plan_periods(plan: Plan) -> list[ReportingPeriod]:
+    return list(plan.periods.select_related("plan").order_by("-deadline"))
+
+
+def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
+    """The open period due next (or due last, once every open one is overdue), else the latest."""
+    open_periods = [period for period in periods if period.is_open]
+    upcoming = sorted((p for p in open_periods if p.deadline >= today), key=lambda p: p.deadline)
+    return (upcoming or open_periods or periods)[0]
+
+
+def plan_tasks(plan: Plan) -> list[Task]:
+    """The plan's tasks in the plan's order, with only what the board shows."""
+    return list(plan.tasks.order_by("sort_key").only("pk", "plan_id", "number", "parent_id", "title"))
 
 
 def funds_choices() -> tuple[list[Plan], list[int]]:

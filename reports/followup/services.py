@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from kehoach.text import person_name
 from reports import permissions
-from reports.models import Direction, EventKind, Reminder, ReminderKind, ReminderStage, TaskReport
+from reports.models import (
+    Direction,
+    EventKind,
+    Reminder,
+    ReminderKind,
+    ReminderStage,
+    ReportingPeriod,
+    TaskReport,
+)
 from reports.workflow.services import record_event
 from tasks.models import Unit
 
@@ -90,19 +98,24 @@ def reminders_send_scheduled(today: datetime.date | None = None) -> ScheduledRun
 # The coordinator's "remind now"
 # ------------------------------------------------------------------------------
 @transaction.atomic
-def reminder_send_now(*, unit: Unit, by, today: datetime.date | None = None) -> Reminder:
-    """Remind `unit` at once of every report it owes, on behalf of `by` (the coordinator)."""
-    if not permissions.can_remind(by):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học được đôn đốc đơn vị.")
+def reminder_send_now(
+    *, unit: Unit, period: ReportingPeriod, by, today: datetime.date | None = None
+) -> Reminder:
+    """Remind `unit` at once of every report it owes in `period`, on behalf of `by` (a coordinator
+    of the period's plan)."""
+    if not permissions.can_remind(by, period.plan_id):
+        raise PermissionDenied(f"Chỉ người điều phối kế hoạch {period.plan.code} được đôn đốc đơn vị.")
     today = today or timezone.localdate()
     # Locks the unit's row (PostgreSQL), so that two clicks cannot both pass the pause below.
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_group:
         raise ValidationError(f"“{unit.name}” là nhóm đơn vị, không tự gửi báo cáo: không có gì để đôn đốc.")
-    items = reports_owed(today=today, unit=unit).get(unit)
+    if not period.is_open:
+        raise ValidationError(f"Kỳ {period.name} đã đóng: không đôn đốc báo cáo của kỳ này.")
+    items = reports_owed(today=today, unit=unit, period=period).get(unit)
     if not items:
         raise ValidationError(
-            f"Đơn vị “{unit.name}” không còn báo cáo nào phải gửi trong các kỳ đang mở: không cần đôn đốc."
+            f"Đơn vị “{unit.name}” không còn báo cáo nào phải gửi trong kỳ {period.name}: không cần đôn đốc."
         )
     pause = datetime.timedelta(minutes=settings.REMINDER_MANUAL_PAUSE_MINUTES)
     last = Reminder.objects.filter(unit=unit).order_by("-sent_at").first()

@@ -9,12 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from kehoach.http import next_or, query_without
 from kehoach.text import parse_id
 from reports import permissions
-from reports.models import ReportingPeriod, TaskState
+from reports.models import TaskState
 from reports.workflow.forms import DirectionForm
 
 from . import selectors, services
@@ -27,53 +27,40 @@ ESCALATIONS_PER_PAGE = 30
 FUNDS_DETAIL_PER_PAGE = 100
 
 
-def _next_or(request, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 # ------------------------------------------------------------------------------
 # The board
 # ------------------------------------------------------------------------------
 @require_safe
 def board(request):
-    if not permissions.follows_up(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở xem bảng theo dõi.")
+    user = request.user
+    if not permissions.follows_up(user):
+        raise PermissionDenied("Chỉ người điều phối kế hoạch và Lãnh đạo Sở xem bảng theo dõi.")
     today = timezone.localdate()
-    plans, periods, tasks = selectors.board_choices()
-    form = BoardFilterForm(
-        request.GET, plans=plans, years=sorted({p.year for p in periods}, reverse=True), tasks=tasks
-    )
+    plans = selectors.followed_plans(user)
+    form = BoardFilterForm(request.GET, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
+    plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans, today)
+    periods = selectors.plan_periods(plan) if plan else []
     if not periods:
-        return render(request, "reports/board.html", {"form": form, "board": None})
-
-    default = _default_period(periods, today)
-    plan_id = data.get("plan") or default.plan_id
-    plan_periods = [period for period in periods if period.plan_id == plan_id]
-    if not plan_periods:
-        form.add_error("plan", "Kế hoạch này chưa có kỳ báo cáo nào.")
-        plan_periods = [period for period in periods if period.plan_id == default.plan_id]
-    period = _default_period(plan_periods, today)
-    if data.get("year"):
-        period = next((p for p in plan_periods if p.year == data["year"]), None)
+        return render(
+            request, "reports/board.html", {"form": form, "board": None, "plans": plans, "plan": plan}
+        )
+    period = selectors.default_period(periods, today)
+    if data.get("ky"):
+        period = next((p for p in periods if p.key == data["ky"]), None)
         if period is None:
-            form.add_error("year", f"Kế hoạch chưa có kỳ báo cáo năm {data['year']}.")
-            period = _default_period(plan_periods, today)
-    plan_tasks = [task for task in tasks if task.plan_id == period.plan_id]
+            form.add_error("ky", f"Kế hoạch {plan.code} không có kỳ báo cáo “{data['ky']}”.")
+            period = selectors.default_period(periods, today)
+    tasks = selectors.plan_tasks(plan)
     task_id = data.get("task")
-    if task_id and task_id not in {task.pk for task in plan_tasks}:
+    if task_id and task_id not in {task.pk for task in tasks}:
         form.add_error("task", "Nhiệm vụ này không thuộc kế hoạch đã chọn.")
         task_id = None
 
     result = board_build(
         period=period,
         today=today,
-        tasks=plan_tasks,
+        tasks=tasks,
         unit_id=data.get("unit"),
         task_id=task_id,
         state=data.get("state") or None,
@@ -86,43 +73,37 @@ def board(request):
         "form": form,
         "board": result,
         "plans": plans,
-        "plan_periods": plan_periods,
-        "can_remind": permissions.can_remind(request.user),
-        "query": _query_without(request, "page"),
-        "owing_query": _query_without(request, "chua_gui"),
+        "plan_periods": periods,
+        "can_remind": permissions.can_remind(user, plan.pk),
+        "query": query_without(request, "page"),
+        "owing_query": query_without(request, "chua_gui"),
         "states": TaskState.choices,
     }
     return render(request, "reports/board.html", context, status=400 if form.errors else 200)
 
 
-def _default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
-    """The open period of this year if any, else the latest one."""
-    return next((p for p in periods if p.year == today.year and p.is_open), periods[0])
-
-
-def _query_without(request, name: str) -> str:
-    """The query string of `request` without its parameter `name` (a pager's own page number)."""
-    query = request.GET.copy()
-    query.pop(name, None)
-    return query.urlencode()
-
-
 @require_POST
 def remind_unit(request, unit_pk):
     if not permissions.can_remind(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học được đôn đốc đơn vị.")
+        raise PermissionDenied("Chỉ người điều phối kế hoạch được đôn đốc đơn vị.")
+    period = selectors.period(parse_id(request.POST.get("period", "")))
+    if period is None:
+        raise Http404("Không tìm thấy kỳ báo cáo.")
+    if not permissions.can_remind(request.user, period.plan_id):
+        raise PermissionDenied(f"Chỉ người điều phối kế hoạch {period.plan.code} được đôn đốc đơn vị.")
     unit = selectors.unit(unit_pk)
     if unit is None:
         raise Http404("Không tìm thấy đơn vị.")
     try:
-        reminder = services.reminder_send_now(unit=unit, by=request.user)
+        reminder = services.reminder_send_now(unit=unit, period=period, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"Đã gửi thư đôn đốc đến {unit.name} ({reminder.report_count} báo cáo còn nợ)."
+            request,
+            f"Đã gửi thư đôn đốc đến {unit.name} ({reminder.report_count} báo cáo còn nợ trong kỳ {period.name}).",
         )
-    return redirect(_next_or(request, reverse("reports:board")))
+    return redirect(next_or(request, reverse("reports:board")))
 
 
 @require_safe
@@ -135,7 +116,7 @@ def reminder_list(request):
         if unit is None:
             raise Http404("Không tìm thấy đơn vị.")
     page = Paginator(selectors.reminder_log(unit=unit), REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "unit": unit, "query": _query_without(request, "page")}
+    context = {"page": page, "unit": unit, "query": query_without(request, "page")}
     return render(request, "reports/reminder_list.html", context)
 
 
@@ -155,7 +136,7 @@ def escalation_list(request):
         "pending_only": pending_only,
         "form": DirectionForm(),
         "can_direct": permissions.can_direct_any(request.user),
-        "query": _query_without(request, "page"),
+        "query": query_without(request, "page"),
     }
     return render(request, "reports/escalation_list.html", context)
 
@@ -175,7 +156,7 @@ def direction_add(request, pk):
         messages.success(
             request, "Đã ghi ý kiến chỉ đạo; đơn vị và Phòng Quản lý Khoa học sẽ thấy trên báo cáo."
         )
-    return redirect(_next_or(request, reverse("reports:escalation_list")))
+    return redirect(next_or(request, reverse("reports:escalation_list")))
 
 
 # ------------------------------------------------------------------------------
@@ -207,7 +188,7 @@ def funds(request):
         "funds": summary,
         "detail": detail.get_page(request.GET.get("page")),
         "chosen": chosen,
-        "query": _query_without(request, "page"),
+        "query": query_without(request, "page"),
     }
     return render(request, "reports/funds.html", context, status=400 if form.errors else 200)
 

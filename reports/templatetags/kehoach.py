@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kehoach.text import days_left_text, number_vi, person_name
+from kehoach.text import days_left_text, lower_first, number_vi, person_name
 
 register = template.Library()
 
@@ -18,6 +18,11 @@ def vnd(amount):
 @register.filter
 def days_left(days):
     return days_left_text(days)
+
+
+@register.filter
+def lowerfirst(text):
+    return lower_first(str(text or ""))
 
 
 @register.filter

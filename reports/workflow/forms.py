@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
 from kehoach.text import parse_id
-from reports.models import MAX_OUTPUT_QUANTITY, TaskReport
+from reports.models import MAX_OUTPUT_QUANTITY, ReportingPeriod, TaskReport
 from tasks.models import OutputKind
 
 from .services import REPORT_FIELDS
@@ -123,34 +123,55 @@ class PlanChoiceField(forms.ModelChoiceField):
         return f"{plan.code} — {Truncator(plan.title).chars(80)}"
 
 
+PLAN_ERRORS = {
+    "required": "Hãy chọn kế hoạch.",
+    "invalid_choice": "Hãy chọn một kế hoạch đang thực hiện trong danh sách.",
+}
+
+
 class PeriodOpenForm(forms.Form):
-    plan = PlanChoiceField(
-        label="Kế hoạch",
-        queryset=None,
-        error_messages={
-            "required": "Hãy chọn kế hoạch.",
-            "invalid_choice": "Hãy chọn một kế hoạch đang thực hiện trong danh sách.",
-        },
-    )
+    """Open every period a plan's schedule gives a year."""
+
+    plan = PlanChoiceField(label="Kế hoạch", queryset=None, error_messages=PLAN_ERRORS)
     year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)
     deadline = forms.DateField(
         label="Hạn gửi báo cáo",
         required=False,
         widget=DATE_WIDGET,
-        help_text="Để trống để dùng hạn của kế hoạch.",
+        help_text="Để trống để dùng lịch báo cáo của kế hoạch; chỉ đổi được với kế hoạch báo cáo mỗi năm một kỳ.",
     )
-    cutoff_from = forms.DateField(label="Số liệu tính từ ngày", required=False, widget=DATE_WIDGET)
-    cutoff_to = forms.DateField(label="Số liệu tính đến ngày", required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
 
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("cutoff_from")) != bool(data.get("cutoff_to")):
-            raise ValidationError("Hãy ghi cả hai ngày chốt số liệu, hoặc để trống cả hai.")
-        return data
+
+class PeriodAddForm(forms.Form):
+    """A period of a plan's own: its name, window of data and deadline."""
+
+    plan = PlanChoiceField(label="Kế hoạch", queryset=None, error_messages=PLAN_ERRORS)
+    name = forms.CharField(label="Tên kỳ", max_length=100, help_text="Ví dụ: Đợt 1 năm 2026.")
+    cutoff_from = forms.DateField(label="Số liệu tính từ ngày", widget=DATE_WIDGET)
+    cutoff_to = forms.DateField(label="Số liệu tính đến ngày", widget=DATE_WIDGET)
+    deadline = forms.DateField(label="Hạn gửi báo cáo", widget=DATE_WIDGET)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, prefix="rieng", **kwargs)
+        self.fields["plan"].queryset = plans
+
+
+class PeriodEditForm(forms.ModelForm):
+    """A period's corrections: name, window, deadline."""
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["name", "cutoff_from", "cutoff_to", "deadline"]
+        widgets = {"cutoff_from": DATE_WIDGET, "cutoff_to": DATE_WIDGET, "deadline": DATE_WIDGET}
+
+    def _post_clean(self):
+        # The period's rules (window, gap, overlap, working day) are the service's, which re-judges
+        # the reports when the deadline moves.
+        pass
 
 
 class DirectionForm(forms.Form):

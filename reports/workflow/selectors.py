@@ -19,7 +19,7 @@ def unit_reports_for_year(user, year: int, today: datetime.date) -> QuerySet:
     """The reports the user's unit owes in `year`, on every plan."""
     queryset = permissions.reports_visible_to(user).filter(unit_id=user.unit_id, period__year=year)
     return reports_with_state(queryset, today).order_by(
-        "period__deadline", "period__plan__code", "task__number"
+        "period__deadline", "period__plan__code", "task__sort_key"
     )
 
 
@@ -67,6 +67,13 @@ def plans_in_force() -> QuerySet:
     return Plan.objects.filter(status=PlanStatus.IN_FORCE).select_related("coordinating_unit")
 
 
+def plans_managed_by(user) -> QuerySet:
+    """The plans in force whose periods the user opens and closes."""
+    return permissions.in_plans(plans_in_force(), permissions.coordinated_plans(user), field="pk").order_by(
+        "code"
+    )
+
+
 def plan_detail(pk: int) -> Plan:
     assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
     return (
@@ -78,7 +85,7 @@ def plan_detail(pk: int) -> Plan:
             ),
             "duties__unit",
             "duties__recipient",
-            Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-year")),
+            Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-deadline")),
         )
         .get(pk=pk)
     )
@@ -124,13 +131,12 @@ def review_queue(user, today: datetime.date) -> QuerySet:
     return reports_with_state(queryset, today).select_related("unit").order_by("last_submitted_at", "pk")
 
 
-def periods_overview() -> QuerySet:
-    return (
-        ReportingPeriod.objects.select_related("plan")
-        .annotate(
-            total=Count("reports"),
-            submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
-            accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
-        )
-        .order_by("-year", "plan__code")
-    )
+def periods_overview(plans=permissions.ALL) -> QuerySet:
+    """Periods of `plans` (every plan for ALL) with how many reports each asks, has waiting, has
+    accepted; the latest deadline first."""
+    periods = permissions.in_plans(ReportingPeriod.objects.select_related("plan"), plans)
+    return periods.annotate(
+        total=Count("reports"),
+        submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
+        accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
+    ).order_by("-deadline", "plan__code")

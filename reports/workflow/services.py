@@ -4,7 +4,7 @@ do, validates, saves, records the event and returns the object."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import filetype
 from django.conf import settings
@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 
-from kehoach.text import number_vi, person_name
+from kehoach.text import date_in_range, date_range_message, number_vi, person_name, unidecode_vi
 from reports import permissions
 from reports.models import (
     MAX_OUTPUT_QUANTITY,
@@ -27,7 +28,8 @@ from reports.models import (
     TaskReport,
 )
 from reports.states import TRANSITIONS, deadline_for
-from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Task, Unit
+from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Reporting, Task, Unit
+from tasks.schedule import PeriodSpec, ScheduleKind
 
 
 class StaleReportError(ValidationError):
@@ -58,16 +60,6 @@ def _allowed(by, step: str, report: TaskReport) -> None:
 # ------------------------------------------------------------------------------
 # Periods
 # ------------------------------------------------------------------------------
-def default_cutoff(deadline: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """A year of data ending five days before the deadline, leaving working days to consolidate."""
-    cutoff_to = deadline - datetime.timedelta(days=5)
-    try:
-        cutoff_from = cutoff_to.replace(year=cutoff_to.year - 1) + datetime.timedelta(days=1)
-    except ValueError:  # 29/02
-        cutoff_from = cutoff_to.replace(year=cutoff_to.year - 1, day=28) + datetime.timedelta(days=1)
-    return cutoff_from, cutoff_to
-
-
 @dataclass
 class PeriodOpened:
     period: ReportingPeriod
@@ -75,106 +67,254 @@ class PeriodOpened:
     reports_created: int
 
 
-def _units_reporting_in(year: int):
-    return Unit.objects.reporting().existing_in(year)
+@dataclass
+class YearOpened:
+    """What opening a plan's year did, period by period."""
+
+    items: list[PeriodOpened]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    @property
+    def periods(self) -> list[ReportingPeriod]:
+        return [item.period for item in self.items]
+
+    @property
+    def period(self) -> ReportingPeriod:
+        """The year's period, for schedules of one period a year."""
+        (only,) = self.items
+        return only.period
+
+    @property
+    def period_created(self) -> bool:
+        return any(item.period_created for item in self.items)
+
+    @property
+    def reports_created(self) -> int:
+        return sum(item.reports_created for item in self.items)
 
 
-@transaction.atomic
-def period_open(
-    *,
-    plan: Plan,
-    year: int,
-    by,
-    deadline: datetime.date | None = None,
-    cutoff_from: datetime.date | None = None,
-    cutoff_to: datetime.date | None = None,
-) -> PeriodOpened:
-    """Open the reporting year of a plan and create the report each reporting unit owes.
+def _refuse_closed_plan(plan: Plan) -> None:
+    if plan.status != PlanStatus.IN_FORCE:
+        raise ValidationError(f"Kế hoạch “{plan}” đã kết thúc: không mở kỳ báo cáo mới.")
 
-    One report per task a unit leads or partners; groups of bodies do not report themselves, nor
-    do units not in existence that year; a fixed-date task already completed and accepted in an
-    earlier year is not asked again. Opening again creates only what is missing (a unit assigned
-    since), and changes nothing else.
-    """
-    permissions.require(
-        permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được mở kỳ báo cáo."
+
+def _check_window(
+    plan: Plan, cutoff_from: datetime.date, cutoff_to: datetime.date, *, exclude=None, gaps: bool = True
+) -> None:
+    """Refuse a window that overlaps another period of the plan or (`gaps`) leaves a gap beside the
+    periods next to it: the windows of a plan's periods follow each other, day after day. The
+    schedule's own periods are contiguous by construction and may be opened in any order."""
+    others = ReportingPeriod.objects.filter(plan=plan)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    overlap = (
+        others.filter(cutoff_from__lte=cutoff_to, cutoff_to__gte=cutoff_from).order_by("cutoff_from").first()
     )
-    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
-    period_created = period is None
-    if period_created:
-        if plan.status != PlanStatus.IN_FORCE:
-            raise ValidationError(f"Kế hoạch “{plan}” đã kết thúc: không mở kỳ báo cáo mới.")
-        if plan.issued_year and year < plan.issued_year:
-            raise ValidationError(
-                f"Kế hoạch ban hành năm {plan.issued_year}: không có kỳ báo cáo năm {year}."
-            )
-        deadline = deadline or plan.report_deadline(year)
-        default_from, default_to = default_cutoff(deadline)
-        period = ReportingPeriod(
-            plan=plan,
-            year=year,
-            deadline=deadline,
-            cutoff_from=cutoff_from or default_from,
-            cutoff_to=cutoff_to or default_to,
-            opened_by=by,
+    if overlap is not None:
+        raise ValidationError(
+            f"Khoảng số liệu {cutoff_from:%d/%m/%Y}–{cutoff_to:%d/%m/%Y} chồng lên kỳ “{overlap.name}” "
+            f"({overlap.cutoff_from:%d/%m/%Y}–{overlap.cutoff_to:%d/%m/%Y})."
         )
-        period.full_clean()
-        period.save()
+    if not gaps:
+        return
+    before = others.filter(cutoff_to__lt=cutoff_from).order_by("-cutoff_to").first()
+    if before is not None and before.cutoff_to + datetime.timedelta(days=1) != cutoff_from:
+        raise ValidationError(
+            f"Giữa kỳ “{before.name}” (số liệu đến {before.cutoff_to:%d/%m/%Y}) và kỳ này có những ngày không "
+            f"thuộc kỳ nào: số liệu của kỳ này phải bắt đầu từ {before.cutoff_to + datetime.timedelta(days=1):%d/%m/%Y}."
+        )
+    after = others.filter(cutoff_from__gt=cutoff_to).order_by("cutoff_from").first()
+    if after is not None and cutoff_to + datetime.timedelta(days=1) != after.cutoff_from:
+        raise ValidationError(
+            f"Giữa kỳ này và kỳ “{after.name}” (số liệu từ {after.cutoff_from:%d/%m/%Y}) có những ngày không "
+            f"thuộc kỳ nào: số liệu của kỳ này phải kết thúc ngày {after.cutoff_from - datetime.timedelta(days=1):%d/%m/%Y}."
+        )
 
+
+def _create_period(plan: Plan, spec: PeriodSpec, by, *, gaps: bool = True) -> ReportingPeriod:
+    period = ReportingPeriod(
+        plan=plan,
+        key=spec.key,
+        name=spec.name,
+        kind=spec.kind,
+        year=spec.year,
+        deadline=spec.deadline,
+        cutoff_from=spec.cutoff_from,
+        cutoff_to=spec.cutoff_to,
+        opened_by=by,
+    )
+    period.full_clean()
+    _check_window(plan, period.cutoff_from, period.cutoff_to, gaps=gaps)
+    period._history_user = by
+    period.save()
+    return period
+
+
+def _reporting_units(period: ReportingPeriod):
+    """Units that report for themselves and exist on the period's deadline: a unit that ended before
+    it is not asked (its successor answers for its tasks), nor one founded after it."""
+    return Unit.objects.reporting().active_on(period.deadline)
+
+
+def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
+    """(assignment, unit reporting on it) for every report the period asks: each unit that reports on
+    its own, and each member of a group whose members report (a member assigned itself answers for
+    its own assignment); named-only assignments owe nothing."""
+    assignments = list(
+        Assignment.objects.filter(task__plan=period.plan)
+        .exclude(reporting=Reporting.NAMED)
+        .select_related("task__plan", "unit")
+        .prefetch_related("unit__members")
+        .order_by("task__sort_key", "role", "unit__name")
+    )
+    existing = {unit.pk: unit for unit in _reporting_units(period)}
+    owed, seen = [], set()
+    direct = {(a.task_id, a.unit_id) for a in assignments if a.reporting == Reporting.REPORTS}
+    for assignment in assignments:
+        if assignment.reporting == Reporting.REPORTS:
+            units = [assignment.unit]
+        else:
+            units = sorted(assignment.unit.members.all(), key=lambda unit: unit.name)
+        for unit in units:
+            key = (assignment.task_id, unit.pk)
+            if unit.pk not in existing or key in seen:
+                continue
+            if assignment.reporting == Reporting.MEMBERS and key in direct:
+                continue
+            seen.add(key)
+            owed.append((assignment, existing[unit.pk]))
+    return owed
+
+
+def period_fill(*, period: ReportingPeriod, by) -> int:
+    """Create the reports `period` asks that are missing (a unit assigned since it was opened), and
+    nothing else; a fixed-date task completed and accepted in an earlier period is not asked again.
+    Returns how many were created."""
     completed_fixed = set(
         TaskReport.objects.filter(
-            task__plan=plan,
+            task__plan=period.plan,
             task__deadline_kind=DeadlineKind.FIXED,
-            period__year__lt=year,
+            period__deadline__lt=period.deadline,
             status=ReportStatus.ACCEPTED,
             completion=Completion.DONE,
         ).values_list("task_id", "unit_id")
     )
     existing = set(period.reports.values_list("task_id", "unit_id"))
-    assignments = (
-        Assignment.objects.filter(task__plan=plan, unit__in=_units_reporting_in(year))
-        .select_related("task__plan", "unit")
-        .order_by("task__number", "role", "unit__name")
-    )
     new_reports = [
         TaskReport(
             period=period,
-            task=a.task,
-            unit=a.unit,
-            unit_name=a.unit.name,
-            role=a.role,
-            deadline=deadline_for(a.task, period),
+            task=assignment.task,
+            unit=unit,
+            unit_name=unit.name,
+            role=assignment.role,
+            deadline=deadline_for(assignment.task, period),
         )
-        for a in assignments
-        if (a.task_id, a.unit_id) not in existing and (a.task_id, a.unit_id) not in completed_fixed
+        for assignment, unit in _owed(period)
+        if (assignment.task_id, unit.pk) not in existing
+        and (assignment.task_id, unit.pk) not in completed_fixed
     ]
     created = TaskReport.objects.bulk_create(new_reports)
     ReportEvent.objects.bulk_create(
         ReportEvent(report=report, kind=EventKind.OPENED, actor=by, actor_name=person_name(by))
         for report in created
     )
-    return PeriodOpened(period=period, period_created=period_created, reports_created=len(created))
+    return len(created)
+
+
+@transaction.atomic
+def period_open(*, plan: Plan, year: int, by, deadline: datetime.date | None = None) -> YearOpened:
+    """Open every period the plan's schedule gives `year` and create the reports each asks.
+
+    One report per task and unit that reports on it (docs/domain.md, "Plans and tasks"); groups of
+    bodies report only through their members when the plan says so; units not in existence during
+    the period do not report. Opening again creates only what is missing and changes nothing else.
+    `deadline` overrides the schedule's deadline of a yearly period (one period a year).
+    """
+    permissions.require(
+        permissions.can_manage_periods(by, plan.pk),
+        f"Chỉ người điều phối kế hoạch {plan.code} được mở kỳ báo cáo.",
+    )
+    if plan.issued_year and year < plan.issued_year:
+        raise ValidationError(f"Kế hoạch ban hành năm {plan.issued_year}: không có kỳ báo cáo năm {year}.")
+    specs = plan.periods_of_year(year)
+    if not specs:
+        raise ValidationError(
+            f"Kế hoạch {plan.code} báo cáo theo các kỳ đặt riêng: hãy thêm từng kỳ với tên, khoảng số liệu và hạn gửi."
+        )
+    if deadline is not None:
+        if len(specs) != 1:
+            raise ValidationError(
+                "Chỉ đổi được hạn khi mở kỳ của kế hoạch báo cáo mỗi năm một kỳ; hãy sửa hạn từng kỳ sau khi mở."
+            )
+        cutoff_to = min(specs[0].cutoff_to, deadline - datetime.timedelta(days=plan.cutoff_days))
+        specs = [replace(specs[0], deadline=deadline, cutoff_to=cutoff_to)]
+    opened = []
+    existing = {
+        period.key: period
+        for period in ReportingPeriod.objects.filter(plan=plan, key__in=[s.key for s in specs])
+    }
+    for spec in specs:
+        period = existing.get(spec.key)
+        if period is None:
+            _refuse_closed_plan(plan)
+            period = _create_period(plan, spec, by, gaps=False)
+        opened.append(PeriodOpened(period, spec.key not in existing, period_fill(period=period, by=by)))
+    return YearOpened(opened)
+
+
+@transaction.atomic
+def period_add(
+    *,
+    plan: Plan,
+    name: str,
+    cutoff_from: datetime.date,
+    cutoff_to: datetime.date,
+    deadline: datetime.date,
+    by,
+    key: str = "",
+) -> PeriodOpened:
+    """Open a period of the plan's own (a custom schedule, or an extra period), with its name, window
+    of data and deadline, and create the reports it asks."""
+    permissions.require(
+        permissions.can_manage_periods(by, plan.pk),
+        f"Chỉ người điều phối kế hoạch {plan.code} được mở kỳ báo cáo.",
+    )
+    _refuse_closed_plan(plan)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Hãy đặt tên kỳ, ví dụ “Đợt 1 năm 2026”."})
+    key = key or slugify(unidecode_vi(name))[:40].strip("-") or f"{cutoff_to:%Y%m%d}"
+    if ReportingPeriod.objects.filter(plan=plan, key=key).exists():
+        raise ValidationError({"name": f"Kế hoạch đã có kỳ mang mã “{key}”: hãy đặt tên khác."})
+    spec = PeriodSpec(key, name, ScheduleKind.CUSTOM, cutoff_to.year, cutoff_from, cutoff_to, deadline)
+    period = _create_period(plan, spec, by)
+    return PeriodOpened(period, True, period_fill(period=period, by=by))
 
 
 @transaction.atomic
 def period_set_open(*, period: ReportingPeriod, is_open: bool, by) -> ReportingPeriod:
     permissions.require(
-        permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được đóng, mở kỳ báo cáo."
+        permissions.can_manage_periods(by, period.plan_id),
+        "Chỉ người điều phối kế hoạch được đóng, mở kỳ báo cáo.",
     )
     period.is_open = is_open
+    period._history_user = by
     period.save(update_fields=["is_open"])
     return period
 
 
-PERIOD_FIELDS = ("deadline", "cutoff_from", "cutoff_to", "is_open")
+PERIOD_FIELDS = ("name", "deadline", "cutoff_from", "cutoff_to", "is_open")
 
 
 @transaction.atomic
 def period_update(*, period: ReportingPeriod, by, **changes) -> ReportingPeriod:
-    """Correct a period's deadline, data cut-off or openness (`PERIOD_FIELDS`), then judge its reports
-    against the corrected deadline."""
+    """Correct a period's name, deadline, data cut-off or openness (`PERIOD_FIELDS`), then judge its
+    reports against the corrected deadline."""
     permissions.require(
-        permissions.can_manage_periods(by), "Chỉ đơn vị đầu mối theo dõi kế hoạch được sửa kỳ báo cáo."
+        permissions.can_manage_periods(by, period.plan_id),
+        "Chỉ người điều phối kế hoạch được sửa kỳ báo cáo.",
     )
     unknown = set(changes) - set(PERIOD_FIELDS)
     if unknown:
@@ -183,6 +323,7 @@ def period_update(*, period: ReportingPeriod, by, **changes) -> ReportingPeriod:
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
+    _check_window(current.plan, current.cutoff_from, current.cutoff_to, exclude=current)
     current._history_user = by
     current.save()
     reports_rejudge(periods=[current])
@@ -247,7 +388,9 @@ def report_content_errors(report: TaskReport, today: datetime.date) -> dict[str,
     errors = {}
     if report.completion == Completion.DONE and not report.completed_on:
         errors["completed_on"] = "Hãy ghi ngày hoàn thành."
-    if report.completed_on and report.completed_on > today:
+    if report.completed_on and not date_in_range(report.completed_on):
+        errors["completed_on"] = date_range_message("Ngày hoàn thành")
+    elif report.completed_on and report.completed_on > today:
         errors["completed_on"] = "Ngày hoàn thành không được sau hôm nay."
     if report.funds_spent and report.funds_planned is None:
         errors["funds_planned"] = "Hãy ghi kinh phí dự trù khi đã ghi kinh phí sử dụng."

@@ -9,18 +9,30 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kehoach.http import query_without
+from kehoach.text import parse_id
 from reports import permissions
 from reports.models import Evidence, TaskReport, TaskState
 from reports.states import report_state
 from tasks.models import Plan, Task
 
 from . import selectors, services
-from .forms import CommentForm, DirectionForm, EvidenceForm, PeriodOpenForm, ReportForm, RequiredCommentForm
+from .forms import (
+    CommentForm,
+    DirectionForm,
+    EvidenceForm,
+    PeriodAddForm,
+    PeriodEditForm,
+    PeriodOpenForm,
+    ReportForm,
+    RequiredCommentForm,
+)
 
 
 def _today() -> datetime.date:
@@ -279,32 +291,102 @@ def review_queue(request):
     return render(request, "reports/review_queue.html", {"reports": reports})
 
 
+PERIODS_PER_PAGE = 30
+
+
+def _opened_message(opened: list) -> str:
+    parts = [
+        f"{'đã mở' if item.period_created else 'đã có từ trước'} kỳ {item.period.name} "
+        f"(tạo {item.reports_created} báo cáo mới)"
+        for item in opened
+    ]
+    return (", ".join(parts) + ".").capitalize()
+
+
+def _period_page(request, *, open_form=None, add_form=None, status=200):
+    user = request.user
+    plans = selectors.plans_managed_by(user)
+    open_form = open_form or PeriodOpenForm(initial={"year": _today().year}, plans=plans)
+    add_form = add_form or PeriodAddForm(plans=plans)
+    plan_filter = parse_id(request.GET.get("plan", ""))
+    periods = selectors.periods_overview(permissions.coordinated_plans(user))
+    if plan_filter is not None:
+        periods = periods.filter(plan_id=plan_filter)
+    page = Paginator(periods, PERIODS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": open_form,
+        "add_form": add_form,
+        "page": page,
+        "plans": plans,
+        "plan_filter": plan_filter,
+        "query": query_without(request, "page"),
+    }
+    return render(request, "reports/period_list.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def period_list(request):
     if not permissions.can_manage_periods(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học quản lý kỳ báo cáo.")
-    form = PeriodOpenForm(
-        request.POST or None, initial={"year": _today().year}, plans=selectors.plans_in_force()
-    )
-    if request.method == "POST" and form.is_valid():
+        raise PermissionDenied("Chỉ người điều phối một kế hoạch quản lý kỳ báo cáo của kế hoạch đó.")
+    if request.method != "POST":
+        return _period_page(request)
+    form = PeriodOpenForm(request.POST, plans=selectors.plans_managed_by(request.user))
+    if form.is_valid():
         try:
             opened = services.period_open(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _messages_from(error))
+            _add_errors(form, error)
         else:
-            verb = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước;"
+            messages.success(request, _opened_message(opened))
+            return redirect("reports:period_list")
+    return _period_page(request, open_form=form, status=400)
+
+
+@require_POST
+def period_add(request):
+    if not permissions.can_manage_periods(request.user):
+        raise PermissionDenied("Chỉ người điều phối một kế hoạch quản lý kỳ báo cáo của kế hoạch đó.")
+    form = PeriodAddForm(request.POST, plans=selectors.plans_managed_by(request.user))
+    if form.is_valid():
+        try:
+            opened = services.period_add(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _opened_message([opened]))
+            return redirect("reports:period_list")
+    return _period_page(request, add_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def period_edit(request, pk):
+    period = _or_404(selectors.period, pk, "Không tìm thấy kỳ báo cáo.")
+    if not permissions.can_manage_periods(request.user, period.plan_id):
+        raise PermissionDenied(
+            f"Chỉ người điều phối kế hoạch {period.plan.code} sửa kỳ báo cáo của kế hoạch."
+        )
+    form = PeriodEditForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_update(period=period, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
             messages.success(
-                request,
-                f"{verb} kỳ báo cáo năm {opened.period.year}: tạo {opened.reports_created} báo cáo mới.",
+                request, f"Đã sửa kỳ {form.cleaned_data['name']}; các báo cáo được đánh giá theo hạn mới."
             )
             return redirect("reports:period_list")
-    context = {"form": form, "periods": selectors.periods_overview()}
-    return render(request, "reports/period_list.html", context, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/period_edit.html",
+        {"form": form, "period": period},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
 def period_toggle(request, pk):
     period = _or_404(selectors.period, pk, "Không tìm thấy kỳ báo cáo.")
     services.period_set_open(period=period, is_open=not period.is_open, by=request.user)
-    messages.success(request, f"Kỳ báo cáo năm {period.year} {'đã mở lại' if period.is_open else 'đã đóng'}.")
+    messages.success(request, f"Kỳ {period.name} {'đã mở lại' if period.is_open else 'đã đóng'}.")
     return redirect("reports:period_list")

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tasks.models import Assignment
-from tasks.services import plan_load_seed
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import plan_load_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

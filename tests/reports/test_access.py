@@ -23,10 +23,9 @@ from django.urls import reverse
 from reports.models import EventKind, Evidence, ReportEvent, ReportingPeriod, ReportStatus, TaskReport
 from reports.workflow.services import evidence_add
 from tasks.models import Plan
-from tasks.services import plan_load_seed
 from tests.conftest import ROLES, World, world_build
 from tests.factories import PASSWORD, PDF
-from tests.helpers import rows, staff_of
+from tests.helpers import plan_load_seed, rows, staff_of
 
 RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ."
 NEW_RESULTS = "Đã tổ chức 3 hội thảo và 1 hội chợ công nghệ."

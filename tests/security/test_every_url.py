@@ -60,7 +60,7 @@ def victim(before_deadline, world, media_root):
         submitted_at=SENT,
         last_submitted_at=SENT,
     )
-    calendar_token_issue(user=world.ttkhcn_staff)
+    token = calendar_token_issue(user=world.ttkhcn_staff)  # the database holds only its digest
     world.ttkhcn_staff.refresh_from_db()
     return {
         "report": report.pk,
@@ -68,8 +68,9 @@ def victim(before_deadline, world, media_root):
         "task": report.task_id,
         "plan": world.plan.pk,
         "period": world.period.pk,
+        "key": world.period.key,
         "unit": report.unit_id,
-        "token": world.ttkhcn_staff.calendar_token,
+        "token": token,
     }
 
 
@@ -97,6 +98,8 @@ URLS = {
     "reports:direction_add": ({"pk": "report"}, True),
     "reports:review_queue": ({}, True),
     "reports:period_list": ({}, True),
+    "reports:period_add": ({}, True),
+    "reports:period_edit": ({"pk": "period"}, True),
     "reports:period_toggle": ({"pk": "period"}, True),
     "reports:board": ({}, True),
     "reports:remind_unit": ({"unit_pk": "unit"}, True),
@@ -105,9 +108,9 @@ URLS = {
     "reports:funds": ({}, True),
     "reports:funds_export": ({}, True),
     "reports:consolidated_list": ({}, True),
-    "reports:consolidated_detail": ({"pk": "period"}, True),
-    "reports:consolidated_edit": ({"pk": "period"}, True),
-    "reports:consolidated_export": ({"pk": "period", "fmt": "docx"}, True),
+    "reports:consolidated_detail": ({"plan_pk": "plan", "key": "key"}, True),
+    "reports:consolidated_edit": ({"plan_pk": "plan", "key": "key"}, True),
+    "reports:consolidated_export": ({"plan_pk": "plan", "key": "key", "fmt": "docx"}, True),
     "reports:calendar": ({}, False),
     "reports:calendar_renew": ({}, False),
     # The secret token is the feed's only credential, whoever holds it (tests/reports/test_calendar.py

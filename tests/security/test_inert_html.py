@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
 from reports.followup.services import direction_give
 from reports.models import Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
@@ -62,7 +64,7 @@ def hostile(before_deadline, world, media_root):
         report_count=1,
     )
     consolidated_save(
-        period=world.period,
+        scope=scope(world.plan, world.period.key),
         by=world.coordinator,
         version=0,
         results={},
@@ -88,7 +90,7 @@ def hostile(before_deadline, world, media_root):
 def pages(world):
     report = world.report("ttkhcn", 1)
     task = Task.objects.get(plan=world.plan, number=1)
-    period = world.period.pk
+    period = f"{world.plan.pk}/{world.period.key}"
     return [
         (world.ttkhcn_staff, "/"),
         (world.coordinator, "/"),
@@ -139,7 +141,7 @@ def test_the_report_form_keeps_the_payload_inside_its_fields(client, hostile):
 
 def test_the_payload_is_plain_text_in_every_export(client, hostile):
     client.force_login(hostile.coordinator)
-    period = hostile.period.pk
+    period = f"{hostile.plan.pk}/{hostile.period.key}"
 
     docx = Document(io.BytesIO(client.get(f"/tong-hop/{period}/tai-ve.docx").content))
     text = "\n".join(p.text for p in docx.paragraphs)
@@ -159,8 +161,9 @@ def test_the_payload_is_plain_text_in_every_export(client, hostile):
         assert all(cell.data_type == "s" for cell in cells)
 
     client.force_login(hostile.ttkhcn_staff)
-    client.post(reverse("reports:calendar_renew"))
-    hostile.ttkhcn_staff.refresh_from_db()
-    feed = client.get(reverse("reports:calendar_feed", args=[hostile.ttkhcn_staff.calendar_token]))
+    # The address is shown once, in the response that issues it; the database holds only a digest.
+    issued = client.post(reverse("reports:calendar_renew")).content.decode()
+    token = re.search(r"/lich/([A-Za-z0-9_-]+)\.ics", issued)[1]
+    feed = client.get(reverse("reports:calendar_feed", args=[token]))
     assert feed["Content-Type"].startswith("text/calendar")
     assert feed["X-Content-Type-Options"] == "nosniff"

@@ -88,7 +88,7 @@ def at_once(functions):
 @pytest.fixture
 def crowd(before_deadline, plan_463):
     """25 more units, each the only lead of a task, each with a head; and their 2026 reports."""
-    coordinator = UserFactory(username="dieuphoi", unit=UnitFactory(code="qlkh-x"), role=Role.COORDINATOR)
+    coordinator = UserFactory(username="dieuphoi", unit=plan_463.coordinating_unit, role=Role.COORDINATOR)
     heads = []
     for n in range(PEOPLE // 2):
         unit = UnitFactory(code=f"tai-{n}", name=f"Đơn vị tải {n:02d}")

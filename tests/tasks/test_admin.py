@@ -71,7 +71,14 @@ def _inline_post(task, rows, **task_fields):
 
 def _rows(task):
     return [
-        {"id": a.pk, "unit": a.unit_id, "role": a.role, "note": a.note, "order": a.order}
+        {
+            "id": a.pk,
+            "unit": a.unit_id,
+            "role": a.role,
+            "reporting": a.reporting,
+            "note": a.note,
+            "order": a.order,
+        }
         for a in task.assignments.all()
     ]
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from tasks.models import Assignment, AssignmentRole, Task, Unit
 from tasks.resources import AssignmentResource
-from tasks.services import SEED_PATH, plan_load
+from tasks.services import plan_load
+from tests.helpers import PLAN_463 as SEED_PATH
 from tests.tasks.test_admin import _admin_url, _inline_post, _rows
 
 NO_LEAD = "không còn đơn vị chủ trì"

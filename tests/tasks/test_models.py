@@ -94,19 +94,30 @@ def test_a_successor_needs_an_end_date():
         unit.full_clean()
 
 
-def test_report_day_must_exist():
+@pytest.mark.parametrize(
+    "field, value",
+    [("report_day", 32), ("report_day", 0), ("report_month_offset", 4), ("report_month_offset", -12)],
+)
+def test_the_report_deadline_must_be_a_day_and_a_month(field, value):
     plan = PlanFactory.build(
         issuer=UnitFactory(),
         coordinating_unit=UnitFactory(),
         report_recipient=UnitFactory(),
-        report_day=30,
-        report_month=2,
+        **{field: value},
     )
-    with pytest.raises(ValidationError, match="30/2"):
+    with pytest.raises(ValidationError) as refused:
         plan.full_clean()
+    assert field in refused.value.message_dict
 
 
-def test_leap_day_deadline_falls_back_in_common_years():
-    plan = PlanFactory(report_day=29, report_month=2)
-    assert plan.report_deadline(2024) == datetime.date(2024, 2, 29)
-    assert plan.report_deadline(2025) == datetime.date(2025, 2, 28)
+def test_a_deadline_day_beyond_the_month_falls_on_its_last_day():
+    # A yearly report "ngày 29/02": day 29, February counted -10 from December
+    plan = PlanFactory(report_day=29, report_month_offset=-10)
+    assert plan.periods_of_year(2024)[0].deadline == datetime.date(2024, 2, 29)
+    assert plan.periods_of_year(2025)[0].deadline == datetime.date(2025, 2, 28)
+    # A six-monthly report due on the 31st: 30/06 and 31/12
+    plan = PlanFactory(schedule="half_yearly", report_day=31, report_month_offset=0)
+    assert [p.deadline for p in plan.periods_of_year(2026)] == [
+        datetime.date(2026, 6, 30),
+        datetime.date(2026, 12, 31),
+    ]

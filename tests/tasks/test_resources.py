@@ -60,7 +60,16 @@ def test_an_export_imported_back_changes_nothing(plan_463, resource_class, sheet
 
 def test_sheet_headers_are_vietnamese(plan_463):
     headers = AssignmentResource().export().headers
-    assert headers == ["Kế hoạch", "Nhiệm vụ số", "Tên nhiệm vụ", "Đơn vị", "Vai trò", "Ghi chú", "Thứ tự"]
+    assert headers == [
+        "Kế hoạch",
+        "Nhiệm vụ số",
+        "Tên nhiệm vụ",
+        "Đơn vị",
+        "Vai trò",
+        "Báo cáo",
+        "Ghi chú",
+        "Thứ tự",
+    ]
     row = dict(zip(headers, AssignmentResource().export()[0], strict=True))
     assert row["Vai trò"] == "Chủ trì"
     assert row["Đơn vị"] == "Trung tâm Khoa học và Công nghệ"
@@ -94,7 +103,7 @@ def test_a_unit_is_named_by_its_name_and_the_lead_can_change(plan_463):
         (("kh-463", 3, "Phòng Không Tồn Tại", "Phối hợp", ""), "Không tìm thấy đơn vị “Phòng Không Tồn Tại”"),
         (("kh-463", 9, "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không có nhiệm vụ số 9"),
         (("kh-999", 1, "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không có nhiệm vụ số 1"),
-        (("kh-463", "hai", "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không phải là một số"),
+        (("kh-463", "hai", "Phòng Kế hoạch Tài chính", "Phối hợp", ""), "không đúng dạng"),
         (("kh-463", 3, "Phòng Kế hoạch Tài chính", "Giám sát", ""), "Giá trị “Giám sát” không hợp lệ"),
         (("kh-463", 3, "Phòng Kế hoạch Tài chính", "", ""), "không được để trắng"),
         (("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "x" * 300), "255"),

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from reports.models import ReportingPeriod
 from reports.states import deadline_for
 from tasks.models import Assignment, DeadlineKind, DutyKind, LegalDocument, Plan, Task, Unit, UnitKind
-from tasks.services import plan_load_seed
+from tests.helpers import plan_load_seed
 
 PLAN_TEXT = (Path(__file__).resolve().parents[2] / "fixtures" / "ke-hoach-463-KL-TU.txt").read_text(
     encoding="utf-8"
@@ -69,7 +69,8 @@ def test_plan_header_is_as_written(plan_463):
     assert plan_463.filing_code.startswith("QLK048")
     assert plan_463.coordinating_unit.name == "Phòng Quản lý Khoa học"
     assert plan_463.report_recipient.name == "Ủy ban nhân dân tỉnh Đồng Nai"
-    assert plan_463.report_deadline(2025) == datetime.date(2025, 11, 15)
+    assert plan_463.periods_of_year(2025)[0].deadline == datetime.date(2025, 11, 15)
+    assert plan_463.deadline_rule == "ngày 15/11 hằng năm"
     assert plan_463.recipients.splitlines()[-1] == "- Lưu: VT, QLK;"
 
 
@@ -95,7 +96,7 @@ def test_each_task_has_its_lead_partners_and_deadline(plan_463, number):
 
 def test_exactly_five_tasks_whose_text_is_verbatim(plan_463):
     tasks = list(plan_463.tasks.all())
-    assert [task.number for task in tasks] == [1, 2, 3, 4, 5]
+    assert [task.number for task in tasks] == ["1", "2", "3", "4", "5"]
     for task in tasks:
         for paragraph in task.content.splitlines():
             assert paragraph in PLAN_TEXT
@@ -111,11 +112,11 @@ def test_task_2_deadline_keeps_the_original_wording(plan_463):
 
 
 def year_2024(plan):
-    return ReportingPeriod(plan=plan, year=2024, deadline=plan.report_deadline(2024))
+    return ReportingPeriod(plan=plan, year=2024, deadline=plan.periods_of_year(2024)[0].deadline)
 
 
 def test_ongoing_and_yearly_tasks_are_judged_at_the_report_deadline(plan_463):
-    period = ReportingPeriod(plan=plan_463, year=2026, deadline=plan_463.report_deadline(2026))
+    period = ReportingPeriod(plan=plan_463, year=2026, deadline=plan_463.periods_of_year(2026)[0].deadline)
     assert period.deadline == datetime.date(2026, 11, 15)
     assert deadline_for(plan_463.tasks.get(number=1), period) == datetime.date(2026, 11, 15)
     assert deadline_for(plan_463.tasks.get(number=4), period) == datetime.date(2026, 11, 15)
@@ -171,11 +172,14 @@ def test_reloading_never_undoes_an_administrators_edit(plan_463):
     assert lead.note == "Đã sửa bởi quản trị viên"
 
 
-def test_load_plan_command_reports_and_is_idempotent(db, capsys):
+def test_load_plan_command_loads_every_plan_file_and_is_idempotent(db, capsys):
+    # Without a path, every plan file of fixtures/plans/: Kế hoạch 463 and the Nghị quyết 57 plan
     call_command("load_plan")
     first = capsys.readouterr().out
     call_command("load_plan")
     second = capsys.readouterr().out
+    assert "ke-hoach-463.json: tạo mới" in first and "ke-hoach-nq57.json: tạo mới" in first
     assert "tạo mới 0 mục" not in first
-    assert "tạo mới 0 mục" in second
-    assert Task.objects.count() == 5
+    assert second.count("tạo mới 0 mục") == 2
+    assert Task.objects.filter(plan__code="kh-463").count() == 5
+    assert Task.objects.filter(plan__code="kh-nq57").count() == 12

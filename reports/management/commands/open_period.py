@@ -18,17 +18,22 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Mở kỳ báo cáo năm của một kế hoạch và tạo báo cáo cho mỗi đơn vị chủ trì, phối hợp. "
-        "Chạy lại chỉ tạo những báo cáo còn thiếu."
+        "Mở các kỳ báo cáo của một năm theo lịch báo cáo của kế hoạch và tạo báo cáo cho mỗi đơn vị phải "
+        "báo cáo. Chạy lại chỉ tạo những báo cáo còn thiếu. In mã của từng kỳ."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ kh-463.")
+        parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ kh-57-2025.")
         parser.add_argument("--year", type=int, default=None, help="Năm báo cáo (mặc định: năm nay).")
         parser.add_argument(
-            "--by", required=True, help="Tên đăng nhập của người mở kỳ (điều phối của đơn vị đầu mối)."
+            "--by", required=True, help="Tên đăng nhập của người mở kỳ (người điều phối kế hoạch)."
         )
-        parser.add_argument("--deadline", type=_date, default=None, help="Hạn gửi báo cáo, dd/mm/yyyy.")
+        parser.add_argument(
+            "--deadline",
+            type=_date,
+            default=None,
+            help="Hạn gửi báo cáo, dd/mm/yyyy (kế hoạch báo cáo mỗi năm một kỳ).",
+        )
 
     def handle(self, *args, plan, year, by, deadline, **options):
         year = year or timezone.localdate().year
@@ -44,9 +49,11 @@ class Command(BaseCommand):
         except (PermissionDenied, ValidationError) as exc:
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise CommandError(message) from exc
-        state = "Đã mở" if opened.period_created else "Kỳ đã mở từ trước:"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{state} kỳ báo cáo năm {year} của kế hoạch {plan}; tạo {opened.reports_created} báo cáo mới."
+        for item in opened:
+            state = "đã mở" if item.period_created else "đã có từ trước"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{item.period.key}: {item.period.name} ({state}, hạn {item.period.deadline:%d/%m/%Y}); "
+                    f"tạo {item.reports_created} báo cáo mới."
+                )
             )
-        )

@@ -32,6 +32,7 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from kehoach.backup.archive import BackupError, backed_up_models, backup_restore, backup_write
+from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
 from reports.followup.services import direction_give, reminder_send_now
 from reports.models import Completion, Direction, Evidence, ReminderStage
@@ -114,10 +115,10 @@ def enrich(world) -> None:
     lhh = Unit.objects.get(code="lhh")
     lhh.email = "lhh@dongnai.gov.vn"
     lhh.save()
-    reminder = reminder_send_now(unit=lhh, by=world.coordinator)
+    reminder = reminder_send_now(period=world.period, unit=lhh, by=world.coordinator)
     ReminderStage.objects.create(reminder=reminder, period=world.period, unit=lhh, stage=7)
     consolidated_save(
-        period=world.period,
+        scope=scope(world.plan, world.period.key),
         by=world.coordinator,
         version=None,
         data={"subject": "Báo cáo kết quả thực hiện Kế hoạch 463 năm 2026"},

@@ -38,8 +38,8 @@ from tasks.models import (
     Unit,
     UnitKind,
     User,
-    day_month_in_year,
 )
+from tasks.schedule import day_month_in_year
 
 SMALL = {"units": 20, "plans": 2, "tasks_per_plan": 4, "years": 3, "last_year": 2026}
 # Enough reports for every state and status to occur.
@@ -119,7 +119,7 @@ def snapshot() -> dict[str, list[tuple]]:
                 "coordinating_unit__code",
                 "report_recipient__code",
                 "report_day",
-                "report_month",
+                "report_month_offset",
             )
         ),
         "duties": list(
@@ -286,7 +286,7 @@ def test_units_plans_and_accounts_look_like_a_province():
     assert plan.code == "kh-demo-001"
     assert plan.title.startswith("Triển khai ") and plan.title.endswith(f"năm {plan.issued_year}")
     assert plan.coordinating_unit.name == "Phòng Quản lý Khoa học"
-    assert (plan.report_day, plan.report_month) == (15, 11)
+    assert (plan.schedule, plan.report_day, plan.report_month_offset) == ("yearly", 15, -1)
     kinds = set(Task.objects.filter(plan__in=demo_plans()).values_list("deadline_kind", flat=True))
     assert kinds == set(DeadlineKind.values)
     partners = Assignment.objects.filter(task__plan__in=demo_plans(), role=AssignmentRole.PARTNER)
@@ -627,7 +627,7 @@ def test_replace_refuses_when_real_data_points_to_a_demo_task(world):
     seed(*SMALL_ARGS)
     before = snapshot()
     consolidated = ConsolidatedReport.objects.create(
-        period=world.period, subject="Báo cáo", signer_title="GIÁM ĐỐC"
+        plan=world.plan, scope=world.period.key, subject="Báo cáo", signer_title="GIÁM ĐỐC"
     )
     demo_task = Task.objects.get(plan__code="kh-demo-001", number=1)
     ConsolidatedTaskResult.objects.create(consolidated=consolidated, task=demo_task, text="Đã thực hiện.")

@@ -11,6 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reports.consolidated.generator import NO_RESULT, document_build
+from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
 from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
 from reports.workflow.services import StaleReportError
@@ -18,6 +19,11 @@ from tasks.models import Task
 from tests.helpers import report_in
 
 HOSTILE = '=HYPERLINK("http://example.com")'
+
+
+def scope_of(period):
+    """The consolidated report's scope of one period (a yearly plan's year)."""
+    return scope(period.plan, period.key)
 
 
 def make(world, unit, task, **fields):
@@ -71,10 +77,10 @@ def year(before_deadline, world):
 # Composition
 # ------------------------------------------------------------------------------
 def test_each_task_result_is_composed_from_accepted_reports_lead_first(year):
-    document = document_build(year.period)
+    document = document_build(scope_of(year.period))
 
-    parts = {part.number: part for part in document.tasks}
-    assert [part.number for part in document.tasks] == [1, 2, 3, 4, 5]
+    parts = {int(part.number): part for part in document.tasks}
+    assert [part.number for part in document.tasks] == ["1", "2", "3", "4", "5"]
     assert parts[1].result == (
         "Trung tâm Khoa học và Công nghệ (chủ trì): Tổ chức 2 hội nghị quán triệt. Đăng 12 tin, bài.\n"
         "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai (phối hợp): Phối hợp tuyên truyền trên tạp chí."
@@ -88,9 +94,9 @@ def test_each_task_result_is_composed_from_accepted_reports_lead_first(year):
 
 
 def test_groups_of_bodies_of_that_year_are_named_among_partners_though_they_never_report(year):
-    document = document_build(year.period)
+    document = document_build(scope_of(year.period))
 
-    partners = {part.number: part.partners for part in document.tasks}
+    partners = {int(part.number): part.partners for part in document.tasks}
     assert "Các sở, ban, ngành tỉnh" in partners[3]
     assert "Các doanh nghiệp, tổ chức, cá nhân" in partners[3]
     # the district committees ceased on 30/06/2025: not named in the 2026 report
@@ -98,13 +104,13 @@ def test_groups_of_bodies_of_that_year_are_named_among_partners_though_they_neve
 
 
 def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
-    document = document_build(year.period)
+    document = document_build(scope_of(year.period))
 
     assert len(document.appendix) == 11
     first = document.appendix[0]
     assert (first.order, first.task_number, first.unit, first.role) == (
         1,
-        1,
+        "1",
         "Trung tâm Khoa học và Công nghệ",
         "Chủ trì",
     )
@@ -124,7 +130,7 @@ def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
 
 
 def test_a_year_with_no_accepted_report_still_builds_and_says_so(before_deadline, world):
-    document = document_build(world.period)
+    document = document_build(scope_of(world.period))
 
     assert document.accepted_count == 0
     assert all(part.result == NO_RESULT for part in document.tasks)
@@ -132,7 +138,7 @@ def test_a_year_with_no_accepted_report_still_builds_and_says_so(before_deadline
 
 
 def test_the_defaults_come_from_the_plan(year):
-    document = document_build(year.period)
+    document = document_build(scope_of(year.period))
 
     assert document.authority == "UBND TỈNH ĐỒNG NAI"
     assert document.issuer == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
@@ -145,8 +151,8 @@ def test_the_defaults_come_from_the_plan(year):
 
 
 def test_building_costs_the_same_queries_with_many_reports(year, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
-        document_build(year.period)
+    with django_assert_max_num_queries(7):
+        document_build(scope_of(year.period))
     for n in range(60):
         make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
         TaskReport.objects.create(
@@ -161,8 +167,8 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
             completed_on=datetime.date(2026, 10, 1),
             results="x",
         )
-    with django_assert_max_num_queries(6):
-        assert len(document_build(year.period).appendix) == 71
+    with django_assert_max_num_queries(7):
+        assert len(document_build(scope_of(year.period)).appendix) == 71
 
 
 # ------------------------------------------------------------------------------
@@ -193,26 +199,28 @@ def form_data(world, version=0, **extra):
 
 
 def document_result(world, number):
-    return next(part.result for part in document_build(world.period).tasks if part.number == number)
+    return next(
+        part.result for part in document_build(scope_of(world.period)).tasks if part.number == str(number)
+    )
 
 
 def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, year):
     task_1 = Task.objects.get(plan=year.plan, number=1)
     client.force_login(year.coordinator)
-    url = reverse("reports:consolidated_edit", args=[year.period.pk])
+    url = reverse("reports:consolidated_edit", args=[year.plan.pk, year.period.key])
     assert client.get(url).status_code == 200
 
     response = client.post(url, form_data(year, **{f"result_{task_1.pk}": "Kết quả do Phòng viết lại."}))
 
     assert response.status_code == 302
-    report = ConsolidatedReport.objects.get(period=year.period)
+    report = ConsolidatedReport.objects.get(plan=year.plan, scope=year.period.key)
     assert (report.reference, report.issued_on, report.version) == (
         "245/BC-SKHCN",
         datetime.date(2026, 11, 20),
         1,
     )
     assert list(ConsolidatedTaskResult.objects.values_list("task__number", "text")) == [
-        (1, "Kết quả do Phòng viết lại.")
+        ("1", "Kết quả do Phòng viết lại.")
     ]
     # a result left as composed keeps following the unit reports
     report_in(
@@ -224,33 +232,45 @@ def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, 
         completion=Completion.DONE,
         completed_on=datetime.date(2026, 10, 1),
     )
-    document = document_build(year.period)
+    document = document_build(scope_of(year.period))
     assert document.tasks[0].result == "Kết quả do Phòng viết lại."
     assert document.tasks[3].result.endswith("Đặt hàng 3 nhiệm vụ.")
-    page = client.get(reverse("reports:consolidated_detail", args=[year.period.pk])).content.decode()
+    page = client.get(
+        reverse("reports:consolidated_detail", args=[year.plan.pk, year.period.key])
+    ).content.decode()
     assert "Kết quả do Phòng viết lại." in page and "Số: 245/BC-SKHCN" in page
 
 
 def test_a_blank_result_goes_back_to_the_composed_one(year):
     task_1 = Task.objects.get(plan=year.plan, number=1)
     consolidated_save(
-        period=year.period, by=year.coordinator, version=0, data={}, results={task_1.pk: "Sửa."}
+        scope=scope_of(year.period), by=year.coordinator, version=0, data={}, results={task_1.pk: "Sửa."}
     )
 
-    consolidated_save(period=year.period, by=year.coordinator, version=1, data={}, results={task_1.pk: "  "})
+    consolidated_save(
+        scope=scope_of(year.period), by=year.coordinator, version=1, data={}, results={task_1.pk: "  "}
+    )
 
     assert not ConsolidatedTaskResult.objects.exists()
-    assert document_build(year.period).tasks[0].result.startswith("Trung tâm Khoa học và Công nghệ (chủ trì)")
+    assert (
+        document_build(scope_of(year.period))
+        .tasks[0]
+        .result.startswith("Trung tâm Khoa học và Công nghệ (chủ trì)")
+    )
 
 
 def test_a_save_from_a_stale_page_is_refused_and_changes_nothing(client, year):
     consolidated_save(
-        period=year.period, by=year.coordinator, version=0, data={"direction": "Bản thứ nhất."}, results={}
+        scope=scope_of(year.period),
+        by=year.coordinator,
+        version=0,
+        data={"direction": "Bản thứ nhất."},
+        results={},
     )
     client.force_login(year.coordinator)
 
     response = client.post(
-        reverse("reports:consolidated_edit", args=[year.period.pk]),
+        reverse("reports:consolidated_edit", args=[year.plan.pk, year.period.key]),
         form_data(year, version=0, direction="Bản ghi đè."),
     )
 
@@ -258,7 +278,7 @@ def test_a_save_from_a_stale_page_is_refused_and_changes_nothing(client, year):
     assert "người khác lưu" in response.content.decode()
     assert ConsolidatedReport.objects.get().direction == "Bản thứ nhất."
     with pytest.raises(StaleReportError):
-        consolidated_save(period=year.period, by=year.coordinator, version=5, data={}, results={})
+        consolidated_save(scope=scope_of(year.period), by=year.coordinator, version=5, data={}, results={})
 
 
 @pytest.mark.parametrize(
@@ -276,7 +296,8 @@ def test_bad_input_is_explained_and_nothing_saved(client, year, field, value, me
     client.force_login(year.coordinator)
 
     response = client.post(
-        reverse("reports:consolidated_edit", args=[year.period.pk]), form_data(year, **{field: value})
+        reverse("reports:consolidated_edit", args=[year.plan.pk, year.period.key]),
+        form_data(year, **{field: value}),
     )
 
     assert response.status_code == 400
@@ -289,7 +310,7 @@ def test_bad_input_is_explained_and_nothing_saved(client, year, field, value, me
 # ------------------------------------------------------------------------------
 def test_the_word_export_holds_the_report(client, year):
     consolidated_save(
-        period=year.period,
+        scope=scope_of(year.period),
         by=year.coordinator,
         version=0,
         results={},
@@ -301,7 +322,9 @@ def test_the_word_export_holds_the_report(client, year):
     )
     client.force_login(year.leadership)
 
-    response = client.get(reverse("reports:consolidated_export", args=[year.period.pk, "docx"]))
+    response = client.get(
+        reverse("reports:consolidated_export", args=[year.plan.pk, year.period.key, "docx"])
+    )
 
     assert response.status_code == 200
     assert (
@@ -327,7 +350,9 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
     make(year, "qlcn", 3, funds_planned=12_000_000, difficulties=HOSTILE)
     client.force_login(year.coordinator)
 
-    response = client.get(reverse("reports:consolidated_export", args=[year.period.pk, "xlsx"]))
+    response = client.get(
+        reverse("reports:consolidated_export", args=[year.plan.pk, year.period.key, "xlsx"])
+    )
 
     assert response.status_code == 200
     assert 'filename="bao-cao-kh-463-2026-phu-luc.xlsx"' in response["Content-Disposition"]
@@ -364,7 +389,7 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
 
 def test_an_unknown_export_format_is_404(client, year):
     client.force_login(year.coordinator)
-    assert client.get(f"/tong-hop/{year.period.pk}/tai-ve.pdf").status_code == 404
+    assert client.get(f"/tong-hop/{year.plan.pk}/{year.period.key}/tai-ve.pdf").status_code == 404
     assert client.get("/tong-hop/99999/tai-ve.docx").status_code == 404
 
 
@@ -403,7 +428,7 @@ def test_the_command_writes_both_files(year, tmp_path):
     "args, message",
     [
         (["--plan", "khong-co"], "Không có kế hoạch"),
-        (["--year", "2019"], "chưa có kỳ báo cáo năm 2019"),
+        (["--year", "2019"], "chưa có kỳ báo cáo “2019”"),
         (["--output", "/khong/co/thu/muc/a.docx"], "không tồn tại"),
     ],
 )
@@ -431,14 +456,14 @@ def test_the_command_refuses_bad_arguments(year, tmp_path, args, message):
 )
 def test_who_reads_exports_and_prepares(client, year, account, read, write):
     client.force_login(getattr(year, account))
-    pk = year.period.pk
+    pk = (year.plan.pk, year.period.key)
 
     assert client.get(reverse("reports:consolidated_list")).status_code == read
-    assert client.get(reverse("reports:consolidated_detail", args=[pk])).status_code == read
-    assert client.get(reverse("reports:consolidated_export", args=[pk, "docx"])).status_code == read
-    assert client.get(reverse("reports:consolidated_export", args=[pk, "xlsx"])).status_code == read
-    assert client.post(reverse("reports:consolidated_export", args=[pk, "docx"])).status_code == 405
-    response = client.post(reverse("reports:consolidated_edit", args=[pk]), form_data(year))
+    assert client.get(reverse("reports:consolidated_detail", args=[*pk])).status_code == read
+    assert client.get(reverse("reports:consolidated_export", args=[*pk, "docx"])).status_code == read
+    assert client.get(reverse("reports:consolidated_export", args=[*pk, "xlsx"])).status_code == read
+    assert client.post(reverse("reports:consolidated_export", args=[*pk, "docx"])).status_code == 405
+    response = client.post(reverse("reports:consolidated_edit", args=[*pk]), form_data(year))
     assert response.status_code == write
     assert ConsolidatedReport.objects.exists() == (write == 302)
 
@@ -446,7 +471,7 @@ def test_who_reads_exports_and_prepares(client, year, account, read, write):
 def test_anonymous_visitors_get_the_login_page(client, year):
     for url in (
         reverse("reports:consolidated_list"),
-        reverse("reports:consolidated_export", args=[year.period.pk, "docx"]),
+        reverse("reports:consolidated_export", args=[year.plan.pk, year.period.key, "docx"]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
@@ -454,15 +479,20 @@ def test_anonymous_visitors_get_the_login_page(client, year):
 
 def test_the_preview_costs_few_queries(client, year, django_assert_max_num_queries):
     client.force_login(year.coordinator)
-    with django_assert_max_num_queries(10):
-        assert client.get(reverse("reports:consolidated_detail", args=[year.period.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert (
+            client.get(
+                reverse("reports:consolidated_detail", args=[year.plan.pk, year.period.key])
+            ).status_code
+            == 200
+        )
 
 
 def test_a_year_with_no_accepted_report_still_exports_both_files_and_says_so(client, before_deadline, world):
     client.force_login(world.coordinator)
 
-    docx = client.get(reverse("reports:consolidated_export", args=[world.period.pk, "docx"]))
-    xlsx = client.get(reverse("reports:consolidated_export", args=[world.period.pk, "xlsx"]))
+    docx = client.get(reverse("reports:consolidated_export", args=[world.plan.pk, world.period.key, "docx"]))
+    xlsx = client.get(reverse("reports:consolidated_export", args=[world.plan.pk, world.period.key, "xlsx"]))
 
     assert docx.status_code == 200 and xlsx.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)

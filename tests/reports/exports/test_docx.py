@@ -128,6 +128,8 @@ def report(**changes) -> ReportDocument:
         place="Đồng Nai",
         date=datetime.date(2026, 11, 20),
         year=2026,
+        span="Năm 2026",
+        next_span="NĂM 2027",
         subject=SUBJECT,
         introduction=(
             "Thực hiện Kế hoạch năm 2024 của Sở Khoa học và Công nghệ về thực hiện Kết luận số "

@@ -176,7 +176,7 @@ def test_funds_by_task_unit_and_year_with_totals(client, funded):
     )
     assert funds.total["rate"] == 50
     by_task = {row["task__number"]: (row["planned"], row["spent"]) for row in funds.by_task}
-    assert by_task == {1: (60_000_000, 32_500_000), 2: (5_000_000, None)}
+    assert by_task == {"1": (60_000_000, 32_500_000), "2": (5_000_000, None)}
     lhh = Unit.objects.get(code="lhh")
     by_unit = {row["unit_id"]: (row["planned"], row["spent"]) for row in funds.by_unit}
     assert by_unit[lhh.pk] == (10_000_000, 12_500_000)
@@ -256,9 +256,12 @@ def test_remind_now_sends_one_mail_logs_it_and_shows_it(client, world, before_de
     world.qlcn_staff.save()
     client.force_login(world.coordinator)
 
-    response = client.post(reverse("reports:remind_unit", args=[qlcn.pk]), {"next": "/theo-doi/?year=2026"})
+    response = client.post(
+        reverse("reports:remind_unit", args=[qlcn.pk]),
+        {"next": "/theo-doi/?ky=2026", "period": world.period.pk},
+    )
 
-    assert response.status_code == 302 and response["Location"] == "/theo-doi/?year=2026"
+    assert response.status_code == 302 and response["Location"] == "/theo-doi/?ky=2026"
     assert len(mail.outbox) == 1
     assert "canbo.qlcn@example.vn" in mail.outbox[0].to
     reminder = Reminder.objects.get()
@@ -274,7 +277,9 @@ def test_remind_now_refuses_a_unit_that_owes_nothing_and_sends_nothing(client, w
     client.force_login(world.coordinator)
 
     response = client.post(
-        reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]), follow=True
+        reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]),
+        {"period": world.period.pk},
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -289,7 +294,7 @@ def test_remind_now_does_not_follow_a_next_address_off_the_site(client, world, b
 
     response = client.post(
         reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]),
-        {"next": "https://evil.example.com/"},
+        {"next": "https://evil.example.com/", "period": world.period.pk},
     )
 
     assert response["Location"] == reverse("reports:board")
@@ -301,7 +306,9 @@ def test_only_the_coordinator_reminds(client, world, before_deadline, account):
     world.qlcn_staff.save()
     client.force_login(getattr(world, account))
 
-    response = client.post(reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]))
+    response = client.post(
+        reverse("reports:remind_unit", args=[Unit.objects.get(code="qlcn").pk]), {"period": world.period.pk}
+    )
 
     assert response.status_code == 403
     assert not mail.outbox and not Reminder.objects.exists()
@@ -309,7 +316,16 @@ def test_only_the_coordinator_reminds(client, world, before_deadline, account):
 
 def test_reminding_a_unit_that_does_not_exist_is_404(client, world):
     client.force_login(world.coordinator)
-    assert client.post(reverse("reports:remind_unit", args=[999999])).status_code == 404
+    assert (
+        client.post(reverse("reports:remind_unit", args=[999999]), {"period": world.period.pk}).status_code
+        == 404
+    )
+    # and a period that does not exist is not found either
+    qlcn = Unit.objects.get(code="qlcn")
+    assert (
+        client.post(reverse("reports:remind_unit", args=[qlcn.pk]), {"period": "999999"}).status_code == 404
+    )
+    assert client.post(reverse("reports:remind_unit", args=[qlcn.pk]), {"period": "²"}).status_code == 404
     assert client.get(reverse("reports:remind_unit", args=[1])).status_code == 405
 
 

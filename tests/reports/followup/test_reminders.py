@@ -377,7 +377,7 @@ def test_the_mail_in_full(world, addresses, time_machine, settings):
     assert message.body == (
         "Kính gửi: Trung tâm Khoa học và Công nghệ\n"
         "\n"
-        "Phòng Quản lý Khoa học, Sở Khoa học và Công nghệ Đồng Nai đề nghị đơn vị hoàn thành và gửi 1 báo cáo "
+        "Phòng Quản lý Khoa học, Sở Khoa học và Công nghệ tỉnh Đồng Nai đề nghị đơn vị hoàn thành và gửi 1 báo cáo "
         "kết quả thực hiện nhiệm vụ dưới đây.\n"
         "\n"
         "1. Kế hoạch 463, nhiệm vụ 1: Đẩy mạnh công tác thông tin, tuyên truyền\n"
@@ -388,7 +388,7 @@ def test_the_mail_in_full(world, addresses, time_machine, settings):
         "vướng mắc, đề nghị đơn vị trả lời thư này hoặc liên hệ Phòng Quản lý Khoa học.\n"
         "\n"
         "Trân trọng.\n"
-        "Phòng Quản lý Khoa học — Sở Khoa học và Công nghệ Đồng Nai\n"
+        "Phòng Quản lý Khoa học — Sở Khoa học và Công nghệ tỉnh Đồng Nai\n"
     )
     # and lhh's, once overdue on 16/11, lists its four reports with the partner role and urges
     (lhh,) = [message for message in mail.outbox if unit_of(message) == "lhh"]
@@ -576,16 +576,16 @@ def test_only_the_coordinator_and_administrators_remind_at_once(world, addresses
 
     if not allowed:
         with pytest.raises(PermissionDenied):
-            reminder_send_now(unit=unit, by=by)
+            reminder_send_now(period=world.period, unit=unit, by=by)
         assert mail.outbox == []
         assert not Reminder.objects.exists()
         return
 
-    reminder = reminder_send_now(unit=unit, by=by)
+    reminder = reminder_send_now(period=world.period, unit=unit, by=by)
     (message,) = mail.outbox
     assert (message.to, message.cc) == (TO["ttkhcn"], [COORDINATOR])
     assert message.body.endswith(
-        "Phòng Quản lý Khoa học — Sở Khoa học và Công nghệ Đồng Nai\nNgười gửi: Nguyễn Văn An\n"
+        "Phòng Quản lý Khoa học — Sở Khoa học và Công nghệ tỉnh Đồng Nai\nNgười gửi: Nguyễn Văn An\n"
     )
     assert (reminder.kind, reminder.sent_by, reminder.report_count, reminder.body) == (
         ReminderKind.MANUAL,
@@ -599,7 +599,7 @@ def test_only_the_coordinator_and_administrators_remind_at_once(world, addresses
 def test_reminding_at_once_does_not_take_the_place_of_a_scheduled_stage(world, addresses, time_machine):
     # Given the coordinator reminded ttkhcn by hand on 31/10
     on(time_machine, datetime.date(2026, 10, 31), hour=9)
-    reminder_send_now(unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
+    reminder_send_now(period=world.period, unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
 
     # When the cron runs on 1/11
     cron(time_machine, datetime.date(2026, 11, 1))
@@ -613,15 +613,15 @@ def test_a_unit_is_not_reminded_again_within_the_pause(world, addresses, time_ma
     # Given the coordinator reminded ttkhcn at 09:00 on 20/10/2026
     unit = Unit.objects.get(code="ttkhcn")
     on(time_machine, datetime.date(2026, 10, 20), hour=9)
-    reminder_send_now(unit=unit, by=world.coordinator)
+    reminder_send_now(period=world.period, unit=unit, by=world.coordinator)
 
     # When they click again some minutes later
     on(time_machine, datetime.date(2026, 10, 20), hour=9, minute=minutes_later)
     if sent:
-        reminder_send_now(unit=unit, by=world.coordinator)
+        reminder_send_now(period=world.period, unit=unit, by=world.coordinator)
     else:
         with pytest.raises(ValidationError) as raised:
-            reminder_send_now(unit=unit, by=world.coordinator)
+            reminder_send_now(period=world.period, unit=unit, by=world.coordinator)
         assert raised.value.messages == [
             "Đơn vị “Trung tâm Khoa học và Công nghệ” vừa được đôn đốc lúc 09:00 20/10/2026; "
             "chỉ gửi lại sau 10 phút."
@@ -638,7 +638,7 @@ def test_the_pause_follows_a_scheduled_reminder_too(world, addresses, time_machi
     # When the coordinator clicks "remind now" at 07:05
     on(time_machine, datetime.date(2026, 11, 1), minute=5)
     with pytest.raises(ValidationError, match="vừa được đôn đốc lúc 07:00 01/11/2026"):
-        reminder_send_now(unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
+        reminder_send_now(period=world.period, unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
 
     # Then nothing more goes
     assert len(mail.outbox) == 4
@@ -650,9 +650,9 @@ def test_the_pause_follows_a_scheduled_reminder_too(world, addresses, time_machi
         (
             "qlcn",
             "sent",
-            "Đơn vị “Phòng Quản lý Chuyên ngành” không còn báo cáo nào phải gửi trong các kỳ đang mở",
+            "Đơn vị “Phòng Quản lý Chuyên ngành” không còn báo cáo nào phải gửi trong kỳ Năm 2026",
         ),
-        ("ttkhcn", "closed", "Đơn vị “Trung tâm Khoa học và Công nghệ” không còn báo cáo nào phải gửi"),
+        ("ttkhcn", "closed", "Kỳ Năm 2026 đã đóng: không đôn đốc báo cáo của kỳ này"),
         ("nhom-so-ban-nganh", "", "“Các sở, ban, ngành tỉnh” là nhóm đơn vị, không tự gửi báo cáo"),
         ("mttq", "", "chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, lãnh đạo đơn vị)"),
     ],
@@ -667,7 +667,7 @@ def test_reminding_at_once_is_refused_when_there_is_nothing_to_say_or_nobody_to_
         period_set_open(period=world.period, is_open=False, by=world.coordinator)
 
     with pytest.raises(ValidationError, match=re.escape(error)):
-        reminder_send_now(unit=Unit.objects.get(code=unit_code), by=world.coordinator)
+        reminder_send_now(period=world.period, unit=Unit.objects.get(code=unit_code), by=world.coordinator)
 
     assert mail.outbox == []
     assert not Reminder.objects.exists()
@@ -685,10 +685,10 @@ def test_reminding_at_once_records_nothing_when_the_mail_fails(
     with pytest.raises(
         ValidationError, match="Không gửi được thư đôn đốc đến đơn vị “Trung tâm Khoa học và Công nghệ”"
     ):
-        reminder_send_now(unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
+        reminder_send_now(period=world.period, unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
 
     # Then nothing is recorded, so the pause does not hold back a new try
     assert not Reminder.objects.exists()
     monkeypatch.setattr(RefusingBackend, "refused", set())
-    reminder_send_now(unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
+    reminder_send_now(period=world.period, unit=Unit.objects.get(code="ttkhcn"), by=world.coordinator)
     assert len(mail.outbox) == 1

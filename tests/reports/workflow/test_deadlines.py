@@ -23,6 +23,7 @@ def deadlines(period, task_number) -> set[datetime.date]:
 
 def admin_period_post(period, **changes):
     data = {
+        "name": period.name,
         "deadline": period.deadline.strftime("%d/%m/%Y"),
         "cutoff_from": period.cutoff_from.strftime("%d/%m/%Y"),
         "cutoff_to": period.cutoff_to.strftime("%d/%m/%Y"),

@@ -32,6 +32,7 @@ from reports.workflow.services import (
     evidence_remove,
     period_open,
     period_set_open,
+    period_update,
     report_accept,
     report_reopen,
     report_return,
@@ -40,7 +41,7 @@ from reports.workflow.services import (
 )
 from tasks.models import Assignment, AssignmentRole, Role, Task, Unit, UnitKind
 from tests.factories import PDF, UnitFactory, UserFactory
-from tests.helpers import RESULTS, fresh, report_in, report_save, report_snapshot, report_take
+from tests.helpers import RESULTS, fresh, report_in, report_save, report_snapshot, report_take, rows
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
@@ -67,17 +68,17 @@ FIXED_RESULTS = "Đã bổ sung số liệu: 2 hội thảo, 3 tin bài, 150 lư
 
 # What opening 2026 on Kế hoạch 463 must create: (task number, unit code, role).
 EXPECTED_2026 = {
-    (1, "ttkhcn", "lead"),
-    (1, "ban-tuyen-giao", "partner"),
-    (1, "mttq", "partner"),
-    (1, "lhh", "partner"),
-    (2, "qlkh", "lead"),
-    (2, "lhh", "partner"),
-    (3, "qlcn", "lead"),
-    (4, "qlkh", "lead"),
-    (4, "lhh", "partner"),
-    (5, "qlkh", "lead"),
-    (5, "lhh", "partner"),
+    ("1", "ttkhcn", "lead"),
+    ("1", "ban-tuyen-giao", "partner"),
+    ("1", "mttq", "partner"),
+    ("1", "lhh", "partner"),
+    ("2", "qlkh", "lead"),
+    ("2", "lhh", "partner"),
+    ("3", "qlcn", "lead"),
+    ("4", "qlkh", "lead"),
+    ("4", "lhh", "partner"),
+    ("5", "qlkh", "lead"),
+    ("5", "lhh", "partner"),
 }
 
 
@@ -143,21 +144,26 @@ def test_opening_gives_no_report_to_groups_or_retired_district_committees(plan_4
     assert UnitKind.DISTRICT not in kinds
     assert report_keys(period) == EXPECTED_2026
 
-    # But in 2025, when it still existed, the directly assigned committee did owe one
+    # Nor in 2025: it ended on 30/06/2025, before the period's deadline of 15/11/2025
     period_2025 = period_open(plan=plan_463, year=2025, by=coordinator).period
-    assert (3, "ubnd-bien-hoa", "partner") in report_keys(period_2025)
+    assert ("3", "ubnd-bien-hoa", "partner") not in report_keys(period_2025)
+    # while in 2024 it still existed on the deadline and did owe one
+    period_2024 = period_open(plan=plan_463, year=2024, by=coordinator).period
+    assert ("3", "ubnd-bien-hoa", "partner") in report_keys(period_2024)
 
 
 @pytest.mark.parametrize(
     "valid_from, valid_to, reports",
     [
-        pytest.param(None, datetime.date(2026, 1, 1), True, id="retires-on-1-january-of-the-year"),
-        pytest.param(None, datetime.date(2025, 12, 31), False, id="retired-the-year-before"),
-        pytest.param(datetime.date(2026, 12, 31), None, True, id="founded-on-31-december-of-the-year"),
-        pytest.param(datetime.date(2027, 1, 1), None, False, id="founded-the-year-after"),
+        pytest.param(None, datetime.date(2026, 11, 15), True, id="ends-on-the-deadline"),
+        pytest.param(None, datetime.date(2026, 11, 14), False, id="ended-the-day-before-the-deadline"),
+        pytest.param(datetime.date(2026, 11, 15), None, True, id="founded-on-the-deadline"),
+        pytest.param(datetime.date(2026, 11, 16), None, False, id="founded-the-day-after"),
     ],
 )
-def test_a_unit_reports_only_in_a_year_it_exists(plan_463, coordinator, valid_from, valid_to, reports):
+def test_a_unit_reports_only_in_a_period_it_exists_at_the_deadline(
+    plan_463, coordinator, valid_from, valid_to, reports
+):
     # Given a unit assigned to task 3 with the given lifetime
     unit = UnitFactory(code="don-vi-moi", valid_from=valid_from, valid_to=valid_to)
     Assignment.objects.create(
@@ -167,7 +173,7 @@ def test_a_unit_reports_only_in_a_year_it_exists(plan_463, coordinator, valid_fr
     # When 2026 is opened
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
 
-    # Then it owes a report only if it existed at some time in 2026
+    # Then it owes a report only if it exists on the period's deadline, 15/11/2026
     assert period.reports.filter(unit=unit).exists() is reports
     assert period.reports.count() == 11 + reports
 
@@ -208,11 +214,11 @@ def test_each_report_gets_its_task_deadline(plan_463, coordinator):
     }
     for (number, code), deadline in deadlines.items():
         expected = {
-            1: datetime.date(2026, 11, 30),
-            2: datetime.date(2024, 3, 31),
-            3: datetime.date(2026, 11, 30),
-            4: datetime.date(2026, 11, 15),
-            5: datetime.date(2026, 11, 30),
+            "1": datetime.date(2026, 11, 30),
+            "2": datetime.date(2024, 3, 31),
+            "3": datetime.date(2026, 11, 30),
+            "4": datetime.date(2026, 11, 15),
+            "5": datetime.date(2026, 11, 30),
         }[number]
         assert deadline == expected, (number, code)
 
@@ -237,15 +243,8 @@ def test_opening_twice_creates_nothing_and_changes_nothing(plan_463, coordinator
     before_period = ReportingPeriod.objects.filter(pk=period.pk).values().get()
     before = [report_snapshot(r) for r in TaskReport.objects.order_by("pk")]
 
-    # When it is opened again, even with other dates
-    again = period_open(
-        plan=plan_463,
-        year=2026,
-        by=coordinator,
-        deadline=datetime.date(2026, 12, 15),
-        cutoff_from=datetime.date(2025, 12, 1),
-        cutoff_to=datetime.date(2026, 11, 30),
-    )
+    # When it is opened again, even with another deadline
+    again = period_open(plan=plan_463, year=2026, by=coordinator, deadline=datetime.date(2026, 12, 15))
 
     # Then it says so, creates nothing and changes nothing
     assert again.period_created is False
@@ -273,7 +272,7 @@ def test_a_unit_assigned_after_the_first_opening_gets_its_report_on_the_second(p
     assert (again.period_created, again.reports_created) == (False, 1)
     new = TaskReport.objects.get(period=period, unit=khtc)
     assert (new.task.number, new.role, new.unit_name, new.status) == (
-        3,
+        "3",
         AssignmentRole.PARTNER,
         "Phòng Kế hoạch Tài chính",
         ReportStatus.DRAFT,
@@ -318,7 +317,7 @@ def test_a_fixed_task_accepted_as_done_is_not_asked_again_the_next_year(
 
     # Then qlkh is not asked about task 2 again; lhh still is
     assert opened.reports_created == 10
-    assert report_keys(opened.period) == EXPECTED_2026 - {(2, "qlkh", "lead")}
+    assert report_keys(opened.period) == EXPECTED_2026 - {("2", "qlkh", "lead")}
 
 
 @pytest.mark.parametrize(
@@ -339,7 +338,7 @@ def test_a_fixed_task_not_accepted_as_done_is_asked_again(
 
     # Then qlkh still owes a report on task 2
     assert opened.reports_created == 11
-    assert (2, "qlkh", "lead") in report_keys(opened.period)
+    assert ("2", "qlkh", "lead") in report_keys(opened.period)
 
 
 @pytest.mark.parametrize(
@@ -391,36 +390,29 @@ def test_an_administrator_may_open_a_period(plan_463, superuser):
 def test_a_cutoff_without_a_working_day_before_the_deadline_is_refused(
     plan_463, coordinator, deadline, cutoff_to
 ):
-    # When the coordinator opens 2026 with a cut-off leaving no working day before the deadline
-    with pytest.raises(ValidationError) as raised:
-        period_open(
-            plan=plan_463,
-            year=2026,
-            by=coordinator,
-            deadline=deadline,
-            cutoff_from=datetime.date(2025, 11, 1),
-            cutoff_to=cutoff_to,
-        )
+    # Given 2026 opened
+    period = period_open(plan=plan_463, year=2026, by=coordinator).period
+    before = rows(ReportingPeriod, TaskReport, ReportEvent)
 
-    # Then it is refused, with a Vietnamese reason, and nothing is created
+    # When the coordinator corrects it with a cut-off leaving no working day before the deadline
+    with pytest.raises(ValidationError) as raised:
+        period_update(period=period, by=coordinator, deadline=deadline, cutoff_to=cutoff_to)
+
+    # Then it is refused, with a Vietnamese reason, and nothing changes
     assert any("ngày" in message for message in raised.value.messages)
-    assert not ReportingPeriod.objects.exists()
-    assert not TaskReport.objects.exists()
-    assert not ReportEvent.objects.exists()
+    assert rows(ReportingPeriod, TaskReport, ReportEvent) == before
 
 
 def test_a_cutoff_with_one_working_day_before_the_deadline_is_accepted(plan_463, coordinator):
+    period = period_open(plan=plan_463, year=2026, by=coordinator).period
     # Monday 16 → Wednesday 18: Tuesday 17 between
-    opened = period_open(
-        plan=plan_463,
-        year=2026,
+    period = period_update(
+        period=period,
         by=coordinator,
         deadline=datetime.date(2026, 11, 18),
-        cutoff_from=datetime.date(2025, 11, 17),
         cutoff_to=datetime.date(2026, 11, 16),
     )
-    assert opened.period.cutoff_to == datetime.date(2026, 11, 16)
-    assert opened.reports_created == 11
+    assert (period.cutoff_to, period.deadline) == (datetime.date(2026, 11, 16), datetime.date(2026, 11, 18))
 
 
 def test_an_ended_plan_gets_no_new_period(plan_463, coordinator):
@@ -443,13 +435,23 @@ def test_a_year_before_the_plan_was_issued_is_refused(plan_463, coordinator):
     assert not ReportingPeriod.objects.exists()
 
 
-@pytest.mark.parametrize("deadline", [datetime.date(2025, 11, 15), datetime.date(2027, 1, 15)])
-def test_a_deadline_outside_the_reporting_year_is_refused(plan_463, coordinator, deadline):
+def test_a_yearly_report_may_be_due_in_the_next_year(plan_463, coordinator):
+    # A deadline of 15/01/2027 for the 2026 report: the data still ends with the window
+    opened = period_open(plan=plan_463, year=2026, by=coordinator, deadline=datetime.date(2027, 1, 15))
+    assert (opened.period.deadline, opened.period.cutoff_to) == (
+        datetime.date(2027, 1, 15),
+        datetime.date(2026, 11, 10),
+    )
+    assert opened.reports_created == 11
+
+
+def test_a_deadline_before_the_window_starts_is_refused(plan_463, coordinator):
+    period = period_open(plan=plan_463, year=2026, by=coordinator).period
+    before = rows(ReportingPeriod, TaskReport)
     with pytest.raises(ValidationError) as raised:
-        period_open(plan=plan_463, year=2026, by=coordinator, deadline=deadline)
-    assert any("phải nằm trong năm 2026" in message for message in raised.value.messages)
-    assert not ReportingPeriod.objects.exists()
-    assert not TaskReport.objects.exists()
+        period_update(period=period, by=coordinator, deadline=datetime.date(2025, 11, 1))
+    assert any("không được trước ngày bắt đầu" in message for message in raised.value.messages)
+    assert rows(ReportingPeriod, TaskReport) == before
 
 
 # ------------------------------------------------------------------------------

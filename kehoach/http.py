@@ -1,0 +1,20 @@
+"""Small helpers for views: query strings and where to go back to."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def query_without(request, name: str) -> str:
+    """The query string of `request` without its parameter `name` (a pager's own page number)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def next_or(request, fallback: str) -> str:
+    """The form's `next` address when it is on this site, else `fallback`."""
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
