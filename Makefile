@@ -33,7 +33,6 @@ seed: migrate
 
 demo: seed
 	$(MANAGE) create_demo_accounts
-	$(MANAGE) open_period --plan kh-463 --by qlkh.dieuphoi
 
 run: demo
 	@echo "Mở http://$(HOST):$(PORT)/ — dừng bằng Ctrl+C"

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -46,10 +46,29 @@ def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
         result.kept.append(f"{model._meta.verbose_name}: {obj}")
         return obj, False
     obj = model(**lookup, **defaults)
-    obj.full_clean()
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(_located(model, lookup, exc)) from exc
     obj.save()
     result.created.append(f"{model._meta.verbose_name}: {obj}")
     return obj, True
+
+
+def _located(model, lookup: dict, error: ValidationError) -> list[str]:
+    """The errors of a row of a plan file, each saying which row and which field: "Kế hoạch kh-x, ngày
+    hạn báo cáo: ..."."""
+    row = f"{model._meta.verbose_name.capitalize()} " + ", ".join(str(value) for value in lookup.values())
+    if not hasattr(error, "error_dict"):
+        return [f"{row}: {message}" for message in error.messages]
+    located = []
+    for name, messages in error.message_dict.items():
+        try:
+            label = f", {model._meta.get_field(name).verbose_name}"
+        except FieldDoesNotExist:  # NON_FIELD_ERRORS
+            label = ""
+        located += [f"{row}{label}: {message}" for message in messages]
+    return located
 
 
 PLAN_FIELDS = (
@@ -69,6 +88,10 @@ PLAN_FIELDS = (
     "filing_code",
     "status",
 )
+# The plan-file format this version writes and reads (docs/plan-files.md); files of every earlier
+# format load with the same meaning, and a file without "format" is format 1.
+PLAN_FILE_FORMAT = 2
+
 TASK_FIELDS = ("title", "content", "lead_text", "partner_text", "deadline_kind", "deadline_text")
 
 
@@ -105,6 +128,11 @@ def plan_load(*, data: dict) -> LoadResult:
     administrator's edit. Everything is validated; one error rolls the whole load back. Files of
     every earlier format load with the same meaning.
     """
+    version = data.get("format", 1)
+    if type(version) is not int or not 1 <= version <= PLAN_FILE_FORMAT:
+        raise ValidationError(
+            f"Tệp kế hoạch ghi định dạng “{version}”; phiên bản này đọc các định dạng 1 đến {PLAN_FILE_FORMAT}."
+        )
     result = LoadResult()
     units: dict[str, Unit] = {}
 

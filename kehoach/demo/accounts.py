@@ -1,57 +1,76 @@
-"""The demo accounts of `make run`: one person for every role of Kế hoạch 463's units.
+"""The demo accounts of `make run`: one person for every role of the plans' units, listed in
+`fixtures/demo-accounts.json` (data, like the plan files: a department adds its own people there).
 
-For a developer's machine only: every account shares DEMO_PASSWORD, and the command that creates
-them refuses to run unless DEBUG is on.
+For a developer's machine only: every account shares the file's password, and the command that creates
+them refuses to run unless DEBUG is on. Each account is {username, name, unit (code or null), role,
+position, superuser (optional), plan_roles (optional: [{plan: code, kind: coordinator|finance}])}; the
+file's `open_this_year` lists the plans whose periods of the current year `make run` opens, and by whom.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
 
-from tasks.models import Role, Unit, User
+from tasks.models import Plan, PlanRole, Role, Unit, User
 
-DEMO_PASSWORD = "KeHoach463@demo"
-# (username, full name, unit code, role, position, is_superuser)
-DEMO_ACCOUNTS = [
-    ("quantri", "Quản trị hệ thống", None, "admin", "Quản trị viên", True),
-    ("giamdoc", "Nguyễn Văn Giám", "ban-giam-doc", "leadership", "Giám đốc Sở", False),
-    ("phogiamdoc", "Đoàn Tấn Đạt", "ban-giam-doc", "leadership", "Phó Giám đốc Sở", False),
-    ("qlkh.dieuphoi", "Trần Thị Điều", "qlkh", "coordinator", "Chuyên viên Phòng Quản lý Khoa học", False),
-    ("qlkh.truongphong", "Lê Văn Khoa", "qlkh", "head", "Trưởng phòng Quản lý Khoa học", False),
-    ("qlkh.canbo", "Phạm Thị Học", "qlkh", "staff", "Chuyên viên", False),
-    ("ttkhcn.giamdoc", "Võ Minh Tâm", "ttkhcn", "head", "Giám đốc Trung tâm Khoa học và Công nghệ", False),
-    ("ttkhcn.canbo", "Huỳnh Thị Tin", "ttkhcn", "staff", "Viên chức Trung tâm", False),
-    ("qlcn.truongphong", "Đặng Quốc Chuyên", "qlcn", "head", "Trưởng phòng Quản lý Chuyên ngành", False),
-    ("qlcn.canbo", "Bùi Thị Ngành", "qlcn", "staff", "Chuyên viên", False),
-    ("khtc.ketoan", "Ngô Văn Tài", "khtc", "finance", "Chuyên viên Phòng Kế hoạch Tài chính", False),
-    ("lhh.canbo", "Lý Thị Hội", "lhh", "staff", "Cán bộ Liên hiệp các Hội", False),
-]
+
+def accounts_file() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures" / "demo-accounts.json"
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    password: str
+    accounts: list[dict]
+    open_this_year: list[dict]
+
+
+@functools.cache
+def demo_accounts() -> DemoAccounts:
+    data = json.loads(accounts_file().read_text(encoding="utf-8"))
+    return DemoAccounts(
+        password=data["password"], accounts=data["accounts"], open_this_year=data.get("open_this_year", [])
+    )
+
+
+def demo_password() -> str:
+    return demo_accounts().password
 
 
 @transaction.atomic
 def demo_accounts_create() -> list[tuple[str, str, str]]:
-    """Create the demo accounts that are missing; return (username, role, unit) for every demo account.
-
-    For a developer's machine only: every account shares DEMO_PASSWORD.
-    """
+    """Create the demo accounts that are missing, with their roles in plans; return (username, role,
+    unit) for every demo account. Raises Unit.DoesNotExist or Plan.DoesNotExist when the plans they
+    belong to are not loaded."""
     listing = []
-    for username, full_name, unit_code, role, position, is_superuser in DEMO_ACCOUNTS:
-        unit = Unit.objects.get(code=unit_code) if unit_code else None
-        last_name, _, first_name = full_name.rpartition(" ")
-        user = User.objects.filter(username=username).first()
+    password = demo_password()
+    for account in demo_accounts().accounts:
+        unit = Unit.objects.get(code=account["unit"]) if account["unit"] else None
+        last_name, _, first_name = account["name"].rpartition(" ")
+        superuser = account.get("superuser", False)
+        user = User.objects.filter(username=account["username"]).first()
         if user is None:
             user = User(
-                username=username,
+                username=account["username"],
                 first_name=first_name,
                 last_name=last_name,
                 unit=unit,
-                role=role,
-                position=position,
-                is_staff=is_superuser,
-                is_superuser=is_superuser,
+                role=account["role"],
+                position=account["position"],
+                is_staff=superuser,
+                is_superuser=superuser,
             )
-            user.set_password(DEMO_PASSWORD)
+            user.set_password(password)
             user.full_clean()
             user.save()
-        listing.append((username, Role(role).label, unit.name if unit else "—"))
+        for plan_role in account.get("plan_roles", []):
+            plan = Plan.objects.get(code=plan_role["plan"])
+            PlanRole.objects.get_or_create(user=user, plan=plan, kind=plan_role["kind"])
+        listing.append((user.username, Role(account["role"]).label, unit.name if unit else "—"))
     return listing

@@ -17,7 +17,7 @@ reports, as a benchmark and a showcase.
   multi-row INSERTs (`_insert`), a few thousand reports at a time: the number of queries grows
   with the rows divided by the batch size, never with the rows. No signal is sent and no history
   row written. The password hash is computed once and shared by every account (all use
-  `DEMO_PASSWORD`).
+  the password of fixtures/demo-accounts.json).
 
 Evidence rows are metadata only (name, type, size, path `minh-chung/<year>/<hex>`): no file is
 written, so downloading one answers "Tệp không còn trên máy chủ". Each report keeps the last three
@@ -46,7 +46,7 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kehoach.demo.accounts import DEMO_PASSWORD
+from kehoach.demo.accounts import demo_password
 from kehoach.text import number_vi
 from reports.models import (
     ConsolidatedReport,
@@ -1233,7 +1233,7 @@ class _Generator:
         salt = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(22))
         self.joined = self.aware(self.at(datetime.date(self.first_year, 1, 2), 8, 0))
         # One hash for every account: a hash per account would take seconds each with PBKDF2.
-        self.password = make_password(DEMO_PASSWORD, salt=salt)
+        self.password = make_password(demo_password(), salt=salt)
         self.coordinator = self.person(
             f"{USER_PREFIX}dieuphoi",
             self.coordinating_unit,

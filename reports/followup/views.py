@@ -109,7 +109,7 @@ def remind_unit(request, unit_pk):
 @require_safe
 def reminder_list(request):
     if not permissions.follows_up(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở xem nhật ký đôn đốc.")
+        raise PermissionDenied("Chỉ đơn vị điều phối kế hoạch và Lãnh đạo Sở xem nhật ký đôn đốc.")
     unit = None
     if request.GET.get("unit"):
         unit = selectors.unit(parse_id(request.GET["unit"]))
@@ -126,7 +126,7 @@ def reminder_list(request):
 @require_safe
 def escalation_list(request):
     if not permissions.follows_up(request.user):
-        raise PermissionDenied("Chỉ Lãnh đạo Sở và Phòng Quản lý Khoa học xem các kiến nghị lên Giám đốc.")
+        raise PermissionDenied("Chỉ Lãnh đạo Sở và đơn vị điều phối kế hoạch xem các kiến nghị lên Giám đốc.")
     pending_only = request.GET.get("cho") == "1"
     page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -154,7 +154,9 @@ def direction_add(request, pk):
     else:
         services.direction_give(report=report, by=request.user, text=form.cleaned_data["text"])
         messages.success(
-            request, "Đã ghi ý kiến chỉ đạo; đơn vị và Phòng Quản lý Khoa học sẽ thấy trên báo cáo."
+            request,
+            f"Đã ghi ý kiến chỉ đạo; {report.unit.name} và "
+            f"{report.period.plan.coordinating_unit.name} sẽ thấy trên báo cáo.",
         )
     return redirect(next_or(request, reverse("reports:escalation_list")))
 
@@ -166,7 +168,7 @@ def _funds_filter(request):
     """The filter of the funds page and export; by default the current year, when it has a period."""
     if not permissions.can_view_funds(request.user):
         raise PermissionDenied(
-            "Chỉ Phòng Kế hoạch Tài chính, Lãnh đạo Sở và Phòng Quản lý Khoa học xem kinh phí."
+            "Chỉ cán bộ theo dõi kinh phí, Lãnh đạo Sở và đơn vị điều phối kế hoạch xem kinh phí."
         )
     plans, years = selectors.funds_choices()
     params = request.GET.copy()

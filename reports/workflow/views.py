@@ -177,7 +177,8 @@ def report_edit(request, pk):
 
 def _action(request, pk, service, success: str, *, step: str, form_class=CommentForm):
     """A workflow step. Whether the user takes `step` on this unit's reports at all is asked first: if
-    not, 403 before anything else; whether the report's state allows it now is the service's question."""
+    not, 403 before anything else; whether the report's state allows it now is the service's question.
+    `{coordinator}` in the success message is the unit that coordinates the report's plan."""
     report = _report_or_404(request.user, pk)
     if not permissions.may_act(request.user, step, report):
         raise PermissionDenied(permissions.refusal(request.user, step, report))
@@ -190,15 +191,14 @@ def _action(request, pk, service, success: str, *, step: str, form_class=Comment
     except ValidationError as error:
         messages.error(request, _messages_from(error))
     else:
-        messages.success(request, success)
+        coordinator = report.period.plan.coordinating_unit.name
+        messages.success(request, success.format(coordinator=coordinator))
     return redirect("reports:report_detail", pk=report.pk)
 
 
 @require_POST
 def report_submit(request, pk):
-    return _action(
-        request, pk, services.report_submit, "Đã gửi báo cáo đến Phòng Quản lý Khoa học.", step="submit"
-    )
+    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến {coordinator}.", step="submit")
 
 
 @require_POST
@@ -286,7 +286,7 @@ def evidence_delete(request, pk):
 @require_safe
 def review_queue(request):
     if not permissions.reviews_reports(request.user):
-        raise PermissionDenied("Chỉ Phòng Quản lý Khoa học và Lãnh đạo Sở duyệt báo cáo.")
+        raise PermissionDenied("Chỉ đơn vị điều phối kế hoạch và Lãnh đạo Sở duyệt báo cáo.")
     reports = list(selectors.review_queue(request.user, _today()))
     return render(request, "reports/review_queue.html", {"reports": reports})
 
@@ -388,5 +388,6 @@ def period_edit(request, pk):
 def period_toggle(request, pk):
     period = _or_404(selectors.period, pk, "Không tìm thấy kỳ báo cáo.")
     services.period_set_open(period=period, is_open=not period.is_open, by=request.user)
-    messages.success(request, f"Kỳ {period.name} {'đã mở lại' if period.is_open else 'đã đóng'}.")
+    state = "đã mở lại" if period.is_open else "đã đóng"
+    messages.success(request, f"Kỳ {period.name} của {period.plan.code} {state}.")
     return redirect("reports:period_list")

@@ -25,10 +25,10 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
     )
 
     log_in(page, world.coordinator)
-    page.get_by_role("link", name="Theo dõi").click()
+    page.get_by_role("link", name="Theo dõi", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bảng theo dõi thực hiện kế hoạch")
     main = page.locator("main")
-    expect(main).to_contain_text("kh-463 — năm 2026")
+    expect(main).to_contain_text("kh-463 — Năm 2026")
     expect(main).to_contain_text("còn 26 ngày")
 
     # The matrix tells each state in words; a cell opens its report.
@@ -43,11 +43,11 @@ def test_the_coordinator_follows_up_and_reminds_a_unit(before_deadline, page, wo
     expect(matrix).to_contain_text("Trung tâm Khoa học và Công nghệ")
     matrix.get_by_role("link", name="Xong đúng hạn · CT").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
-        "Báo cáo kết quả thực hiện nhiệm vụ 1 năm 2026"
+        "Báo cáo kết quả thực hiện nhiệm vụ 1 — Năm 2026"
     )
 
     # Remind one unit now: one mail, logged, shown on the board.
-    page.get_by_role("link", name="Theo dõi").click()
+    page.get_by_role("link", name="Theo dõi", exact=True).click()
     page.get_by_role("button", name="Nhắc Phòng Quản lý Chuyên ngành ngay").click()
     expect(page.locator(".messages")).to_contain_text("Đã gửi thư đôn đốc đến Phòng Quản lý Chuyên ngành")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["canbo.qlcn@example.vn"]

@@ -22,7 +22,7 @@ def log_in(page, user):
 def open_report_from_home(page):
     page.get_by_role("link", name="1. Đẩy mạnh công tác thông tin, tuyên truyền").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
-        "Báo cáo kết quả thực hiện nhiệm vụ 1 năm 2026"
+        "Báo cáo kết quả thực hiện nhiệm vụ 1 — Năm 2026"
     )
 
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kehoach.demo.accounts import DEMO_PASSWORD
+from kehoach.demo.accounts import demo_password
 from kehoach.demo.generator import NAME_CLASH_MARK, WIDE_SCOPES, demo_delete, demo_generate
 from reports.models import (
     ConsolidatedReport,
@@ -294,8 +294,8 @@ def test_units_plans_and_accounts_look_like_a_province():
     for role in (Role.COORDINATOR, Role.LEADERSHIP, Role.FINANCE, Role.HEAD, Role.STAFF):
         assert User.objects.filter(username__startswith="demo-", role=role).exists(), role
     coordinator = User.objects.get(username="demo-dieuphoi")
-    assert coordinator.check_password(DEMO_PASSWORD)
-    assert User.objects.get(username="demo-giamdoc").check_password(DEMO_PASSWORD)
+    assert coordinator.check_password(demo_password())
+    assert User.objects.get(username="demo-giamdoc").check_password(demo_password())
 
 
 @pytest.mark.django_db
@@ -513,7 +513,7 @@ def test_the_command_prints_a_vietnamese_summary_with_the_rate():
     assert "Đơn vị: 20 " in output
     assert f"Kỳ báo cáo: {ReportingPeriod.objects.filter(plan__in=demo_plans()).count()}" in output
     assert "báo cáo/giây" in output and "giây" in output.splitlines()[-2]
-    assert DEMO_PASSWORD in output
+    assert demo_password() in output
 
 
 @pytest.mark.django_db

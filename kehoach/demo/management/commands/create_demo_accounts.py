@@ -1,13 +1,18 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from kehoach.demo.accounts import DEMO_PASSWORD, demo_accounts_create
-from tasks.models import Unit
+from kehoach.demo.accounts import demo_accounts, demo_accounts_create, demo_password
+from reports.workflow.services import period_open
+from tasks.models import Plan, Unit, User
 
 
 class Command(BaseCommand):
-    help = "Tạo các tài khoản dùng thử cho từng vai trò (chỉ dùng trên máy phát triển) và in danh sách."
+    help = (
+        "Tạo các tài khoản dùng thử cho từng vai trò (chỉ dùng trên máy phát triển), mở các kỳ báo cáo năm nay "
+        "của các kế hoạch trong tệp fixtures/demo-accounts.json và in danh sách tài khoản."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,13 +24,30 @@ class Command(BaseCommand):
             raise CommandError("Tài khoản dùng thử chỉ được tạo khi DEBUG bật (máy phát triển).")
         try:
             accounts = demo_accounts_create()
-        except (Unit.DoesNotExist, ValidationError) as exc:
-            raise CommandError(
-                f"Không tạo được tài khoản dùng thử: {exc}. Hãy chạy “load_plan” trước."
-            ) from exc
+            opened = self._open_this_year()
+        except (Unit.DoesNotExist, Plan.DoesNotExist, User.DoesNotExist) as exc:
+            raise CommandError(f"Không tạo được dữ liệu dùng thử: {exc} Hãy chạy “load_plan” trước.") from exc
+        except (PermissionDenied, ValidationError) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise CommandError(f"Không tạo được dữ liệu dùng thử: {message}") from exc
+        for line in opened:
+            self.stdout.write(self.style.SUCCESS(line))
         width = max(len(username) for username, _, _ in accounts)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD})"))
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản dùng thử (mật khẩu chung: {demo_password()})"))
         for username, role, unit in accounts:
             self.stdout.write(f"  {username.ljust(width)}  {role} — {unit}")
         self.stdout.write("")
+
+    def _open_this_year(self) -> list[str]:
+        year = timezone.localdate().year
+        lines = []
+        for item in demo_accounts().open_this_year:
+            plan = Plan.objects.get(code=item["plan"])
+            by = User.objects.get(username=item["by"])
+            for opened in period_open(plan=plan, year=year, by=by):
+                lines.append(
+                    f"{plan.code} {opened.period.name}: hạn {opened.period.deadline:%d/%m/%Y}, "
+                    f"tạo {opened.reports_created} báo cáo mới."
+                )
+        return lines

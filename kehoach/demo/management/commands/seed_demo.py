@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from kehoach.demo.accounts import DEMO_PASSWORD
+from kehoach.demo.accounts import demo_password
 from kehoach.demo.generator import demo_check_arguments, demo_delete, demo_exists, demo_generate
 from kehoach.text import number_vi
 from reports.models import ReportStatus
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             f"ngày {s.as_of:%d/%m/%Y}):",
             f"  Đơn vị: {number_vi(s.units)} (trong đó {number_vi(s.groups)} nhóm đơn vị; {number_vi(s.retired_units)} đơn vị đã "
             "sáp nhập vào đơn vị kế thừa)",
-            f"  Tài khoản: {number_vi(s.users)} (mật khẩu chung: {DEMO_PASSWORD}; điều phối: demo-dieuphoi, "
+            f"  Tài khoản: {number_vi(s.users)} (mật khẩu chung: {demo_password()}; điều phối: demo-dieuphoi, "
             "lãnh đạo Sở: demo-giamdoc, tài chính: demo-ketoan)",
             f"  Kế hoạch: {number_vi(s.plans)}; nhiệm vụ: {number_vi(s.tasks)}; phân công: {number_vi(s.assignments)}; "
             f"trách nhiệm tổ chức thực hiện: {number_vi(s.duties)}",

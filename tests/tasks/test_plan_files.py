@@ -1,0 +1,169 @@
+"""Plan files (docs/plan-files.md): a file written in any earlier format loads with the same meaning
+as today's, and a file that is not right loads nothing and says why."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from tasks.models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit
+from tasks.services import PLAN_FILE_FORMAT, plan_load, plan_load_file
+from tests.helpers import PLAN_463, PLANS, rows
+
+pytestmark = pytest.mark.django_db
+
+FORMAT_1_463 = PLANS.parent.parent / "tests" / "fixtures" / "plan-files" / "format-1-ke-hoach-463.json"
+NQ57 = PLANS / "ke-hoach-nq57.json"
+
+
+def _meaning() -> dict:
+    """Everything a plan file puts in the database, without database ids."""
+    return {
+        "units": sorted(
+            Unit.objects.values_list(
+                "code", "name", "kind", "parent__code", "successor__code", "valid_from", "valid_to"
+            )
+        ),
+        "groups": sorted(Unit.groups.through.objects.values_list("from_unit__code", "to_unit__code")),
+        "documents": sorted(LegalDocument.objects.values_list("number", "issued_on", "issuer__code")),
+        "plans": list(
+            Plan.objects.values(
+                "code",
+                "title",
+                "schedule",
+                "report_day",
+                "report_month_offset",
+                "cutoff_days",
+                "coordinating_unit__code",
+                "report_recipient__code",
+                "status",
+            )
+        ),
+        "duties": sorted(PlanDuty.objects.values_list("plan__code", "kind", "unit__code", "content")),
+        "tasks": sorted(
+            Task.objects.values_list(
+                "plan__code", "number", "parent__number", "title", "content", "deadline_kind", "due_date"
+            )
+        ),
+        "assignments": sorted(
+            Assignment.objects.values_list("task__number", "unit__code", "role", "reporting", "note")
+        ),
+    }
+
+
+def _loaded(path) -> dict:
+    """What loading `path` alone gives, rolled back afterwards."""
+    with transaction.atomic():
+        plan_load_file(path)
+        meaning = _meaning()
+        transaction.set_rollback(True)
+    return meaning
+
+
+def test_todays_plan_files_are_written_in_the_current_format():
+    for path in sorted(PLANS.glob("*.json")):
+        assert json.loads(path.read_text(encoding="utf-8"))["format"] == PLAN_FILE_FORMAT, path.name
+
+
+def test_a_format_1_file_loads_the_same_plan_as_todays_file():
+    old, today = _loaded(FORMAT_1_463), _loaded(PLAN_463)
+    assert old == today
+    assert old["plans"][0]["schedule"] == "yearly"
+    assert (old["plans"][0]["report_day"], old["plans"][0]["report_month_offset"]) == (15, -1)
+    assert len(old["tasks"]) == 5
+
+
+def test_a_format_1_file_has_every_assignment_report_as_before():
+    # Format 1 had no "reporting": units report, groups of bodies are named only
+    meaning = _loaded(FORMAT_1_463)
+    reporting = {(unit, reporting) for _, unit, _, reporting, _ in meaning["assignments"]}
+    assert ("nhom-don-vi-thuoc-so", "named") in reporting
+    assert ("ttkhcn", "reports") in reporting
+
+
+def test_the_second_plan_file_loads_its_shape():
+    plan_load_file(NQ57)
+    plan = Plan.objects.get(code="kh-nq57")
+    assert (plan.schedule, plan.report_day, plan.report_month_offset) == ("half_yearly", 5, 0)
+    assert plan.coordinating_unit.code == "vp-so"
+    assert plan.deadline_rule == "ngày 05 của tháng cuối mỗi 6 tháng"
+    leads = Assignment.objects.filter(task__plan=plan, task__number="2", role="lead")
+    assert sorted(leads.values_list("unit__code", flat=True)) == ["qlkh", "vp-so"]
+    assert plan.tasks.get(number="4.1").parent == plan.tasks.get(number="4")
+    members = Assignment.objects.get(task__plan=plan, task__number="3", unit__code="nhom-don-vi-thuoc-so")
+    assert members.reporting == "members"
+
+
+def _nq57() -> dict:
+    return json.loads(NQ57.read_text(encoding="utf-8"))
+
+
+def _with(change) -> dict:
+    data = copy.deepcopy(_nq57())
+    change(data)
+    return data
+
+
+def _set(path, value):
+    def change(data):
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def _sub_task_first(data):
+    data["tasks"].insert(0, data["tasks"].pop(4))  # 4.1 before 4
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_set(["format"], PLAN_FILE_FORMAT + 1), f"đọc các định dạng 1 đến {PLAN_FILE_FORMAT}"),
+        (_set(["format"], "2"), "định dạng “2”"),
+        (_set(["plan", "coordinating_unit"], "khong-co"), "đơn vị mã “khong-co”"),
+        (_set(["plan", "schedule"], "weekly"), "weekly"),
+        (_set(["plan", "report_day"], 40), "Kế hoạch kh-nq57, hạn báo cáo: ngày: "),
+        (_set(["tasks", 0, "assignments"], [{"unit": "ttkhcn", "role": "partner"}]), "chủ trì"),
+        (_sub_task_first, "không có nhiệm vụ cha 4"),
+        (_set(["plan", "basis_documents"], ["99-NQ/TW"]), "99-NQ/TW"),
+    ],
+)
+def test_a_wrong_plan_file_loads_nothing_and_says_why(change, message):
+    before = rows(Unit, Plan, Task, Assignment)
+    with pytest.raises(ValidationError) as refused:
+        plan_load(data=_with(change))
+    assert message in " ".join(refused.value.messages)
+    assert rows(Unit, Plan, Task, Assignment) == before
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"{not json", "Không đọc được tệp kế hoạch"),
+        (b"{}", "thiếu mục “plan”"),
+        (b"\xff\xfe", "Không đọc được tệp kế hoạch"),
+        (json.dumps({"plan": {"code": "kh-x"}}).encode(), "thiếu hoặc sai một mục"),
+    ],
+)
+def test_a_file_that_is_no_plan_file_is_refused_in_words(tmp_path, content, message):
+    path = tmp_path / "ke-hoach.json"
+    path.write_bytes(content)
+    with pytest.raises(ValidationError, match=message):
+        plan_load_file(path)
+    assert not Plan.objects.exists() and not Unit.objects.exists()
+
+
+def test_the_command_loads_nothing_when_one_of_its_files_is_wrong(tmp_path):
+    wrong = tmp_path / "sai.json"
+    wrong.write_text(json.dumps(_with(_set(["format"], 99)), ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError, match="sai.json: dữ liệu không hợp lệ, không nạp gì"):
+        call_command("load_plan", str(PLAN_463), str(wrong))
+    assert not Plan.objects.exists()
