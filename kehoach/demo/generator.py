@@ -1,15 +1,28 @@
-"""Demo data at province scale (`manage.py seed_demo`): units, people, plans, tasks and ten years of
+"""Demo data at province scale (`manage.py seed_demo`): units, people, plans, tasks and years of
 reports, as a benchmark and a showcase.
+
+Its words are data: the province's bodies and their names, the names of people, the programs, the
+texts of plans, reports and comments are read once from `fixtures/demo/province.json`
+(`vocabulary`). Texts that name a plan's coordinating unit or its report deadline are built from
+the plan: the unit's name and `Plan.deadline_rule`.
 
 `demo_generate` promises:
 - the same arguments give the same rows (names, states, numbers, dates); another seed other rows.
   Every choice comes from one `random.Random(seed)` and every date from the years asked, never from
   today: the data set is seen as of 20/10 of its last year (`DemoSummary.as_of`), mid-way through
   that year's reporting;
-- the rules of the services hold: one report per (period, task, assigned unit existing that year),
-  never for a group of bodies, with the unit's name of the time and the deadline `period_open`
-  gives; a fixed-date task completed and accepted is not asked again; a report that was sent has
-  its submission times, an accepted one its acceptance time, a completed task its date and 100 %;
+- plans of several shapes: most report yearly, some every six months or every quarter (or every plan
+  on one schedule, `schedule`); some tasks have sub-tasks (4.1, 4.2) or two lead units; some partners
+  are only named, some groups of bodies have each member report; one plan in five is coordinated by
+  a second unit, with its own coordinator account, and a coordinator of the first unit given a part
+  in it (`PlanRole`);
+- the rules of the services hold: every period the plan's schedule gives a year (key, name, kind,
+  window of data, deadline, as `period_open` makes them); one report per (period, task, unit owing
+  it), as `period_open` decides who owes one: named-only assignments owe nothing, each member of a
+  group whose members report does, a unit reports only if it exists on the period's deadline; with
+  the unit's name of the time and the deadline `deadline_for` gives; a fixed-date task completed and
+  accepted is not asked again; a report that was sent has its submission times, an accepted one its
+  acceptance time, a completed task its date and 100 %;
 - it only adds: every unit and account code starts with "demo-", every plan code with "kh-demo-"; a
   unit whose name an existing unit already bears is marked "(dữ liệu mẫu)" (names are unique);
 - it is fast: units, accounts and plans go in with `bulk_create`, and the tables that grow with the
@@ -28,8 +41,10 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import gc
 import itertools
+import json
 import random
 import re
 import string
@@ -37,6 +52,7 @@ import unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
@@ -70,28 +86,29 @@ from tasks.models import (
     OutputKind,
     Plan,
     PlanDuty,
+    PlanRole,
     PlanStatus,
+    Reporting,
     Role,
     Task,
     Unit,
     UnitKind,
     User,
-    default_reporting,
     task_sort_key,
 )
+from tasks.schedule import SPANS, ScheduleKind
 
 UNIT_PREFIX = "demo-"
 USER_PREFIX = "demo-"
 PLAN_PREFIX = "kh-demo-"
 NAME_CLASH_MARK = " (dữ liệu mẫu)"
+DEFAULT_SEED = 2026
 
 BATCH_SIZE = 2000
 # Reports are written, with their outputs, files and events, every FLUSH_EVERY reports: memory stays
 # flat whatever the size, and the query count grows with the rows / batch size only.
 FLUSH_EVERY = 5000
 PROGRESS_EVERY = 25_000
-# A reserved domain (RFC 2606): a reminder sent from a demo database never reaches a real mailbox.
-EMAIL_DOMAIN = "dongnai.example"
 
 # (argument, smallest, largest, what it counts)
 LIMITS = {
@@ -100,9 +117,52 @@ LIMITS = {
     "tasks_per_plan": (1, 200, "số nhiệm vụ mỗi kế hoạch"),
     "years": (1, 30, "số năm"),
 }
-MAX_TASK_YEARS = 200_000
+# Plans × tasks × years × periods a year: the size of the reporting, bounded.
+MAX_TASK_PERIODS = 800_000
 FIRST_YEAR_MIN = 2000
 LAST_YEAR_MAX = 2100
+
+# The schedules a demo data set may have: every plan on one of the calendar schedules, or a mix.
+MIXED = "mixed"
+SCHEDULES = {
+    MIXED: "hỗn hợp: phần lớn hằng năm, một số 6 tháng và hằng quý",
+    **{kind.value: kind.label.lower() for kind in ScheduleKind if kind in SPANS},
+}
+# The mix, plan after plan: seven in ten yearly, two half-yearly, one quarterly.
+MIXED_CYCLE = [
+    ScheduleKind.YEARLY,
+    ScheduleKind.HALF_YEARLY,
+    ScheduleKind.YEARLY,
+    ScheduleKind.QUARTERLY,
+    ScheduleKind.YEARLY,
+    ScheduleKind.YEARLY,
+    ScheduleKind.HALF_YEARLY,
+    ScheduleKind.YEARLY,
+    ScheduleKind.YEARLY,
+    ScheduleKind.YEARLY,
+]
+# The most periods a year of a schedule, for the size bound.
+PERIODS_A_YEAR = {MIXED: 4, **{kind: len(SPANS[kind]) for kind in SCHEDULES if kind != MIXED}}
+
+# Shapes of data set, by name (`seed_demo --shape`): the sizes and schedule each stands for. The
+# monthly one is a single large plan: 120 tasks reported on every month by about 100 bodies (of its
+# 170 units, the province, the department, its leadership, the groups, the merged units, the bodies
+# only named and those no task names report nothing: `DemoSummary.reporting_units`).
+SHAPES = {
+    "province": {"units": 300, "plans": 20, "tasks_per_plan": 25, "years": 10, "schedule": MIXED},
+    "monthly-120": {"units": 170, "plans": 1, "tasks_per_plan": 120, "years": 3, "schedule": "monthly"},
+}
+DEFAULT_SHAPE = "province"
+
+
+def vocabulary_file() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures" / "demo" / "province.json"
+
+
+@functools.cache
+def vocabulary() -> dict:
+    """The words of the demo data set (fixtures/demo/province.json), read once; never changed."""
+    return json.loads(vocabulary_file().read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -118,24 +178,40 @@ class DemoSummary:
     retired_units: int = 0
     users: int = 0
     plans: int = 0
+    plans_by_schedule: dict[str, int] = field(default_factory=dict)
+    plan_roles: int = 0
     tasks: int = 0
+    sub_tasks: int = 0
+    co_led_tasks: int = 0
     assignments: int = 0
     duties: int = 0
     periods: int = 0
     reports: int = 0
+    reporting_units: int = 0  # units with a report in the last year
     outputs: int = 0
     evidence: int = 0
     events: int = 0
     directions: int = 0
     reports_by_status: dict[str, int] = field(default_factory=dict)
+    coordinators: list[tuple[str, str]] = field(default_factory=list)  # (username, unit name)
 
 
 # ------------------------------------------------------------------------------
 # Arguments, existing demo data
 # ------------------------------------------------------------------------------
-def demo_check_arguments(*, units, plans, tasks_per_plan, years, last_year, seed) -> dict[str, int]:
-    """The arguments of `demo_generate` as integers (given as integers or text); a ValidationError
-    listing, in Vietnamese, every one that is not an integer or out of bounds."""
+def demo_shape(name: str) -> dict:
+    """The sizes and schedule of the shape `name` (SHAPES); a ValidationError in Vietnamese if
+    there is no such shape."""
+    if name not in SHAPES:
+        raise ValidationError(f"Không có dạng dữ liệu “{name}”: chọn một trong {', '.join(SHAPES)}.")
+    return dict(SHAPES[name])
+
+
+def demo_check_arguments(
+    *, units, plans, tasks_per_plan, years, last_year, seed, schedule=MIXED
+) -> dict[str, int | str]:
+    """The arguments of `demo_generate` as integers (given as integers or text) and a schedule; a
+    ValidationError listing, in Vietnamese, every one that is not an integer or out of bounds."""
     values, errors = {}, []
     given = {"units": units, "plans": plans, "tasks_per_plan": tasks_per_plan, "years": years}
     for name, value in given.items():
@@ -165,12 +241,18 @@ def demo_check_arguments(*, units, plans, tasks_per_plan, years, last_year, seed
             f"{values['years']} năm tính đến năm {values['last_year']} bắt đầu trước năm {FIRST_YEAR_MIN}: "
             "hãy giảm số năm."
         )
-    if {"plans", "tasks_per_plan", "years"} <= set(values):
-        task_years = values["plans"] * values["tasks_per_plan"] * values["years"]
-        if task_years > MAX_TASK_YEARS:
+    if schedule in SCHEDULES:
+        values["schedule"] = schedule
+    else:
+        choices = "; ".join(f"{key} ({label})" for key, label in SCHEDULES.items())
+        errors.append(f"Lịch báo cáo “{schedule}” không có: chọn một trong {choices}.")
+    if {"plans", "tasks_per_plan", "years", "schedule"} <= set(values):
+        a_year = PERIODS_A_YEAR[values["schedule"]]
+        task_periods = values["plans"] * values["tasks_per_plan"] * values["years"] * a_year
+        if task_periods > MAX_TASK_PERIODS:
             errors.append(
-                f"Số kế hoạch × số nhiệm vụ × số năm = {number_vi(task_years)} vượt giới hạn {number_vi(MAX_TASK_YEARS)}: "
-                "dữ liệu quá lớn."
+                f"Số kế hoạch × số nhiệm vụ × số năm × số kỳ mỗi năm ({a_year}) = {number_vi(task_periods)} "
+                f"vượt giới hạn {number_vi(MAX_TASK_PERIODS)}: dữ liệu quá lớn."
             )
     if _integer(seed) is None:
         errors.append(f"Hạt giống phải là số nguyên, không phải “{seed}”.")
@@ -235,6 +317,7 @@ def demo_delete() -> None:
     _wipe(Assignment.objects.filter(task__in=tasks))
     _wipe(tasks)
     _wipe(PlanDuty.objects.filter(plan__in=plans))
+    _wipe(PlanRole.objects.filter(plan__in=plans))
     _wipe(Plan.basis_documents.through.objects.filter(plan__in=plans))
     _wipe(plans)
     # Accounts and units through the ORM: it refuses (PROTECT) when other data refers to them, and
@@ -249,314 +332,8 @@ def demo_delete() -> None:
 
 
 # ------------------------------------------------------------------------------
-# Vocabulary
+# How a province is drawn (its words are in the vocabulary)
 # ------------------------------------------------------------------------------
-DEPARTMENT = ("so-khcn", "Sở Khoa học và Công nghệ tỉnh Đồng Nai", "Sở KH&CN")
-PROVINCE = ("ubnd-tinh", "Ủy ban nhân dân tỉnh Đồng Nai", "UBND tỉnh")
-LEADERSHIP = ("ban-giam-doc", "Ban Giám đốc Sở Khoa học và Công nghệ", "Ban Giám đốc Sở")
-COORDINATOR = ("qlkh", "Phòng Quản lý Khoa học", "Phòng QLKH")
-FINANCE = ("khtc", "Phòng Kế hoạch Tài chính", "Phòng KHTC")
-FEDERATION = ("lhh", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai", "Liên hiệp các Hội KH&KT tỉnh")
-DIVISIONS = [  # (code, name, short name, created at the reorganisation)
-    ("qlcn", "Phòng Quản lý Chuyên ngành", "Phòng QLCN", False),
-    ("van-phong", "Văn phòng Sở", "Văn phòng Sở", False),
-    ("thanh-tra", "Thanh tra Sở", "Thanh tra Sở", False),
-    ("qlcntt", "Phòng Quản lý Công nghệ và Thị trường công nghệ", "Phòng QLCN&TTCN", False),
-    ("shtt", "Phòng Sở hữu trí tuệ", "Phòng SHTT", False),
-    ("bcvt-cds", "Phòng Bưu chính, Viễn thông và Chuyển đổi số", "Phòng BCVT&CĐS", True),
-    ("chi-cuc-tdc", "Chi cục Tiêu chuẩn Đo lường Chất lượng", "Chi cục TĐC", False),
-]
-CENTRES = [
-    ("ttkhcn", "Trung tâm Khoa học và Công nghệ", "Trung tâm KH&CN", False),
-    ("ttkt-tdc", "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng", "Trung tâm Kỹ thuật TĐC", False),
-    ("ttud", "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ", "Trung tâm Ứng dụng", False),
-    ("tttk", "Trung tâm Thông tin và Thống kê khoa học và công nghệ", "Trung tâm Thông tin", False),
-    ("ttdmst", "Trung tâm Đổi mới sáng tạo", "Trung tâm ĐMST", False),
-    ("ttcntt", "Trung tâm Công nghệ thông tin và Truyền thông", "Trung tâm CNTT&TT", True),
-]
-# (code, name, short name, successor code: retired at the reorganisation; NEW: created at it)
-NEW = "+"
-DEPARTMENTS = [
-    ("so-tai-chinh", "Sở Tài chính tỉnh Đồng Nai", "Sở Tài chính", None),
-    ("so-y-te", "Sở Y tế tỉnh Đồng Nai", "Sở Y tế", None),
-    ("so-gddt", "Sở Giáo dục và Đào tạo tỉnh Đồng Nai", "Sở GD&ĐT", None),
-    ("so-cong-thuong", "Sở Công Thương tỉnh Đồng Nai", "Sở Công Thương", None),
-    ("so-noi-vu", "Sở Nội vụ tỉnh Đồng Nai", "Sở Nội vụ", None),
-    ("so-khdt", "Sở Kế hoạch và Đầu tư tỉnh Đồng Nai", "Sở KH&ĐT", "so-tai-chinh"),
-    ("so-xay-dung", "Sở Xây dựng tỉnh Đồng Nai", "Sở Xây dựng", None),
-    ("so-gtvt", "Sở Giao thông vận tải tỉnh Đồng Nai", "Sở GTVT", "so-xay-dung"),
-    ("so-nnptnt", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Đồng Nai", "Sở NN&PTNT", "so-nnmt"),
-    ("so-tnmt", "Sở Tài nguyên và Môi trường tỉnh Đồng Nai", "Sở TN&MT", "so-nnmt"),
-    ("so-nnmt", "Sở Nông nghiệp và Môi trường tỉnh Đồng Nai", "Sở NN&MT", NEW),
-    ("so-tttt", "Sở Thông tin và Truyền thông tỉnh Đồng Nai", "Sở TT&TT", "so-khcn"),
-    ("so-ldtbxh", "Sở Lao động – Thương binh và Xã hội tỉnh Đồng Nai", "Sở LĐ-TB&XH", "so-noi-vu"),
-    ("so-tu-phap", "Sở Tư pháp tỉnh Đồng Nai", "Sở Tư pháp", None),
-    ("so-vhttdl", "Sở Văn hóa, Thể thao và Du lịch tỉnh Đồng Nai", "Sở VHTT&DL", None),
-    ("ban-dan-toc", "Ban Dân tộc tỉnh Đồng Nai", "Ban Dân tộc", "so-dttg"),
-    ("so-dttg", "Sở Dân tộc và Tôn giáo tỉnh Đồng Nai", "Sở DT&TG", NEW),
-    ("so-ngoai-vu", "Sở Ngoại vụ tỉnh Đồng Nai", "Sở Ngoại vụ", None),
-    ("thanh-tra-tinh", "Thanh tra tỉnh Đồng Nai", "Thanh tra tỉnh", None),
-    ("bql-kcn", "Ban Quản lý các Khu công nghiệp Đồng Nai", "Ban Quản lý các KCN", None),
-    ("vp-ubnd", "Văn phòng Ủy ban nhân dân tỉnh Đồng Nai", "Văn phòng UBND tỉnh", None),
-    ("cong-an", "Công an tỉnh Đồng Nai", "Công an tỉnh", None),
-    ("bchqs", "Bộ Chỉ huy Quân sự tỉnh Đồng Nai", "Bộ CHQS tỉnh", None),
-    ("dai-ptth", "Đài Phát thanh và Truyền hình Đồng Nai", "Đài PT-TH Đồng Nai", None),
-    ("bao-dong-nai", "Báo Đồng Nai", "Báo Đồng Nai", None),
-]
-PARTY_AND_FRONT = [
-    ("tinh-uy", "Thường trực Tỉnh ủy Đồng Nai", "Thường trực Tỉnh ủy", UnitKind.PARTY),
-    ("mttq", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Đồng Nai", "Ủy ban MTTQ Việt Nam tỉnh", UnitKind.FRONT),
-    ("ban-tuyen-giao", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ban TG&DV Tỉnh ủy", UnitKind.PARTY),
-    ("tinh-doan", "Tỉnh Đoàn Đồng Nai", "Tỉnh Đoàn", UnitKind.FRONT),
-    ("hoi-lhpn", "Hội Liên hiệp Phụ nữ tỉnh Đồng Nai", "Hội LHPN tỉnh", UnitKind.FRONT),
-    ("hoi-nong-dan", "Hội Nông dân tỉnh Đồng Nai", "Hội Nông dân tỉnh", UnitKind.FRONT),
-    ("ldld", "Liên đoàn Lao động tỉnh Đồng Nai", "LĐLĐ tỉnh", UnitKind.FRONT),
-    ("hoi-ccb", "Hội Cựu chiến binh tỉnh Đồng Nai", "Hội CCB tỉnh", UnitKind.FRONT),
-]
-DISTRICTS = [
-    "thành phố Biên Hòa",
-    "thành phố Long Khánh",
-    "huyện Cẩm Mỹ",
-    "huyện Định Quán",
-    "huyện Long Thành",
-    "huyện Nhơn Trạch",
-    "huyện Tân Phú",
-    "huyện Thống Nhất",
-    "huyện Trảng Bom",
-    "huyện Vĩnh Cửu",
-    "huyện Xuân Lộc",
-]
-COMMUNES = [
-    "phường Trấn Biên",
-    "phường Tam Hiệp",
-    "phường Long Bình",
-    "phường Hố Nai",
-    "phường Tam Phước",
-    "phường Phước Tân",
-    "phường Long Hưng",
-    "phường Bửu Long",
-    "phường Bình Lộc",
-    "phường Bảo Vinh",
-    "phường Xuân Lập",
-    "phường Hàng Gòn",
-    "xã Phú Lý",
-    "xã Trị An",
-    "xã Tân An",
-    "xã Thạnh Phú",
-    "xã Bình Lợi",
-    "xã Hiếu Liêm",
-    "xã Mã Đà",
-    "xã La Ngà",
-    "xã Phú Vinh",
-    "xã Túc Trưng",
-    "xã Gia Kiệm",
-    "xã Dầu Giây",
-    "xã Hưng Thịnh",
-    "xã Bàu Hàm",
-    "xã Sông Trầu",
-    "xã An Viễn",
-    "xã Bình Minh",
-    "xã Long Phước",
-    "xã Phước Thái",
-    "xã Tam An",
-    "xã Cẩm Đường",
-    "xã Bình Sơn",
-    "xã Lộc An",
-    "xã Phước An",
-    "xã Đại Phước",
-    "xã Phú Hữu",
-    "xã Long Tân",
-    "xã Vĩnh Thanh",
-    "xã Hiệp Phước",
-    "xã Xuân Định",
-    "xã Xuân Phú",
-    "xã Xuân Hòa",
-    "xã Xuân Thành",
-    "xã Xuân Đông",
-    "xã Sông Ray",
-    "xã Lâm San",
-    "xã Nam Cát Tiên",
-    "xã Tà Lài",
-    "xã Phú Lâm",
-    "xã Thanh Sơn",
-    "xã Định Quán",
-]
-PLACE_FIRST = [
-    "Tân",
-    "Phú",
-    "Long",
-    "Bình",
-    "An",
-    "Hòa",
-    "Xuân",
-    "Vĩnh",
-    "Thạnh",
-    "Phước",
-    "Gia",
-    "Hưng",
-    "Bảo",
-    "Lộc",
-    "Thuận",
-    "Quang",
-    "Trung",
-    "Đức",
-    "Thiện",
-    "Nhơn",
-]
-PLACE_SECOND = [
-    "An",
-    "Hòa",
-    "Lợi",
-    "Thịnh",
-    "Phú",
-    "Bình",
-    "Lộc",
-    "Thành",
-    "Hiệp",
-    "Tân",
-    "Hưng",
-    "Điền",
-    "Sơn",
-    "Trung",
-    "Định",
-    "Khánh",
-    "Nghĩa",
-    "Tiến",
-    "Mỹ",
-    "Phong",
-]
-ASSOCIATION_FIELDS = [
-    "Tin học",
-    "Cơ khí",
-    "Y học",
-    "Dược học",
-    "Kiến trúc sư",
-    "Xây dựng",
-    "Làm vườn",
-    "Khoa học Lịch sử",
-    "Điện – Điện tử",
-    "Bảo vệ Thiên nhiên và Môi trường",
-    "Sở hữu trí tuệ",
-    "Thủy lợi",
-    "Luật gia",
-    "Kế toán và Kiểm toán",
-    "Bảo vệ quyền lợi người tiêu dùng",
-    "Doanh nhân trẻ",
-    "Doanh nghiệp nhỏ và vừa",
-    "Khoa học Kinh tế",
-    "Giống cây trồng",
-    "Chăn nuôi",
-    "Hóa học",
-    "Vật lý",
-    "Toán học",
-    "Đông y",
-    "Nuôi trồng thủy sản",
-    "Điều dưỡng",
-]
-INSTITUTES = [
-    "Trường Đại học Đồng Nai",
-    "Trường Đại học Lạc Hồng",
-    "Trường Đại học Công nghệ Đồng Nai",
-    "Trường Đại học Công nghệ Miền Đông",
-    "Trường Đại học Nguyễn Huệ",
-    "Trường Đại học Quốc tế Miền Đông",
-    "Phân hiệu Trường Đại học Lâm nghiệp tại Đồng Nai",
-    "Trường Cao đẳng Kỹ thuật Đồng Nai",
-    "Trường Cao đẳng Y tế Đồng Nai",
-    "Trường Cao đẳng Công nghệ cao Đồng Nai",
-    "Trường Cao đẳng Công nghệ và Quản trị Sonadezi",
-    "Trường Chính trị tỉnh Đồng Nai",
-    "Viện Khoa học Kỹ thuật Nông nghiệp miền Nam",
-    "Viện Nghiên cứu Cao su Việt Nam",
-    "Viện Sinh học Nhiệt đới",
-    "Viện Nghiên cứu Phát triển Đồng Nai",
-    "Viện Công nghệ Môi trường",
-    "Viện Khoa học Thủy lợi miền Nam",
-    "Trung tâm Nghiên cứu Lâm nghiệp Đông Nam Bộ",
-    "Viện Kinh tế và Quản lý Đồng Nai",
-    "Viện Ứng dụng Công nghệ miền Nam",
-    "Trung tâm Nghiên cứu và Phát triển Nông nghiệp công nghệ cao",
-]
-ENTERPRISE_FORMS = [("Công ty TNHH", "Công ty"), ("Công ty Cổ phần", "Công ty"), ("Hợp tác xã", "HTX")]
-ENTERPRISE_SECTORS = [
-    "Cơ khí",
-    "Công nghệ",
-    "Thực phẩm",
-    "Dược phẩm",
-    "Nông nghiệp công nghệ cao",
-    "Xây dựng",
-    "Điện tử",
-    "Môi trường",
-    "Vật liệu mới",
-    "Phần mềm",
-    "Chế biến gỗ",
-    "Cao su",
-    "Dệt may",
-    "Năng lượng tái tạo",
-    "Tự động hóa",
-    "Công nghệ sinh học",
-]
-BRAND_FIRST = [
-    "Tân",
-    "Minh",
-    "Hoàng",
-    "Thành",
-    "Phú",
-    "Việt",
-    "Đại",
-    "Hưng",
-    "Nam",
-    "An",
-    "Bảo",
-    "Gia",
-    "Kim",
-    "Thiên",
-    "Trường",
-    "Đông",
-]
-BRAND_SECOND = [
-    "Phát",
-    "Thịnh",
-    "Long",
-    "Hưng",
-    "Lộc",
-    "Tín",
-    "Thành",
-    "Khang",
-    "Phúc",
-    "Vượng",
-    "Đạt",
-    "Nguyên",
-    "Quang",
-    "Huy",
-    "Tiến",
-    "Á",
-]
-GROUPS = [  # (code, name, short name, member kinds)
-    (
-        "nhom-don-vi-thuoc-so",
-        "Các phòng chuyên môn, đơn vị trực thuộc Sở",
-        "Các phòng, đơn vị thuộc Sở",
-        (UnitKind.DIVISION, UnitKind.CENTRE),
-    ),
-    ("nhom-so-ban-nganh", "Các sở, ban, ngành tỉnh", "Các sở, ban, ngành", (UnitKind.DEPARTMENT,)),
-    ("nhom-ubnd-cap-huyen", "Ủy ban nhân dân các huyện, thành phố", "UBND cấp huyện", (UnitKind.DISTRICT,)),
-    ("nhom-ubnd-cap-xa", "Ủy ban nhân dân các xã, phường", "UBND cấp xã", (UnitKind.COMMUNE,)),
-    (
-        "nhom-doanh-nghiep",
-        "Các doanh nghiệp, tổ chức, cá nhân",
-        "Doanh nghiệp, tổ chức, cá nhân",
-        (UnitKind.ENTERPRISE,),
-    ),
-    (
-        "nhom-vien-truong",
-        "Các viện, trường đại học, tổ chức khoa học và công nghệ",
-        "Viện, trường, tổ chức KH&CN",
-        (UnitKind.INSTITUTE, UnitKind.ASSOCIATION),
-    ),
-]
-CORE_UNITS = 8 + len(GROUPS)
-
 # Share of the units beyond the core, by kind, in a province; each capped by its list.
 SHARES = [
     (UnitKind.DIVISION, 0.02),
@@ -569,15 +346,15 @@ SHARES = [
     (UnitKind.INSTITUTE, 0.08),
 ]
 MINIMUM = {UnitKind.DEPARTMENT: 1, UnitKind.DISTRICT: 1, UnitKind.COMMUNE: 2}
-# A task addressed to every body of a kind ("UBND các xã, phường", "các sở, ban, ngành"), each of
-# which reports for itself, as the province's plans do: (kinds, weight). The rest name a few partners.
-WIDE_SCOPES = [
-    ((UnitKind.DEPARTMENT,), "Các sở, ban, ngành tỉnh", 30),
-    ((UnitKind.DISTRICT, UnitKind.COMMUNE), "Ủy ban nhân dân các huyện, thành phố, xã, phường", 40),
-    ((UnitKind.ASSOCIATION, UnitKind.INSTITUTE), "Các hội, viện, trường trên địa bàn tỉnh", 20),
-    ((UnitKind.DISTRICT,), "Ủy ban nhân dân các huyện, thành phố", 10),
-]
+# The core: the province, the department, its leadership, the coordinating and finance divisions and
+# the federation ("bodies" of the vocabulary), the divisions and centres always there, the groups.
+CORE_BODIES = ("province", "department", "leadership", "coordinator", "finance", "federation")
+# A task addressed to every body of a kind ("UBND các xã, phường", "các sở, ban, ngành", the
+# vocabulary's wide scopes), each of which reports for itself, as the province's plans do: each
+# assigned, or (GROUP_SCOPE_SHARE, where a group holds those bodies) the group, its members reporting.
+# The rest name a few partners.
 WIDE_SHARE = 0.7
+GROUP_SCOPE_SHARE = 0.5
 NAMED_PARTNERS = [0, 1, 2, 2, 3, 3, 4, 4, 5, 6]
 PARTNER_WEIGHTS = {
     UnitKind.GROUP: 10,
@@ -592,152 +369,22 @@ PARTNER_WEIGHTS = {
     UnitKind.PARTY: 2,
     UnitKind.FRONT: 4,
 }
-HEAD_POSITIONS = {
-    UnitKind.DIVISION: "Trưởng phòng",
-    UnitKind.CENTRE: "Giám đốc Trung tâm",
-    UnitKind.DEPARTMENT: "Phó Giám đốc Sở",
-    UnitKind.PARTY: "Phó Trưởng ban",
-    UnitKind.FRONT: "Phó Chủ tịch",
-    UnitKind.DISTRICT: "Phó Chủ tịch UBND",
-    UnitKind.COMMUNE: "Phó Chủ tịch UBND",
-    UnitKind.ASSOCIATION: "Phó Chủ tịch Hội",
-    UnitKind.INSTITUTE: "Phó Hiệu trưởng",
-    UnitKind.ENTERPRISE: "Giám đốc",
-    UnitKind.GOVERNMENT: "Chánh Văn phòng",
-}
-STAFF_POSITIONS = ["Chuyên viên", "Chuyên viên chính", "Viên chức", "Cán bộ theo dõi"]
+# Named, not judged (docs/domain.md, "Units and the 2025 reorganisation"): party bodies and the Front
+# are only named; half the enterprises too. A group is named only, unless its members may report
+# (the vocabulary says which), and then half the time its members report.
+NAMED_ONLY_KINDS = {UnitKind.PARTY, UnitKind.FRONT}
+ENTERPRISE_NAMED_SHARE = 0.5
+MEMBERS_REPORT_SHARE = 0.5
+# Sub-tasks: a plan of 6 tasks or more has one task with two or three sub-tasks, and one more for
+# every 20 tasks. Co-leads: one task in ten (at least one in a plan of 4 tasks or more) has two.
+SUB_TASKS_FROM = 6
+SUB_TASKS_EVERY = 20
+CO_LEADS_FROM = 4
+CO_LEADS_EVERY = 10
+# One plan in five (the 3rd, 8th, 13th…) is coordinated by the vocabulary's second coordinating unit.
+SECOND_COORDINATOR_EVERY = 5
+SECOND_COORDINATOR_FIRST = 3
 
-FAMILY_NAMES = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-    "Đoàn",
-    "Trương",
-    "Lâm",
-    "Mai",
-]
-MIDDLE_NAMES = [
-    "Văn",
-    "Thị",
-    "Minh",
-    "Hoàng",
-    "Thanh",
-    "Ngọc",
-    "Quốc",
-    "Hữu",
-    "Đức",
-    "Thu",
-    "Kim",
-    "Anh",
-    "Bảo",
-    "Gia",
-    "Tấn",
-    "Thùy",
-]
-GIVEN_NAMES = [
-    "An",
-    "Bình",
-    "Chi",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hiếu",
-    "Hoa",
-    "Hùng",
-    "Hương",
-    "Khoa",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Minh",
-    "Nam",
-    "Ngân",
-    "Nhung",
-    "Phong",
-    "Phúc",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Trang",
-    "Trung",
-    "Tuấn",
-    "Vy",
-    "Yến",
-    "Khánh",
-    "Đạt",
-    "Duy",
-    "Thư",
-]
-
-PROGRAMS = [
-    "Chương trình phát triển tài sản trí tuệ",
-    "Đề án hỗ trợ hệ sinh thái khởi nghiệp đổi mới sáng tạo",
-    "Chương trình chuyển đổi số tỉnh Đồng Nai",
-    "Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
-    "Chương trình nâng cao năng suất và chất lượng sản phẩm, hàng hóa",
-    "Chương trình hỗ trợ doanh nghiệp đổi mới công nghệ",
-    "Đề án phát triển thị trường khoa học và công nghệ",
-    "Chương trình ứng dụng công nghệ cao trong nông nghiệp",
-    "Đề án tuyên truyền, phổ biến kiến thức khoa học và công nghệ",
-    "Chương trình quốc gia về tiêu chuẩn, đo lường, chất lượng",
-    "Chiến lược phát triển khoa học, công nghệ và đổi mới sáng tạo đến năm 2030",
-    "Chương trình truy xuất nguồn gốc sản phẩm, hàng hóa",
-    "Đề án phát triển nguồn nhân lực khoa học và công nghệ",
-    "Chương trình hỗ trợ xây dựng và phát triển chỉ dẫn địa lý",
-    "Kế hoạch hành động về ứng dụng trí tuệ nhân tạo",
-    "Chương trình bảo đảm an toàn bức xạ và hạt nhân",
-    "Đề án ứng dụng khoa học và công nghệ trong xử lý chất thải rắn sinh hoạt",
-    "Chương trình phát triển doanh nghiệp khoa học và công nghệ",
-]
-# (verb phrase, outputs that fit it)
-ACTIVITIES = [
-    ("Tuyên truyền, phổ biến kiến thức về", [OutputKind.ARTICLES, OutputKind.EVENTS]),
-    ("Tổ chức hội thảo, tập huấn về", [OutputKind.EVENTS, OutputKind.PARTICIPANTS]),
-    ("Đặt hàng nhiệm vụ khoa học và công nghệ về", [OutputKind.ORDERS, OutputKind.RESEARCH_NEEDS]),
-    ("Rà soát, tham mưu ban hành cơ chế, chính sách về", [OutputKind.DOCUMENTS]),
-    ("Hỗ trợ doanh nghiệp ứng dụng, chuyển giao công nghệ về", [OutputKind.TECHNOLOGIES]),
-    ("Xây dựng cơ sở dữ liệu về", []),
-    ("Khảo sát, đánh giá thực trạng", [OutputKind.RESEARCH_NEEDS]),
-    ("Kiểm tra, giám sát việc thực hiện các quy định về", [OutputKind.DOCUMENTS]),
-    ("Tổ chức diễn đàn, kết nối cung – cầu công nghệ về", [OutputKind.EVENTS, OutputKind.TECHNOLOGIES]),
-]
-TOPICS = [
-    "chuyển đổi số",
-    "đổi mới sáng tạo",
-    "sở hữu trí tuệ",
-    "tiêu chuẩn, đo lường, chất lượng",
-    "năng suất, chất lượng",
-    "khởi nghiệp đổi mới sáng tạo",
-    "nông nghiệp công nghệ cao",
-    "thị trường khoa học và công nghệ",
-    "xử lý rác thải sinh hoạt",
-    "bảo vệ môi trường lưu vực sông Đồng Nai",
-    "an toàn bức xạ",
-    "truy xuất nguồn gốc sản phẩm",
-    "chỉ dẫn địa lý cho đặc sản địa phương",
-    "phủ xanh đô thị",
-    "trí tuệ nhân tạo",
-    "năng lượng tái tạo",
-    "phát triển con người",
-    "đội ngũ trí thức khoa học và công nghệ",
-]
 OUTPUT_RANGES = {
     OutputKind.EVENTS: (1, 12),
     OutputKind.ARTICLES: (2, 60),
@@ -747,63 +394,14 @@ OUTPUT_RANGES = {
     OutputKind.ORDERS: (1, 6),
     OutputKind.RESEARCH_NEEDS: (1, 15),
 }
-RESULTS = [
-    "Đơn vị đã triển khai nhiệm vụ theo kế hoạch, phân công cán bộ theo dõi và phối hợp với các đơn vị liên quan.",
-    "Đã ban hành văn bản hướng dẫn, tổ chức triển khai đến cán bộ, công chức, viên chức của đơn vị.",
-    "Đơn vị đã lồng ghép nội dung nhiệm vụ vào chương trình công tác năm và các hoạt động chuyên môn.",
-    "Đã phối hợp với đơn vị chủ trì tổ chức các hoạt động, cung cấp thông tin và số liệu theo yêu cầu.",
-    "Kết quả bước đầu được các doanh nghiệp, người dân trên địa bàn đánh giá tích cực.",
-    "Đã hoàn thành khảo sát, tổng hợp nhu cầu và đề xuất danh mục nhiệm vụ cho năm sau.",
-]
-NOT_STARTED_RESULTS = [
-    "Trong năm {year}, đơn vị chưa triển khai nhiệm vụ do chưa được bố trí kinh phí.",
-    "Trong năm {year}, đơn vị chưa triển khai nhiệm vụ do ưu tiên các nhiệm vụ cấp bách khác.",
-]
-DIFFICULTIES = [
-    "Kinh phí bố trí cho nhiệm vụ còn hạn chế, chưa đáp ứng nhu cầu thực hiện.",
-    "Thiếu nhân lực có chuyên môn sâu để theo dõi, triển khai nhiệm vụ.",
-    "Doanh nghiệp chưa quan tâm tham gia do chi phí đối ứng cao.",
-    "Hướng dẫn của Trung ương về cơ chế tài chính chưa được ban hành đầy đủ.",
-    "Việc sắp xếp tổ chức bộ máy làm thay đổi đầu mối theo dõi nhiệm vụ.",
-    "Số liệu của các đơn vị phối hợp gửi chậm, chưa thống nhất.",
-]
-PROPOSALS = [
-    "Đề nghị Sở bố trí bổ sung kinh phí trong năm tới.",
-    "Đề nghị tổ chức tập huấn nghiệp vụ cho cán bộ theo dõi nhiệm vụ.",
-    "Đề nghị Lãnh đạo Sở chủ trì buổi làm việc với các đơn vị phối hợp.",
-]
-RETURN_COMMENTS = [
-    "Đề nghị bổ sung số liệu cụ thể về kết quả đạt được.",
-    "Đề nghị bổ sung tệp minh chứng.",
-    "Kinh phí đã sử dụng chưa khớp với số liệu của Phòng Kế hoạch Tài chính, đề nghị kiểm tra lại.",
-    "Nội dung báo cáo chưa bám sát nhiệm vụ được giao, đề nghị chỉnh sửa.",
-]
-DIRECTIONS = [
-    "Giao Phòng Kế hoạch Tài chính rà soát, tham mưu bố trí kinh phí bổ sung.",
-    "Giao Phòng Quản lý Khoa học chủ trì làm việc với đơn vị, báo cáo kết quả trong tháng.",
-    "Đồng ý với đề xuất của đơn vị; đơn vị chủ động triển khai và báo cáo tiến độ.",
-    "Đề nghị đơn vị phối hợp chặt chẽ với các sở, ngành liên quan để tháo gỡ vướng mắc.",
-]
-EVIDENCE_NAMES = [
-    "bien-ban-hoi-thao.pdf",
-    "bao-cao-ket-qua-nam-{year}.docx",
-    "danh-sach-dai-bieu.xlsx",
-    "hinh-anh-hoi-nghi.jpg",
-    "quyet-dinh-thanh-lap-to-cong-tac.pdf",
-    "ke-hoach-trien-khai-{year}.pdf",
-    "bang-tong-hop-kinh-phi-{year}.xlsx",
-    "tai-lieu-tap-huan.pptx",
-    "cong-van-huong-dan.pdf",
-]
-REPORT_DUTY = "Các đơn vị chủ trì, phối hợp báo cáo kết quả thực hiện về Phòng Quản lý Khoa học trước ngày 15/11 hằng năm."
-FOLLOW_UP_DUTY = (
-    "Phòng Quản lý Khoa học theo dõi, đôn đốc, kiểm tra và tổng hợp báo cáo Ủy ban nhân dân tỉnh."
-)
-RECIPIENTS = "- UBND tỉnh (b/c);\n- Giám đốc và các Phó Giám đốc Sở;\n- Các đơn vị chủ trì, phối hợp;\n- Lưu: VT, QLKH."
 QUARTERS = {1: ((31, 3), "I"), 2: ((30, 6), "II"), 3: ((30, 9), "III"), 4: ((31, 12), "IV")}
 YEARLY_DUE = [(31, 3), (30, 6), (30, 9), (31, 10), (15, 12)]
 
 AS_OF = (20, 10)  # day, month of the last year: the data set is seen as of this day
+# A period of the last year whose deadline passed more than this before the day seen is judged as
+# the years before; one whose window of data starts after it has nothing in it yet.
+RECENT = datetime.timedelta(days=30)
+PAST, CURRENT, FUTURE = "past", "current", "future"
 
 
 # ------------------------------------------------------------------------------
@@ -821,6 +419,7 @@ def _create(model, objects: list) -> list:
 
 # Columns of the tables written by `_insert`, in the order of the generator's row tuples.
 TASK_FIELDS = (
+    "parent",
     "plan",
     "number",
     "sort_key",
@@ -982,27 +581,54 @@ class _Task(NamedTuple):
     due_day: int | None
     due_month: int | None
     output_kinds: list[str]
-    units: list[tuple[Unit, str]]  # (unit, role), lead first, in the assignments' order
+    # (unit, role, reporting, note), leads first, in the assignments' order
+    assigned: list[tuple[Unit, str, str, str]]
+    # (unit, role) of every unit owing a report on it when it exists, as `period_open` decides
+    owed: list[tuple[Unit, str]]
+
+
+class _PlanPeople(NamedTuple):
+    """Who opens a plan's periods and reviews its reports, and the comments they write."""
+
+    coordinating_unit: Unit
+    coordinator: User
+    return_comments: list[str]
+    directions: list[str]
 
 
 class _Period(NamedTuple):
     pk: int
     plan_id: int
+    key: str
     year: int
     deadline: datetime.date
     opened_at: datetime.datetime
+    stage: str  # PAST, CURRENT or FUTURE, as of the day the data set is seen
+    phrase: str  # its name inside a sentence: "năm 2026", "quý III/2026", "tháng 5/2026"
+    reach: int  # days from the start of its window of data to its deadline, at most 100
+    people: _PlanPeople
+
+
+def _month_day(text: str, year: int) -> datetime.date:
+    month, day = (int(part) for part in text.split("-"))
+    return datetime.date(year, month, day)
 
 
 class _Generator:
-    def __init__(self, *, units, plans, tasks_per_plan, years, seed, last_year, stdout):
+    def __init__(self, *, units, plans, tasks_per_plan, years, seed, last_year, schedule, stdout):
         self.rng = random.Random(seed)
+        self.words = words = vocabulary()
         self.n_units, self.n_plans, self.n_tasks = units, plans, tasks_per_plan
+        self.schedule = schedule
         self.first_year, self.last_year = last_year - years + 1, last_year
         self.as_of = datetime.date(last_year, AS_OF[1], AS_OF[0])
-        # The reorganisation: 2025 as in Đồng Nai when the years include it, else their middle.
-        self.reorg_year = 2025 if self.first_year <= 2025 <= last_year else self.first_year + (years - 1) // 2
-        self.departments_end = datetime.date(self.reorg_year, 2, 28)
-        self.locals_end = datetime.date(self.reorg_year, 6, 30)
+        # The reorganisation: in its year when the years include it, else in their middle.
+        reorganisation = words["reorganisation"]
+        year = reorganisation["year"]
+        self.reorg_year = year if self.first_year <= year <= last_year else self.first_year + (years - 1) // 2
+        self.departments_end = _month_day(reorganisation["departments_end"], self.reorg_year)
+        self.locals_end = _month_day(reorganisation["locals_end"], self.reorg_year)
+        self.email_domain = words["email_domain"]
         self.tz = timezone.get_default_timezone()
         self.json = Task._meta.get_field("output_kinds").get_db_prep_save
         self.d, self.dt = (
@@ -1046,7 +672,9 @@ class _Generator:
         return self.summary
 
     # -- units ---------------------------------------------------------------------------------
-    def unit(self, key: str, name: str, short: str, kind: str, *, parent=None, valid_from=None) -> Unit:
+    def unit(
+        self, key: str, name: str, short: str, kind: str, *, parent=None, valid_from=None, document_code=""
+    ) -> Unit:
         code = UNIT_PREFIX + key[: 40 - len(UNIT_PREFIX)].strip("-")
         base, n = code, 2
         while code in self.codes:
@@ -1060,26 +688,53 @@ class _Generator:
             code=code,
             name=name,
             short_name=short[:60],
+            document_code=document_code,
             kind=kind,
             parent=parent,
             valid_from=valid_from,
-            email="" if kind == UnitKind.GROUP else f"vanthu.{code}@{EMAIL_DOMAIN}",
+            email="" if kind == UnitKind.GROUP else f"vanthu.{code}@{self.email_domain}",
         )
         self.units.append(unit)
         return unit
 
+    def entry(self, entry: dict, kind: str, **options) -> Unit:
+        """A unit of the vocabulary: {code, name, short_name, document_code (optional)}."""
+        return self.unit(
+            entry["code"],
+            entry["name"],
+            entry["short_name"],
+            kind,
+            document_code=entry.get("document_code", ""),
+            **options,
+        )
+
+    @staticmethod
+    def plain(unit: Unit) -> str:
+        """The unit's name as the vocabulary gives it, for sentences: without NAME_CLASH_MARK."""
+        return unit.name.removesuffix(NAME_CLASH_MARK)
+
+    def own_units(self, kind: str) -> tuple[list[dict], list[dict]]:
+        """The department's divisions or centres of the vocabulary: those always there, the others."""
+        pool = self.words["divisions" if kind == UnitKind.DIVISION else "centres"]
+        return [e for e in pool if e.get("always")], [e for e in pool if not e.get("always")]
+
+    def core_units(self) -> int:
+        always = sum(len(self.own_units(kind)[0]) for kind in (UnitKind.DIVISION, UnitKind.CENTRE))
+        return len(CORE_BODIES) + always + len(self.words["groups"])
+
     def counts(self) -> dict[str, int]:
         """How many units of each kind beyond the core, summing with the mergers' successors to N."""
-        rest = self.n_units - CORE_UNITS
+        w = self.words
+        rest = self.n_units - self.core_units()
         caps = {
-            UnitKind.DIVISION: len(DIVISIONS) - 1,
-            UnitKind.CENTRE: len(CENTRES) - 1,
-            UnitKind.DEPARTMENT: len(DEPARTMENTS),
-            UnitKind.PARTY: len(PARTY_AND_FRONT),
-            UnitKind.DISTRICT: len(DISTRICTS),
-            UnitKind.COMMUNE: len(COMMUNES) + 300,
-            UnitKind.ASSOCIATION: len(ASSOCIATION_FIELDS),
-            UnitKind.INSTITUTE: len(INSTITUTES),
+            UnitKind.DIVISION: len(self.own_units(UnitKind.DIVISION)[1]),
+            UnitKind.CENTRE: len(self.own_units(UnitKind.CENTRE)[1]),
+            UnitKind.DEPARTMENT: len(w["departments"]),
+            UnitKind.PARTY: len(w["party_and_front"]),
+            UnitKind.DISTRICT: len(w["districts"]),
+            UnitKind.COMMUNE: len(w["communes"]) + 300,
+            UnitKind.ASSOCIATION: len(w["association_fields"]),
+            UnitKind.INSTITUTE: len(w["institutes"]),
         }
         counts = {
             kind: min(caps[kind], max(MINIMUM.get(kind, 0), int(share * rest))) for kind, share in SHARES
@@ -1094,52 +749,65 @@ class _Generator:
         return max(1, round(local_units * 0.05)) if local_units >= 2 else 0
 
     def make_units(self) -> None:
-        rng, self.units = self.rng, []
+        rng, w, self.units = self.rng, self.words, []
+        bodies = w["bodies"]
         counts = self.counts()
-        province = self.unit(*PROVINCE, UnitKind.GOVERNMENT)
-        department = self.unit(*DEPARTMENT, UnitKind.DEPARTMENT, parent=province)
-        self.leadership_unit = self.unit(*LEADERSHIP, UnitKind.LEADERSHIP, parent=department)
-        self.coordinating_unit = self.unit(*COORDINATOR, UnitKind.DIVISION, parent=department)
-        self.finance_unit = self.unit(*FINANCE, UnitKind.DIVISION, parent=department)
+        province = self.entry(bodies["province"], UnitKind.GOVERNMENT)
+        department = self.entry(bodies["department"], UnitKind.DEPARTMENT, parent=province)
+        self.leadership_unit = self.entry(bodies["leadership"], UnitKind.LEADERSHIP, parent=department)
+        self.coordinating_unit = self.entry(bodies["coordinator"], UnitKind.DIVISION, parent=department)
+        self.finance_unit = self.entry(bodies["finance"], UnitKind.DIVISION, parent=department)
         self.province, self.department = province, department
         reorg_start = self.departments_end + datetime.timedelta(days=1)
-        by_key = {"so-khcn": department}
-        for kind, pool in ((UnitKind.DIVISION, DIVISIONS), (UnitKind.CENTRE, CENTRES)):
-            core = 1  # qlcn, ttkhcn: always there
-            for key, name, short, created in pool[: core + counts[kind]]:
-                starts = reorg_start if created and self.first_year < self.reorg_year else None
-                by_key[key] = self.unit(key, name, short, kind, parent=department, valid_from=starts)
-        self.unit(*FEDERATION, UnitKind.ASSOCIATION)
-        self.groups = [self.unit(key, name, short, UnitKind.GROUP) for key, name, short, _ in GROUPS]
+        by_key = {bodies["department"]["code"]: department}
+        # The divisions and centres always there lead more tasks than the others.
+        self.favoured: set[int] = set()
+        for kind in (UnitKind.DIVISION, UnitKind.CENTRE):
+            always, others = self.own_units(kind)
+            for entry in always + others[: counts[kind]]:
+                starts = reorg_start if entry.get("new") and self.first_year < self.reorg_year else None
+                by_key[entry["code"]] = unit = self.entry(entry, kind, parent=department, valid_from=starts)
+                if entry.get("always"):
+                    self.favoured.add(id(unit))
+        self.second_coordinating_unit = by_key[w["second_coordinator"]]
+        self.entry(bodies["federation"], UnitKind.ASSOCIATION)
+        self.groups = [self.entry(entry, UnitKind.GROUP) for entry in w["groups"]]
+        self.group_entries = {id(group): entry for group, entry in zip(self.groups, w["groups"], strict=True)}
+        self.group_by_code = {
+            entry["code"]: group for group, entry in zip(self.groups, w["groups"], strict=True)
+        }
 
-        chosen = DEPARTMENTS[: counts[UnitKind.DEPARTMENT]]
-        for key, name, short, successor in chosen:
-            starts = reorg_start if successor == NEW and self.first_year < self.reorg_year else None
-            by_key[key] = self.unit(key, name, short, UnitKind.DEPARTMENT, parent=province, valid_from=starts)
+        chosen = w["departments"][: counts[UnitKind.DEPARTMENT]]
+        for entry in chosen:
+            starts = reorg_start if entry.get("new") and self.first_year < self.reorg_year else None
+            by_key[entry["code"]] = self.entry(entry, UnitKind.DEPARTMENT, parent=province, valid_from=starts)
         self.retired: list[Unit] = []
-        for key, _, _, successor in chosen:
-            if successor not in (None, NEW) and successor in by_key:
-                self.retire(by_key[key], by_key[successor], self.departments_end)
-        for key, name, short, kind in PARTY_AND_FRONT[: counts[UnitKind.PARTY]]:
-            self.unit(key, name, short, kind)
-        districts = [self.local(place) for place in DISTRICTS[: counts[UnitKind.DISTRICT]]]
+        for entry in chosen:
+            if entry.get("successor") in by_key:
+                self.retire(by_key[entry["code"]], by_key[entry["successor"]], self.departments_end)
+        for entry in w["party_and_front"][: counts[UnitKind.PARTY]]:
+            self.entry(entry, entry["kind"])
+        districts = [self.local(place) for place in w["districts"][: counts[UnitKind.DISTRICT]]]
         places = self.commune_names()
         communes = [
             self.local(next(places), parent=rng.choice(districts)) for _ in range(counts[UnitKind.COMMUNE])
         ]
-        for field_name in ASSOCIATION_FIELDS[: counts[UnitKind.ASSOCIATION]]:
+        names = w["names"]
+        for field_name in w["association_fields"][: counts[UnitKind.ASSOCIATION]]:
             self.unit(
                 _slug("hoi " + field_name),
-                f"Hội {field_name} tỉnh Đồng Nai",
-                f"Hội {field_name}",
+                names["association"].format(field=field_name),
+                names["association_short"].format(field=field_name),
                 UnitKind.ASSOCIATION,
             )
-        for name in INSTITUTES[: counts[UnitKind.INSTITUTE]]:
-            short = name.replace("Trường Đại học", "Trường ĐH").replace("Trường Cao đẳng", "Trường CĐ")
+        for name in w["institutes"][: counts[UnitKind.INSTITUTE]]:
+            short = name
+            for long_form, short_form in names["institute_abbreviations"]:
+                short = short.replace(long_form, short_form)
             self.unit(_slug(short), name, short, UnitKind.INSTITUTE)
         self.enterprises(counts[UnitKind.ENTERPRISE])
 
-        # Mergers of local committees: pairs end on 30/06, a new committee starts the next day.
+        # Mergers of local committees: pairs end on the day set, a new committee starts the next day.
         merging = rng.sample(
             communes if len(communes) >= 2 * counts["merges"] else districts + communes, 2 * counts["merges"]
         )
@@ -1159,14 +827,15 @@ class _Generator:
 
         for d in sorted({level(u) for u in self.units}):
             _create(Unit, [u for u in self.units if level(u) == d])
-        members = []
-        for group, (_, _, _, kinds) in zip(self.groups, GROUPS, strict=True):
-            members += [
-                Unit.groups.through(from_unit_id=u.pk, to_unit_id=group.pk)
-                for u in self.units
-                if u.kind in kinds
-            ]
-        _create(Unit.groups.through, members)
+        # A group holds every body of its kinds but the department itself, which issues the plans.
+        self.members: dict[int, list[Unit]] = {}
+        rows = []
+        for group in self.groups:
+            kinds = set(self.group_entries[id(group)]["kinds"])
+            members = [u for u in self.units if u.kind in kinds and u is not department]
+            self.members[id(group)] = sorted(members, key=lambda u: u.name)
+            rows += [Unit.groups.through(from_unit_id=u.pk, to_unit_id=group.pk) for u in members]
+        _create(Unit.groups.through, rows)
 
         self.summary.units = len(self.units)
         self.summary.groups = len(self.groups)
@@ -1174,37 +843,41 @@ class _Generator:
         self.say(f"  {number_vi(len(self.units))} đơn vị…")
 
     def local(self, place: str, *, parent=None, valid_from=None) -> Unit:
-        kind = UnitKind.DISTRICT if place.startswith(("huyện", "thành phố", "thị xã")) else UnitKind.COMMUNE
+        names = self.words["names"]
+        kind = UnitKind.DISTRICT if place.startswith(tuple(names["district_prefixes"])) else UnitKind.COMMUNE
         return self.unit(
             _slug("ubnd " + place),
-            f"Ủy ban nhân dân {place}",
-            f"UBND {place}",
+            names["local"].format(place=place),
+            names["local_short"].format(place=place),
             kind,
             parent=parent,
             valid_from=valid_from,
         )
 
     def commune_names(self):
-        yield from COMMUNES
-        combos = [f"{a} {b}" for a in PLACE_FIRST for b in PLACE_SECOND if a != b]
+        w = self.words
+        yield from w["communes"]
+        combos = [f"{a} {b}" for a in w["place_first"] for b in w["place_second"] if a != b]
         self.rng.shuffle(combos)
         for place in combos:
-            candidate = f"{self.rng.choice(['xã', 'phường'])} {place}"
-            if f"Ủy ban nhân dân {candidate}" not in self.names:
+            candidate = f"{self.rng.choice(w['names']['commune_prefixes'])} {place}"
+            if w["names"]["local"].format(place=candidate) not in self.names:
                 yield candidate
 
     def enterprises(self, count: int) -> None:
+        w, rng = self.words, self.rng
         made = 0
         while made < count:
             (form, short_form), sector = (
-                self.rng.choice(ENTERPRISE_FORMS),
-                self.rng.choice(ENTERPRISE_SECTORS),
+                rng.choice(w["enterprise_forms"]),
+                rng.choice(w["enterprise_sectors"]),
             )
-            brand = f"{self.rng.choice(BRAND_FIRST)} {self.rng.choice(BRAND_SECOND)}"
-            name = f"{form} {sector} {brand}"
+            brand = f"{rng.choice(w['brand_first'])} {rng.choice(w['brand_second'])}"
+            name = w["names"]["enterprise"].format(form=form, sector=sector, brand=brand)
             if name in self.names:
                 continue
-            self.unit(_slug(f"dn {sector} {brand}"), name, f"{short_form} {brand}", UnitKind.ENTERPRISE)
+            short = w["names"]["enterprise_short"].format(short_form=short_form, brand=brand)
+            self.unit(_slug(f"dn {sector} {brand}"), name, short, UnitKind.ENTERPRISE)
             made += 1
 
     def retire(self, unit: Unit, successor: Unit, last_day: datetime.date) -> None:
@@ -1213,11 +886,11 @@ class _Generator:
 
     # -- people --------------------------------------------------------------------------------
     def person(self, username: str, unit: Unit | None, role: str, position: str) -> User:
-        rng = self.rng
+        rng, w = self.rng, self.words
         user = User(
             username=username,
-            first_name=rng.choice(GIVEN_NAMES),
-            last_name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)}",
+            first_name=rng.choice(w["given_names"]),
+            last_name=f"{rng.choice(w['family_names'])} {rng.choice(w['middle_names'])}",
             unit=unit,
             role=role,
             position=position,
@@ -1230,51 +903,81 @@ class _Generator:
 
     def make_users(self) -> None:
         rng, self.users = self.rng, []
+        positions = self.words["positions"]
         salt = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(22))
         self.joined = self.aware(self.at(datetime.date(self.first_year, 1, 2), 8, 0))
         # One hash for every account: a hash per account would take seconds each with PBKDF2.
         self.password = make_password(demo_password(), salt=salt)
+        main, second = self.coordinating_unit, self.second_coordinating_unit
         self.coordinator = self.person(
             f"{USER_PREFIX}dieuphoi",
-            self.coordinating_unit,
+            main,
             Role.COORDINATOR,
-            "Chuyên viên Phòng Quản lý Khoa học",
+            positions["coordinator"].format(unit=self.plain(main)),
         )
-        self.person(
+        # The second coordinator of the first unit; also given a part in the second unit's plans.
+        self.helper = self.person(
             f"{USER_PREFIX}dieuphoi2",
-            self.coordinating_unit,
+            main,
             Role.COORDINATOR,
-            "Chuyên viên Phòng Quản lý Khoa học",
+            positions["coordinator"].format(unit=self.plain(main)),
+        )
+        suffix = _slug(second.document_code) or second.code.removeprefix(UNIT_PREFIX)
+        self.second_coordinator = self.person(
+            f"{USER_PREFIX}dieuphoi-{suffix}",
+            second,
+            Role.COORDINATOR,
+            positions["coordinator"].format(unit=self.plain(second)),
         )
         self.directors = [
-            self.person(f"{USER_PREFIX}giamdoc", self.leadership_unit, Role.LEADERSHIP, "Giám đốc Sở"),
-            self.person(f"{USER_PREFIX}phogiamdoc", self.leadership_unit, Role.LEADERSHIP, "Phó Giám đốc Sở"),
+            self.person(
+                f"{USER_PREFIX}giamdoc", self.leadership_unit, Role.LEADERSHIP, positions["director"]
+            ),
+            self.person(
+                f"{USER_PREFIX}phogiamdoc",
+                self.leadership_unit,
+                Role.LEADERSHIP,
+                positions["deputy_director"],
+            ),
         ]
-        # The coordinating unit's own reports are reviewed by the leadership.
+        # A coordinating unit's own reports are reviewed by the leadership.
         self.reviewer_of_coordinating_unit = self.directors[0]
         self.person(
-            f"{USER_PREFIX}ketoan", self.finance_unit, Role.FINANCE, "Chuyên viên Phòng Kế hoạch Tài chính"
+            f"{USER_PREFIX}ketoan",
+            self.finance_unit,
+            Role.FINANCE,
+            positions["finance"].format(unit=self.plain(self.finance_unit)),
         )
         self.heads: dict[int, User] = {}
         self.staff: dict[int, list[User]] = {}
         for unit in self.units:
             if unit.kind in (UnitKind.GROUP, UnitKind.LEADERSHIP):
                 continue
-            position = HEAD_POSITIONS.get(unit.kind, "Lãnh đạo")
+            position = positions["head"].get(unit.kind, positions["head_otherwise"])
             self.heads[unit.pk] = self.person(f"{unit.code}.lanhdao", unit, Role.HEAD, position)
             own = 2 if unit.kind in (UnitKind.DIVISION, UnitKind.CENTRE) else 1
             self.staff[unit.pk] = [
-                self.person(f"{unit.code}.canbo{i}", unit, Role.STAFF, rng.choice(STAFF_POSITIONS))
+                self.person(f"{unit.code}.canbo{i}", unit, Role.STAFF, rng.choice(positions["staff"]))
                 for i in range(1, own + 1)
             ]
         _create(User, self.users)
         self.names_of = {user.pk: user.get_full_name() for user in self.users}
         self.summary.users = len(self.users)
+        self.summary.coordinators = [
+            (self.coordinator.username, self.plain(main)),
+            (self.second_coordinator.username, self.plain(second)),
+        ]
         self.say(f"  {number_vi(len(self.users))} tài khoản…")
 
     # -- plans, tasks, assignments -------------------------------------------------------------
+    def schedule_of(self, index: int) -> str:
+        if self.schedule != MIXED:
+            return self.schedule
+        return MIXED_CYCLE[(index - 1) % len(MIXED_CYCLE)]
+
     def make_plans(self) -> None:
-        rng = self.rng
+        rng, w = self.rng, self.words
+        plan_words = w["plan"]
         # Most plans run for years: four in five were issued in the first year, the others in any year.
         early = round(0.8 * (self.n_plans - 1))
         others = [self.first_year] * early + [
@@ -1283,99 +986,168 @@ class _Generator:
         years = sorted([self.first_year, *others])
         self.plans: list[Plan] = []
         self.plan_last_year: dict[int, int] = {}
+        people: list[_PlanPeople] = []
         for i, year in enumerate(years, start=1):
-            program = rng.choice(PROGRAMS)
+            schedule = self.schedule_of(i)
+            rules = w["schedules"][schedule]
+            rule = rules[0] if i == 1 else rng.choice(rules)
+            second = i % SECOND_COORDINATOR_EVERY == SECOND_COORDINATOR_FIRST % SECOND_COORDINATOR_EVERY
+            unit = self.second_coordinating_unit if second else self.coordinating_unit
+            names = {
+                "coordinator": self.plain(unit),
+                "coordinator_code": unit.document_code,
+                "finance": self.plain(self.finance_unit),
+                "recipient": self.plain(self.province),
+                "recipient_short": self.province.short_name,
+            }
+            program = rng.choice(w["programs"])
             ended = year <= self.last_year - 4 and rng.random() < 0.1
             plan = Plan(
                 code=f"{PLAN_PREFIX}{i:03d}",
-                number=f"{rng.randint(10, 480)}/KH-SKHCN",
-                number_template="/KH-SKHCN",
+                number=f"{rng.randint(10, 480)}{plan_words['number_template']}",
+                number_template=plan_words["number_template"],
                 issued_year=year,
                 issued_on=datetime.date(year, rng.randint(1, 6), rng.randint(1, 28)),
+                place=w["place"],
                 issuer=self.department,
-                title=f"Triển khai {program} năm {year}",
-                preamble=f"Căn cứ {program}; Sở Khoa học và Công nghệ ban hành Kế hoạch triển khai năm {year} "
-                "như sau:",
-                purposes="Tổ chức triển khai đồng bộ, hiệu quả; phân công rõ đơn vị chủ trì, phối hợp và thời hạn "
-                "thực hiện.",
-                implementation_time=f"Thường xuyên hằng năm, từ năm {year}.",
-                funding_note="Các đơn vị dự trù kinh phí thực hiện nhiệm vụ được phân công, thống nhất với Phòng "
-                "Quản lý Khoa học.",
-                organisation=REPORT_DUTY,
-                signer_title=rng.choice(["KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "GIÁM ĐỐC"]),
-                signer_name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}",
-                recipients=RECIPIENTS,
-                filing_code=f"QLK{rng.randint(1, 99):03d}",
-                coordinating_unit=self.coordinating_unit,
+                title=plan_words["title"].format(program=program, year=year),
+                preamble=plan_words["preamble"].format(program=program, year=year),
+                purposes=plan_words["purposes"],
+                implementation_time=plan_words["implementation_time"].format(
+                    year=year, frequency=SCHEDULES[schedule]
+                ),
+                funding_note=plan_words["funding_note"].format(**names),
+                signer_title=rng.choice(plan_words["signer_titles"]),
+                signer_name=f"{rng.choice(w['family_names'])} {rng.choice(w['middle_names'])} {rng.choice(w['given_names'])}",
+                recipients="\n".join(plan_words["recipients"]).format(**names),
+                filing_code=plan_words["filing_code"].format(number=rng.randint(1, 99), **names),
+                coordinating_unit=unit,
                 report_recipient=self.province,
-                report_day=15,
-                report_month_offset=-1,
+                schedule=schedule,
+                report_day=rule["report_day"],
+                report_month_offset=rule["report_month_offset"],
                 status=PlanStatus.ENDED if ended else PlanStatus.IN_FORCE,
             )
+            # The report deadline in words, from the plan's own rule.
+            names["deadline_rule"] = plan.deadline_rule
+            plan.organisation = plan_words["duties"]["report"].format(**names)
             self.plans.append(plan)
+            people.append(
+                _PlanPeople(
+                    unit,
+                    self.second_coordinator if second else self.coordinator,
+                    [text.format(**names) for text in w["return_comments"]],
+                    [text.format(**names) for text in w["directions"]],
+                )
+            )
         _create(Plan, self.plans)
+        self.people = {plan.pk: plan_people for plan, plan_people in zip(self.plans, people, strict=True)}
         for plan in self.plans:
             ends = plan.issued_year + rng.randint(2, 3) if plan.status == PlanStatus.ENDED else self.last_year
             self.plan_last_year[plan.pk] = min(ends, self.last_year)
+        # The first unit's second coordinator helps follow the second unit's plans.
+        roles = [
+            PlanRole(user=self.helper, plan=plan, kind=PlanRole.Kind.COORDINATOR)
+            for plan in self.plans
+            if plan.coordinating_unit is self.second_coordinating_unit
+        ]
+        _create(PlanRole, roles)
+        self.summary.plan_roles = len(roles)
+        self.summary.plans_by_schedule = dict(Counter(plan.schedule for plan in self.plans))
 
         duties = []
         for plan in self.plans:
+            unit = self.people[plan.pk].coordinating_unit
+            names = {
+                "coordinator": self.plain(unit),
+                "finance": self.plain(self.finance_unit),
+                "recipient": self.plain(self.province),
+            }
+            texts = plan_words["duties"]
             duties += [
                 PlanDuty(
                     plan=plan,
                     kind=DutyKind.REPORT,
                     unit=self.groups[0],
-                    recipient=self.coordinating_unit,
+                    recipient=unit,
                     order=1,
-                    content=REPORT_DUTY,
+                    content=plan.organisation,
                 ),
                 PlanDuty(
                     plan=plan,
                     kind=DutyKind.FOLLOW_UP,
-                    unit=self.coordinating_unit,
+                    unit=unit,
                     recipient=self.province,
                     order=2,
-                    content=FOLLOW_UP_DUTY,
+                    content=texts["follow_up"].format(**names),
                 ),
                 PlanDuty(
                     plan=plan,
                     kind=DutyKind.FUNDING,
                     unit=self.finance_unit,
                     order=3,
-                    content="Phòng Kế hoạch Tài chính cân đối, bố trí kinh phí và hướng dẫn cơ chế tài chính.",
+                    content=texts["funding"].format(**names),
                 ),
             ]
         _create(PlanDuty, duties)
         self.summary.duties = len(duties)
 
-        drafts, rows = [], []
+        # Tasks before their sub-tasks, which refer to them.
+        drafts = []  # (task, its parent's number or None, its row but for the parent's id)
         for plan in self.plans:
-            for number in range(1, self.n_tasks + 1):
-                task, row = self.task(plan, number)
-                drafts.append(task)
-                rows.append(row)
-        _insert(Task, TASK_FIELDS, rows)
-        ids = {
+            for number, parent, co_led in self.numbering(self.n_tasks):
+                drafts.append((*self.task(plan, number, co_led), parent))
+        _insert(Task, TASK_FIELDS, [(None, *row) for _, row, parent in drafts if parent is None])
+        ids = self.task_ids()
+        _insert(
+            Task,
+            TASK_FIELDS,
+            [(ids[task.plan_id, parent], *row) for task, row, parent in drafts if parent is not None],
+        )
+        ids = self.task_ids()
+        self.tasks: dict[int, list[_Task]] = {plan.pk: [] for plan in self.plans}
+        assignments = []
+        for task, _, _ in drafts:
+            task = task._replace(pk=ids[task.plan_id, task.number])
+            self.tasks[task.plan_id].append(task)
+            assignments += [
+                (task.pk, unit.pk, role, reporting, note, order)
+                for order, (unit, role, reporting, note) in enumerate(task.assigned, start=1)
+            ]
+        _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
+        s = self.summary
+        s.plans, s.tasks, s.assignments = len(self.plans), len(drafts), len(assignments)
+        s.sub_tasks = sum(parent is not None for _, _, parent in drafts)
+        s.co_led_tasks = sum(
+            sum(role == AssignmentRole.LEAD for _, role, _, _ in task.assigned) > 1 for task, _, _ in drafts
+        )
+        self.say(
+            f"  {number_vi(len(self.plans))} kế hoạch, {number_vi(len(drafts))} nhiệm vụ, {number_vi(len(assignments))} phân công…"
+        )
+
+    @staticmethod
+    def task_ids() -> dict[tuple[int, str], int]:
+        return {
             (plan, number): pk
             for pk, plan, number in Task.objects.filter(plan__in=_demo_plans()).values_list(
                 "pk", "plan_id", "number"
             )
         }
-        self.tasks: dict[int, list[_Task]] = {plan.pk: [] for plan in self.plans}
-        assignments = []
-        for task in drafts:
-            task = task._replace(pk=ids[task.plan_id, task.number])
-            self.tasks[task.plan_id].append(task)
-            assignments += [
-                (task.pk, unit.pk, role, default_reporting(unit), "", order)
-                for order, (unit, role) in enumerate(task.units, start=1)
-            ]
-        _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
-        self.summary.plans, self.summary.tasks = len(self.plans), len(drafts)
-        self.summary.assignments = len(assignments)
-        self.say(
-            f"  {number_vi(len(self.plans))} kế hoạch, {number_vi(len(drafts))} nhiệm vụ, {number_vi(len(assignments))} phân công…"
-        )
+
+    def numbering(self, n: int) -> list[tuple[str, str | None, bool]]:
+        """The numbers of a plan's `n` tasks, in order, each with its parent's number (a sub-task) or
+        None, and whether it has two leads."""
+        rng = self.rng
+        parents = 0 if n < SUB_TASKS_FROM else 1 + n // SUB_TASKS_EVERY
+        sizes = [rng.randint(2, 3) for _ in range(parents)]
+        tops = n - sum(sizes)
+        with_subs = dict(zip(sorted(rng.sample(range(2, tops + 1), parents)), sizes, strict=True))
+        numbers = []
+        for top in range(1, tops + 1):
+            numbers.append((str(top), None))
+            numbers += [(f"{top}.{sub}", str(top)) for sub in range(1, with_subs.get(top, 0) + 1)]
+        co_led = set(rng.sample(range(n), max(1, n // CO_LEADS_EVERY))) if n >= CO_LEADS_FROM else set()
+        return [(number, parent, index in co_led) for index, (number, parent) in enumerate(numbers)]
 
     def exists_in(self, unit: Unit, year: int) -> bool:
         first = unit.valid_from.year if unit.valid_from else 0
@@ -1399,14 +1171,43 @@ class _Generator:
             self._candidates[year] = (leads, partners)
         return self._candidates[year]
 
-    def task(self, plan: Plan, number: int) -> tuple[_Task, tuple]:
-        """A task of `plan` (without its id yet) and its row."""
-        rng, year = self.rng, plan.issued_year
-        activity, outputs = rng.choice(ACTIVITIES)
-        title = f"{activity} {rng.choice(TOPICS)}"
+    def reporting(self, unit: Unit) -> str:
+        """How a unit named as a partner reports (docs/domain.md, "Named, not judged")."""
+        if unit.kind == UnitKind.GROUP:
+            may = self.group_entries[id(unit)].get("members_may_report")
+            return Reporting.MEMBERS if may and self.rand() < MEMBERS_REPORT_SHARE else Reporting.NAMED
+        if unit.kind in NAMED_ONLY_KINDS:
+            return Reporting.NAMED
+        if unit.kind == UnitKind.ENTERPRISE and self.rand() < ENTERPRISE_NAMED_SHARE:
+            return Reporting.NAMED
+        return Reporting.REPORTS
+
+    def owed(self, assigned: list[tuple[Unit, str, str, str]]) -> list[tuple[Unit, str]]:
+        """(unit, role) of every report a task's assignments ask, as `_owed` of the services: each
+        unit reporting on its own, each member of a group whose members report (a member assigned
+        itself answers for its own assignment), nothing for the named only."""
+        direct = {id(unit) for unit, _, reporting, _ in assigned if reporting == Reporting.REPORTS}
+        seen, owed = set(), []
+        for unit, role, reporting, _ in sorted(assigned, key=lambda a: (a[1], a[0].name)):
+            if reporting == Reporting.NAMED:
+                continue
+            for member in [unit] if reporting == Reporting.REPORTS else self.members[id(unit)]:
+                if id(member) in seen or (reporting == Reporting.MEMBERS and id(member) in direct):
+                    continue
+                seen.add(id(member))
+                owed.append((member, role))
+        return owed
+
+    def task(self, plan: Plan, number: str, co_led: bool) -> tuple[_Task, tuple]:
+        """A task of `plan` (without its id yet) and its row but for its parent's id."""
+        rng, year, w = self.rng, plan.issued_year, self.words
+        task_words = w["task"]
+        activity = rng.choice(w["activities"])
+        outputs = activity["outputs"]
+        title = f"{activity['text']} {rng.choice(w['topics'])}"
         kind = (
             DeadlineKind.ONGOING
-            if number == 1
+            if number == "1"
             else rng.choices([DeadlineKind.ONGOING, DeadlineKind.YEARLY, DeadlineKind.FIXED], [55, 25, 20])[0]
         )
         due_date = due_day = due_month = None
@@ -1415,51 +1216,71 @@ class _Generator:
             quarter = rng.randint(3, 4) if due_year == year else rng.randint(1, 4)
             (day, month), roman = QUARTERS[quarter]
             due_date = datetime.date(due_year, month, day)
-            deadline_text = f"Trong quý {roman}/{due_year}"
+            deadline_text = task_words["deadline_fixed"].format(quarter=roman, year=due_year)
         elif kind == DeadlineKind.YEARLY:
             due_day, due_month = rng.choice(YEARLY_DUE)
-            deadline_text = f"Trước ngày {due_day}/{due_month} hằng năm"
+            deadline_text = task_words["deadline_yearly"].format(day=due_day, month=due_month)
         else:
-            deadline_text = "Thường xuyên hằng năm"
+            deadline_text = task_words["deadline_ongoing"]
 
         leads, partners = self.candidates(year)
-        # The coordinating division leads most tasks, then the technology division and the centre.
-        weights = [
-            4 if u is self.coordinating_unit else 2 if u.code.endswith(("qlcn", "ttkhcn")) else 1
-            for u in leads
-        ]
+        # The plan's coordinating unit leads most tasks, then the department's other core units.
+        coordinating = self.people[plan.pk].coordinating_unit
+        weights = [4 if u is coordinating else 2 if id(u) in self.favoured else 1 for u in leads]
         lead = rng.choices(leads, weights)[0]
-        chosen: list[Unit] = []
-        partner_text = ""
+        lead_units = [lead]
+        if co_led:
+            others = [(u, weight) for u, weight in zip(leads, weights, strict=True) if u is not lead]
+            lead_units.append(rng.choices([u for u, _ in others], [weight for _, weight in others])[0])
+        chosen: list[tuple[Unit, str]] = []
         if rng.random() < WIDE_SHARE:
-            scope, partner_text, _ = rng.choices(WIDE_SCOPES, [weight for *_, weight in WIDE_SCOPES])[0]
-            chosen = [u for kind in scope for u in partners.get(kind, ())]
+            scopes = w["wide_scopes"]
+            scope = rng.choices(scopes, [s["weight"] for s in scopes])[0]
+            group = self.group_by_code.get(scope.get("group"))
+            if group is not None and rng.random() < GROUP_SCOPE_SHARE:
+                chosen = [(group, Reporting.MEMBERS)]
+                partner_text = group.name
+            else:
+                chosen = [
+                    (u, self.reporting(u))
+                    for kind_ in scope["kinds"]
+                    for u in partners.get(kind_, ())
+                    if all(u is not other for other in lead_units)
+                ]
+                partner_text = scope["text"]
         else:
             kinds = list(partners)
             kind_weights = [PARTNER_WEIGHTS[k] for k in kinds]
             for _ in range(rng.choice(NAMED_PARTNERS)):
                 for _attempt in range(10):
                     unit = rng.choice(partners[rng.choices(kinds, kind_weights)[0]])
-                    if unit is not lead and all(unit is not other for other in chosen):
-                        chosen.append(unit)
+                    if all(unit is not other for other in lead_units) and all(
+                        unit is not other for other, _ in chosen
+                    ):
+                        chosen.append((unit, self.reporting(unit)))
                         break
-            partner_text = ", ".join(u.name for u in chosen)
-        units = [(lead, AssignmentRole.LEAD.value)] + [(u, AssignmentRole.PARTNER.value) for u in chosen]
+            partner_text = ", ".join(u.name for u, _ in chosen)
+        note = task_words["co_lead_note"]
+        assigned = [
+            (u, AssignmentRole.LEAD.value, Reporting.REPORTS.value, note if i else "")
+            for i, u in enumerate(lead_units)
+        ]
+        assigned += [(u, AssignmentRole.PARTNER.value, str(reporting), "") for u, reporting in chosen]
         # A merged unit's successor takes over its part from the day it starts.
-        taken = {id(u) for u, _ in units}
-        for unit in chosen:
+        taken = {id(u) for u, *_ in assigned}
+        for unit, reporting in chosen:
             heir = unit.successor
             if heir is not None and heir is not self.department and id(heir) not in taken:
-                units.append((heir, AssignmentRole.PARTNER.value))
+                assigned.append((heir, AssignmentRole.PARTNER.value, str(reporting), ""))
                 taken.add(id(heir))
-        output_kinds = [str(o) for o in outputs]
+        output_kinds = list(outputs)
         row = (
             plan.pk,
-            str(number),
-            task_sort_key(str(number)),
+            number,
+            task_sort_key(number),
             title,
-            f"{title} trên địa bàn tỉnh Đồng Nai, gắn với mục tiêu của kế hoạch; báo cáo kết quả hằng năm.",
-            f"{lead.name}.",
+            task_words["content"].format(title=title, frequency=SCHEDULES[plan.schedule]),
+            ", ".join(u.name for u in lead_units) + ".",
             partner_text,
             kind.value,
             self.d(due_date),
@@ -1468,69 +1289,122 @@ class _Generator:
             deadline_text,
             self.json(output_kinds, connection),
         )
-        return _Task(
-            0, plan.pk, str(number), kind.value, due_date, due_day, due_month, output_kinds, units
-        ), row
+        task = _Task(
+            0,
+            plan.pk,
+            number,
+            kind.value,
+            due_date,
+            due_day,
+            due_month,
+            output_kinds,
+            assigned,
+            self.owed(assigned),
+        )
+        return task, row
 
     # -- periods -------------------------------------------------------------------------------
+    def stage(self, year: int, cutoff_from: datetime.date, deadline: datetime.date) -> str:
+        if year < self.last_year or deadline < self.as_of - RECENT:
+            return PAST
+        return FUTURE if cutoff_from > self.as_of else CURRENT
+
     def make_periods(self) -> None:
+        """Every period each plan's schedule gives a year it runs, as `period_open` opens them: all
+        the periods of a year at once, by the plan's coordinator."""
         rows, self.periods = [], []
         for year in range(self.first_year, self.last_year + 1):
             for plan in self.plans:
                 if not plan.issued_year <= year <= self.plan_last_year[plan.pk]:
                     continue
-                (spec,) = plan.periods_of_year(year)
-                deadline, cutoff_from, cutoff_to = spec.deadline, spec.cutoff_from, spec.cutoff_to
+                people = self.people[plan.pk]
                 opened = self.at(
                     max(datetime.date(year, 1, 15), plan.issued_on + datetime.timedelta(days=7)), 8, 0
                 )
-                rows.append(
-                    (
-                        plan.pk,
-                        spec.key,
-                        spec.name,
-                        spec.kind,
-                        year,
-                        self.d(deadline),
-                        self.d(cutoff_from),
-                        self.d(cutoff_to),
-                        year == self.last_year,
-                        self.dt(opened),
-                        self.coordinator.pk,
+                for spec in plan.periods_of_year(year):
+                    rows.append(
+                        (
+                            plan.pk,
+                            spec.key,
+                            spec.name,
+                            spec.kind,
+                            year,
+                            self.d(spec.deadline),
+                            self.d(spec.cutoff_from),
+                            self.d(spec.cutoff_to),
+                            year == self.last_year,
+                            self.dt(opened),
+                            people.coordinator.pk,
+                        )
                     )
-                )
-                self.periods.append(_Period(0, plan.pk, year, deadline, opened))
+                    self.periods.append(
+                        _Period(
+                            0,
+                            plan.pk,
+                            spec.key,
+                            year,
+                            spec.deadline,
+                            opened,
+                            self.stage(year, spec.cutoff_from, spec.deadline),
+                            spec.name[:1].lower() + spec.name[1:],
+                            min(100, (spec.deadline - spec.cutoff_from).days),
+                            people,
+                        )
+                    )
         _insert(ReportingPeriod, PERIOD_FIELDS, rows)
         ids = {
-            (plan, year): pk
-            for pk, plan, year in ReportingPeriod.objects.filter(plan__in=_demo_plans()).values_list(
-                "pk", "plan_id", "year"
+            (plan, key): pk
+            for pk, plan, key in ReportingPeriod.objects.filter(plan__in=_demo_plans()).values_list(
+                "pk", "plan_id", "key"
             )
         }
-        self.periods = [p._replace(pk=ids[p.plan_id, p.year]) for p in self.periods]
+        self.periods = [p._replace(pk=ids[p.plan_id, p.key]) for p in self.periods]
         self.summary.periods = len(self.periods)
         self.say(f"  {number_vi(len(self.periods))} kỳ báo cáo…")
 
     # -- reports -------------------------------------------------------------------------------
+    def existing_on(self, day: datetime.date) -> set[int]:
+        """Units that report for themselves and exist on `day` (`_reporting_units` of the services)."""
+        return {
+            u.pk
+            for u in self.units
+            if u.kind != UnitKind.GROUP
+            and (u.valid_from is None or u.valid_from <= day)
+            and (u.valid_to is None or day <= u.valid_to)
+        }
+
     def make_reports(self) -> None:
+        w = self.words
+        self.results, self.not_started = w["results"], w["not_started_results"]
+        self.difficulties, self.proposals = w["difficulties"], w["proposals"]
+        self.evidence_names = w["evidence_names"]
         done_fixed: set[tuple[int, int]] = set()
+        existing: dict[datetime.date, set[int]] = {}
+        reporting_now: set[int] = set()
         self.pending: list[tuple[tuple, dict]] = []
         self.statuses: Counter = Counter()
+        # Periods of a plan come in the order of their deadlines: a fixed-date task completed and
+        # accepted in one is not asked again in the later ones.
         for period in self.periods:
+            if period.deadline not in existing:
+                existing[period.deadline] = self.existing_on(period.deadline)
+            units = existing[period.deadline]
+            last_year = period.year == self.last_year
             for task in self.tasks[period.plan_id]:
                 deadline = deadline_for(task, period)
-                for unit, role in task.units:
-                    if unit.kind == UnitKind.GROUP or not self.exists_in(unit, period.year):
-                        continue
-                    if (task.pk, unit.id) in done_fixed:
+                for unit, role in task.owed:
+                    if unit.pk not in units or (task.pk, unit.pk) in done_fixed:
                         continue
                     status, completion = self.report(period, task, unit, role, deadline)
                     if task.deadline_kind == "fixed" and status == "accepted" and completion == "done":
-                        done_fixed.add((task.pk, unit.id))
+                        done_fixed.add((task.pk, unit.pk))
+                    if last_year:
+                        reporting_now.add(unit.pk)
                     if len(self.pending) >= FLUSH_EVERY:
                         self.flush()
         self.flush()
         self.summary.reports_by_status = {status: self.statuses[status] for status in ReportStatus.values}
+        self.summary.reporting_units = len(reporting_now)
 
     def report(
         self, period: _Period, task: _Task, unit: Unit, role: str, deadline: datetime.date
@@ -1538,32 +1412,37 @@ class _Generator:
         """Decide one report and its history; queue them for the next flush; return its status, completion."""
         # random(), not randint() or choice(): this runs once a report, and those cost ten times more.
         rand, ri, pick, weighted, dt = self.rand, self.ri, self.pick, self.weighted, self.dt
-        year = period.year
-        current = year == self.last_year
-        status = weighted(STATUS_NOW if current else STATUS_PAST)
-        if status == "draft":
-            completion = weighted(COMPLETION_DRAFT)
-        elif status == "accepted" and not current:
-            completion = weighted(COMPLETION_ACCEPTED)
+        year, people = period.year, period.people
+        current = period.stage != PAST
+        if period.stage == FUTURE:
+            status, completion = "draft", "not_started"
         else:
-            completion = weighted(COMPLETION_SENT)
-        last_day = self.as_of if current else datetime.date(year, 12, 31)
+            status = weighted(STATUS_NOW if current else STATUS_PAST)
+            if status == "draft":
+                completion = weighted(COMPLETION_DRAFT)
+            elif status == "accepted" and not current:
+                completion = weighted(COMPLETION_ACCEPTED)
+            else:
+                completion = weighted(COMPLETION_SENT)
+        last_day = self.as_of if year == self.last_year else datetime.date(year, 12, 31)
         opened = period.opened_at
         days = datetime.timedelta
 
         completed_on = None
         if completion == "done":
-            offset = -ri(0, 100) if rand() < 0.82 else ri(1, 45)
+            offset = -ri(0, period.reach) if rand() < 0.82 else ri(1, 45)
             completed_on = min(max(deadline + days(offset), opened.date()), last_day)
         progress = 100 if completion == "done" else 0 if completion == "not_started" else 5 * ri(2, 19)
         has_content = status != "draft" or completion != "not_started"
         staff = pick(self.staff[unit.id])
         head = self.heads[unit.id]
-        reviewer = self.reviewer_of_coordinating_unit if unit is self.coordinating_unit else self.coordinator
+        reviewer = (
+            self.reviewer_of_coordinating_unit if unit is people.coordinating_unit else people.coordinator
+        )
 
         # The history in order: a moment in office hours of the day asked, never before the last
         # one, never after the last day seen of the year.
-        timeline = [("opened", opened, self.coordinator, "", False)]
+        timeline = [("opened", opened, people.coordinator, "", False)]
         clock = opened
 
         def later(day: datetime.date) -> datetime.datetime:
@@ -1587,14 +1466,15 @@ class _Generator:
             if current:
                 sent = self.as_of - days(ri(0, 30))
             else:
-                sent = period.deadline + days(-ri(0, 25) if rand() < 0.88 else ri(1, 25))
+                early = period.reach // 4
+                sent = period.deadline + days(-ri(0, early) if rand() < 0.88 else ri(1, 25))
             if completed_on and completed_on > sent:
                 sent = completed_on
             submitted_at = last_submitted_at = later(sent)
             timeline.append(("submitted", submitted_at, head, "", submitted_at.date() > period.deadline))
             if status == "returned" or (status == "accepted" and rand() < 0.08):
                 returned = later(submitted_at.date() + days(ri(1, 5)))
-                timeline.append(("returned", returned, reviewer, pick(RETURN_COMMENTS), False))
+                timeline.append(("returned", returned, reviewer, pick(people.return_comments), False))
                 if status == "accepted":
                     last_submitted_at = later(returned.date() + days(ri(2, 10)))
                     late = last_submitted_at.date() > period.deadline
@@ -1607,10 +1487,10 @@ class _Generator:
         difficulties = proposals = ""
         escalate = False
         if has_content and rand() < 0.18:
-            difficulties = pick(DIFFICULTIES)
+            difficulties = pick(self.difficulties)
             escalate = rand() < 0.15
             if rand() < 0.6:
-                proposals = pick(PROPOSALS)
+                proposals = pick(self.proposals)
         funds_planned = funds_spent = None
         if has_content and rand() < 0.55:
             funds_planned = ri(5_000, 1_500_000 if role == "lead" else 300_000) * 1000
@@ -1620,10 +1500,10 @@ class _Generator:
                 share = 0.1 + 0.7 * rand() if completion == "in_progress" else 0
             funds_spent = int(funds_planned * share) // 1000 * 1000
         if completion == "not_started" and status != "draft":
-            results = pick(NOT_STARTED_RESULTS).format(year=year)
+            results = pick(self.not_started).format(period=period.phrase)
         elif has_content:
-            first = ri(0, len(RESULTS) - 1)
-            results = " ".join(RESULTS[first : first + ri(1, 3)])
+            first = ri(0, len(self.results) - 1)
+            results = " ".join(self.results[first : first + ri(1, 3)])
         else:
             results = ""
 
@@ -1665,14 +1545,14 @@ class _Generator:
         if escalate and submitted_at and rand() < 0.6:
             director = pick(self.directors)
             given = later(submitted_at.date() + days(ri(2, 15)))
-            direction = (pick(DIRECTIONS), director.id, names[director.id], dt(given))
+            direction = (pick(people.directions), director.id, names[director.id], dt(given))
         self.pending.append((row, events, outputs, evidence, direction))
         self.statuses[status] += 1
         return status, completion
 
     def evidence(self, year: int, by: User, opened: datetime.datetime, submitted: datetime.datetime) -> tuple:
         ri = self.ri
-        name = self.pick(EVIDENCE_NAMES).format(year=year)
+        name = self.pick(self.evidence_names).format(year=year)
         uploaded = max(opened, submitted - datetime.timedelta(hours=ri(1, 72)))
         return (
             f"minh-chung/{year}/{self.rng.getrandbits(128):032x}",
@@ -1735,12 +1615,14 @@ def demo_generate(
     plans: int = 20,
     tasks_per_plan: int = 25,
     years: int = 10,
-    seed: int = 463,
+    seed: int = DEFAULT_SEED,
     last_year: int | None = None,
+    schedule: str = MIXED,
     stdout=None,
 ) -> DemoSummary:
     """Write a demo data set of `units` units and `plans` plans of `tasks_per_plan` tasks reported on
-    for `years` years up to `last_year` (this year by default), decided by `seed`; return the counts.
+    for `years` years up to `last_year` (this year by default) on `schedule` (SCHEDULES: every plan
+    on that calendar schedule, or MIXED), decided by `seed`; return the counts.
 
     Adds to what is there, which must hold no demo data yet (`demo_exists`, `demo_delete`): codes are
     unique. Raises a ValidationError if an argument is not an integer or out of bounds. Progress goes
@@ -1753,5 +1635,6 @@ def demo_generate(
         years=years,
         seed=seed,
         last_year=timezone.localdate().year if last_year is None else last_year,
+        schedule=schedule,
     )
     return _Generator(stdout=stdout, **arguments).run()

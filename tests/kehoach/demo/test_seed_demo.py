@@ -1,6 +1,7 @@
-"""The demo data set (reports.demo, `manage.py seed_demo`): what it writes follows the rules of the
+"""The demo data set (kehoach.demo, `manage.py seed_demo`): what it writes follows the rules of the
 services, the same seed writes the same rows, it only adds to the database and removes only its own
-rows, and its cost in queries does not grow with the number of reports."""
+rows, and its cost in queries does not grow with the number of reports. The shapes of its plans
+(schedules, sub-tasks, co-leads, named partners, coordination) are tested in test_demo_shapes.py."""
 
 import datetime
 import io
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kehoach.demo.accounts import demo_password
-from kehoach.demo.generator import NAME_CLASH_MARK, WIDE_SCOPES, demo_delete, demo_generate
+from kehoach.demo.generator import NAME_CLASH_MARK, demo_delete, demo_generate, vocabulary
 from reports.models import (
     ConsolidatedReport,
     ConsolidatedTaskResult,
@@ -26,13 +27,15 @@ from reports.models import (
     TaskState,
 )
 from reports.states import state_expression
-from reports.workflow.services import period_open
+from reports.workflow.services import _owed, period_open
 from tasks.models import (
     Assignment,
     AssignmentRole,
     DeadlineKind,
     Plan,
     PlanDuty,
+    PlanRole,
+    Reporting,
     Role,
     Task,
     Unit,
@@ -63,7 +66,7 @@ def snapshot() -> dict[str, list[tuple]]:
     same data whatever the primary keys."""
     report = (
         "report__period__plan__code",
-        "report__period__year",
+        "report__period__key",
         "report__task__number",
         "report__unit__code",
     )
@@ -118,9 +121,19 @@ def snapshot() -> dict[str, list[tuple]]:
                 "signer_name",
                 "coordinating_unit__code",
                 "report_recipient__code",
+                "schedule",
                 "report_day",
                 "report_month_offset",
+                "organisation",
+                "funding_note",
+                "recipients",
+                "filing_code",
             )
+        ),
+        "plan_roles": list(
+            PlanRole.objects.filter(plan__in=demo_plans())
+            .order_by("plan__code", "user__username")
+            .values_list("plan__code", "user__username", "kind")
         ),
         "duties": list(
             PlanDuty.objects.filter(plan__in=demo_plans())
@@ -133,6 +146,8 @@ def snapshot() -> dict[str, list[tuple]]:
             .values_list(
                 "plan__code",
                 "number",
+                "parent__number",
+                "sort_key",
                 "title",
                 "content",
                 "lead_text",
@@ -148,13 +163,18 @@ def snapshot() -> dict[str, list[tuple]]:
         "assignments": list(
             Assignment.objects.filter(task__plan__in=demo_plans())
             .order_by("task__plan__code", "task__number", "order")
-            .values_list("task__plan__code", "task__number", "unit__code", "role", "order")
+            .values_list(
+                "task__plan__code", "task__number", "unit__code", "role", "reporting", "note", "order"
+            )
         ),
         "periods": list(
             ReportingPeriod.objects.filter(plan__in=demo_plans())
-            .order_by("plan__code", "year")
+            .order_by("plan__code", "key")
             .values_list(
                 "plan__code",
+                "key",
+                "name",
+                "kind",
                 "year",
                 "deadline",
                 "cutoff_from",
@@ -165,9 +185,9 @@ def snapshot() -> dict[str, list[tuple]]:
             )
         ),
         "reports": list(
-            reports.order_by("period__plan__code", "period__year", "task__number", "unit__code").values_list(
+            reports.order_by("period__plan__code", "period__key", "task__number", "unit__code").values_list(
                 "period__plan__code",
-                "period__year",
+                "period__key",
                 "task__number",
                 "unit__code",
                 "unit_name",
@@ -218,9 +238,9 @@ def snapshot() -> dict[str, list[tuple]]:
     }
 
 
-def exists_in(unit: Unit, year: int) -> bool:
-    return (unit.valid_from is None or unit.valid_from.year <= year) and (
-        unit.valid_to is None or unit.valid_to.year >= year
+def exists_on(unit: Unit, day: datetime.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= day) and (
+        unit.valid_to is None or day <= unit.valid_to
     )
 
 
@@ -299,34 +319,46 @@ def test_units_plans_and_accounts_look_like_a_province():
 
 
 @pytest.mark.django_db
-def test_each_task_has_one_lead_and_either_a_few_named_partners_or_every_body_of_a_kind():
+def test_each_task_has_a_lead_or_two_and_either_a_few_named_partners_or_every_body_of_a_kind():
     demo_generate(seed=463, **MEDIUM)
 
-    wide = {text: set(kinds) for kinds, text, _ in WIDE_SCOPES}
+    wide = {scope["text"]: set(scope["kinds"]) for scope in vocabulary()["wide_scopes"]}
     seen = Counter()
     for task in Task.objects.filter(plan__in=demo_plans()).prefetch_related("assignments__unit"):
-        roles = Counter(a.role for a in task.assignments.all())
-        assert roles[AssignmentRole.LEAD] == 1, task
-        partners = [a.unit for a in task.assignments.all() if a.role == AssignmentRole.PARTNER]
-        named = [u for u in partners if u.valid_from is None]
-        if task.partner_text in wide:
-            # Every body of those kinds that exists in the plan's year (the department itself aside),
-            # each reporting for itself.
+        assignments = list(task.assignments.all())
+        leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
+        assert 1 <= len(leads) <= 2, task
+        assert task.lead_text == ", ".join(a.unit.name for a in leads) + ".", task
+        assert all(a.reporting == Reporting.REPORTS for a in leads), task
+        partners = [a.unit for a in assignments if a.role == AssignmentRole.PARTNER]
+        groups = [a for a in assignments if a.unit.kind == UnitKind.GROUP]
+        if groups and task.partner_text == groups[0].unit.name:
+            # The group of bodies the wording names, its members each reporting.
+            assert [a.unit for a in groups] == partners, task
+            assert groups[0].reporting == Reporting.MEMBERS, task
+            seen["group"] += 1
+        elif task.partner_text in wide:
+            # Every body of those kinds that exists in the plan's year (the department itself and the
+            # task's leads aside), each with its part.
             kinds = wide[task.partner_text]
             expected = set(
                 demo_units()
                 .filter(kind__in=kinds)
                 .exclude(code="demo-so-khcn")
                 .existing_in(task.plan.issued_year)
-            )
-            assert expected and expected <= set(partners), task
-            assert {u.kind for u in named} <= kinds, task
+            ) - {a.unit for a in leads}
+            assert expected <= set(partners), task
+            assert partners, task
             seen["wide"] += 1
         else:
-            assert len(named) <= 6, task
-            assert task.partner_text == ", ".join(u.name for u in named), task
+            # The wording names the partners chosen; the successors of merged ones follow them.
+            names = [u.name for u in partners]
+            named = next(k for k in range(len(names) + 1) if ", ".join(names[:k]) == task.partner_text)
+            assert named <= 6, task
+            for heir in partners[named:]:
+                assert any(u.successor_id == heir.pk for u in partners[:named]), task
             seen["named"] += 1
-    assert seen["wide"] and seen["named"]
+    assert seen["wide"] and seen["named"] and seen["group"]
 
 
 # ------------------------------------------------------------------------------
@@ -349,11 +381,13 @@ def test_the_same_seed_writes_the_same_rows_whenever_it_runs(time_machine):
 
 @pytest.mark.django_db
 def test_another_seed_writes_other_rows():
-    demo_generate(seed=463, **SMALL)
+    # Twenty units are the core and the least of each kind: no unit is drawn at random below 25.
+    sizes = {**SMALL, "units": 25}
+    demo_generate(seed=463, **sizes)
     first = snapshot()
     demo_delete()
 
-    demo_generate(seed=464, **SMALL)
+    demo_generate(seed=464, **sizes)
     second = snapshot()
 
     for table in ("units", "users", "plans", "tasks", "reports", "events"):
@@ -377,7 +411,6 @@ def test_the_last_year_is_this_year_unless_given(time_machine):
 @pytest.mark.django_db
 def test_every_report_follows_the_rules_of_period_open():
     summary = demo_generate(seed=463, **MEDIUM)
-    roles = {(a.task_id, a.unit_id): a.role for a in Assignment.objects.filter(task__plan__in=demo_plans())}
     as_of_end = datetime.datetime.combine(summary.as_of, datetime.time(23, 59), tzinfo=datetime.UTC)
 
     for report in demo_reports().select_related("period__plan", "task__plan", "unit"):
@@ -389,9 +422,8 @@ def test_every_report_follows_the_rules_of_period_open():
         else:
             assert report.deadline == day_month_in_year(task.due_day, task.due_month, period.year), report
         assert unit.kind != UnitKind.GROUP, report
-        assert exists_in(unit, period.year), report
+        assert exists_on(unit, period.deadline), report
         assert report.unit_name == unit.name, report
-        assert report.role == roles[task.pk, unit.pk], report
         assert task.plan_id == period.plan_id and period.year >= period.plan.issued_year, report
         assert report.progress <= 100
         if report.completion == "done":
@@ -411,22 +443,49 @@ def test_every_report_follows_the_rules_of_period_open():
             assert report.funds_planned % 1000 == 0 and report.funds_spent % 1000 == 0, report
             assert report.funds_spent <= report.funds_planned, report
 
+    # Each period holds exactly the reports the services' rule asks (`_owed`: units existing on its
+    # deadline, members of groups whose members report, nobody for the named only), with their
+    # roles, but for fixed-date tasks a unit completed and had accepted in an earlier period.
+    periods = ReportingPeriod.objects.filter(plan__in=demo_plans()).select_related("plan")
+    for period in periods:
+        done_before = set(
+            demo_reports()
+            .filter(
+                period__plan=period.plan,
+                period__deadline__lt=period.deadline,
+                task__deadline_kind=DeadlineKind.FIXED,
+                status=ReportStatus.ACCEPTED,
+                completion="done",
+            )
+            .values_list("task_id", "unit_id")
+        )
+        owed = {(a.task_id, unit.pk): a.role for a, unit in _owed(period)}
+        expected = {key: role for key, role in owed.items() if key not in done_before}
+        assert expected, period
+        assert {(r.task_id, r.unit_id): r.role for r in period.reports.all()} == expected, period
+
     # A fixed-date task completed and accepted is not asked again of the same unit.
     fixed = demo_reports().filter(task__deadline_kind=DeadlineKind.FIXED)
-    done: dict[tuple[int, int], int] = {}
-    for task_id, unit_id, year in fixed.filter(status=ReportStatus.ACCEPTED, completion="done").values_list(
-        "task_id", "unit_id", "period__year"
-    ):
-        done[task_id, unit_id] = min(year, done.get((task_id, unit_id), year))
-    assert any(year < summary.last_year for year in done.values())
-    for task_id, unit_id, year in fixed.values_list("task_id", "unit_id", "period__year"):
-        assert year <= done.get((task_id, unit_id), year), (task_id, unit_id, year)
+    done: dict[tuple[int, int], datetime.date] = {}
+    for task_id, unit_id, deadline in fixed.filter(
+        status=ReportStatus.ACCEPTED, completion="done"
+    ).values_list("task_id", "unit_id", "period__deadline"):
+        done[task_id, unit_id] = min(deadline, done.get((task_id, unit_id), deadline))
+    assert any(deadline.year < summary.last_year for deadline in done.values())
+    for task_id, unit_id, deadline in fixed.values_list("task_id", "unit_id", "period__deadline"):
+        assert deadline <= done.get((task_id, unit_id), deadline), (task_id, unit_id, deadline)
 
-    # The service, asked to open each period again, finds no report missing: the generator created
-    # every report period_open would (units of the year, no groups, fixed tasks done not asked).
-    coordinator = User.objects.get(username="demo-dieuphoi")
-    for period in ReportingPeriod.objects.filter(plan__in=demo_plans()).select_related("plan"):
-        assert period_open(plan=period.plan, year=period.year, by=coordinator).reports_created == 0, period
+    # The service, asked by each plan's coordinator to open each year again, finds no period and no
+    # report missing: the generator opened every period of the schedule and created every report.
+    for plan_id, year in periods.values_list("plan", "year").distinct():
+        plan = Plan.objects.get(pk=plan_id)
+        coordinator = (
+            User.objects.filter(role=Role.COORDINATOR, unit=plan.coordinating_unit)
+            .order_by("username")
+            .first()
+        )
+        opened = period_open(plan=plan, year=year, by=coordinator)
+        assert opened.reports_created == 0 and not any(item.period_created for item in opened), (plan, year)
 
 
 @pytest.mark.django_db
