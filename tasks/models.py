@@ -704,9 +704,15 @@ class Reporting(models.TextChoices):
     NAMED = "named", "Chỉ nêu tên, không báo cáo"
 
 
+# Bodies a department's plan names without their reporting to it (docs/domain.md, "Named, not
+# judged"): groups of bodies, party bodies, the Front and mass organisations, enterprises.
+NAMED_BY_DEFAULT = (UnitKind.GROUP, UnitKind.PARTY, UnitKind.FRONT, UnitKind.ENTERPRISE)
+
+
 def default_reporting(unit) -> str:
-    """What an assignment does when nobody said: a unit reports; a group of bodies is named only."""
-    return Reporting.NAMED if unit is not None and unit.kind == UnitKind.GROUP else Reporting.REPORTS
+    """What an assignment does when nobody said: a body of the administration reports; a group of
+    bodies, a party body, the Front or an enterprise is named only."""
+    return Reporting.NAMED if unit is not None and unit.kind in NAMED_BY_DEFAULT else Reporting.REPORTS
 
 
 class Assignment(models.Model):

@@ -404,9 +404,10 @@ def test_the_review_queue_lists_only_what_its_reader_may_review(client, world, r
     [
         ("ttkhcn_staff", {"ttkhcn"}),
         ("ttkhcn_head", {"ttkhcn"}),
-        ("qlcn_staff", set()),
-        ("coordinator", {"ttkhcn", "ban-tuyen-giao", "lhh", "mttq"}),
-        ("finance", {"ttkhcn", "ban-tuyen-giao", "lhh", "mttq"}),
+        # a unit of the department, each of which reports on task 1 as a member of its group
+        ("qlcn_staff", {"qlcn"}),
+        ("coordinator", {"ttkhcn", "lhh", "qlkh", "qlcn", "khtc"}),
+        ("finance", {"ttkhcn", "lhh", "qlkh", "qlcn", "khtc"}),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
@@ -414,6 +415,7 @@ def test_the_task_page_lists_only_the_reports_its_reader_may_see(client, world, 
     task_id = world.report(*TTKHCN).task_id
     reports = TaskReport.objects.filter(task_id=task_id, unit__code__in=units)
     expected = set(reports.values_list("pk", flat=True))
+    assert len(expected) == len(units)
 
     response = send(client, as_user(world, reader), "GET", f"/nhiem-vu/{task_id}/")
 

@@ -140,10 +140,11 @@ def test_lines_end_with_crlf_and_long_vietnamese_text_is_folded_at_75_octets(wit
 # What a unit sees
 # ------------------------------------------------------------------------------
 def test_unit_officer_gets_one_all_day_event_per_report_of_the_unit(with_tokens):
-    # Given the 2026 period open; Trung tâm KH&CN reports on task 1 only
+    # Given the 2026 period open; Trung tâm KH&CN leads task 1 and, as a unit of the department,
+    # reports on tasks 3, 4 and 5
     world = with_tokens
-    own = list(TaskReport.objects.filter(unit=world.ttkhcn_staff.unit))
-    assert [report.task.number for report in own] == ["1"]
+    own = list(TaskReport.objects.filter(unit=world.ttkhcn_staff.unit).order_by("task__number"))
+    assert [report.task.number for report in own] == ["1", "3", "4", "5"]
 
     # When its officer's calendar is read
     found = events(world.ttkhcn_staff)
@@ -171,7 +172,8 @@ def test_another_units_reports_are_not_in_a_unit_calendar(with_tokens):
     found = events(world.ttkhcn_head)
 
     assert not set(found) & {report_uid(report) for report in others}
-    assert "Nhiệm vụ 3" not in fetch(world.ttkhcn_head).decode()
+    # task 2 is the coordinating division's and the federation's only
+    assert "Nhiệm vụ 2" not in fetch(world.ttkhcn_head).decode()
 
 
 def test_a_report_still_owed_rings_a_week_and_a_day_before(with_tokens):
@@ -262,10 +264,10 @@ def test_who_follows_every_unit_gets_one_event_per_period_with_its_counts(with_t
     assert day(event) == datetime.date(2026, 11, 15)
     assert str(event["SUMMARY"]) == "Hạn các đơn vị gửi báo cáo năm 2026 — kh-463"
     description = str(event["DESCRIPTION"])
-    assert "Số báo cáo của các đơn vị: 11" in description
+    assert "Số báo cáo của các đơn vị: 21" in description
     assert "Đã chấp nhận: 1" in description
     assert "Chờ duyệt: 1" in description
-    assert "Chưa gửi hoặc bị trả lại: 9" in description
+    assert "Chưa gửi hoặc bị trả lại: 19" in description
     assert len(event.walk("VALARM")) == 2
 
 

@@ -56,7 +56,7 @@ def year(before_deadline, world):
     report_in(
         world,
         "submitted",
-        "mttq",
+        "khtc",
         1,
         results="Chưa được duyệt: không được lấy vào báo cáo.",
         completion=Completion.NOT_STARTED,
@@ -106,7 +106,7 @@ def test_groups_of_bodies_of_that_year_are_named_among_partners_though_they_neve
 def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
     document = document_build(scope_of(year.period))
 
-    assert len(document.appendix) == 11
+    assert len(document.appendix) == 21
     first = document.appendix[0]
     assert (first.order, first.task_number, first.unit, first.role) == (
         1,
@@ -116,16 +116,18 @@ def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
     )
     assert first.state == "Hoàn thành đúng hạn"
     assert first.deadline == "15/11/2026" and first.deadline_date == datetime.date(2026, 11, 15)
-    mttq = next(row for row in document.appendix if row.unit.startswith("Ủy ban Mặt trận"))
-    assert mttq.summary.startswith("Chưa có báo cáo được chấp nhận")
+    khtc = next(
+        row for row in document.appendix if row.unit == "Phòng Kế hoạch Tài chính" and row.task_number == "1"
+    )
+    assert khtc.summary.startswith("Chưa có báo cáo được chấp nhận")
     assert dict(document.state_counts) == {
         # ttkhcn 1 and qlcn 3 done; lhh 1 accepted while in progress; task 2 is past 31/03/2024;
-        # mttq 1 (sent, work not started) and the five drafts not started
+        # khtc 1 (sent, work not started) and the fifteen drafts not started
         "Hoàn thành đúng hạn": 2,
         "Hoàn thành quá hạn": 0,
         "Đang thực hiện trong hạn": 1,
         "Đang thực hiện quá hạn": 2,
-        "Chưa thực hiện": 6,
+        "Chưa thực hiện": 16,
     }
 
 
@@ -134,7 +136,7 @@ def test_a_year_with_no_accepted_report_still_builds_and_says_so(before_deadline
 
     assert document.accepted_count == 0
     assert all(part.result == NO_RESULT for part in document.tasks)
-    assert len(document.appendix) == 11
+    assert len(document.appendix) == 21
 
 
 def test_the_defaults_come_from_the_plan(year):
@@ -168,7 +170,7 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
             results="x",
         )
     with django_assert_max_num_queries(7):
-        assert len(document_build(scope_of(year.period)).appendix) == 71
+        assert len(document_build(scope_of(year.period)).appendix) == 81
 
 
 # ------------------------------------------------------------------------------
@@ -370,21 +372,21 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
         "Kết quả thực hiện",
         "Tình trạng",
     ]
-    assert appendix.max_row == 12
+    assert appendix.max_row == 22
     assert (
         isinstance(appendix["F2"].value, datetime.datetime) and appendix["F2"].number_format == "dd/mm/yyyy"
     )
     assert appendix.column_dimensions["G"].width >= 40
     reports = book["Báo cáo đơn vị"]
-    assert reports.max_row == 12
-    rows = {row[4].value: row for row in reports.iter_rows(min_row=2)}
-    qlcn = rows["Phòng Quản lý Chuyên ngành"]
+    assert reports.max_row == 22
+    rows = {(row[4].value, row[2].value): row for row in reports.iter_rows(min_row=2)}
+    qlcn = rows["Phòng Quản lý Chuyên ngành", "3"]
     assert qlcn[12].value == HOSTILE and qlcn[12].data_type == "s"
     assert qlcn[13].value == HOSTILE and qlcn[13].data_type == "s"
     assert qlcn[16].value == 12_000_000 and qlcn[16].data_type == "n"
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
     counts = book["Tổng hợp tình trạng"]
-    assert [c.value for c in list(counts.iter_rows())[-1]] == ["Tổng cộng", 11]
+    assert [c.value for c in list(counts.iter_rows())[-1]] == ["Tổng cộng", 21]
 
 
 def test_an_unknown_export_format_is_404(client, year):
@@ -498,7 +500,7 @@ def test_a_year_with_no_accepted_report_still_exports_both_files_and_says_so(cli
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "Năm 2026 chưa có báo cáo nào của các đơn vị được chấp nhận" in text
     appendix = load_workbook(io.BytesIO(xlsx.content))["Phụ lục"]
-    assert appendix.max_row == 12
+    assert appendix.max_row == 22
     assert all(
         row[6].value.startswith("Chưa có báo cáo được chấp nhận") for row in appendix.iter_rows(min_row=2)
     )

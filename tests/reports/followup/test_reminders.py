@@ -62,7 +62,8 @@ def addresses(world):
 
     ttkhcn: its own address, its staff's, and its head who reads the unit's mailbox (the same
     address, spelt in capitals), plus a former staff member no longer active; qlcn: only its head
-    (its staff has none); qlkh: its head; lhh: only its own address; ban-tuyen-giao and mttq: none.
+    (its staff has none); qlkh: its head; lhh: only its own address; khtc: none (its finance officer's
+    address is his own, not the unit's).
     The coordinator (qlkh) has an address; so do people who must never be written to.
     """
 
@@ -118,6 +119,14 @@ def cron(time_machine, day: datetime.date, *args: str) -> str:
     out = io.StringIO()
     call_command("send_reminders", *args, stdout=out, stderr=out)
     return out.getvalue()
+
+
+def send_all(world, unit: str, status: str = "submitted") -> None:
+    """Every report `unit` owes in the 2026 period made `status`."""
+    for number in TaskReport.objects.filter(period=world.period, unit__code=unit).values_list(
+        "task__number", flat=True
+    ):
+        report_in(world, status, unit, number)
 
 
 def days(first: datetime.date, last: datetime.date):
@@ -203,10 +212,10 @@ def test_a_unit_that_never_reports_is_reminded_on_each_stage_and_weekly_overdue(
 
 
 def test_a_unit_that_sends_its_reports_is_no_longer_reminded(world, addresses, time_machine):
-    # Given qlcn's head sends its only report on 10/11
+    # Given qlcn's head sends its four reports on 10/11
     received = cron_days(time_machine, days(datetime.date(2026, 10, 25), datetime.date(2026, 11, 9)))
     on(time_machine, datetime.date(2026, 11, 10), hour=15)
-    report_in(world, "submitted", "qlcn", 3)
+    send_all(world, "qlcn")
 
     # When the cron goes on until 31/12
     later = cron_days(time_machine, days(datetime.date(2026, 11, 10), datetime.date(2026, 12, 31)))
@@ -232,7 +241,7 @@ def test_running_twice_the_same_day_sends_nothing_more(world, addresses, time_ma
     assert len(mail.outbox) == sent
     assert Reminder.objects.count() == recorded
     assert out.getvalue().splitlines()[0] == "Ngày 01/11/2026: đã gửi 0 thư đôn đốc."
-    assert "  - Ban Tuyên giáo Tỉnh ủy: 1 báo cáo còn nợ" in out.getvalue().splitlines()
+    assert "  - Phòng Kế hoạch Tài chính: 4 báo cáo còn nợ" in out.getvalue().splitlines()
 
 
 def test_missed_cron_days_are_caught_up_once(world, addresses, time_machine):
@@ -293,10 +302,10 @@ def test_a_closed_period_sends_nothing(world, addresses, time_machine):
 # Who gets what
 # ------------------------------------------------------------------------------
 def test_no_mail_to_a_unit_that_owes_nothing_nor_to_a_group(world, addresses, time_machine):
-    # Given qlcn sent its only report, and a group of bodies ("Các sở, ban, ngành") with an address
+    # Given qlcn sent its reports, and a group of bodies ("Các sở, ban, ngành") with an address
     # has a report row (groups never report)
     on(time_machine, datetime.date(2026, 10, 20))
-    report_in(world, "submitted", "qlcn", 3)
+    send_all(world, "qlcn")
     TaskReport.objects.create(
         period=world.period,
         task=Task.objects.get(plan=world.plan, number=1),
@@ -309,14 +318,16 @@ def test_no_mail_to_a_unit_that_owes_nothing_nor_to_a_group(world, addresses, ti
     # When the cron runs on 1/11
     cron(time_machine, datetime.date(2026, 11, 1))
 
-    # Then neither gets mail; the units that owe reports do
+    # Then neither gets mail; the units that owe reports and have an address do
     assert sorted(unit_of(message) for message in mail.outbox) == ["lhh", "qlkh", "ttkhcn"]
     assert not Reminder.objects.filter(unit__code__in=["qlcn", "nhom-so-ban-nganh"]).exists()
 
 
 def test_a_unit_with_only_a_returned_report_is_reminded(world, addresses, time_machine):
-    # Given qlcn's only report was sent, then returned by the coordinator
+    # Given qlcn's reports were sent, then the one on task 3 returned by the coordinator
     on(time_machine, datetime.date(2026, 10, 20))
+    for number in (1, 4, 5):
+        report_in(world, "submitted", "qlcn", number)
     report_in(world, "returned", "qlcn", 3)
 
     # When the cron runs on 1/11
@@ -331,7 +342,7 @@ def test_a_unit_with_only_a_returned_report_is_reminded(world, addresses, time_m
 
 
 def test_a_mail_lists_every_report_still_owed_and_copies_the_coordinator(world, addresses, time_machine):
-    # Given qlkh sent its report on task 4 but not those on tasks 2 and 5
+    # Given qlkh sent its report on task 4 but not those on tasks 1, 2, 3 and 5
     on(time_machine, datetime.date(2026, 10, 20))
     report_in(world, "submitted", "qlkh", 4)
 
@@ -348,8 +359,8 @@ def test_a_mail_lists_every_report_still_owed_and_copies_the_coordinator(world, 
         code: [COORDINATOR] for code in TO
     }
     qlkh = messages["qlkh"]
-    assert qlkh.subject == "[Kế hoạch 463] Đôn đốc báo cáo năm 2026: còn 2 báo cáo chưa gửi"
-    assert "nhiệm vụ 2:" in qlkh.body and "nhiệm vụ 5:" in qlkh.body
+    assert qlkh.subject == "[Kế hoạch 463] Đôn đốc báo cáo năm 2026: còn 4 báo cáo chưa gửi"
+    assert all(f"nhiệm vụ {n}:" in qlkh.body for n in (1, 2, 3, 5))
     assert "nhiệm vụ 4:" not in qlkh.body
 
 
@@ -366,7 +377,11 @@ def test_a_coordinator_already_among_the_recipients_is_not_copied_again(world, a
 
 
 def test_the_mail_in_full(world, addresses, time_machine, settings):
-    # Given ttkhcn owes its report on task 1, lhh its reports on tasks 1, 2, 4 and 5
+    # Given ttkhcn owes only its report on task 1 (it sent those on tasks 3, 4 and 5), lhh its reports
+    # on tasks 1, 2, 4 and 5
+    on(time_machine, datetime.date(2026, 10, 20))
+    for number in (3, 4, 5):
+        report_in(world, "submitted", "ttkhcn", number)
     # When the cron runs on 1/11
     cron(time_machine, datetime.date(2026, 11, 1))
 
@@ -434,9 +449,9 @@ def test_each_mail_sent_is_recorded_with_its_stage(world, addresses, time_machin
             (world.period.pk, reminder.unit_id, 14)
         ]
     assert {code: reminder.report_count for code, reminder in rows.items()} == {
-        "ttkhcn": 1,
-        "qlcn": 1,
-        "qlkh": 3,
+        "ttkhcn": 4,
+        "qlcn": 4,
+        "qlkh": 5,
         "lhh": 4,
     }
 
@@ -451,22 +466,21 @@ def test_the_command_tells_what_went_where_and_which_units_have_no_address(world
         "Ngày 01/11/2026: đã gửi 4 thư đôn đốc.",
         f"  - Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai: 4 báo cáo ({stage}); "
         f"gửi đến: lienhiephoi@dongnai.gov.vn; đồng gửi: {COORDINATOR}",
-        f"  - Phòng Quản lý Chuyên ngành: 1 báo cáo ({stage}); gửi đến: cuong.qlcn@dongnai.gov.vn; "
+        f"  - Phòng Quản lý Chuyên ngành: 4 báo cáo ({stage}); gửi đến: cuong.qlcn@dongnai.gov.vn; "
         f"đồng gửi: {COORDINATOR}",
-        f"  - Phòng Quản lý Khoa học: 3 báo cáo ({stage}); gửi đến: dung.qlkh@dongnai.gov.vn; "
+        f"  - Phòng Quản lý Khoa học: 5 báo cáo ({stage}); gửi đến: dung.qlkh@dongnai.gov.vn; "
         f"đồng gửi: {COORDINATOR}",
-        f"  - Trung tâm Khoa học và Công nghệ: 1 báo cáo ({stage}); "
+        f"  - Trung tâm Khoa học và Công nghệ: 4 báo cáo ({stage}); "
         f"gửi đến: ttkhcn@dongnai.gov.vn, an.ttkhcn@dongnai.gov.vn; đồng gửi: {COORDINATOR}",
-        "Không gửi được cho 2 đơn vị vì chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, lãnh đạo "
+        "Không gửi được cho 1 đơn vị vì chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, lãnh đạo "
         "đơn vị); hãy bổ sung địa chỉ, lần chạy sau sẽ gửi:",
-        "  - Ban Tuyên giáo Tỉnh ủy: 1 báo cáo còn nợ",
-        "  - Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Đồng Nai: 1 báo cáo còn nợ",
+        "  - Phòng Kế hoạch Tài chính: 4 báo cáo còn nợ",
     ]
     # and a unit without an address is not recorded, so it is reminded once it has one
-    assert not Reminder.objects.filter(unit__code__in=["ban-tuyen-giao", "mttq"]).exists()
-    Unit.objects.filter(code="mttq").update(email="mttq@dongnai.gov.vn")
+    assert not Reminder.objects.filter(unit__code="khtc").exists()
+    Unit.objects.filter(code="khtc").update(email="khtc@dongnai.gov.vn")
     cron(time_machine, datetime.date(2026, 11, 2))
-    assert [message.to for message in mail.outbox[4:]] == [["mttq@dongnai.gov.vn"]]
+    assert [message.to for message in mail.outbox[4:]] == [["khtc@dongnai.gov.vn"]]
 
 
 def test_a_failing_mail_records_nothing_and_is_sent_by_the_next_run(
@@ -517,10 +531,10 @@ def test_a_dry_run_lists_the_mails_but_sends_and_records_nothing(world, addresse
     lines = out.splitlines()
     assert lines[0] == "Chạy thử ngày 01/11/2026: sẽ gửi 4 thư đôn đốc (không gửi, không ghi nhận gì)."
     assert lines[4] == (
-        "  - Trung tâm Khoa học và Công nghệ: 1 báo cáo (Năm 2026 — kh-463: trước hạn 14 ngày); "
+        "  - Trung tâm Khoa học và Công nghệ: 4 báo cáo (Năm 2026 — kh-463: trước hạn 14 ngày); "
         f"gửi đến: ttkhcn@dongnai.gov.vn, an.ttkhcn@dongnai.gov.vn; đồng gửi: {COORDINATOR}"
     )
-    assert "  - Ban Tuyên giáo Tỉnh ủy: 1 báo cáo còn nợ" in lines
+    assert "  - Phòng Kế hoạch Tài chính: 4 báo cáo còn nợ" in lines
     assert mail.outbox == []
     assert not Reminder.objects.exists() and not ReminderStage.objects.exists()
 
@@ -590,7 +604,7 @@ def test_only_the_coordinator_and_administrators_remind_at_once(world, addresses
     assert (reminder.kind, reminder.sent_by, reminder.report_count, reminder.body) == (
         ReminderKind.MANUAL,
         by,
-        1,
+        4,
         message.body,
     )
     assert not reminder.stages.exists()
@@ -654,7 +668,13 @@ def test_the_pause_follows_a_scheduled_reminder_too(world, addresses, time_machi
         ),
         ("ttkhcn", "closed", "Kỳ Năm 2026 đã đóng: không đôn đốc báo cáo của kỳ này"),
         ("nhom-so-ban-nganh", "", "“Các sở, ban, ngành tỉnh” là nhóm đơn vị, không tự gửi báo cáo"),
-        ("mttq", "", "chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, lãnh đạo đơn vị)"),
+        ("khtc", "", "chưa có địa chỉ thư điện tử (của đơn vị hoặc của cán bộ, lãnh đạo đơn vị)"),
+        # named in the plan only: it owes no report
+        (
+            "mttq",
+            "",
+            "Đơn vị “Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Đồng Nai” không còn báo cáo nào phải gửi trong kỳ Năm 2026",
+        ),
     ],
 )
 def test_reminding_at_once_is_refused_when_there_is_nothing_to_say_or_nobody_to_tell(
@@ -662,7 +682,7 @@ def test_reminding_at_once_is_refused_when_there_is_nothing_to_say_or_nobody_to_
 ):
     on(time_machine, datetime.date(2026, 10, 20), hour=9)
     if given == "sent":
-        report_in(world, "submitted", "qlcn", 3)
+        send_all(world, "qlcn")
     if given == "closed":
         period_set_open(period=world.period, is_open=False, by=world.coordinator)
 

@@ -533,10 +533,10 @@ def test_a_valid_period_form_opens_the_year(world, coordinator_client):
     )
 
     assert response.redirect_chain[-1][0] == reverse("reports:period_list")
-    assert "Đã mở kỳ năm 2027 (tạo 11 báo cáo mới)." in read_page(response).messages
+    assert "Đã mở kỳ năm 2027 (tạo 21 báo cáo mới)." in read_page(response).messages
     period = ReportingPeriod.objects.get(plan=world.plan, year=2027)
     assert period.deadline == datetime.date(2027, 11, 15)
-    assert period.reports.count() == 11
+    assert period.reports.count() == 21
 
 
 @pytest.mark.parametrize(
@@ -640,7 +640,7 @@ def test_an_own_period_following_the_last_opens_with_its_reports(world, coordina
         follow=True,
     )
 
-    assert "Đã mở kỳ đợt bổ sung cuối năm 2026 (tạo 11 báo cáo mới)." in read_page(response).messages
+    assert "Đã mở kỳ đợt bổ sung cuối năm 2026 (tạo 21 báo cáo mới)." in read_page(response).messages
     period = ReportingPeriod.objects.get(plan=world.plan, name="Đợt bổ sung cuối năm 2026")
     # a yearly report due in January of the next year is a period like any other
     assert (period.key, period.kind, period.deadline) == (

@@ -39,7 +39,7 @@ from reports.workflow.services import (
     report_submit,
     report_update,
 )
-from tasks.models import Assignment, AssignmentRole, Role, Task, Unit, UnitKind
+from tasks.models import Assignment, AssignmentRole, Reporting, Role, Task, Unit, UnitKind
 from tests.factories import PDF, UnitFactory, UserFactory
 from tests.helpers import RESULTS, fresh, report_in, report_save, report_snapshot, report_take, rows
 
@@ -66,20 +66,33 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
 
 FIXED_RESULTS = "Đã bổ sung số liệu: 2 hội thảo, 3 tin bài, 150 lượt người tham dự."
 
-# What opening 2026 on Kế hoạch 463 must create: (task number, unit code, role).
+# What opening 2026 on Kế hoạch 463 must create: (task number, unit code, role). Each division of
+# the department reports as a member of "các phòng, đơn vị thuộc Sở" on tasks 1, 3, 4 and 5 (but on
+# the task it leads, only as lead); Ban Tuyên giáo and the Front are named only; other groups too.
 EXPECTED_2026 = {
     ("1", "ttkhcn", "lead"),
-    ("1", "ban-tuyen-giao", "partner"),
-    ("1", "mttq", "partner"),
     ("1", "lhh", "partner"),
+    ("1", "qlkh", "partner"),
+    ("1", "qlcn", "partner"),
+    ("1", "khtc", "partner"),
     ("2", "qlkh", "lead"),
     ("2", "lhh", "partner"),
     ("3", "qlcn", "lead"),
+    ("3", "qlkh", "partner"),
+    ("3", "khtc", "partner"),
+    ("3", "ttkhcn", "partner"),
     ("4", "qlkh", "lead"),
     ("4", "lhh", "partner"),
+    ("4", "qlcn", "partner"),
+    ("4", "khtc", "partner"),
+    ("4", "ttkhcn", "partner"),
     ("5", "qlkh", "lead"),
     ("5", "lhh", "partner"),
+    ("5", "qlcn", "partner"),
+    ("5", "khtc", "partner"),
+    ("5", "ttkhcn", "partner"),
 }
+OWED_2026 = len(EXPECTED_2026)
 
 
 # ------------------------------------------------------------------------------
@@ -119,9 +132,9 @@ def test_opening_2026_creates_one_report_per_task_and_reporting_unit(plan_463, c
     assert period.cutoff_to == datetime.date(2026, 11, 10)
     assert period.cutoff_from == datetime.date(2025, 11, 11)
     assert period.opened_by == coordinator and period.is_open
-    # and the 11 reports owed, no more, each of them once
-    assert opened.reports_created == 11
-    assert TaskReport.objects.count() == 11
+    # and the 21 reports owed, no more, each of them once
+    assert opened.reports_created == OWED_2026 == 21
+    assert TaskReport.objects.count() == OWED_2026
     assert report_keys(period) == EXPECTED_2026
     # and every one is a fresh draft
     assert set(period.reports.values_list("status", flat=True)) == {ReportStatus.DRAFT}
@@ -138,10 +151,9 @@ def test_opening_gives_no_report_to_groups_or_retired_district_committees(plan_4
     # When 2026 is opened
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
 
-    # Then no group of bodies and no district committee owes a report
+    # Then no group of bodies, no district committee, no party body or Front owes a report
     kinds = set(period.reports.values_list("unit__kind", flat=True))
-    assert UnitKind.GROUP not in kinds
-    assert UnitKind.DISTRICT not in kinds
+    assert not kinds & {UnitKind.GROUP, UnitKind.DISTRICT, UnitKind.PARTY, UnitKind.FRONT}
     assert report_keys(period) == EXPECTED_2026
 
     # Nor in 2025: it ended on 30/06/2025, before the period's deadline of 15/11/2025
@@ -175,7 +187,7 @@ def test_a_unit_reports_only_in_a_period_it_exists_at_the_deadline(
 
     # Then it owes a report only if it exists on the period's deadline, 15/11/2026
     assert period.reports.filter(unit=unit).exists() is reports
-    assert period.reports.count() == 11 + reports
+    assert period.reports.count() == OWED_2026 + reports
 
 
 def test_each_report_keeps_the_unit_name_and_role_of_the_day_it_was_opened(plan_463, coordinator):
@@ -184,7 +196,12 @@ def test_each_report_keeps_the_unit_name_and_role_of_the_day_it_was_opened(plan_
 
     # Then each report carries the unit's name and role at that time
     for report in period.reports.select_related("unit", "task"):
-        assignment = Assignment.objects.get(task=report.task, unit=report.unit)
+        # its own assignment, or else its group's when it reports as a member
+        assignment = Assignment.objects.filter(
+            task=report.task, unit=report.unit
+        ).first() or Assignment.objects.filter(task=report.task).get(
+            unit__members=report.unit, reporting=Reporting.MEMBERS
+        )
         assert report.unit_name == report.unit.name
         assert report.role == assignment.role
 
@@ -231,7 +248,7 @@ def test_opening_records_one_opened_event_per_report(plan_463, coordinator):
     for report in period.reports.all():
         events = list(report.events.values_list("kind", "actor_id", "actor_name", "comment"))
         assert events == [(EventKind.OPENED, coordinator.pk, coordinator.get_full_name(), "")]
-    assert ReportEvent.objects.count() == 11
+    assert ReportEvent.objects.count() == OWED_2026
 
 
 def test_opening_twice_creates_nothing_and_changes_nothing(plan_463, coordinator):
@@ -261,20 +278,20 @@ def test_a_unit_assigned_after_the_first_opening_gets_its_report_on_the_second(p
     period = period_open(plan=plan_463, year=2026, by=coordinator).period
     before = [report_snapshot(r) for r in TaskReport.objects.order_by("pk")]
 
-    # When Phòng Kế hoạch Tài chính is made a partner of task 3, and the period opened again
-    khtc = Unit.objects.get(code="khtc")
+    # When the Liên hiệp các Hội is made a partner of task 3, and the period opened again
+    lhh = Unit.objects.get(code="lhh")
     Assignment.objects.create(
-        task=Task.objects.get(plan=plan_463, number=3), unit=khtc, role=AssignmentRole.PARTNER
+        task=Task.objects.get(plan=plan_463, number=3), unit=lhh, role=AssignmentRole.PARTNER
     )
     again = period_open(plan=plan_463, year=2026, by=coordinator)
 
     # Then exactly its report is added, with its opened event, and the others are untouched
     assert (again.period_created, again.reports_created) == (False, 1)
-    new = TaskReport.objects.get(period=period, unit=khtc)
+    new = TaskReport.objects.get(period=period, unit=lhh, task__number="3")
     assert (new.task.number, new.role, new.unit_name, new.status) == (
         "3",
         AssignmentRole.PARTNER,
-        "Phòng Kế hoạch Tài chính",
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai",
         ReportStatus.DRAFT,
     )
     assert new.deadline == period.deadline
@@ -316,7 +333,7 @@ def test_a_fixed_task_accepted_as_done_is_not_asked_again_the_next_year(
     opened = period_open(plan=plan_463, year=2026, by=coordinator)
 
     # Then qlkh is not asked about task 2 again; lhh still is
-    assert opened.reports_created == 10
+    assert opened.reports_created == OWED_2026 - 1
     assert report_keys(opened.period) == EXPECTED_2026 - {("2", "qlkh", "lead")}
 
 
@@ -337,7 +354,7 @@ def test_a_fixed_task_not_accepted_as_done_is_asked_again(
     opened = period_open(plan=plan_463, year=2026, by=coordinator)
 
     # Then qlkh still owes a report on task 2
-    assert opened.reports_created == 11
+    assert opened.reports_created == OWED_2026
     assert ("2", "qlkh", "lead") in report_keys(opened.period)
 
 
@@ -372,7 +389,7 @@ def test_an_administrator_may_open_a_period(plan_463, superuser):
 
     # When they open 2026, then the reports are created and the events name them
     opened = period_open(plan=plan_463, year=2026, by=user)
-    assert opened.reports_created == 11
+    assert opened.reports_created == OWED_2026
     assert set(ReportEvent.objects.values_list("actor_id", flat=True)) == {user.pk}
 
 
@@ -442,7 +459,7 @@ def test_a_yearly_report_may_be_due_in_the_next_year(plan_463, coordinator):
         datetime.date(2027, 1, 15),
         datetime.date(2026, 11, 10),
     )
-    assert opened.reports_created == 11
+    assert opened.reports_created == OWED_2026
 
 
 def test_a_deadline_before_the_window_starts_is_refused(plan_463, coordinator):
