@@ -4,8 +4,11 @@ half, the coordinator accepts it, the year's consolidated report carries it, and
 asks first."""
 
 import datetime
+import io
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from reports.models import ReportingPeriod, ReportStatus, TaskReport
@@ -85,11 +88,35 @@ def test_a_six_monthly_plan_runs_its_cycle(late_november, page, people):
     expect(page.locator(".messages")).to_contain_text("Đã chấp nhận báo cáo.")
     assert TaskReport.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED
 
-    # The year's consolidated report names the half the result comes from.
+    # The board of the second half counts it; the matrix lists the sub-tasks.
+    page.get_by_role("link", name="Theo dõi", exact=True).click()
+    page.locator("#loc-ky").select_option("2026-h2")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_role("heading", level=2, name="kh-nq57 — 6 tháng cuối năm 2026")).to_be_visible()
+    expect(page.locator("table.matrix thead")).to_contain_text("NV 4.1")
+
+    # The half's and the year's consolidated reports, on the page and in Word and Excel.
+    page.get_by_role("link", name="Báo cáo tổng hợp").click()
+    expect(page.locator("main")).to_contain_text("6 tháng cuối năm 2026")
     page.goto(f"/tong-hop/{plan.pk}/2026/")
     expect(page.locator("main")).to_contain_text(
         "Trung tâm Khoa học và Công nghệ (phối hợp): [6 tháng cuối năm 2026] Đưa 12 tin, bài"
     )
+    for key in ("2026-h2", "2026"):
+        page.goto(f"/tong-hop/{plan.pk}/{key}/")
+        with page.expect_download() as word:
+            page.get_by_role("link", name="Tải Word (.docx)").click()
+        text = "\n".join(p.text for p in Document(word.value.path()).paragraphs)
+        assert "Đưa 12 tin, bài về Nghị quyết 57 lên cổng thông tin." in text
+        with page.expect_download() as excel:
+            page.get_by_role("link", name="Tải phụ lục Excel (.xlsx)").click()
+        cells = [
+            cell
+            for sheet in load_workbook(io.BytesIO(excel.value.path().read_bytes()), read_only=True).worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        ]
+        assert "6 tháng cuối năm 2026" in cells
 
     # Closing a period asks first: refused, it stays open; agreed, it closes.
     page.goto("/ky-bao-cao/")
