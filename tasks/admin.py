@@ -1,6 +1,6 @@
 import contextlib
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -14,6 +14,12 @@ from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportFo
 from .models import Assignment, LegalDocument, Plan, PlanDuty, PlanRole, Task, Unit, UnitKind, User
 from .resources import AssignmentResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
+
+
+def tell(request, sentences) -> None:
+    """Show the admin what a change did beyond itself (reports of open periods)."""
+    for sentence in sentences:
+        messages.info(request, sentence)
 
 
 class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
@@ -230,7 +236,7 @@ class TaskAdmin(ImportExportHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        tasks_saved(task_ids=[form.instance.pk], by=request.user)
+        tell(request, tasks_saved(task_ids=[form.instance.pk], by=request.user))
 
     @admin.display(description="thời hạn")
     def deadline_label(self, task):
@@ -258,7 +264,7 @@ class AssignmentAdmin(ImportExportHistoryAdmin):
     def save_model(self, request, obj, form, change):
         previous_task = form.initial.get("task")
         super().save_model(request, obj, form, change)
-        tasks_saved(task_ids={obj.task_id, previous_task} - {None}, by=request.user)
+        tell(request, tasks_saved(task_ids={obj.task_id, previous_task} - {None}, by=request.user))
 
     def get_deleted_objects(self, objs, request):
         """A deletion that would leave a task without its lead is shown as impossible, with why."""
@@ -278,12 +284,12 @@ class AssignmentAdmin(ImportExportHistoryAdmin):
     def delete_queryset(self, request, queryset):
         task_ids = set(queryset.values_list("task_id", flat=True))
         super().delete_queryset(request, queryset)
-        tasks_saved(task_ids=task_ids, by=request.user)
+        tell(request, tasks_saved(task_ids=task_ids, by=request.user))
 
     def delete_model(self, request, obj):
         task_id = obj.task_id
         super().delete_model(request, obj)
-        tasks_saved(task_ids=[task_id], by=request.user)
+        tell(request, tasks_saved(task_ids=[task_id], by=request.user))
 
 
 @admin.register(PlanDuty)

@@ -33,6 +33,9 @@ class LoadResult:
 
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # units the file changed, with what changed
+    # What the other apps did after the tasks were saved (`tasks_saved`), in sentences.
+    followed: list[str] = field(default_factory=list)
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -125,8 +128,10 @@ def plan_load(*, data: dict) -> LoadResult:
 
     Idempotent: what exists (matched by unit code, document number and date, plan code, task
     number, assignment unit) is kept as it is, so a second load changes nothing and never undoes an
-    administrator's edit. Everything is validated; one error rolls the whole load back. Files of
-    every earlier format load with the same meaning.
+    administrator's edit of a plan; but a unit the file lists takes the registry facts the file gives
+    (`_unit_update`: a new name, an end date, a successor, a group), so that a file can record a
+    reorganisation. Everything is validated; one error rolls the whole load back. Files of every
+    earlier format load with the same meaning.
     """
     version = data.get("format", 1)
     if type(version) is not int or not 1 <= version <= PLAN_FILE_FORMAT:
@@ -167,6 +172,7 @@ def plan_load(*, data: dict) -> LoadResult:
             new_units.add(row["code"])
     for row in data.get("units", []):
         if row["code"] not in new_units:
+            _unit_update(result, units[row["code"]], row, unit)
             continue
         new = units[row["code"]]
         new.parent = unit(row["parent"]) if row.get("parent") else None
@@ -253,8 +259,52 @@ def plan_load(*, data: dict) -> LoadResult:
                     "order": order,
                 },
             )
-    tasks_saved(task_ids=plan.tasks.values_list("pk", flat=True))
+    result.followed = tasks_saved(task_ids=plan.tasks.values_list("pk", flat=True))
     return result
+
+
+# What a plan file may change on a unit that exists: the registry's facts, so that a file records a
+# renaming, an end date, a successor or a new group (docs/plan-files.md, "Units").
+UNIT_FILE_FIELDS = ("name", "short_name", "document_code", "email", "valid_from", "valid_to")
+
+
+def _unit_update(result: LoadResult, unit: Unit, row: dict, unit_of) -> None:
+    """Give an existing unit the values its row in a plan file gives, where they differ. A value
+    the row leaves out or empty changes nothing (a file never clears what the registry knows); the
+    same file loaded again changes nothing."""
+    kept = f"{Unit._meta.verbose_name}: {unit}"
+    changed = []
+    for name in UNIT_FILE_FIELDS:
+        value = row.get(name)
+        if value in (None, ""):
+            continue
+        if name.startswith("valid_"):
+            value = _date(value)
+        if getattr(unit, name) != value:
+            setattr(unit, name, value)
+            changed.append(name)
+    for name in ("parent", "successor"):
+        if row.get(name) and getattr(unit, f"{name}_id") != unit_of(row[name]).pk:
+            setattr(unit, name, unit_of(row[name]))
+            changed.append(name)
+    groups = {unit_of(code).pk: unit_of(code) for code in row.get("groups") or ()}
+    new_groups = set(groups) - set(unit.groups.values_list("pk", flat=True))
+    if not changed and not new_groups:
+        return
+    if changed:
+        try:
+            unit.full_clean()
+        except ValidationError as exc:
+            raise ValidationError(_located(Unit, {"code": unit.code}, exc)) from exc
+        unit._change_reason = "Cập nhật từ tệp kế hoạch"
+        unit.save()
+    if new_groups:
+        unit.groups.add(*(groups[pk] for pk in new_groups))
+        changed.append("groups")
+    labels = ", ".join(str(Unit._meta.get_field(name).verbose_name) for name in changed)
+    if kept in result.kept:
+        result.kept.remove(kept)
+    result.updated.append(f"{Unit._meta.verbose_name}: {unit}: {labels}")
 
 
 def plan_load_file(path) -> LoadResult:
@@ -307,15 +357,17 @@ def tasks_validate_leads(*, task_ids) -> None:
         raise ValidationError(messages)
 
 
-def tasks_saved(*, task_ids, by=None) -> None:
+def tasks_saved(*, task_ids, by=None) -> list[str]:
     """What must follow any write to tasks or their assignments, whoever made it: the lead rule is
     checked, then the other apps are told (`tasks.signals.tasks_changed`), inside the same
-    transaction, so that their own rules (open periods) follow the change or refuse it."""
+    transaction, so that their own rules (open periods) follow the change or refuse it. Returns what
+    they did, in sentences for whoever made the change."""
     task_ids = set(task_ids)
     if not task_ids:
-        return
+        return []
     tasks_validate_leads(task_ids=task_ids)
-    tasks_changed.send(sender=Task, task_ids=task_ids, by=by)
+    responses = tasks_changed.send(sender=Task, task_ids=task_ids, by=by)
+    return [sentence for _receiver, said in responses for sentence in said or ()]
 
 
 def login_record(sender, user, **kwargs) -> None:

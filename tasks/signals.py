@@ -4,5 +4,6 @@ by a model's save(): the plans app knows nothing of reports, and reports follow 
 from django.dispatch import Signal
 
 # Sent with task_ids (a set of task primary keys) and by (the acting user, or None), inside the
-# transaction that changed the tasks or their assignments: a receiver that raises rolls it back.
+# transaction that changed the tasks or their assignments: a receiver that raises rolls it back. A
+# receiver returns what it did as a list of sentences (or None), shown to whoever made the change.
 tasks_changed = Signal()

@@ -27,7 +27,7 @@ from reports.models import (
     ReportStatus,
     TaskReport,
 )
-from reports.states import TRANSITIONS, deadline_for
+from reports.states import SENT_STATUSES, TRANSITIONS, deadline_for
 from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Reporting, Task, Unit
 from tasks.schedule import PeriodSpec, ScheduleKind
 
@@ -188,10 +188,10 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
     return owed
 
 
-def period_fill(*, period: ReportingPeriod, by) -> int:
+def period_fill(*, period: ReportingPeriod, by, task_ids=None) -> int:
     """Create the reports `period` asks that are missing (a unit assigned since it was opened), and
     nothing else; a fixed-date task completed and accepted in an earlier period is not asked again.
-    Returns how many were created."""
+    Only for the tasks `task_ids` when given. Returns how many were created."""
     completed_fixed = set(
         TaskReport.objects.filter(
             task__plan=period.plan,
@@ -212,7 +212,8 @@ def period_fill(*, period: ReportingPeriod, by) -> int:
             deadline=deadline_for(assignment.task, period),
         )
         for assignment, unit in _owed(period)
-        if (assignment.task_id, unit.pk) not in existing
+        if (task_ids is None or assignment.task_id in task_ids)
+        and (assignment.task_id, unit.pk) not in existing
         and (assignment.task_id, unit.pk) not in completed_fixed
     ]
     created = TaskReport.objects.bulk_create(new_reports)
@@ -360,10 +361,102 @@ def reports_rejudge(*, periods=None, tasks=None) -> int:
     return len(moved)
 
 
-def follow_task_changes(*, task_ids, by=None, **kwargs) -> None:
+# The reason written in a report's history when a change of assignment withdraws it.
+WITHDRAWN_REASON = "Hủy do thay đổi phân công"
+
+
+@dataclass
+class AssignmentsFollowed:
+    """What a change of assignments did to the open periods, in words for whoever made it."""
+
+    created: list[str]
+    withdrawn: list[str]
+    kept: list[str]
+    role_changed: list[str]
+
+    def messages(self) -> list[str]:
+        said = []
+        if self.created:
+            said.append(f"Kỳ đang mở: thêm {len(self.created)} báo cáo phải gửi ({'; '.join(self.created)}).")
+        if self.withdrawn:
+            said.append(
+                f"Kỳ đang mở: hủy {len(self.withdrawn)} báo cáo chưa gửi của đơn vị không còn được phân công "
+                f"({'; '.join(self.withdrawn)}); nội dung vẫn lưu trong lịch sử thay đổi."
+            )
+        if self.kept:
+            said.append(
+                f"Kỳ đang mở: giữ {len(self.kept)} báo cáo của đơn vị không còn được phân công vì đã gửi hoặc "
+                f"đã có tệp minh chứng, ý kiến chỉ đạo ({'; '.join(self.kept)})."
+            )
+        if self.role_changed:
+            said.append(
+                f"Kỳ đang mở: đổi vai trò trong {len(self.role_changed)} báo cáo chưa gửi "
+                f"({'; '.join(self.role_changed)})."
+            )
+        return said
+
+
+def reports_follow_assignments(*, task_ids, by=None) -> AssignmentsFollowed:
+    """The open periods of the tasks' plans follow the tasks' assignments as they now are: a unit
+    newly owing a report gets it; a report not yet sent (draft or returned) of a unit no longer owing
+    it is withdrawn (deleted; its history keeps its content), unless files or directions hang on it;
+    a report sent or accepted is never touched; the role of a report not yet sent follows its
+    assignment's. Closed periods keep what they were."""
+    task_ids = set(task_ids)
+    done = AssignmentsFollowed([], [], [], [])
+    plans = Task.objects.filter(pk__in=task_ids).values("plan_id")
+    for period in ReportingPeriod.objects.filter(is_open=True, plan__in=plans).order_by("deadline", "pk"):
+        owed = {
+            (assignment.task_id, unit.pk): assignment
+            for assignment, unit in _owed(period)
+            if assignment.task_id in task_ids
+        }
+        before = set(period.reports.filter(task_id__in=task_ids).values_list("pk", flat=True))
+        if period_fill(period=period, by=by, task_ids=task_ids):
+            done.created += [
+                _report_label(report)
+                for report in period.reports.filter(task_id__in=task_ids)
+                .exclude(pk__in=before)
+                .select_related("task", "period")
+                .order_by("task__sort_key", "unit_name")
+            ]
+        reports = (
+            period.reports.filter(task_id__in=task_ids)
+            .select_related("task", "period")
+            .order_by("task__sort_key", "unit_name")
+        )
+        for report in reports:
+            assignment = owed.get((report.task_id, report.unit_id))
+            if report.status in SENT_STATUSES:
+                if assignment is None:
+                    done.kept.append(_report_label(report))
+            elif assignment is None:
+                if report.evidence.exists() or report.directions.exists():
+                    done.kept.append(_report_label(report))
+                    continue
+                report._change_reason = WITHDRAWN_REASON
+                report._history_user = by
+                report.delete()
+                done.withdrawn.append(_report_label(report))
+            elif report.role != assignment.role:
+                report.role = assignment.role
+                report._change_reason = "Đổi vai trò theo phân công"
+                report._history_user = by
+                report.save(update_fields=["role", "updated_at"])
+                done.role_changed.append(f"{_report_label(report)}: {report.get_role_display().lower()}")
+    return done
+
+
+def _report_label(report: TaskReport) -> str:
+    return f"{report.unit_name}, nhiệm vụ {report.task.number}, {report.period.name}"
+
+
+def follow_task_changes(*, task_ids, by=None, **kwargs) -> list[str]:
     """After tasks changed (`tasks.signals.tasks_changed`): their open periods' reports are judged
-    against their deadlines as they now are."""
+    against their deadlines as they now are, and follow their assignments. Returns what was done, in
+    words."""
     reports_rejudge(tasks=Task.objects.filter(pk__in=list(task_ids)))
+    return reports_follow_assignments(task_ids=task_ids, by=by).messages()
 
 
 # ------------------------------------------------------------------------------

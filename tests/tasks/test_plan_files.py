@@ -87,7 +87,9 @@ def test_a_format_1_file_loads_the_same_plan_as_todays_file():
     assert without_reporting(old["assignments"]) == without_reporting(today["assignments"])
     changed = {
         (task, unit, before, after)
-        for (task, unit, _, before, _), (*_, after, _) in zip(old["assignments"], today["assignments"])
+        for (task, unit, _, before, _), (*_, after, _) in zip(
+            old["assignments"], today["assignments"], strict=True
+        )
         if before != after
     }
     assert changed == {(n, "nhom-don-vi-thuoc-so", "named", "members") for n in ("1", "3", "4", "5")}
@@ -184,3 +186,75 @@ def test_the_command_loads_nothing_when_one_of_its_files_is_wrong(tmp_path):
     with pytest.raises(CommandError, match="sai.json: dữ liệu không hợp lệ, không nạp gì"):
         call_command("load_plan", str(PLAN_463), str(wrong))
     assert not Plan.objects.exists()
+
+
+# ------------------------------------------------------------------------------
+# A file records what became of units it lists
+# ------------------------------------------------------------------------------
+def _463() -> dict:
+    return json.loads(PLAN_463.read_text(encoding="utf-8"))
+
+
+def _unit_row(data: dict, code: str) -> dict:
+    return next(row for row in data["units"] if row["code"] == code)
+
+
+def test_a_file_records_an_end_date_a_successor_a_new_name_and_a_group():
+    plan_load_file(PLAN_463)
+    data = _463()
+    # Given a newer file: the district of Biên Hòa (ended on 30/06/2025) given a successor, the centre
+    # renamed, and Liên hiệp Hội counted among the department's units
+    data["units"].append(
+        {
+            "code": "ubnd-tran-bien",
+            "name": "Ủy ban nhân dân phường Trấn Biên",
+            "kind": "commune",
+            "valid_from": "2025-07-01",
+        }
+    )
+    _unit_row(data, "ubnd-bien-hoa").update(valid_to="2025-06-30", successor="ubnd-tran-bien")
+    _unit_row(data, "ttkhcn")["name"] = "Trung tâm Khoa học, Công nghệ và Đổi mới sáng tạo"
+    _unit_row(data, "lhh")["groups"] = ["nhom-don-vi-thuoc-so"]
+
+    result = plan_load(data=data)
+
+    bien_hoa = Unit.objects.get(code="ubnd-bien-hoa")
+    assert (str(bien_hoa.valid_to), bien_hoa.successor.code) == ("2025-06-30", "ubnd-tran-bien")
+    assert Unit.objects.get(code="ttkhcn").name == "Trung tâm Khoa học, Công nghệ và Đổi mới sáng tạo"
+    assert Unit.objects.get(code="lhh").groups.filter(code="nhom-don-vi-thuoc-so").exists()
+    assert sorted(result.updated) == [
+        "đơn vị: Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai: thuộc nhóm",
+        "đơn vị: Trung tâm Khoa học, Công nghệ và Đổi mới sáng tạo: tên đơn vị",
+        "đơn vị: Ủy ban nhân dân thành phố Biên Hòa: đơn vị kế thừa",
+    ]
+    assert "đơn vị: Trung tâm Khoa học và Công nghệ" not in result.kept
+    assert bien_hoa.history.latest().history_change_reason == "Cập nhật từ tệp kế hoạch"
+
+    # and the same file loaded again changes nothing
+    before = rows(Unit, Unit.groups.through)
+    assert plan_load(data=data).updated == []
+    assert rows(Unit, Unit.groups.through) == before
+
+
+def test_an_empty_value_in_a_file_never_clears_the_registry():
+    plan_load_file(PLAN_463)
+    Unit.objects.filter(code="ttkhcn").update(email="ttkhcn@dongnai.gov.vn")
+    before = rows(Unit, Unit.groups.through)
+
+    result = plan_load_file(PLAN_463)  # its ttkhcn row has "email": "" and no end date
+
+    assert result.updated == []
+    assert rows(Unit, Unit.groups.through) == before
+
+
+def test_a_unit_change_that_breaks_a_rule_loads_nothing_and_says_which_unit():
+    plan_load_file(PLAN_463)
+    data = _463()
+    _unit_row(data, "ttkhcn").update(valid_from="2025-01-01", valid_to="2024-01-01")
+    before = rows(Unit, Plan, Task, Assignment)
+
+    with pytest.raises(ValidationError) as refused:
+        plan_load(data=data)
+
+    assert any(message.startswith("Đơn vị ttkhcn") for message in refused.value.messages)
+    assert rows(Unit, Plan, Task, Assignment) == before

@@ -32,8 +32,14 @@ class Command(BaseCommand):
                 if verbosity > 1:
                     for line in result.created:
                         self.stdout.write(f"  + {line}")
+                for line in result.updated:
+                    self.stdout.write(f"  ~ {line}")
+                for line in result.followed:
+                    self.stdout.write(f"  {line}")
+                updated = f", cập nhật {len(result.updated)} đơn vị" if result.updated else ""
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"{path.name}: tạo mới {len(result.created)} mục, giữ nguyên {len(result.kept)} mục đã có."
+                        f"{path.name}: tạo mới {len(result.created)} mục{updated}, giữ nguyên "
+                        f"{len(result.kept)} mục đã có."
                     )
                 )

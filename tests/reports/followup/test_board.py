@@ -63,7 +63,7 @@ MADE = {
     ("ttkhcn", "5"): DRAFT,
 }
 EXPECTED_CELLS = {
-    **{key: NOT_STARTED for key in MADE},
+    **dict.fromkeys(MADE, NOT_STARTED),
     ("ttkhcn", "1"): DONE_ON_TIME,
     ("khtc", "1"): ON_TIME,
     ("lhh", "1"): ON_TIME,
