@@ -70,12 +70,14 @@ def reports_owed(
 ) -> dict[Unit, list[OwedReport]]:
     """Reports still to send (draft or returned) in open periods (or in `period`), by unit, in one query.
 
-    Groups of bodies never report, so they owe nothing. Units come by name; each unit's reports by
+    Groups of bodies never report, so they owe nothing; a unit that has ended (`valid_to` before
+    `today`) is never reminded: its successor answers. Units come by name; each unit's reports by
     deadline, plan and task number.
     """
     queryset = (
         TaskReport.objects.filter(period__is_open=True, status__in=EDITABLE_STATUSES)
         .exclude(unit__kind=UnitKind.GROUP)
+        .exclude(unit__valid_to__lt=today)
         .select_related("period__plan__coordinating_unit", "task", "unit")
         .order_by("unit__name", "period__deadline", "period__plan__code", "task__sort_key", "pk")
     )

@@ -28,7 +28,16 @@ from reports.models import (
     TaskReport,
 )
 from reports.states import SENT_STATUSES, TRANSITIONS, deadline_for
-from tasks.models import Assignment, DeadlineKind, Plan, PlanStatus, Reporting, Task, Unit
+from tasks.models import (
+    Assignment,
+    DeadlineKind,
+    Plan,
+    PlanStatus,
+    Reporting,
+    Task,
+    Unit,
+    UnitKind,
+)
 from tasks.schedule import PeriodSpec, ScheduleKind
 
 
@@ -158,18 +167,34 @@ def _reporting_units(period: ReportingPeriod):
     return Unit.objects.reporting().active_on(period.deadline)
 
 
+def _answering(unit: Unit, existing: dict[int, Unit], all_units: dict[int, Unit]) -> Unit | None:
+    """The unit that answers for `unit` on the period's deadline: itself if it exists then, else its
+    successor (or the successor's successor...) that does; None if there is none."""
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        if unit.pk in existing:
+            return existing[unit.pk]
+        seen.add(unit.pk)
+        unit = all_units.get(unit.successor_id)
+    return None
+
+
 def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
     """(assignment, unit reporting on it) for every report the period asks: each unit that reports on
     its own, and each member of a group whose members report (a member assigned itself answers for
-    its own assignment); named-only assignments owe nothing."""
+    its own assignment); named-only assignments owe nothing. A unit that does not exist on the
+    period's deadline is not asked: its successor existing then answers for its part, with its role
+    (once per task: as a lead if it answers for a lead)."""
     assignments = list(
         Assignment.objects.filter(task__plan=period.plan)
         .exclude(reporting=Reporting.NAMED)
         .select_related("task__plan", "unit")
         .prefetch_related("unit__members")
+        # Leads first ("lead" < "partner"): a successor answering for a lead and a partner leads.
         .order_by("task__sort_key", "role", "unit__name")
     )
     existing = {unit.pk: unit for unit in _reporting_units(period)}
+    all_units = None  # read once, only when a unit assigned has ended (successors are followed)
     owed, seen = [], set()
     direct = {(a.task_id, a.unit_id) for a in assignments if a.reporting == Reporting.REPORTS}
     for assignment in assignments:
@@ -178,6 +203,12 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
         else:
             units = sorted(assignment.unit.members.all(), key=lambda unit: unit.name)
         for unit in units:
+            if unit.pk not in existing and unit.kind != UnitKind.GROUP:
+                if all_units is None:
+                    all_units = Unit.objects.reporting().in_bulk()
+                unit = _answering(unit, existing, all_units)
+                if unit is None:
+                    continue
             key = (assignment.task_id, unit.pk)
             if unit.pk not in existing or key in seen:
                 continue
