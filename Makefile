@@ -56,8 +56,10 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Province-scale benchmark on SQLite and PostgreSQL (installs wrk and PostgreSQL; needs root).
-# Results: var/bench/results.md. Smaller runs: make bench BENCH_ARGS="--units 50 --plans 3 --years 3".
+# Every page of every role against a logged-in floor, the exports, an import and (PostgreSQL) a
+# deadline rush, on SQLite and PostgreSQL (installs wrk and PostgreSQL; needs root). Results:
+# var/bench/results.md. Several shapes: BENCH_ARGS="--shapes province monthly-120 province-x10".
+# A small run: BENCH_ARGS="--units 60 --plans 3 --tasks 10 --years 2 --seconds 2 --import-rows 500".
 BENCH_ARGS ?=
 bench: install
 	bash .ci/bench $(BENCH_ARGS)

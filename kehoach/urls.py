@@ -11,6 +11,7 @@ admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
     path("ok/", views.alive, name="alive"),
+    path("ok/phien/", views.alive_logged_in, name="alive_logged_in"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

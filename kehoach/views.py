@@ -1,4 +1,4 @@
-"""Pages outside any capability: the health address, the locked-out login and the refused form."""
+"""Pages outside any capability: the health addresses, the locked-out login and the refused form."""
 
 import datetime
 
@@ -15,6 +15,14 @@ from django.views.decorators.http import require_safe
 def alive(request):
     """For load balancers and the benchmark's baseline: answers without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def alive_logged_in(request):
+    """The benchmark's floor for the pages behind the login (which LoginRequiredMiddleware asks for,
+    as on every page): a logged-in user's session, the navigation and the base template, no content.
+    Every page is measured against it."""
+    return render(request, "alive_logged_in.html")
 
 
 @login_not_required

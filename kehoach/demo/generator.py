@@ -151,6 +151,7 @@ PERIODS_A_YEAR = {MIXED: 4, **{kind: len(SPANS[kind]) for kind in SCHEDULES if k
 SHAPES = {
     "province": {"units": 300, "plans": 20, "tasks_per_plan": 25, "years": 10, "schedule": MIXED},
     "monthly-120": {"units": 170, "plans": 1, "tasks_per_plan": 120, "years": 3, "schedule": "monthly"},
+    "province-x10": {"units": 3000, "plans": 40, "tasks_per_plan": 60, "years": 10, "schedule": MIXED},
 }
 DEFAULT_SHAPE = "province"
 

@@ -78,6 +78,7 @@ def victim(before_deadline, world, media_root):
 # department's own roles may see it (an attacker from another unit must get nothing).
 URLS = {
     "alive": ({}, False),
+    "alive_logged_in": ({}, False),
     "login": ({}, False),
     "logout": ({}, False),
     "password_change": ({}, False),

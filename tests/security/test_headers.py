@@ -42,6 +42,7 @@ PAGES = {
     "login": None,
     "password_change": "coordinator",
     "password_change_done": "coordinator",
+    "alive_logged_in": "ttkhcn_staff",
     "reports:home": "ttkhcn_staff",
     "reports:plan_list": "coordinator",
     "reports:plan_detail": "coordinator",
