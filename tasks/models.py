@@ -155,6 +155,16 @@ class Unit(models.Model):
     def is_group(self) -> bool:
         return self.kind == UnitKind.GROUP
 
+    def known_now_as(self, name_then: str, today: datetime.date) -> str:
+        """The name a reader on `today` knows the body that was called `name_then` by, or "" when it
+        is the same ("(nay là …)"): the successor, followed along the chain, of a unit that has
+        ended, else the unit's present name. Reads `successor` (select it with the unit)."""
+        unit, seen = self, set()
+        while unit.valid_to and unit.valid_to < today and unit.successor_id and unit.pk not in seen:
+            seen.add(unit.pk)
+            unit = unit.successor
+        return "" if unit.name == name_then else unit.name
+
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to

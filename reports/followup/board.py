@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
-from tasks.models import AssignmentRole, DeadlineKind, Plan, Task
+from tasks.models import AssignmentRole, DeadlineKind, Plan, Task, Unit
 
 UNITS_PER_PAGE = 50
 OWING_PER_PAGE = 25  # units listed a page at a time under "have not submitted"
@@ -49,6 +49,7 @@ class UnitRow:
     waiting: int = 0  # sent, waiting for review
     last_reminder: datetime.datetime | None = None
     cells: list[Cell | None] = field(default_factory=list)
+    known_now_as: str = ""  # the unit's name today, when it differs from the period's ("nay là")
 
     @property
     def bars(self) -> list[tuple[str, int, int]]:
@@ -141,6 +142,7 @@ def board_build(
     page = Paginator(shown, UNITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     _fill_cells(rows, reports, tasks)
+    _attach_known_now_as(rows, today)
 
     not_submitted = sorted((row for row in units.values() if row.owed), key=lambda row: (-row.owed, row.name))
     waiting = list(
@@ -193,6 +195,16 @@ def _unit_rows(reports) -> dict[int, UnitRow]:
         if group["status"] == ReportStatus.SUBMITTED:
             row.waiting += n
     return units
+
+
+def _attach_known_now_as(rows: list[UnitRow], today: datetime.date) -> None:
+    """What each unit of the page is called today, where that differs from the period's name: one
+    query (two successors deep; a longer chain reads on)."""
+    if not rows:
+        return
+    units = Unit.objects.select_related("successor__successor").in_bulk([row.unit_id for row in rows])
+    for row in rows:
+        row.known_now_as = units[row.unit_id].known_now_as(row.name, today)
 
 
 def _attach_last_reminders(units: dict[int, UnitRow]) -> None:

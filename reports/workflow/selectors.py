@@ -120,7 +120,7 @@ def task_history(task: Task, limit: int = 100) -> list:
 def report_detail(user, pk: int) -> TaskReport:
     queryset = (
         permissions.reports_visible_to(user)
-        .select_related("period__plan", "task", "unit", "updated_by")
+        .select_related("period__plan", "task", "unit__successor", "updated_by")
         .prefetch_related("outputs", "evidence__uploaded_by", "events", "directions")
     )
     return queryset.get(pk=pk)

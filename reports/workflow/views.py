@@ -135,6 +135,7 @@ def report_detail(request, pk):
     user = request.user
     context = {
         "report": report,
+        "known_now_as": report.unit.known_now_as(report.unit_name, _today()),
         "state": report_state(report, _today()),
         "can_edit": permissions.can_edit_report(user, report),
         "can_submit": permissions.can_submit_report(user, report),

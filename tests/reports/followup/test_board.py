@@ -437,7 +437,8 @@ def _province(world, *, units=300, tasks=50):
     )
 
 
-BOARD_QUERY_BUDGET = 15
+# One query more than before for the names units bear today ("nay là"), fixed whatever the data.
+BOARD_QUERY_BUDGET = 16
 
 
 @pytest.mark.parametrize("query", ["", "?state=not_started", "?page=3"])

@@ -4,14 +4,18 @@ The world: Kế hoạch 463 with 2026 open (deadline 15/11/2026). Task 2 is led 
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from reports.followup.reminders import reports_owed
 from reports.models import TaskReport
 from reports.workflow.services import period_fill
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 from tasks.services import tasks_saved
+
+ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def owed(world, number) -> dict[str, str]:
@@ -102,3 +106,48 @@ def test_a_unit_that_has_ended_is_never_reminded(world):
     # Then it is reminded up to its last day, never after
     assert Unit.objects.get(code="lhh") in reports_owed(today=datetime.date(2026, 11, 30))
     assert Unit.objects.get(code="lhh") not in reports_owed(today=datetime.date(2026, 12, 1))
+
+
+def test_the_report_and_the_board_say_what_an_ended_or_renamed_unit_is_now_called(client, world):
+    # Given a 2026 report of a unit that ends on 30/11/2026, merged into a successor, and a report
+    # of a unit renamed since its period opened
+    heir = department("so-khcn-moi", "Sở Khoa học và Công nghệ (sau hợp nhất)")
+    ending = department(
+        "so-tttt", "Sở Thông tin và Truyền thông", valid_to=datetime.date(2026, 11, 30), successor=heir
+    )
+    assign(world, "2", ending)
+    Unit.objects.filter(code="lhh").update(name="Liên hiệp các Hội KH&KT tỉnh Đồng Nai (tên mới)")
+    report = TaskReport.objects.get(period=world.period, unit=ending)
+
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=ICT), tick=False):
+        client.force_login(world.coordinator)
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+        board = client.get("/theo-doi/").content.decode()
+
+    # Then on 02/12/2026 both read the old name with today's
+    assert "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ (sau hợp nhất))" in page
+    assert (
+        'Sở Thông tin và Truyền thông <small class="muted">(nay là Sở Khoa học và Công nghệ (sau hợp nhất))</small>'
+        in board
+    )
+    assert (
+        'Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai <small class="muted">'
+        "(nay là Liên hiệp các Hội KH&amp;KT tỉnh Đồng Nai (tên mới))</small>" in board
+    )
+    # and a unit that kept its name is shown as it is
+    assert "Phòng Quản lý Khoa học <small" not in board
+
+
+def test_before_the_end_the_report_shows_only_the_name(client, world):
+    heir = department("so-khcn-moi", "Sở Khoa học và Công nghệ (sau hợp nhất)")
+    ending = department(
+        "so-tttt", "Sở Thông tin và Truyền thông", valid_to=datetime.date(2026, 11, 30), successor=heir
+    )
+    assign(world, "2", ending)
+    report = TaskReport.objects.get(period=world.period, unit=ending)
+
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=ICT), tick=False):
+        client.force_login(world.coordinator)
+        page = client.get(f"/bao-cao/{report.pk}/").content.decode()
+
+    assert "nay là" not in page
