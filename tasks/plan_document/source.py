@@ -47,12 +47,19 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _bold(paragraph) -> bool:
+def _bold(paragraph, styles: dict) -> bool:
+    """Whether every word of the paragraph is bold, by its runs or by its paragraph style (looked up
+    once per style: python-docx searches every style of the document at each lookup)."""
     runs = [run for run in paragraph.runs if run.text.strip()]
-    if not runs:
+    if not runs or any(run.bold is False for run in runs):
         return False
-    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
-    return all(run.bold or (run.bold is None and style_bold) for run in runs)
+    if all(run.bold for run in runs):
+        return True
+    style_id = paragraph._p.style
+    if style_id not in styles:
+        style = paragraph.style
+        styles[style_id] = bool(style is not None and style.font.bold)
+    return styles[style_id]
 
 
 def _refuse_unless_docx(data: bytes, name: str) -> None:
@@ -128,22 +135,22 @@ def document_blocks(data: bytes, name: str) -> list[Paragraph | Table]:
     try:
         document = Document(io.BytesIO(data))
         blocks: list[Paragraph | Table] = []
+        styles: dict = {}
         for item in document.iter_inner_content():
             if isinstance(item, DocxTable):
-                blocks.append(_table(item))
+                blocks.append(_table(item, styles))
             else:
-                blocks.append(Paragraph(text=_nfc(item.text), bold=_bold(item)))
+                blocks.append(Paragraph(text=_nfc(item.text), bold=_bold(item, styles)))
     except UnreadableDocument:
         raise
     except Exception as exc:  # python-docx and lxml raise many kinds on a broken part
         raise UnreadableDocument(
-            f"Tệp “{name}” bị hỏng hoặc không đúng định dạng Word (.docx), không đọc được ({type(exc).__name__}). "
-            f"{SAVE_AS_DOCX}"
+            f"Tệp “{name}” bị hỏng hoặc không đúng định dạng Word (.docx), không đọc được. {SAVE_AS_DOCX}"
         ) from exc
     return blocks
 
 
-def _table(table) -> Table:
+def _table(table, styles: dict) -> Table:
     rows, spans, paragraphs = [], [], []
     for row in table.rows:
         cells = row.cells
@@ -155,6 +162,6 @@ def _table(table) -> Table:
                 continue
             seen.add(id(cell._tc))
             paragraphs += [
-                Paragraph(text=_nfc(p.text), bold=_bold(p), in_table=True) for p in cell.paragraphs
+                Paragraph(text=_nfc(p.text), bold=_bold(p, styles), in_table=True) for p in cell.paragraphs
             ]
     return Table(rows=rows, spans=spans, paragraphs=paragraphs)

@@ -295,8 +295,8 @@ class Registry:
                         }
             if unit.kind == "front":  # "Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban MTTQ tỉnh", "MTTQ tỉnh"
                 for alias in list(aliases):
-                    without = alias.replace(" viet nam", "")
-                    aliases |= {without, without.removeprefix("uy ban ")}
+                    for variant in (alias, alias.replace(" viet nam", "")):
+                        aliases |= {variant, variant.removeprefix("uy ban ")}
         return aliases
 
     def _groups_for(self, concept: str) -> list[str]:
