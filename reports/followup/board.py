@@ -20,6 +20,8 @@ from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task, Unit
 
 UNITS_PER_PAGE = 50
+# Task columns of the matrix a page at a time: a plan of 120 tasks would draw 6,000 cells a page.
+TASKS_PER_PAGE = 30
 OWING_PER_PAGE = 25  # units listed a page at a time under "have not submitted"
 LIST_LIMIT = 20  # reports listed in "waiting for review" and "overdue", the rest counted
 STATES = [state.value for state in TaskState]
@@ -85,7 +87,8 @@ class Board:
     period: ReportingPeriod
     today: datetime.date
     all_tasks: list[Task]  # the plan's tasks
-    tasks: list[Task]  # the columns shown (one, when a task is chosen)
+    tasks: list[Task]  # the columns shown: a page of the plan's tasks (one, when a task is chosen)
+    task_page: object  # django Paginator page over the columns
     totals: dict[str, int]
     total: int
     rows: list[UnitRow]  # the page of units shown in the matrix and the chart
@@ -114,11 +117,16 @@ def board_build(
     state: str | None = None,
     page_number=1,
     owing_page_number=1,
+    task_page_number=1,
 ) -> Board:
     """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen)."""
     plan = period.plan
     reports = TaskReport.objects.filter(period=period).annotate(state=state_expression(today))
-    all_tasks, tasks = tasks, [task for task in tasks if task_id is None or task.pk == task_id]
+    all_tasks = tasks
+    task_page = Paginator(
+        [task for task in tasks if task_id is None or task.pk == task_id], TASKS_PER_PAGE
+    ).get_page(task_page_number)
+    tasks = list(task_page.object_list)
 
     units = _unit_rows(reports)
     unit_choices = sorted(((row.unit_id, row.name) for row in units.values()), key=lambda choice: choice[1])
@@ -162,6 +170,7 @@ def board_build(
         today=today,
         all_tasks=all_tasks,
         tasks=tasks,
+        task_page=task_page,
         totals=totals,
         total=sum(totals.values()),
         rows=rows,

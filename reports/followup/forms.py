@@ -26,6 +26,7 @@ class BoardFilterForm(forms.Form):
     chua_gui = forms.IntegerField(
         required=False, min_value=1, widget=forms.HiddenInput
     )  # page of units owing
+    cot = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # page of task columns
 
     def __init__(self, data, *, plans):
         super().__init__(data)

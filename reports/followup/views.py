@@ -66,6 +66,7 @@ def board(request):
         state=data.get("state") or None,
         page_number=data.get("page") or 1,
         owing_page_number=data.get("chua_gui") or 1,
+        task_page_number=data.get("cot") or 1,
     )
     if data.get("unit") and data["unit"] not in dict(result.unit_choices):
         form.add_error("unit", "Đơn vị này không báo cáo trong kỳ đã chọn.")
@@ -77,6 +78,7 @@ def board(request):
         "can_remind": permissions.can_remind(user, plan.pk),
         "query": query_without(request, "page"),
         "owing_query": query_without(request, "chua_gui"),
+        "columns_query": query_without(request, "cot"),
         "states": TaskState.choices,
     }
     return render(request, "reports/board.html", context, status=400 if form.errors else 200)

@@ -61,14 +61,15 @@ def person(user):
 
 
 @register.simple_tag
-def matrix_cells(cells):
-    """The `<td>` cells of one row of the board's matrix.
+def matrix_cells(cells, tasks):
+    """The `<td>` cells of one row of the board's matrix, one per task of `tasks` (the columns).
 
     Written here rather than as a template loop: a board page draws over a thousand cells, and the
     template engine spent more time on them than the rest of the page together.
     """
     parts = []
-    for number, cell in enumerate(cells, start=1):
+    for task, cell in zip(tasks, cells, strict=True):
+        number = escape(task.number)
         if cell is None:
             parts.append(
                 f'<td data-label="NV {number}"><span class="muted" aria-label="Không phân công">—</span></td>'

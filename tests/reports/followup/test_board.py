@@ -457,3 +457,36 @@ def test_the_board_costs_the_same_queries_with_300_units_and_50_tasks(client, ma
     )  # the 5 units of the world that report, and 300 more
     assert len(small) <= BOARD_QUERY_BUDGET, [q["sql"] for q in small.captured_queries]
     assert len(large) <= BOARD_QUERY_BUDGET, [q["sql"] for q in large.captured_queries]
+
+
+def test_a_plan_of_many_tasks_shows_its_columns_a_page_at_a_time(client, made, monkeypatch):
+    # Given columns 2 at a time
+    monkeypatch.setattr("reports.followup.board.TASKS_PER_PAGE", 2)
+
+    first, board = board_of(client, made.coordinator, "?page=1")
+    third, board_3 = board_of(client, made.coordinator, "?page=1&cot=3")
+
+    # Then tasks 1 and 2 first, task 5 on the third page; the rows and counts stay the period's
+    assert [task.number for task in board.tasks] == ["1", "2"]
+    assert [task.number for task in board_3.tasks] == ["5"]
+    assert board_3.total == board.total == 21
+    assert {(code, task) for code, task in cells(board_3)} == {
+        (unit, "5") for unit, task in MADE if task == "5"
+    }
+    page = first.content.decode()
+    assert "Nhiệm vụ 1 đến 2 · cột 1–2 trong 5 nhiệm vụ" in page
+    assert 'href="?page=1&amp;cot=2">Nhiệm vụ sau →</a>' in page
+    # each cell names its task, for the phone's stacked rows
+    assert '<td data-label="NV 5"><a class="state' in third.content.decode()
+    response, _ = board_of(client, made.coordinator, "?cot=0")
+    assert response.status_code == 400
+
+
+def test_a_cell_names_its_own_task_when_one_task_is_chosen(client, made):
+    task_4 = Task.objects.get(plan=made.plan, number="4").pk
+
+    response, board = board_of(client, made.coordinator, f"?task={task_4}")
+
+    assert [task.number for task in board.tasks] == ["4"]
+    assert 'data-label="NV 4"' in response.content.decode()
+    assert 'data-label="NV 1"' not in response.content.decode()
