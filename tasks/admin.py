@@ -12,6 +12,7 @@ from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 
 from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
 from .models import Assignment, LegalDocument, Plan, PlanDuty, PlanRole, Task, Unit, UnitKind, User
+from .plan_document.admin import PlanDocumentImportMixin
 from .resources import AssignmentResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
 
@@ -131,7 +132,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AuditedAdmin):
+class PlanAdmin(PlanDocumentImportMixin, AuditedAdmin):
     list_display = ["code", "number", "issued_year", "title", "coordinating_unit", "status"]
     list_filter = ["status", "issued_year"]
     search_fields = ["code", "number", "title"]
