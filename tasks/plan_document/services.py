@@ -121,5 +121,8 @@ def plan_document_import(
         with recorded_as(IMPORT_REASON, by), transaction.atomic():
             plan_load(data=data)
     except IntegrityError:
-        raise ValidationError(already_loaded_message(code)) from None
+        # Another confirmation of the same document committed first (its basis documents are unique).
+        raise ValidationError(
+            "Kế hoạch này đã được nạp cùng lúc từ một trang khác: xem danh sách kế hoạch. Không nạp lại."
+        ) from None
     return Plan.objects.get(code=code)
