@@ -195,6 +195,14 @@ class TaskReport(models.Model):
     def __str__(self):
         return f"{self.unit_name} — nhiệm vụ {self.task.number} — năm {self.period.year}"
 
+    def return_event(self) -> "ReportEvent | None":
+        """What sent this returned report back to its unit (the reviewer's return, or a reopening),
+        the latest; None unless the report is returned. Reads `events`: prefetch them."""
+        if self.status != ReportStatus.RETURNED:
+            return None
+        sent_back = [event for event in self.events.all() if event.kind in RETURN_EVENTS]
+        return max(sent_back, key=lambda event: (event.created_at, event.pk), default=None)
+
     @property
     def is_late(self) -> bool:
         """Sent after the period's deadline (by its first submission)."""
@@ -268,6 +276,10 @@ class EventKind(models.TextChoices):
     FILE_ADDED = "file_added", "Thêm tệp minh chứng"
     FILE_REMOVED = "file_removed", "Gỡ tệp minh chứng"
     DIRECTED = "directed", "Ý kiến chỉ đạo của Lãnh đạo Sở"
+
+
+# The events that send a report back to its unit, with the reviewer's reason.
+RETURN_EVENTS = (EventKind.RETURNED, EventKind.REOPENED)
 
 
 class ReportEvent(models.Model):

@@ -3,6 +3,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from kehoach.text import days_left_text, lower_first, number_vi, person_name
+from reports.states import EDITABLE_STATUSES
 
 register = template.Library()
 
@@ -18,6 +19,12 @@ def vnd(amount):
 @register.filter
 def days_left(days):
     return days_left_text(days)
+
+
+@register.filter
+def is_owed(report) -> bool:
+    """Whether the unit still has to send `report` (a draft, or returned to it)."""
+    return report.status in EDITABLE_STATUSES
 
 
 @register.filter

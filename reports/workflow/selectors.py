@@ -5,10 +5,19 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kehoach.history import attach_changes
+from kehoach.text import person_name
 from reports import permissions
-from reports.models import Evidence, ReportingPeriod, ReportStatus, TaskReport, TaskState
+from reports.models import (
+    RETURN_EVENTS,
+    Evidence,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    TaskReport,
+    TaskState,
+)
 from reports.states import state_expression
-from tasks.models import Assignment, Plan, PlanStatus, Task
+from tasks.models import Assignment, Plan, PlanStatus, Role, Task, User
 
 
 def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
@@ -18,8 +27,10 @@ def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
 def unit_reports_for_year(user, year: int, today: datetime.date) -> QuerySet:
     """The reports the user's unit owes in `year`, on every plan."""
     queryset = permissions.reports_visible_to(user).filter(unit_id=user.unit_id, period__year=year)
-    return reports_with_state(queryset, today).order_by(
-        "period__deadline", "period__plan__code", "task__sort_key"
+    return (
+        reports_with_state(queryset, today)
+        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.filter(kind__in=RETURN_EVENTS)))
+        .order_by("period__deadline", "period__plan__code", "task__sort_key")
     )
 
 
@@ -140,3 +151,11 @@ def periods_overview(plans=permissions.ALL) -> QuerySet:
         submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
         accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
     ).order_by("-deadline", "plan__code")
+
+
+def unit_head_names(unit_id: int) -> list[str]:
+    """The names of the active heads of a unit, who send its reports."""
+    heads = User.objects.filter(unit_id=unit_id, role=Role.HEAD, is_active=True).order_by(
+        "last_name", "first_name"
+    )
+    return [person_name(head) for head in heads]

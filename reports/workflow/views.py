@@ -144,8 +144,22 @@ def report_detail(request, pk):
         "can_direct": permissions.can_direct(user, report),
         "direction_form": DirectionForm(),
         "max_upload": settings.UPLOAD_MAX_BYTES,
+        "submit_note": _submit_note(user, report),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+def _submit_note(user, report) -> str:
+    """For a unit's staff who may write the report but not send it: who sends it."""
+    if not permissions.can_edit_report(user, report) or permissions.can_submit_report(user, report):
+        return ""
+    heads = selectors.unit_head_names(report.unit_id)
+    if not heads:
+        return (
+            "Cán bộ soạn báo cáo; chỉ lãnh đạo đơn vị gửi báo cáo đi, nhưng đơn vị chưa có tài khoản lãnh đạo: "
+            "hãy đề nghị quản trị hệ thống tạo tài khoản."
+        )
+    return f"Cán bộ soạn báo cáo; chỉ lãnh đạo đơn vị gửi báo cáo đi: {', '.join(heads)}."
 
 
 @require_http_methods(["GET", "POST"])
