@@ -28,7 +28,8 @@ from .words import capitalise, fold, key, squash
 ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _SECTION = re.compile(rf"^(?:phan\s+)?({ROMAN.lower()})\s*[.:/)-]\s*(\S.*)$")
 _ROMAN_ONLY = re.compile(rf"^{ROMAN.lower()}\.?$")
-_TASK = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(\S.*)$|^(\d{1,3})[.)]\s*(\S.*)$", re.S)
+# "1. …", "4.1. …", "4.1 …" begin a task; "1) …" is a list inside a task's text.
+_TASK = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(\S.*)$|^(\d{1,3})\.\s*(\S.*)$", re.S)
 _NUMBER_CELL = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})\.?$")
 _BULLET = re.compile(r"^[-–—+•*·]\s*")
 _NUMBER_LINE = re.compile(r"^s[oố]\s*[:.]?\s*(.*)$", re.I)
