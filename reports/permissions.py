@@ -273,6 +273,30 @@ def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(mine)
 
 
+def reviewer_label(report: TaskReport) -> str:
+    """Who reviews `report` once sent, in words, by the rule of `review_queue_for`: the plan's
+    coordinating unit; the department's leadership for that unit's own reports, or where no
+    coordinator of the plan is outside the reporting unit."""
+    plan = report.period.plan
+    coordinator_elsewhere = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(plan_roles__plan=plan, plan_roles__kind=PlanRole.Kind.COORDINATOR)
+            | Q(role=Role.COORDINATOR, unit_id=plan.coordinating_unit_id)
+        )
+        .exclude(unit_id=report.unit_id)
+    )
+    if report.unit_id != plan.coordinating_unit_id and coordinator_elsewhere.exists():
+        return plan.coordinating_unit.name
+    leadership = (
+        User.objects.filter(is_active=True, role=Role.LEADERSHIP, unit__isnull=False)
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    return leadership.unit.name if leadership else "Lãnh đạo Sở"
+
+
 # ------------------------------------------------------------------------------
 # Periods, follow-up, the consolidated report
 # ------------------------------------------------------------------------------

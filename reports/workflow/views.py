@@ -145,6 +145,9 @@ def report_detail(request, pk):
         "direction_form": DirectionForm(),
         "max_upload": settings.UPLOAD_MAX_BYTES,
         "submit_note": _submit_note(user, report),
+        "reviewer_name": permissions.reviewer_label(report)
+        if permissions.can_submit_report(user, report)
+        else "",
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -193,7 +196,7 @@ def report_edit(request, pk):
 def _action(request, pk, service, success: str, *, step: str, form_class=CommentForm):
     """A workflow step. Whether the user takes `step` on this unit's reports at all is asked first: if
     not, 403 before anything else; whether the report's state allows it now is the service's question.
-    `{coordinator}` in the success message is the unit that coordinates the report's plan."""
+    `{reviewer}` in the success message is who reviews the report (`permissions.reviewer_label`)."""
     report = _report_or_404(request.user, pk)
     if not permissions.may_act(request.user, step, report):
         raise PermissionDenied(permissions.refusal(request.user, step, report))
@@ -206,14 +209,14 @@ def _action(request, pk, service, success: str, *, step: str, form_class=Comment
     except ValidationError as error:
         messages.error(request, _messages_from(error))
     else:
-        coordinator = report.period.plan.coordinating_unit.name
-        messages.success(request, success.format(coordinator=coordinator))
+        reviewer = permissions.reviewer_label(report) if "{reviewer}" in success else ""
+        messages.success(request, success.format(reviewer=reviewer))
     return redirect("reports:report_detail", pk=report.pk)
 
 
 @require_POST
 def report_submit(request, pk):
-    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến {coordinator}.", step="submit")
+    return _action(request, pk, services.report_submit, "Đã gửi báo cáo đến {reviewer}.", step="submit")
 
 
 @require_POST

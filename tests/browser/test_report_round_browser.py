@@ -47,11 +47,22 @@ def test_the_yearly_round_from_draft_to_accepted(before_deadline, page, world):
     expect(page.locator("main")).to_contain_text("15.000.000 đ")
     expect(page.locator(".status-draft")).to_have_text("Đang soạn")
 
-    # The head submits.
+    # The head submits: asked first, a refusal sends nothing, then confirmed.
     log_in(page, world.ttkhcn_head)
     open_report_from_home(page)
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
     page.get_by_role("button", name="Gửi báo cáo").click()
-    expect(page.locator(".messages")).to_contain_text("Đã gửi báo cáo")
+    expect(page.locator(".status-draft")).to_have_text("Đang soạn")
+    assert asked and asked[0].startswith("Gửi báo cáo nhiệm vụ 1 đến Phòng Quản lý Khoa học?")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".messages")).to_contain_text("Đã gửi báo cáo đến Phòng Quản lý Khoa học.")
     expect(page.locator(".status-submitted")).to_have_text("Đã gửi, chờ duyệt")
 
     # The coordinator finds it in the queue and returns it with a comment.
@@ -63,9 +74,11 @@ def test_the_yearly_round_from_draft_to_accepted(before_deadline, page, world):
     expect(page.locator(".messages")).to_contain_text("Đã trả lại báo cáo")
     expect(page.locator(".events")).to_contain_text("Đề nghị bổ sung số lượt người tham dự.")
 
-    # Staff reads the comment and fixes the report.
+    # Staff reads the comment, on the home page already, and fixes the report.
     log_in(page, world.ttkhcn_staff)
-    expect(page.locator("main")).to_contain_text("Bị trả lại")
+    expect(page.locator("main .notice-returned").first).to_contain_text(
+        "Đề nghị bổ sung số lượt người tham dự."
+    )
     open_report_from_home(page)
     expect(page.locator(".events")).to_contain_text("Đề nghị bổ sung số lượt người tham dự.")
     page.get_by_role("link", name="Soạn, sửa báo cáo").click()
@@ -78,6 +91,7 @@ def test_the_yearly_round_from_draft_to_accepted(before_deadline, page, world):
     # The head resubmits.
     log_in(page, world.ttkhcn_head)
     open_report_from_home(page)
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".status-submitted")).to_be_visible()
 

@@ -74,6 +74,7 @@ def test_a_six_monthly_plan_runs_its_cycle(late_november, page, people):
     expect(page.locator(".messages")).to_contain_text("Đã lưu báo cáo.")
     log_in(page, people["head"])
     page.goto(f"/bao-cao/{report.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator(".messages")).to_contain_text(
         "Đã gửi báo cáo đến Văn phòng Sở Khoa học và Công nghệ."

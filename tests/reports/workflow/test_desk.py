@@ -12,7 +12,7 @@ import pytest
 from reports.workflow.services import period_set_open
 from tasks.models import Role, Unit
 from tests.factories import UserFactory
-from tests.helpers import REOPEN_COMMENT, RETURN_COMMENT, report_in
+from tests.helpers import REOPEN_COMMENT, RETURN_COMMENT, head_of, report_in
 
 
 def page(client, user, path) -> str:
@@ -104,3 +104,19 @@ def test_the_notices_cost_no_query_per_report(
     client.get(path.format(pk=pk))
     with django_assert_max_num_queries(12):
         client.get(path.format(pk=pk))
+
+
+@pytest.mark.parametrize(
+    "unit, reviewer",
+    [("ttkhcn", "Phòng Quản lý Khoa học"), ("qlkh", "Ban Giám đốc Sở Khoa học và Công nghệ")],
+)
+def test_sending_names_who_will_review_before_and_after(client, before_deadline, world, unit, reviewer):
+    # The coordinating unit's own report goes to the leadership, not to itself.
+    report = report_in(world, "draft", unit, 1)
+    head = head_of(world, report)
+
+    html = page(client, head, f"/bao-cao/{report.pk}/")
+    response = client.post(f"/bao-cao/{report.pk}/gui/", {"comment": ""}, follow=True)
+
+    assert f'data-confirm="Gửi báo cáo nhiệm vụ 1 đến {reviewer}?' in html
+    assert f"Đã gửi báo cáo đến {reviewer}." in [str(m) for m in response.context["messages"]]
