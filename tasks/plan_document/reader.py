@@ -26,7 +26,7 @@ from .units import Registry
 from .words import capitalise, fold, key, squash
 
 ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
-_SECTION = re.compile(rf"^(?:phan\s+)?({ROMAN.lower()})\s*[.:/)-]\s*(\S.*)$")
+_SECTION = re.compile(rf"^(?:phan\s+)?({ROMAN.lower()})\s*[.:)-]\s*(\S.*)$")
 _ROMAN_ONLY = re.compile(rf"^{ROMAN.lower()}\.?$")
 # "1. …", "4.1. …", "4.1 …" begin a task; "1) …" is a list inside a task's text.
 _TASK = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(\S.*)$|^(\d{1,3})\.\s*(\S.*)$", re.S)
@@ -149,25 +149,30 @@ def _column_roles(header: list[str]) -> dict[str, list[int]]:
     return roles
 
 
-def _looks_like_task_table(table: Table) -> bool:
-    if not table.rows or len(table.rows[0]) < 3:
-        return False
-    header = " | ".join(fold(text) for text in table.rows[0])
-    first = fold(table.rows[0][0]).strip(" .")
-    return first in COLUMNS["number"] or "chu tri" in header or "phoi hop" in header
+def _header_row(table: Table) -> int | None:
+    """The row of a task table's column headers (a title row across the table may come first), or
+    None for a table of no tasks (the header's and the signature's layout)."""
+    for index, row in enumerate(table.rows[:3]):
+        if len(row) < 3:
+            continue
+        words = " | ".join(fold(text) for text in row)
+        if fold(row[0]).strip(" .") in COLUMNS["number"] or "chu tri" in words or "phoi hop" in words:
+            return index
+    return None
 
 
 def _task_table_columns(table: Table, position: int) -> tuple[dict[str, int], int]:
-    """The column of each part and the number of header rows; UnreadableDocument when the header does
-    not tell the columns apart."""
-    header = list(table.rows[0])
-    header_rows = 1
-    if len(table.rows) > 1:
-        second = table.rows[1]
+    """The column of each part and the first row after the header; UnreadableDocument when the header
+    does not tell the columns apart."""
+    start = _header_row(table) or 0
+    header = list(table.rows[start])
+    header_rows = start + 1
+    if len(table.rows) > start + 1:
+        second = table.rows[start + 1]
         words = " ".join(fold(text) for text in second)
         if ("chu tri" in words or "phoi hop" in words) and not _NUMBER_CELL.match(second[0].strip()):
             header = [a if a == b else f"{a} {b}".strip() for a, b in zip(header, second, strict=False)]
-            header_rows = 2
+            header_rows = start + 2
     roles = _column_roles(header)
     # "Chủ trì, phối hợp" in one column: which unit leads cannot be told.
     both = set(roles.get("lead", [])) & set(roles.get("partner", []))
@@ -210,10 +215,11 @@ def _table_tasks(table: Table, position: int, draft: Draft) -> list[dict]:
         text = cell("task")
         if all(re.fullmatch(r"\(?\d{1,2}\)?", value.strip()) for value in cells if value.strip()):
             continue  # the row numbering the columns: (1) (2) (3)…
-        folded_number = fold(number).strip()
-        if spans or _ROMAN_ONLY.match(folded_number) or (not number and _SECTION.match(fold(text))):
-            group = squash(" ".join(part for part in (number, text if not spans else cells[0]) if part))
-            group = squash(cells[0]) if spans else group
+        if spans:
+            group = squash(cells[0])  # "I. NHIỆM VỤ CHUNG" across the table
+            continue
+        if _ROMAN_ONLY.match(fold(number).strip()) or (not number and _SECTION.match(fold(text))):
+            group = squash(f"{number} {text}")  # "I" | "NHIỆM VỤ CHUNG", or the heading in the task column
             continue
         found = _NUMBER_CELL.match(number.strip())
         if not found:
@@ -397,7 +403,7 @@ def read_plan(blocks: list, *, registry_for: Callable[[str], Registry], source_n
     for block in blocks:
         if isinstance(block, Table):
             position += 1
-            if _looks_like_task_table(block):
+            if _header_row(block) is not None:
                 tables.append((position, block))
                 flat.append(Paragraph(text="", bold=False))
             else:

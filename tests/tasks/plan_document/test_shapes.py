@@ -1,6 +1,6 @@
 """Other shapes the reader understands: sub-tasks 4.1 in prose, "Chủ trì: …; phối hợp: …" on one
-line, a numbered list inside a task's text, a table with a two-row header, a row numbering the
-columns and a row continuing the task above."""
+line, a numbered list inside a task's text, a table with a title row, a two-row header, a row
+numbering the columns, a group row and a row continuing the task above."""
 
 from __future__ import annotations
 
@@ -91,10 +91,12 @@ def test_prose_with_sub_tasks_and_lines_of_every_kind():
     assert (draft.number, draft.issued_on) == ("07/KH-SKHCN", "2026-01-05")
 
 
-def test_a_table_with_a_two_row_header_a_numbering_row_and_a_continued_row():
+def test_a_table_with_a_title_row_a_two_row_header_a_numbering_row_and_a_continued_row():
     def build(document):
         document.add_paragraph().add_run("II. NHIỆM VỤ CỤ THỂ").bold = True
         table = document.add_table(rows=0, cols=5)
+        title = table.add_row().cells
+        title[0].merge(title[-1]).text = "DANH MỤC NHIỆM VỤ NĂM 2026"
         top, sub = table.add_row().cells, table.add_row().cells
         for index, text in enumerate(["STT", "Nội dung công việc"]):
             top[index].merge(sub[index]).text = text
@@ -104,6 +106,7 @@ def test_a_table_with_a_two_row_header_a_numbering_row_and_a_continued_row():
         for cell, text in zip(table.add_row().cells, ["(1)", "(2)", "(3)", "(4)", "(5)"], strict=True):
             cell.text = text
         rows = [
+            ["I", "DỮ LIỆU KHOA HỌC", "", "", ""],
             ["1", "Xây dựng kho dữ liệu", "Trung tâm Khoa học và Công nghệ", "Phòng QLKH", "Năm 2026"],
             ["", "gồm dữ liệu nhiệm vụ và đề tài.", "", "", ""],
             ["1.1", "Chuẩn hóa dữ liệu", "Phòng QLKH", "", "Quý III/2026"],
@@ -118,6 +121,7 @@ def test_a_table_with_a_two_row_header_a_numbering_row_and_a_continued_row():
     assert [task.number for task in draft.tasks] == ["1", "1.1"]
     store, clean = draft.tasks
     assert store.content == "Xây dựng kho dữ liệu\ngồm dữ liệu nhiệm vụ và đề tài."
+    assert store.group == clean.group == "I DỮ LIỆU KHOA HỌC"
     assert ([m.unit for m in store.leads], [m.unit for m in store.partners]) == (["ttkhcn"], ["qlkh"])
     assert (store.deadline.text, clean.deadline.text, clean.deadline.due_date) == (
         "Năm 2026",
