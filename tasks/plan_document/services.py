@@ -61,17 +61,19 @@ def _known_documents(draft: Draft) -> None:
 
 def plan_already_loaded(draft: Draft) -> Plan | None:
     """The plan this document is, if it was loaded before (from this file, another copy of it, or a
-    plan file): the same number, or the same year and subject line."""
-    conditions = Q(pk__in=[])
-    if draft.number:
-        conditions |= Q(number=draft.number)
+    plan file): of the same year, the same number where both have one (numbers start again each
+    year), else the same subject line."""
+    plans = Plan.objects.only("code", "number", "title", "issued_year")
     if draft.issued_year:
-        conditions |= Q(issued_year=draft.issued_year)
+        plans = plans.filter(issued_year=draft.issued_year)
+    elif draft.number:
+        plans = plans.filter(Q(number=draft.number) | Q(number=""))
     title = key(draft.title)
-    for plan in Plan.objects.filter(conditions).only("code", "number", "title", "issued_year"):
-        if draft.number and plan.number == draft.number:
-            return plan
-        if title and key(plan.title) == title:
+    for plan in plans:
+        if draft.number and plan.number:
+            if plan.number == draft.number:
+                return plan
+        elif title and key(plan.title) == title:
             return plan
     return None
 

@@ -135,3 +135,18 @@ def test_an_unknown_unit_code_or_kind_is_refused_in_words(file_463):
         _run(file_463, "--map", "địa phương=khong-co")
     with pytest.raises(CommandError, match="loại đơn vị “tinh” không có"):
         _run(file_463, "--new", "địa phương=tinh")
+
+
+def test_a_plan_of_another_number_or_year_is_another_plan(tmp_path):
+    registry_from(seed_463())
+    draft = plan_document_read(docx_table_plan(table_plan_rows(3)), "ke-hoach-125.docx")
+    assert (draft.number, draft.issued_year) == ("125/KH-SKHCN", 2025)
+
+    PlanFactory(code="kh-khac-so", number="126/KH-SKHCN", issued_year=2025, title=draft.title)
+    PlanFactory(code="kh-nam-truoc", number="125/KH-SKHCN", issued_year=2024, title=draft.title)
+    assert plan_document_read(docx_table_plan(table_plan_rows(3)), "ke-hoach-125.docx").existing_plan == ""
+
+    PlanFactory(code="kh-cung-so", number="125/KH-SKHCN", issued_year=2025, title="Tên khác")
+    assert plan_document_read(
+        docx_table_plan(table_plan_rows(3)), "ke-hoach-125.docx"
+    ).existing_plan.startswith("kh-cung-so: ")
