@@ -11,9 +11,11 @@ def query_without(request, name: str) -> str:
 
 
 def next_or(request, fallback: str) -> str:
-    """The form's `next` address when it is on this site, else `fallback`."""
+    """The form's `next` address when it is a path of this site ("/theo-doi/?ky=3"), else `fallback`.
+    Anything else goes to `fallback`: another site, and a bare word ("²", "board"), which `redirect()`
+    would take for the name of an address and fail to find."""
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

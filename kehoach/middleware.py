@@ -5,11 +5,15 @@ no page uses refused (Permissions-Policy)."""
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import logging
 
 from django.conf import settings
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.text import smart_split
 
 from .context_processors import site_context
 
@@ -18,6 +22,9 @@ logger = logging.getLogger("kehoach.access")
 # 403 forbidden, 404 not found (another unit's object answers 404, not to reveal it exists),
 # 405 wrong method, 429 locked out by too many failed logins.
 REFUSED = {403, 404, 405, 429}
+# The words an admin search may have: each is one more condition of the query, and SQLite refuses a
+# query of more than 1,000 (a title pasted whole is a few dozen words).
+ADMIN_SEARCH_MAX_WORDS = 100
 
 
 def client_ip(request) -> str:
@@ -56,7 +63,9 @@ def axes_username(request, credentials) -> str | None:
 
 class BadInputMiddleware:
     """Refuse with 400, before any view, a request that carries a NUL character in its path, its
-    query or its form: no database stores it, and PostgreSQL raises an error on it."""
+    query or its form: no database stores it, and PostgreSQL raises an error on it. In the admin, also
+    an empty `_to_field` (Django's pages never send one, and Django 5.2 takes it for a field's name)
+    and a search of more than ADMIN_SEARCH_MAX_WORDS words."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -80,12 +89,25 @@ class BadInputMiddleware:
                     return True
         return False
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "admin" not in request.resolver_match.namespaces:
+            return None
+        if request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR)) == "":
+            return self._bad_request("Yêu cầu có tham số _to_field rỗng.")
+        words = itertools.islice(smart_split(request.GET.get(SEARCH_VAR, "")), ADMIN_SEARCH_MAX_WORDS + 1)
+        if sum(1 for _ in words) > ADMIN_SEARCH_MAX_WORDS:
+            return self._bad_request(f"Chuỗi tìm kiếm quá dài: tối đa {ADMIN_SEARCH_MAX_WORDS} từ.")
+        return None
+
+    @staticmethod
+    def _bad_request(reason: str) -> HttpResponseBadRequest:
+        return HttpResponseBadRequest(render_to_string("400.html", {**site_context(), "reason": reason}))
+
     def process_exception(self, request, exception):
         # A number typed beyond what the database or the calendar holds (year 99999999999999999999)
         # is the request's fault, not the server's.
         if isinstance(exception, OverflowError):
-            body = render_to_string("400.html", {**site_context(), "reason": "Giá trị số quá lớn."})
-            return HttpResponseBadRequest(body)
+            return self._bad_request("Giá trị số quá lớn.")
         return None
 
 

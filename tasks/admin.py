@@ -7,7 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
-from kehoach.admin import AuditedAdmin
+from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 
 from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
@@ -58,7 +58,7 @@ class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
             super().add_data_read_fail_error_to_form(form, e)
 
 
-class PlanRoleInline(admin.TabularInline):
+class PlanRoleInline(KeyCheckedAutocomplete, admin.TabularInline):
     model = PlanRole
     extra = 0
     autocomplete_fields = ["user", "plan"]
@@ -113,13 +113,18 @@ class LegalDocumentAdmin(AuditedAdmin):
     list_select_related = ["issuer"]
 
 
-class PlanDutyInline(admin.TabularInline):
+class PlanDutyInline(KeyCheckedAutocomplete, admin.TabularInline):
     model = PlanDuty
     extra = 0
     autocomplete_fields = ["unit", "recipient"]
 
 
 class TaskInline(admin.TabularInline):
+    """The plan's tasks, listed with a link to each: edited on their own page, never here. View-only,
+    so that the admin does not validate its rows: a row id sent that is no task of the plan would have
+    Django validate a new, empty task, whose errors name fields this list does not have (a server
+    error)."""
+
     model = Task
     extra = 0
     fields = ["number", "title", "deadline_kind", "due_date", "deadline_text"]
@@ -128,6 +133,9 @@ class TaskInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -207,7 +215,7 @@ class PlanAdmin(PlanDocumentImportMixin, AuditedAdmin):
     ]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(KeyCheckedAutocomplete, admin.TabularInline):
     model = Assignment
     formset = AssignmentInlineFormSet
     extra = 0

@@ -88,7 +88,8 @@ class AssignmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ["task", "unit", "role", "note", "order"]
+        # `reporting` too: the model's rules name it (a group of units does not report itself).
+        fields = ["task", "unit", "role", "reporting", "note", "order"]
 
     def clean(self):
         data = super().clean()
