@@ -38,17 +38,6 @@ def default_plan(plans: list[Plan], today) -> Plan | None:
     return next((plan for plan in plans if plan.pk in open_plans), plans[0] if plans else None)
 
 
-def plan_periods(plan: Plan) -> list[ReportingPeriod]:
-    return list(plan.periods.select_related("plan").order_by("-deadline"))
-
-
-def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
-    """The open period due next (or due last, once every open one is overdue), else the latest."""
-    open_periods = [period for period in periods if period.is_open]
-    upcoming = sorted((p for p in open_periods if p.deadline >= today), key=lambda p: p.deadline)
-    return (upcoming or open_periods or periods)[0]
-
-
 def plan_tasks(plan: Plan) -> list[Task]:
     """The plan's tasks in the plan's order, with only what the board shows."""
     return list(plan.tasks.order_by("sort_key").only("pk", "plan_id", "number", "parent_id", "title"))

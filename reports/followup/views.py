@@ -15,6 +15,7 @@ from kehoach.http import next_or, query_without
 from kehoach.text import parse_id
 from reports import permissions
 from reports.models import TaskState
+from reports.workflow import selectors as workflow_selectors
 from reports.workflow.forms import DirectionForm
 
 from . import selectors, services
@@ -40,17 +41,17 @@ def board(request):
     form = BoardFilterForm(request.GET, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
     plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans, today)
-    periods = selectors.plan_periods(plan) if plan else []
+    periods = workflow_selectors.plan_periods(plan) if plan else []
     if not periods:
         return render(
             request, "reports/board.html", {"form": form, "board": None, "plans": plans, "plan": plan}
         )
-    period = selectors.default_period(periods, today)
+    period = workflow_selectors.default_period(periods, today)
     if data.get("ky"):
         period = next((p for p in periods if p.key == data["ky"]), None)
         if period is None:
             form.add_error("ky", f"Kế hoạch {plan.code} không có kỳ báo cáo “{data['ky']}”.")
-            period = selectors.default_period(periods, today)
+            period = workflow_selectors.default_period(periods, today)
     tasks = selectors.plan_tasks(plan)
     task_id = data.get("task")
     if task_id and task_id not in {task.pk for task in tasks}:

@@ -111,9 +111,22 @@ def task_detail(pk: int) -> Task:
     )
 
 
-def task_reports_visible(task: Task, user, today: datetime.date) -> QuerySet:
-    queryset = permissions.reports_visible_to(user).filter(task=task)
-    return reports_with_state(queryset, today).order_by("-period__year", "role", "unit_name")
+def plan_periods(plan: Plan) -> list[ReportingPeriod]:
+    """The plan's periods, the latest deadline first."""
+    return list(plan.periods.select_related("plan").order_by("-deadline"))
+
+
+def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
+    """The open period due next (or due last, once every open one is overdue), else the latest."""
+    open_periods = [period for period in periods if period.is_open]
+    upcoming = sorted((p for p in open_periods if p.deadline >= today), key=lambda p: p.deadline)
+    return (upcoming or open_periods or periods)[0]
+
+
+def task_reports_visible(task: Task, user, period: ReportingPeriod, today: datetime.date) -> QuerySet:
+    """The reports on `task` in `period` that the user may see: one period, whatever the years."""
+    queryset = permissions.reports_visible_to(user).filter(task=task, period=period)
+    return reports_with_state(queryset, today).order_by("role", "unit_name")
 
 
 def task_history(task: Task, limit: int = 100) -> list:

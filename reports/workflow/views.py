@@ -114,16 +114,26 @@ def task_detail(request, pk):
         task = selectors.task_detail(pk)
     except Task.DoesNotExist:
         raise Http404("Không tìm thấy nhiệm vụ.") from None
-    reports = selectors.task_reports_visible(task, request.user, _today())
-    years = {}
-    for report in reports:
-        years.setdefault(report.period.year, []).append(report)
+    today = _today()
+    periods = selectors.plan_periods(task.plan)
+    period = selectors.default_period(periods, today) if periods else None
+    status = 200
+    key = request.GET.get("ky")
+    if key is not None and periods:
+        chosen = next((p for p in periods if p.key == key), None)
+        if chosen is None:
+            messages.error(request, f"Kế hoạch {task.plan.code} không có kỳ báo cáo “{key[:40]}”.")
+            status = 400
+        else:
+            period = chosen
     context = {
         "task": task,
-        "years": sorted(years.items(), reverse=True),
+        "periods": periods,
+        "period": period,
+        "reports": selectors.task_reports_visible(task, request.user, period, today) if period else [],
         "history": selectors.task_history(task),
     }
-    return render(request, "reports/task_detail.html", context)
+    return render(request, "reports/task_detail.html", context, status=status)
 
 
 # ------------------------------------------------------------------------------

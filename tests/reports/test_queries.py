@@ -173,8 +173,8 @@ BUDGETS = {
     "home as coordinator": 8,
     "home as leadership": 9,
     "plan": 13,
-    "task as coordinator": 10,
-    "task as staff": 9,
+    "task as coordinator": 11,  # with the plan's periods to choose from: one period's reports shown
+    "task as staff": 10,
     "report": 11,
     "report form": 9,
     "review queue": 6,
