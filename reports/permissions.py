@@ -249,6 +249,15 @@ def reviews_reports(user) -> bool:
     return is_leadership(user) or (not is_admin(user) and bool(coordinated_plans(user)))
 
 
+def _plan_coordinators(plan, coordinating_unit) -> QuerySet:
+    """The active people who coordinate `plan` (an id, object or OuterRef): those named its
+    coordinator (PlanRole) and the coordinators of its coordinating unit."""
+    return User.objects.filter(is_active=True).filter(
+        Q(plan_roles__plan=plan, plan_roles__kind=PlanRole.Kind.COORDINATOR)
+        | Q(role=Role.COORDINATOR, unit=coordinating_unit)
+    )
+
+
 def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
     """The reports `can_review_report` lets the user accept or return."""
     queryset = (TaskReport.objects.all() if queryset is None else queryset).filter(
@@ -261,14 +270,9 @@ def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
     if plans:
         mine |= Q(period__plan__in=plans) & ~Q(unit_id=user.unit_id)
     if is_leadership(user):
-        coordinator_elsewhere = (
-            User.objects.filter(is_active=True)
-            .filter(
-                Q(plan_roles__plan=OuterRef("period__plan"), plan_roles__kind=PlanRole.Kind.COORDINATOR)
-                | Q(role=Role.COORDINATOR, unit=OuterRef("period__plan__coordinating_unit"))
-            )
-            .exclude(unit=OuterRef("unit"))
-        )
+        coordinator_elsewhere = _plan_coordinators(
+            OuterRef("period__plan"), OuterRef("period__plan__coordinating_unit")
+        ).exclude(unit=OuterRef("unit"))
         mine |= Q(unit_id=F("period__plan__coordinating_unit_id")) | ~Exists(coordinator_elsewhere)
     return queryset.filter(mine)
 
@@ -278,13 +282,8 @@ def reviewer_label(report: TaskReport) -> str:
     coordinating unit; the department's leadership for that unit's own reports, or where no
     coordinator of the plan is outside the reporting unit."""
     plan = report.period.plan
-    coordinator_elsewhere = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(plan_roles__plan=plan, plan_roles__kind=PlanRole.Kind.COORDINATOR)
-            | Q(role=Role.COORDINATOR, unit_id=plan.coordinating_unit_id)
-        )
-        .exclude(unit_id=report.unit_id)
+    coordinator_elsewhere = _plan_coordinators(plan, plan.coordinating_unit_id).exclude(
+        unit_id=report.unit_id
     )
     if report.unit_id != plan.coordinating_unit_id and coordinator_elsewhere.exists():
         return plan.coordinating_unit.name

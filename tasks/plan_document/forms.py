@@ -59,7 +59,7 @@ class ConfirmForm(forms.Form):
         label="Mã kế hoạch",
         max_length=40,
         validators=[validate_slug],
-        help_text="Mã ngắn, không dấu, không trùng kế hoạch khác (ví dụ: kh-463).",
+        help_text="Mã ngắn, không dấu, không trùng kế hoạch khác (ví dụ: kh-2025-chuyen-doi-so).",
     )
     issuer = forms.ModelChoiceField(Unit.objects.none(), to_field_name="code", label="Cơ quan ban hành")
     coordinating_unit = forms.ModelChoiceField(

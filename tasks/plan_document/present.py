@@ -11,7 +11,7 @@ from .draft import STATUS_WORDS, Deadline, Draft
 
 
 def deadline_words(deadline: Deadline) -> str:
-    """ "Một thời hạn cố định: 31/03/2024", "Hằng năm vào một ngày: 15/11", "Thường xuyên (…)"."""
+    """ "<kind>: dd/mm/yyyy" for a fixed date, "<kind>: dd/mm" for a yearly one, else the kind's label."""
     label = DeadlineKind(deadline.kind).label
     if deadline.kind == DeadlineKind.FIXED and deadline.due_date:
         return f"{label}: {datetime.date.fromisoformat(deadline.due_date):%d/%m/%Y}"
@@ -21,7 +21,7 @@ def deadline_words(deadline: Deadline) -> str:
 
 
 def schedule_words(draft: Draft) -> str:
-    """ "Hằng năm, hạn ngày 15/11 hằng năm"."""
+    """The plan's schedule and its deadline rule, in words ("<schedule>, hạn <rule>")."""
     rule = deadline_rule_text(
         kind=draft.schedule, report_day=draft.report_day, report_month_offset=draft.report_month_offset
     )

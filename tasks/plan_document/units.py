@@ -400,7 +400,7 @@ class Registry:
 
     def find(self, text: str, *, on: datetime.date | None = None) -> list[Mention]:
         """The known names in a sentence, in order, and nothing else: the words between them are no
-        names ("Giao Phòng Quản lý Khoa học phối hợp theo dõi…")."""
+        names ("Giao <đơn vị> phối hợp theo dõi…")."""
         words, found, index = tokens(text), [], 0
         while index < len(words):
             if words[index].soft:
