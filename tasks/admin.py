@@ -11,7 +11,18 @@ from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 
 from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
-from .models import Assignment, LegalDocument, Plan, PlanDuty, PlanRole, Task, Unit, UnitKind, User
+from .models import (
+    Assignment,
+    GroupMembership,
+    LegalDocument,
+    Plan,
+    PlanDuty,
+    PlanRole,
+    Task,
+    Unit,
+    UnitKind,
+    User,
+)
 from .plan_document.admin import PlanDocumentImportMixin
 from .resources import AssignmentResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
@@ -66,6 +77,23 @@ class PlanRoleInline(KeyCheckedAutocomplete, admin.TabularInline):
     verbose_name_plural = "điều phối, theo dõi kinh phí theo từng kế hoạch"
 
 
+class MembershipInline(KeyCheckedAutocomplete, admin.TabularInline):
+    """The groups a unit belongs to, each from one date to another."""
+
+    model = GroupMembership
+    fk_name = "member"
+    extra = 0
+    autocomplete_fields = ["group"]
+    fields = ["group", "valid_from", "valid_to"]
+    verbose_name = "nhóm đơn vị mà đơn vị là thành viên"
+    verbose_name_plural = "thuộc nhóm (có thời hạn)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            kwargs["queryset"] = Unit.objects.filter(kind=UnitKind.GROUP)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportExportHistoryAdmin):
     resource_classes = [UnitResource]
@@ -73,20 +101,12 @@ class UnitAdmin(ImportExportHistoryAdmin):
     list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter), "groups"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent", "successor"]
-    filter_horizontal = ["groups"]
     list_select_related = ["parent", "successor"]
+    inlines = [MembershipInline]
     fieldsets = [
-        (
-            None,
-            {"fields": ["name", "short_name", "document_code", "code", "kind", "parent", "groups", "email"]},
-        ),
+        (None, {"fields": ["name", "short_name", "document_code", "code", "kind", "parent", "email"]}),
         ("Thời gian hoạt động", {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups":
-            kwargs["queryset"] = Unit.objects.filter(kind=UnitKind.GROUP)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(User)

@@ -92,9 +92,13 @@ class Unit(models.Model):
         verbose_name="thuộc nhóm",
         symmetrical=False,
         blank=True,
+        through="GroupMembership",
+        through_fields=("member", "group"),
         related_name="members",
-        limit_choices_to={"kind": UnitKind.GROUP},
-        help_text="Các nhóm đơn vị mà đơn vị này là thành viên (ví dụ: “Các sở, ban, ngành”).",
+        help_text=(
+            "Các nhóm đơn vị mà đơn vị này là thành viên (ví dụ: “Các sở, ban, ngành”), mỗi nhóm có thể "
+            "kèm thời gian là thành viên."
+        ),
     )
     email = models.EmailField("thư điện tử liên hệ", blank=True)
     valid_from = models.DateField(
@@ -184,6 +188,83 @@ class Unit(models.Model):
             raise ValidationError(
                 {"valid_to": "Đơn vị đã có đơn vị kế thừa phải có ngày kết thúc hoạt động."}
             )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """Memberships in force on `day`: an undated membership always is."""
+        return self.exclude(valid_to__lt=day).exclude(valid_from__gt=day)
+
+
+class GroupMembership(models.Model):
+    """A unit's membership of a group of bodies, from one date to another (either may be left open):
+    a commune belongs to “Ủy ban nhân dân các xã, phường” from 01/07/2025."""
+
+    member = models.ForeignKey(
+        Unit, verbose_name="đơn vị thành viên", on_delete=models.CASCADE, related_name="memberships"
+    )
+    group = models.ForeignKey(
+        Unit,
+        verbose_name="nhóm đơn vị",
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+        limit_choices_to={"kind": UnitKind.GROUP},
+    )
+    valid_from = models.DateField(
+        "là thành viên từ ngày",
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text="Để trống khi đơn vị là thành viên từ trước.",
+    )
+    valid_to = models.DateField(
+        "là thành viên đến ngày",
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text="Để trống khi đơn vị vẫn là thành viên.",
+    )
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thành viên nhóm"
+        verbose_name_plural = "thành viên nhóm"
+        ordering = ["group", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "group"],
+                name="membership_once_per_group",
+                violation_error_message="Đơn vị này đã là thành viên của nhóm.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="membership_valid_range",
+                violation_error_message="Ngày thôi là thành viên không được trước ngày bắt đầu.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(member=F("group")),
+                name="membership_not_own_group",
+                violation_error_message="Một nhóm không thể là thành viên của chính nó.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.group}"
+
+    def clean(self):
+        if self.group_id and self.group.kind != UnitKind.GROUP:
+            raise ValidationError({"group": "Chỉ thêm được đơn vị vào một nhóm đơn vị."})
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "Ngày thôi là thành viên không được trước ngày bắt đầu."})
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 # ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .models import (
     Assignment,
     AssignmentRole,
     DeadlineKind,
+    GroupMembership,
     LegalDocument,
     Plan,
     PlanDuty,
@@ -179,7 +180,8 @@ def plan_load(*, data: dict) -> LoadResult:
         new.successor = unit(row["successor"]) if row.get("successor") else None
         new.full_clean()
         new.save()
-        new.groups.set([unit(code) for code in row.get("groups", [])])
+        for group, valid_from, valid_to in _memberships(row, unit):
+            _membership_save(GroupMembership(member=new, group=group), valid_from, valid_to, new.code)
 
     documents = {}
     for row in data.get("documents", []):
@@ -287,10 +289,6 @@ def _unit_update(result: LoadResult, unit: Unit, row: dict, unit_of) -> None:
         if row.get(name) and getattr(unit, f"{name}_id") != unit_of(row[name]).pk:
             setattr(unit, name, unit_of(row[name]))
             changed.append(name)
-    groups = {unit_of(code).pk: unit_of(code) for code in row.get("groups") or ()}
-    new_groups = set(groups) - set(unit.groups.values_list("pk", flat=True))
-    if not changed and not new_groups:
-        return
     if changed:
         try:
             unit.full_clean()
@@ -298,13 +296,53 @@ def _unit_update(result: LoadResult, unit: Unit, row: dict, unit_of) -> None:
             raise ValidationError(_located(Unit, {"code": unit.code}, exc)) from exc
         unit._change_reason = "Cập nhật từ tệp kế hoạch"
         unit.save()
-    if new_groups:
-        unit.groups.add(*(groups[pk] for pk in new_groups))
+    held = {membership.group_id: membership for membership in unit.memberships.all()}
+    groups_changed = False
+    for group, valid_from, valid_to in _memberships(row, unit_of):
+        membership = held.get(group.pk)
+        if membership is None:
+            membership = GroupMembership(member=unit, group=group)
+        elif (valid_from is None or membership.valid_from == valid_from) and (
+            valid_to is None or membership.valid_to == valid_to
+        ):
+            continue
+        # A date the file leaves out keeps what the registry knows, as for the unit's own fields.
+        _membership_save(
+            membership, valid_from or membership.valid_from, valid_to or membership.valid_to, unit.code
+        )
+        groups_changed = True
+    if groups_changed:
         changed.append("groups")
+    if not changed:
+        return
     labels = ", ".join(str(Unit._meta.get_field(name).verbose_name) for name in changed)
     if kept in result.kept:
         result.kept.remove(kept)
     result.updated.append(f"{Unit._meta.verbose_name}: {unit}: {labels}")
+
+
+def _memberships(row: dict, unit_of) -> list[tuple[Unit, datetime.date | None, datetime.date | None]]:
+    """The groups a unit row of a plan file names: a group's code (a membership with no dates), or
+    {"group": code, "valid_from": "2025-07-01", "valid_to": ...} (docs/plan-files.md, "Units")."""
+    found = []
+    for entry in row.get("groups") or ():
+        if isinstance(entry, dict):
+            found.append(
+                (unit_of(entry["group"]), _date(entry.get("valid_from")), _date(entry.get("valid_to")))
+            )
+        else:
+            found.append((unit_of(entry), None, None))
+    return found
+
+
+def _membership_save(membership: GroupMembership, valid_from, valid_to, code: str) -> None:
+    membership.valid_from, membership.valid_to = valid_from, valid_to
+    try:
+        membership.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(_located(GroupMembership, {"code": code}, exc)) from exc
+    membership._change_reason = "Cập nhật từ tệp kế hoạch"
+    membership.save()
 
 
 def plan_load_file(path) -> LoadResult:

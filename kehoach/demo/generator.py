@@ -83,6 +83,7 @@ from tasks.models import (
     AssignmentRole,
     DeadlineKind,
     DutyKind,
+    GroupMembership,
     OutputKind,
     Plan,
     PlanDuty,
@@ -324,7 +325,7 @@ def demo_delete() -> None:
     # Accounts and units through the ORM: it refuses (PROTECT) when other data refers to them, and
     # unlinks the history rows naming a demo account as their author.
     _demo_users().delete()
-    _wipe(Unit.groups.through.objects.filter(Q(from_unit__in=units) | Q(to_unit__in=units)))
+    _wipe(GroupMembership.objects.filter(Q(member__in=units) | Q(group__in=units)))
     units.update(parent=None, successor=None)
     units.delete()
     # The plain DELETEs above leave foreign keys to be checked at commit: check them now, so that a
@@ -835,8 +836,8 @@ class _Generator:
             kinds = set(self.group_entries[id(group)]["kinds"])
             members = [u for u in self.units if u.kind in kinds and u is not department]
             self.members[id(group)] = sorted(members, key=lambda u: u.name)
-            rows += [Unit.groups.through(from_unit_id=u.pk, to_unit_id=group.pk) for u in members]
-        _create(Unit.groups.through, rows)
+            rows += [GroupMembership(member_id=u.pk, group_id=group.pk) for u in members]
+        _create(GroupMembership, rows)
 
         self.summary.units = len(self.units)
         self.summary.groups = len(self.groups)

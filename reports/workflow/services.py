@@ -10,6 +10,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
@@ -31,6 +32,7 @@ from reports.states import SENT_STATUSES, TRANSITIONS, deadline_for
 from tasks.models import (
     Assignment,
     DeadlineKind,
+    GroupMembership,
     Plan,
     PlanStatus,
     Reporting,
@@ -181,15 +183,21 @@ def _answering(unit: Unit, existing: dict[int, Unit], all_units: dict[int, Unit]
 
 def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
     """(assignment, unit reporting on it) for every report the period asks: each unit that reports on
-    its own, and each member of a group whose members report (a member assigned itself answers for
-    its own assignment); named-only assignments owe nothing. A unit that does not exist on the
+    its own, and each member of a group whose members report, as the group is on the period's
+    deadline (dated memberships; a member assigned itself answers for its own assignment); named-only assignments owe nothing. A unit that does not exist on the
     period's deadline is not asked: its successor existing then answers for its part, with its role
     (once per task: as a lead if it answers for a lead)."""
     assignments = list(
         Assignment.objects.filter(task__plan=period.plan)
         .exclude(reporting=Reporting.NAMED)
         .select_related("task__plan", "unit")
-        .prefetch_related("unit__members")
+        .prefetch_related(
+            Prefetch(
+                "unit__group_memberships",
+                queryset=GroupMembership.objects.valid_on(period.deadline).select_related("member"),
+                to_attr="members_then",
+            )
+        )
         # Leads first ("lead" < "partner"): a successor answering for a lead and a partner leads.
         .order_by("task__sort_key", "role", "unit__name")
     )
@@ -201,7 +209,7 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
         if assignment.reporting == Reporting.REPORTS:
             units = [assignment.unit]
         else:
-            units = sorted(assignment.unit.members.all(), key=lambda unit: unit.name)
+            units = sorted((m.member for m in assignment.unit.members_then), key=lambda unit: unit.name)
         for unit in units:
             if unit.pk not in existing and unit.kind != UnitKind.GROUP:
                 if all_units is None:

@@ -221,7 +221,7 @@ class Registry:
     @classmethod
     def from_database(cls, *, place: str = "") -> Registry:
         """Every unit, in two queries whatever their number."""
-        from tasks.models import Unit
+        from tasks.models import GroupMembership, Unit
 
         units = [
             Known(
@@ -246,7 +246,7 @@ class Registry:
             ).order_by("name")
         ]
         members: dict[str, set[str]] = {}
-        for member, group in Unit.groups.through.objects.values_list("from_unit__code", "to_unit__code"):
+        for member, group in GroupMembership.objects.values_list("member__code", "group__code"):
             members.setdefault(group, set()).add(member)
         return cls.build(units, members=members, place=place)
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from tasks.models import Assignment, LegalDocument, Plan, PlanDuty, Task, Unit
+from tasks.models import Assignment, GroupMembership, LegalDocument, Plan, PlanDuty, Task, Unit
 from tasks.services import PLAN_FILE_FORMAT, plan_load, plan_load_file
 from tests.helpers import PLAN_463, PLANS, rows
 
@@ -29,7 +29,9 @@ def _meaning() -> dict:
                 "code", "name", "kind", "parent__code", "successor__code", "valid_from", "valid_to"
             )
         ),
-        "groups": sorted(Unit.groups.through.objects.values_list("from_unit__code", "to_unit__code")),
+        "groups": sorted(
+            GroupMembership.objects.values_list("member__code", "group__code", "valid_from", "valid_to")
+        ),
         "documents": sorted(LegalDocument.objects.values_list("number", "issued_on", "issuer__code")),
         "plans": list(
             Plan.objects.values(
@@ -231,20 +233,20 @@ def test_a_file_records_an_end_date_a_successor_a_new_name_and_a_group():
     assert bien_hoa.history.latest().history_change_reason == "Cập nhật từ tệp kế hoạch"
 
     # and the same file loaded again changes nothing
-    before = rows(Unit, Unit.groups.through)
+    before = rows(Unit, GroupMembership)
     assert plan_load(data=data).updated == []
-    assert rows(Unit, Unit.groups.through) == before
+    assert rows(Unit, GroupMembership) == before
 
 
 def test_an_empty_value_in_a_file_never_clears_the_registry():
     plan_load_file(PLAN_463)
     Unit.objects.filter(code="ttkhcn").update(email="ttkhcn@dongnai.gov.vn")
-    before = rows(Unit, Unit.groups.through)
+    before = rows(Unit, GroupMembership)
 
     result = plan_load_file(PLAN_463)  # its ttkhcn row has "email": "" and no end date
 
     assert result.updated == []
-    assert rows(Unit, Unit.groups.through) == before
+    assert rows(Unit, GroupMembership) == before
 
 
 def test_a_unit_change_that_breaks_a_rule_loads_nothing_and_says_which_unit():

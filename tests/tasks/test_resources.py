@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kehoach.spreadsheets import CSVFormat, XLSXFormat
-from tasks.models import Assignment, AssignmentRole, Task, Unit
+from tasks.models import Assignment, AssignmentRole, GroupMembership, Task, Unit
 from tasks.resources import AssignmentResource, TaskResource, UnitResource
 from tests.factories import UserFactory
 from tests.helpers import rows
@@ -22,7 +22,8 @@ RESOURCES = [UnitResource, TaskResource, AssignmentResource]
 # Everything an import could touch, history included.
 IMPORTED = (
     Unit,
-    Unit.groups.through,
+    GroupMembership,
+    GroupMembership.history.model,
     Task,
     Assignment,
     Unit.history.model,
