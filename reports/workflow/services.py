@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
 
 from kehoach.text import date_in_range, date_range_message, number_vi, person_name, unidecode_vi
 from reports import permissions
@@ -496,6 +497,95 @@ def follow_task_changes(*, task_ids, by=None, **kwargs) -> list[str]:
     words."""
     reports_rejudge(tasks=Task.objects.filter(pk__in=list(task_ids)))
     return reports_follow_assignments(task_ids=task_ids, by=by).messages()
+
+
+# The reason written in a report's history when a reorganisation hands it to the successor.
+HANDED_OVER_REASON = "Chuyển cho đơn vị kế thừa"
+
+
+def reports_hand_over(*, handovers, successors, ended, by=None, **kwargs) -> list[str]:
+    """After units were reorganised (`tasks.signals.units_reorganised`): in open periods whose
+    deadline falls after the old unit's last day, each report the old unit had not sent (draft or
+    returned) passes, with its content, outputs, files and events, to the successor that took the
+    assignment (or, for a task it answered through a group, its successor), under the successor's
+    name; a report sent or accepted stays the old unit's, under
+    its name. A report is not handed over when the successor already has one for the task in that
+    period (the change of assignments then withdraws it, its content kept in the history, or keeps
+    it if files hang on it). Refused while an open period whose deadline the old unit still reaches
+    holds a report it has not sent: that period asks the old unit, which the move would undo.
+    Returns what was done, in words."""
+    chosen = {(old, task): successor for old, successor, task in handovers}
+    successors = {old: successor for old, successor in successors.items() if successor}
+    if not chosen and not successors:
+        return []
+    reports = list(
+        TaskReport.objects.filter(period__is_open=True, unit_id__in=set(ended))
+        .select_related("period", "task", "unit")
+        .order_by("period__deadline", "task__sort_key", "unit_name")
+    )
+
+    def target(report):
+        return chosen.get((report.unit_id, report.task_id)) or successors.get(report.unit_id)
+
+    early = [
+        report
+        for report in reports
+        if (report.unit_id, report.task_id) in chosen
+        and report.status not in SENT_STATUSES
+        and report.period.deadline <= ended[report.unit_id]
+    ]
+    reports = [
+        report for report in reports if report.period.deadline > ended[report.unit_id] and target(report)
+    ]
+    if early:
+        raise ValidationError(
+            [
+                f"Kỳ “{report.period.name}” còn mở, hạn gửi {report.period.deadline:%d/%m/%Y} trong thời gian "
+                f"{report.unit_name} còn hoạt động, và báo cáo nhiệm vụ {report.task.number} của đơn vị này chưa "
+                "gửi: hãy để đơn vị gửi báo cáo hoặc đóng kỳ trước khi tổ chức lại."
+                for report in early
+            ]
+        )
+    periods = {report.period_id for report in reports}
+    units = Unit.objects.in_bulk({target(report) for report in reports})
+    taken = set(
+        TaskReport.objects.filter(
+            period_id__in=periods, unit_id__in=units, task_id__in={r.task_id for r in reports}
+        ).values_list("period_id", "task_id", "unit_id")
+    )
+    handed, kept, refused = [], [], []
+    for report in reports:
+        successor = units[target(report)]
+        label = f"{report.unit_name} → {successor.name}, nhiệm vụ {report.task.number}, {report.period.name}"
+        if report.status in SENT_STATUSES:
+            kept.append(_report_label(report))
+        elif (report.period_id, report.task_id, successor.pk) in taken:
+            refused.append(label)
+        else:
+            taken.add((report.period_id, report.task_id, successor.pk))
+            report.unit, report.unit_name = successor, successor.name
+            handed.append((report, label))
+    bulk_update_with_history(
+        [report for report, _ in handed],
+        TaskReport,
+        ["unit", "unit_name"],
+        default_user=by,
+        default_change_reason=HANDED_OVER_REASON,
+    )
+    said = []
+    if handed:
+        said.append(
+            f"Kỳ đang mở: chuyển {len(handed)} báo cáo chưa gửi, cùng nội dung và tệp minh chứng, cho đơn vị kế "
+            f"thừa ({'; '.join(label for _, label in handed)})."
+        )
+    if kept:
+        said.append(f"Kỳ đang mở: giữ {len(kept)} báo cáo đã gửi dưới tên đơn vị cũ ({'; '.join(kept)}).")
+    if refused:
+        said.append(
+            f"Kỳ đang mở: không chuyển {len(refused)} báo cáo chưa gửi vì đơn vị kế thừa đã có báo cáo cho "
+            f"nhiệm vụ đó trong kỳ ({'; '.join(refused)})."
+        )
+    return said
 
 
 # ------------------------------------------------------------------------------
