@@ -2,15 +2,27 @@ import contextlib
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
 from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
+from kehoach.text import parse_id
 
-from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
+from .forms import (
+    AssignmentAdminForm,
+    AssignmentInlineFormSet,
+    BoundedImportForm,
+    ReorganisationForm,
+    TaskAdminForm,
+)
 from .models import (
     Assignment,
     GroupMembership,
@@ -24,6 +36,13 @@ from .models import (
     User,
 )
 from .plan_document.admin import PlanDocumentImportMixin
+from .reorganisation import (
+    Mapping,
+    mappings_from_json,
+    mappings_from_sheet,
+    mappings_to_json,
+    units_reorganise,
+)
 from .resources import AssignmentResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
 
@@ -103,10 +122,101 @@ class UnitAdmin(ImportExportHistoryAdmin):
     autocomplete_fields = ["parent", "successor"]
     list_select_related = ["parent", "successor"]
     inlines = [MembershipInline]
+    actions = ["reorganise_selected"]
+    change_list_template = "admin/tasks/unit/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "short_name", "document_code", "code", "kind", "parent", "email"]}),
         ("Thời gian hoạt động", {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_reorganise": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "to-chuc-lai/",
+                self.admin_site.admin_view(self.reorganise_view),
+                name="tasks_unit_reorganise",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(
+        description="Tổ chức lại các đơn vị đã chọn (xem trước rồi xác nhận)", permissions=["change"]
+    )
+    def reorganise_selected(self, request, queryset):
+        query = urlencode(
+            [("don_vi", pk) for pk in queryset.values_list("pk", flat=True)[:REORGANISE_AT_ONCE]]
+        )
+        return HttpResponseRedirect(f"{reverse('admin:tasks_unit_reorganise')}?{query}")
+
+    def reorganise_view(self, request):
+        """Units end on a date and their successors take over (tasks.reorganisation): the choice (or
+        a sheet of mappings), then the preview of every change in words, then the confirmation."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied("Cần quyền sửa đơn vị để tổ chức lại đơn vị.")
+        ids = {parse_id(value) for value in request.GET.getlist("don_vi") + request.POST.getlist("don_vi")}
+        units = list(
+            Unit.objects.filter(pk__in=ids - {None}, valid_to__isnull=True).order_by("name")[
+                :REORGANISE_AT_ONCE
+            ]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Tổ chức lại đơn vị",
+            "units": units,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        if request.method == "POST" and request.POST.get("step") == "confirm":
+            try:
+                result = units_reorganise(
+                    mappings=mappings_from_json(request.POST.get("mappings")), by=request.user, confirm=True
+                )
+            except ValidationError as exc:
+                context["refused"] = exc.messages
+            else:
+                messages.success(request, f"Đã tổ chức lại {len(result.units)} đơn vị.")
+                tell(request, result.lines)
+                return HttpResponseRedirect(reverse("admin:tasks_unit_changelist"))
+        successors = list(Unit.objects.filter(valid_to__isnull=True).only("pk", "code", "name", "kind"))
+        form = ReorganisationForm(
+            request.POST if request.method == "POST" and "refused" not in context else None,
+            request.FILES or None,
+            units=units,
+            successors=successors,
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                mappings = self._mappings(form)
+                result = units_reorganise(mappings=mappings, by=request.user, confirm=False)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                context |= {
+                    "result": result,
+                    "mappings": mappings_to_json(mappings),
+                    "title": "Xem trước tổ chức lại",
+                }
+                return TemplateResponse(request, "admin/tasks/unit/reorganise_preview.html", context)
+        context["form"] = form
+        return TemplateResponse(request, "admin/tasks/unit/reorganise.html", context)
+
+    @staticmethod
+    def _mappings(form) -> list[Mapping]:
+        sheet = form.cleaned_data.get("sheet")
+        if sheet:
+            return mappings_from_sheet(sheet.read(), sheet.name or "")
+        on = form.cleaned_data["on"]
+        return [
+            Mapping(unit.code, form.cleaned_data.get(f"successor_{unit.pk}") or "", on) for unit in form.units
+        ]
+
+
+# How many units one reorganisation page lists and sends at once (a sheet may hold more).
+REORGANISE_AT_ONCE = 500
 
 
 @admin.register(User)

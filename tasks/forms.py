@@ -8,7 +8,7 @@ from import_export.forms import ImportForm
 
 from kehoach.text import number_vi
 
-from .models import Assignment, AssignmentRole, OutputKind, Task
+from .models import Assignment, AssignmentRole, OutputKind, Task, UnitKind
 from .services import no_lead_message
 
 # An XLSX is a few XML parts; thousands of entries is not a sheet.
@@ -128,3 +128,69 @@ class TaskAdminForm(forms.ModelForm):
             "lead_text",
             "partner_text",
         ]
+
+
+class ReorganisationForm(forms.Form):
+    """The admin's reorganisation (tasks.reorganisation): for each unit chosen in the list, its
+    successor, and the date from which the successors take over; or a sheet of mappings, which
+    says the same for many units at once and may give one unit several successors, task by task."""
+
+    on = forms.DateField(
+        label="Đơn vị kế thừa tiếp nhận từ ngày",
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        help_text="Dạng dd/mm/yyyy. Đơn vị cũ kết thúc hoạt động vào ngày liền trước.",
+        error_messages={"invalid": "Hãy ghi ngày dạng dd/mm/yyyy, ví dụ 01/07/2025."},
+    )
+    sheet = forms.FileField(
+        label="Hoặc bảng tính các dòng tổ chức lại (.xlsx, .csv)",
+        required=False,
+        help_text=(
+            "Các cột “Mã đơn vị cũ”, “Mã đơn vị kế thừa”, “Từ ngày”; thêm “Kế hoạch” và “Nhiệm vụ” khi một đơn vị có "
+            "nhiều đơn vị kế thừa, mỗi đơn vị nhận một số nhiệm vụ. Khi có bảng tính, các ô chọn ở trên được bỏ qua."
+        ),
+    )
+
+    def __init__(self, *args, units, successors, **kwargs):
+        """`units`: the units to end; `successors`: the units that may follow them, read once."""
+        super().__init__(*args, **kwargs)
+        self.units = units
+        for unit in units:
+            group = unit.kind == UnitKind.GROUP
+            self.fields[f"successor_{unit.pk}"] = forms.ChoiceField(
+                label=f"Đơn vị kế thừa của {unit.name}",
+                required=False,
+                choices=[("", "(không có đơn vị kế thừa)")]
+                + [
+                    (other.code, other.name)
+                    for other in successors
+                    if other.pk != unit.pk and (other.kind == UnitKind.GROUP) == group
+                ],
+            )
+
+    def clean_sheet(self):
+        upload = self.cleaned_data.get("sheet")
+        if upload:
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                raise ValidationError(
+                    f"Tệp {filesizeformat(upload.size)} vượt giới hạn {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+                )
+            upload.seek(0)
+            if upload.read(4).startswith(b"PK"):
+                _check_unpacked_size(upload)
+            upload.seek(0)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("sheet") and not self.errors:
+            if not self.units:
+                raise ValidationError(
+                    "Hãy chọn đơn vị trong danh sách, hoặc tải lên bảng tính các dòng tổ chức lại."
+                )
+            if cleaned.get("on") is None:
+                self.add_error("on", "Hãy ghi ngày đơn vị kế thừa tiếp nhận.")
+        return cleaned
+
+    def successor_fields(self):
+        return [self[f"successor_{unit.pk}"] for unit in self.units]

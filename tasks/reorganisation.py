@@ -6,6 +6,7 @@ change: a preview does everything, says what it did, and rolls it back."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from django.db.models import Count, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
-from kehoach.text import date_in_range
+from kehoach.text import date_in_range, date_range_message
 
 from .models import Assignment, AssignmentRole, GroupMembership, Task, Unit
 from .services import tasks_saved
@@ -90,6 +91,9 @@ def units_reorganise(*, mappings: list[Mapping], by, confirm: bool) -> Reorganis
 
 
 def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
+    wrong = sorted({m.on for m in mappings if not date_in_range(m.on)})
+    if wrong:
+        raise ValidationError(date_range_message(f"Ngày tiếp nhận {_day(wrong[0])}"))
     codes = {m.old for m in mappings} | {m.successor for m in mappings if m.successor}
     units = Unit.objects.select_for_update().in_bulk(codes, field_name="code")
     errors = [f"Không có đơn vị mã “{code}”." for code in sorted(codes - set(units))]
@@ -195,8 +199,8 @@ def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
         successor = named[old.pk]
         old.valid_to = ends[old.pk]
         old.successor = successor
-        # The database holds the constraints; the unique and constraint checks would cost queries per unit.
-        old.full_clean(validate_unique=False, validate_constraints=False)
+        # The database holds the constraints and the keys; their checks would cost queries per unit.
+        old.full_clean(exclude=["parent", "successor"], validate_unique=False, validate_constraints=False)
         ended.append(old)
         taken = ", ".join(dict.fromkeys(units[line.successor].name for line in lines if line.successor))
         result.units.append(
@@ -395,6 +399,27 @@ def mappings_from_sheet(content: bytes, name: str) -> list[Mapping]:
             + "."
         )
     return mappings_from_rows(dict(zip(headers, row, strict=False)) for row in dataset)
+
+
+def mappings_to_json(mappings: list[Mapping]) -> str:
+    """The mappings a preview showed, carried by its confirmation form."""
+    return json.dumps([[m.old, m.successor, m.on.isoformat(), m.plan, m.task] for m in mappings])
+
+
+def mappings_from_json(text) -> list[Mapping]:
+    """The mappings a confirmation form sends back; anything else is refused, asking for a new preview."""
+    try:
+        rows = json.loads(text or "")
+        mappings = [
+            Mapping(old, successor, datetime.date.fromisoformat(on), plan, task)
+            for old, successor, on, plan, task in rows
+            if all(isinstance(value, str) for value in (old, successor, on, plan, task))
+        ]
+    except (TypeError, ValueError):
+        mappings = None
+    if not mappings or len(mappings) != len(rows):
+        raise ValidationError("Dữ liệu xác nhận không đọc được: hãy chọn lại đơn vị và xem trước lại.")
+    return mappings
 
 
 def _cell_text(value) -> str:

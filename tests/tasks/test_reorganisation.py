@@ -11,11 +11,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kehoach.spreadsheets import Column, Sheet, workbook_bytes
 from reports.models import Evidence, ReportStatus, TaskReport
-from reports.workflow.services import HANDED_OVER_REASON, evidence_add
-from tasks.models import Assignment, AssignmentRole, GroupMembership, Unit, UnitKind
+from reports.workflow.services import HANDED_OVER_REASON, evidence_add, period_fill
+from tasks.models import Assignment, AssignmentRole, GroupMembership, Task, Unit, UnitKind
 from tasks.reorganisation import Mapping, mappings_from_sheet, units_reorganise
 from tests.helpers import report_in, report_save, rows
 
@@ -306,3 +308,68 @@ def test_the_command_refuses_in_vietnamese(world, tmp_path):
         CommandError, match="Không tổ chức lại, không thay đổi gì: Không có đơn vị mã “khong-co”."
     ):
         call_command("reorganise", str(path), "--confirm")
+
+
+# ------------------------------------------------------------------------------
+# Size: one transaction, queries that do not grow with the number of units
+# ------------------------------------------------------------------------------
+def _departments(world, count: int, prefix: str):
+    """`count` departments that each partner a new task of the plan of their own, with their 2026
+    draft report, and the merged departments they will fold into (ten old ones into each)."""
+    olds = Unit.objects.bulk_create(
+        Unit(code=f"{prefix}-{n}", name=f"Sở thử {prefix} {n}", kind=UnitKind.DEPARTMENT)
+        for n in range(count)
+    )
+    news = Unit.objects.bulk_create(
+        Unit(code=f"{prefix}-moi-{n}", name=f"Sở hợp nhất {prefix} {n}", kind=UnitKind.DEPARTMENT)
+        for n in range(count)
+    )
+    first = 100 if prefix == "nho" else 1000  # task numbers of their own for each batch
+    tasks = Task.objects.bulk_create(
+        Task(
+            plan=world.plan,
+            number=str(first + n),
+            sort_key=f"{first + n:04d}",
+            title=f"Nhiệm vụ {prefix} {n}",
+        )
+        for n in range(count)
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(task=task, unit=world.ttkhcn_staff.unit, role=AssignmentRole.LEAD) for task in tasks]
+        + [Assignment(task=tasks[n], unit=old, role=AssignmentRole.PARTNER) for n, old in enumerate(olds)]
+    )
+    period_fill(period=world.period, by=world.admin)
+    return [Mapping(old.code, news[n // 10].code, JULY) for n, old in enumerate(olds)]
+
+
+def _queries(world, mappings) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        result = units_reorganise(mappings=mappings, by=world.admin, confirm=True)
+    assert len(result.units) == len(mappings)
+    return len(queries)
+
+
+def test_a_reorganisation_of_300_units_costs_about_as_many_queries_as_one_of_30(world):
+    small = _queries(world, _departments(world, 30, "nho"))
+    large_mappings = _departments(world, 300, "lon")
+
+    large = _queries(world, large_mappings)
+
+    # bulk writes go in batches (SQLite's limit on a statement's parameters): a few more statements
+    # for ten times the units, never one per unit (300 more)
+    assert large <= small + 30, (small, large)
+    moved = TaskReport.objects.filter(period=world.period, unit__code__startswith="lon-moi-")
+    assert moved.count() == 300  # each old unit's draft, handed to its merged department
+    assert not TaskReport.objects.filter(period=world.period, unit__code__regex=r"^lon-[0-9]+$").exists()
+
+
+def test_a_reorganisation_of_300_units_is_one_transaction(world):
+    mappings = _departments(world, 300, "lon")
+    # the last line ends the only lead of task 1 with no successor: the lead rule refuses it
+    mappings.append(Mapping("ttkhcn", "", JULY))
+    before = everything()
+
+    with pytest.raises(ValidationError, match="không còn đơn vị chủ trì"):
+        units_reorganise(mappings=mappings, by=world.admin, confirm=True)
+
+    assert everything() == before
