@@ -4,6 +4,7 @@ as today's, and a file that is not right loads nothing and says why."""
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 
 import pytest
@@ -260,3 +261,52 @@ def test_a_unit_change_that_breaks_a_rule_loads_nothing_and_says_which_unit():
 
     assert any(message.startswith("Đơn vị ttkhcn") for message in refused.value.messages)
     assert rows(Unit, Plan, Task, Assignment) == before
+
+
+def test_a_file_dates_a_membership_of_a_group_and_loading_it_again_changes_nothing():
+    plan_load_file(PLAN_463)
+    data = _463()
+    # Given a newer file: a new commune, a member of the communes' group from 01/07/2025, and Liên hiệp
+    # Hội counted among the department's units until the end of 2025
+    data["units"] += [
+        {"code": "nhom-ubnd-cap-xa", "name": "Ủy ban nhân dân các xã, phường", "kind": "group"},
+        {
+            "code": "xa-an-phuoc",
+            "name": "Ủy ban nhân dân xã An Phước",
+            "kind": "commune",
+            "groups": [{"group": "nhom-ubnd-cap-xa", "valid_from": "2025-07-01"}],
+        },
+    ]
+    _unit_row(data, "lhh")["groups"] = [{"group": "nhom-don-vi-thuoc-so", "valid_to": "2025-12-31"}]
+
+    result = plan_load(data=data)
+
+    memberships = set(
+        GroupMembership.objects.filter(member__code__in=["xa-an-phuoc", "lhh"]).values_list(
+            "member__code", "group__code", "valid_from", "valid_to"
+        )
+    )
+    assert memberships == {
+        ("xa-an-phuoc", "nhom-ubnd-cap-xa", datetime.date(2025, 7, 1), None),
+        ("lhh", "nhom-don-vi-thuoc-so", None, datetime.date(2025, 12, 31)),
+    }
+    assert "đơn vị: Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai: thuộc nhóm" in result.updated
+
+    # and the same file loaded again changes nothing
+    before = rows(Unit, GroupMembership)
+    assert plan_load(data=data).updated == []
+    assert rows(Unit, GroupMembership) == before
+
+
+def test_a_membership_ending_before_it_begins_loads_nothing():
+    plan_load_file(PLAN_463)
+    data = _463()
+    _unit_row(data, "lhh")["groups"] = [
+        {"group": "nhom-don-vi-thuoc-so", "valid_from": "2025-07-01", "valid_to": "2025-01-01"}
+    ]
+    before = rows(Unit, GroupMembership)
+
+    with pytest.raises(ValidationError, match="Ngày thôi là thành viên không được trước ngày bắt đầu"):
+        plan_load(data=data)
+
+    assert rows(Unit, GroupMembership) == before
