@@ -158,11 +158,7 @@ class UnitAdmin(ImportExportHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied("Cần quyền sửa đơn vị để tổ chức lại đơn vị.")
         ids = {parse_id(value) for value in request.GET.getlist("don_vi") + request.POST.getlist("don_vi")}
-        units = list(
-            Unit.objects.filter(pk__in=ids - {None}, valid_to__isnull=True).order_by("name")[
-                :REORGANISE_AT_ONCE
-            ]
-        )
+        units = list(Unit.objects.filter(pk__in=ids - {None}).order_by("name")[:REORGANISE_AT_ONCE])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
