@@ -1,6 +1,8 @@
 """Dates people type in the admin are within 01/01/2000 and 31/12/2100: the admin refuses a unit
 dissolved on 01/01/0001, and every such date field carries the rule."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -31,12 +33,27 @@ def _unit_post(unit: Unit, **changes) -> dict:
         "code": unit.code,
         "kind": unit.kind,
         "parent": unit.parent_id or "",
-        "groups": [group.pk for group in unit.groups.all()],
         "email": unit.email,
         "valid_from": "",
         "valid_to": "",
         "successor": "",
     }
+    # the groups it belongs to, as the page's inline of dated memberships sends them
+    memberships = list(unit.memberships.all())
+    data |= {
+        "memberships-TOTAL_FORMS": len(memberships),
+        "memberships-INITIAL_FORMS": len(memberships),
+        "memberships-MIN_NUM_FORMS": 0,
+        "memberships-MAX_NUM_FORMS": 1000,
+    }
+    for n, membership in enumerate(memberships):
+        data |= {
+            f"memberships-{n}-id": membership.pk,
+            f"memberships-{n}-member": unit.pk,
+            f"memberships-{n}-group": membership.group_id,
+            f"memberships-{n}-valid_from": "",
+            f"memberships-{n}-valid_to": "",
+        }
     data.update(changes)
     return data
 
@@ -74,3 +91,30 @@ def test_every_typed_date_field_has_the_range(model, name):
     limits = {type(validator).__name__: validator.limit_value for validator in validators}
     assert limits == {"MinValueValidator": EARLIEST_DATE, "MaxValueValidator": LATEST_DATE}
     assert {str(validator.message) for validator in validators} == {RANGE_MESSAGE}
+
+
+def test_the_admin_dates_a_membership_of_a_group(admin_client, plan_463):
+    unit = Unit.objects.get(code="khtc")
+    data = _unit_post(unit)
+    data["memberships-0-valid_from"] = "01/07/2025"
+
+    response = admin_client.post(reverse("admin:tasks_unit_change", args=[unit.pk]), data)
+
+    assert response.status_code == 302
+    membership = unit.memberships.get()
+    assert (membership.group.code, membership.valid_from) == (
+        "nhom-don-vi-thuoc-so",
+        datetime.date(2025, 7, 1),
+    )
+
+
+def test_the_admin_refuses_a_membership_ending_before_it_begins(admin_client, plan_463):
+    unit = Unit.objects.get(code="khtc")
+    data = _unit_post(unit)
+    data |= {"memberships-0-valid_from": "01/07/2025", "memberships-0-valid_to": "30/06/2025"}
+
+    response = admin_client.post(reverse("admin:tasks_unit_change", args=[unit.pk]), data)
+
+    assert response.status_code == 200
+    assert "Ngày thôi là thành viên không được trước ngày bắt đầu." in response.content.decode()
+    assert unit.memberships.get().valid_from is None
