@@ -190,6 +190,12 @@ class TaskReport(models.Model):
         indexes = [
             models.Index(fields=["unit", "period"], name="report_unit_period"),
             models.Index(fields=["status", "period"], name="report_status_period"),
+            # The difficulties raised to the Director (`/chi-dao/`): a few among every report sent.
+            models.Index(
+                fields=["-last_submitted_at"],
+                condition=Q(escalate=True, submitted_at__isnull=False),
+                name="report_escalated",
+            ),
         ]
 
     def __str__(self):

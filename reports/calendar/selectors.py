@@ -116,7 +116,7 @@ def _period_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     """One entry per reporting period of the plans the user follows, with how far the units have got."""
     followed, funds = permissions.followed_plans(user), permissions.funds_plans(user)
     plans = permissions.ALL if permissions.ALL in (followed, funds) else followed | funds
-    periods = selectors.periods_overview(plans).filter(_in_view(today))
+    periods = selectors.with_report_counts(selectors.periods_overview(plans).filter(_in_view(today)))
     path = reverse("reports:home")
     return [
         Deadline(

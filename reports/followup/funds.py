@@ -50,8 +50,26 @@ def _with_rate(rows):
     return rows
 
 
+def _total(groups: list[dict]) -> dict:
+    """The sums of `groups` that partition a selection: what `SUMS` gives over the whole of it (a
+    sum of nothing but empty amounts stays empty), without reading the reports again."""
+
+    def added(name):
+        amounts = [group[name] for group in groups if group[name] is not None]
+        return sum(amounts) if amounts else None
+
+    return {
+        "planned": added("planned"),
+        "spent": added("spent"),
+        "reports": sum(group["reports"] for group in groups),
+        "with_funds": sum(group["with_funds"] for group in groups),
+    }
+
+
 def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Funds:
-    """Totals for the filter, by year (all years of the plan, for the trend), by task and by unit."""
+    """Totals for the filter, by year (all years of the plan, for the trend), by task and by unit; the
+    totals are the units' sums added up, and `total["with_funds"]` is how many rows `funds_detail`
+    gives (its pager's count)."""
     selected = sent_reports(plan_id=plan_id, year=year)
     by_year = sent_reports(plan_id=plan_id).values("period__year").annotate(**SUMS).order_by("-period__year")
     by_task = (
@@ -64,12 +82,12 @@ def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Fun
         .annotate(name=Max("unit_name"), **SUMS)
         .order_by(F("spent").desc(nulls_last=True), "name")
     )
-    total = selected.aggregate(**SUMS)
+    by_unit = list(by_unit)
     return Funds(
-        total=_with_rate([total])[0],
+        total=_with_rate([_total(by_unit)])[0],
         by_year=_with_rate(list(by_year)),
         by_task=_with_rate(list(by_task)),
-        by_unit=_with_rate(list(by_unit)),
+        by_unit=_with_rate(by_unit),
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from kehoach.http import next_or, query_without
+from kehoach.pagination import CountedPaginator
 from kehoach.text import parse_id
 from reports import permissions
 from reports.models import TaskState
@@ -26,6 +27,7 @@ from .funds import funds_detail, funds_summary, funds_xlsx
 REMINDERS_PER_PAGE = 50
 ESCALATIONS_PER_PAGE = 30
 FUNDS_DETAIL_PER_PAGE = 100
+FUNDS_ROWS_PER_PAGE = 50  # rows of the tables by task and by unit
 
 
 # ------------------------------------------------------------------------------
@@ -187,13 +189,21 @@ def _funds_filter(request):
 def funds(request):
     form, chosen = _funds_filter(request)
     summary = funds_summary(plan_id=chosen["plan"], year=chosen["year"])
-    detail = Paginator(funds_detail(plan_id=chosen["plan"], year=chosen["year"]), FUNDS_DETAIL_PER_PAGE)
+    detail = CountedPaginator(
+        funds_detail(plan_id=chosen["plan"], year=chosen["year"]),
+        FUNDS_DETAIL_PER_PAGE,
+        count=summary.total["with_funds"],
+    )
     context = {
         "form": form,
         "funds": summary,
+        "by_task": Paginator(summary.by_task, FUNDS_ROWS_PER_PAGE).get_page(request.GET.get("nhiem_vu")),
+        "by_unit": Paginator(summary.by_unit, FUNDS_ROWS_PER_PAGE).get_page(request.GET.get("don_vi")),
         "detail": detail.get_page(request.GET.get("page")),
         "chosen": chosen,
         "query": query_without(request, "page"),
+        "task_query": query_without(request, "nhiem_vu"),
+        "unit_query": query_without(request, "don_vi"),
     }
     return render(request, "reports/funds.html", context, status=400 if form.errors else 200)
 

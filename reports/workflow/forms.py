@@ -181,3 +181,54 @@ class DirectionForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
     )
+
+
+class ReviewQueueFilterForm(forms.Form):
+    """The review queue's filters, read from the query string; a value outside the queue's own
+    plans, periods and units is reported, never guessed."""
+
+    plan = forms.TypedChoiceField(
+        label="Kế hoạch",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Kế hoạch này không có báo cáo chờ bạn duyệt."},
+    )
+    period = forms.TypedChoiceField(
+        label="Kỳ báo cáo",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Kỳ báo cáo này không có báo cáo chờ bạn duyệt."},
+    )
+    unit = forms.IntegerField(
+        label="Đơn vị",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Mã đơn vị không hợp lệ.", "min_value": "Mã đơn vị không hợp lệ."},
+    )  # checked against the units with reports waiting in the plan and period chosen
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Số trang không hợp lệ.", "min_value": "Số trang không hợp lệ."},
+    )
+
+    def __init__(self, data, *, groups: list[dict]):
+        super().__init__(data)
+        plans = {group["period__plan_id"]: group["period__plan__code"] for group in groups}
+        self.fields["plan"].choices = [("", "Mọi kế hoạch"), *sorted(plans.items(), key=lambda p: p[1])]
+        self.fields["period"].choices = [
+            ("", "Mọi kỳ"),
+            *((group["period_id"], group["period__name"]) for group in groups),
+        ]
+        self.groups = groups
+
+    def clean(self):
+        data = super().clean()
+        period, plan = data.get("period"), data.get("plan")
+        if period is not None and plan is not None:
+            group = next(g for g in self.groups if g["period_id"] == period)
+            if group["period__plan_id"] != plan:
+                self.add_error("period", "Kỳ báo cáo này không thuộc kế hoạch đã chọn.")
+        return data

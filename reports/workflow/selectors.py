@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from kehoach.history import attach_changes
 from kehoach.text import person_name
@@ -16,7 +16,7 @@ from reports.models import (
     TaskReport,
     TaskState,
 )
-from reports.states import state_expression
+from reports.states import EDITABLE_STATUSES, state_expression
 from tasks.models import Assignment, Plan, PlanStatus, Role, Task, User
 
 
@@ -24,13 +24,33 @@ def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
     return queryset.annotate(state=state_expression(today)).select_related("task", "period__plan")
 
 
-def unit_reports_for_year(user, year: int, today: datetime.date) -> QuerySet:
-    """The reports the user's unit owes in `year`, on every plan."""
-    queryset = permissions.reports_visible_to(user).filter(unit_id=user.unit_id, period__year=year)
+def current_periods(today: datetime.date, plans=permissions.ALL) -> list[ReportingPeriod]:
+    """Each plan's current period (of `plans`, every plan for ALL), among its periods of this year
+    and those still open: the open one due next, else the open one due last, else its latest (the
+    board's choice, `default_period`). One query, over periods only."""
+    periods = permissions.in_plans(
+        ReportingPeriod.objects.filter(Q(year=today.year) | Q(is_open=True)).select_related("plan"), plans
+    ).order_by("-deadline", "pk")
+    by_plan: dict[int, list[ReportingPeriod]] = {}
+    for period in periods:
+        by_plan.setdefault(period.plan_id, []).append(period)
+    return sorted(
+        (default_period(plan_periods, today) for plan_periods in by_plan.values()),
+        key=lambda period: (period.deadline, period.plan.code),
+    )
+
+
+def unit_reports_now(user, periods: list[ReportingPeriod], today: datetime.date) -> QuerySet:
+    """What the user's unit has to do now: its reports in `periods` (the current ones), and those
+    it still owes (a draft, or returned) in any open period; paginate them."""
+    now = Q(period__in=[period.pk for period in periods]) | Q(
+        period__is_open=True, status__in=EDITABLE_STATUSES
+    )
+    queryset = permissions.reports_visible_to(user).filter(now, unit_id=user.unit_id)
     return (
         reports_with_state(queryset, today)
         .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.filter(kind__in=RETURN_EVENTS)))
-        .order_by("period__deadline", "period__plan__code", "task__sort_key")
+        .order_by("period__deadline", "period__plan__code", "task__sort_key", "pk")
     )
 
 
@@ -42,14 +62,6 @@ def state_counts(queryset: QuerySet, today: datetime.date) -> dict[str, int]:
     counts = {state.value: 0 for state in TaskState}
     for row in rows:
         counts[row["_state"]] = row["n"]
-    return counts
-
-
-def status_counts(queryset: QuerySet) -> dict[str, int]:
-    rows = queryset.values("status").annotate(n=Count("pk")).order_by()
-    counts = {status.value: 0 for status in ReportStatus}
-    for row in rows:
-        counts[row["status"]] = row["n"]
     return counts
 
 
@@ -65,9 +77,9 @@ def evidence(pk) -> Evidence:
     return Evidence.objects.select_related("report__period__plan").get(pk=pk)
 
 
-def reports_of_year(user, year: int) -> QuerySet:
-    """The reports of `year` the user may see, on every plan."""
-    return permissions.reports_visible_to(user).filter(period__year=year)
+def reports_in_periods(user, periods: list[ReportingPeriod]) -> QuerySet:
+    """The reports of `periods` the user may see."""
+    return permissions.reports_visible_to(user).filter(period__in=[period.pk for period in periods])
 
 
 def review_queue_size(user) -> int:
@@ -86,20 +98,30 @@ def plans_managed_by(user) -> QuerySet:
 
 
 def plan_detail(pk: int) -> Plan:
-    assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
+    """The plan with its documents and duties; its tasks and periods are read by `plan_tasks_page`
+    and `plan_periods_now`, a page and a year at a time."""
     return (
         Plan.objects.select_related("issuer", "coordinating_unit", "report_recipient")
-        .prefetch_related(
-            "basis_documents__issuer",
-            Prefetch(
-                "tasks", queryset=Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))
-            ),
-            "duties__unit",
-            "duties__recipient",
-            Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-deadline")),
-        )
+        .prefetch_related("basis_documents__issuer", "duties__unit", "duties__recipient")
         .get(pk=pk)
     )
+
+
+def plan_tasks_with_units(plan: Plan) -> QuerySet:
+    """The plan's tasks in order, each with its assignments and their units; paginate them."""
+    assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
+    return (
+        Task.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        .order_by("sort_key", "pk")
+    )
+
+
+def plan_periods_now(plan: Plan, today: datetime.date) -> tuple[list[ReportingPeriod], int]:
+    """The plan's periods of this year on and those still open, the latest deadline first, and how
+    many others (earlier years', closed) it has."""
+    now = Q(year__gte=today.year) | Q(is_open=True)
+    return list(plan.periods.filter(now).order_by("-deadline")), plan.periods.exclude(now).count()
 
 
 def task_detail(pk: int) -> Task:
@@ -150,20 +172,79 @@ def report_detail(user, pk: int) -> TaskReport:
     return queryset.get(pk=pk)
 
 
-def review_queue(user, today: datetime.date) -> QuerySet:
+def review_queue(
+    user,
+    today: datetime.date,
+    *,
+    plan_id: int | None = None,
+    period_id: int | None = None,
+    unit_id: int | None = None,
+) -> QuerySet:
+    """The reports waiting for the user's review, the oldest sent first, narrowed by plan, period
+    and unit; for a page of them (paginate it: the queue of a monthly plan holds thousands)."""
     queryset = permissions.review_queue_for(user)
-    return reports_with_state(queryset, today).select_related("unit").order_by("last_submitted_at", "pk")
+    if plan_id is not None:
+        queryset = queryset.filter(period__plan_id=plan_id)
+    if period_id is not None:
+        queryset = queryset.filter(period_id=period_id)
+    if unit_id is not None:
+        queryset = queryset.filter(unit_id=unit_id)
+    return reports_with_state(queryset, today).order_by("last_submitted_at", "pk")
+
+
+def review_queue_groups(user) -> list[dict]:
+    """The user's review queue by plan and period, in one aggregate query: each period with how
+    many reports wait and since when, the period holding the oldest first."""
+    return list(
+        permissions.review_queue_for(user)
+        .values("period_id", "period__plan_id", "period__plan__code", "period__name", "period__deadline")
+        .annotate(waiting=Count("pk"), oldest=Min("last_submitted_at"))
+        .order_by("oldest", "period__plan__code", "period_id")
+    )
+
+
+def review_queue_units(user, *, plan_id: int | None = None, period_id: int | None = None) -> list:
+    """(unit id, name) of the units with reports waiting for the user in the plan or period chosen,
+    by name, in one query."""
+    queryset = permissions.review_queue_for(user)
+    if plan_id is not None:
+        queryset = queryset.filter(period__plan_id=plan_id)
+    if period_id is not None:
+        queryset = queryset.filter(period_id=period_id)
+    rows = queryset.values("unit_id").annotate(name=Max("unit_name")).order_by("name", "unit_id")
+    return [(row["unit_id"], row["name"]) for row in rows]
 
 
 def periods_overview(plans=permissions.ALL) -> QuerySet:
-    """Periods of `plans` (every plan for ALL) with how many reports each asks, has waiting, has
-    accepted; the latest deadline first."""
+    """Periods of `plans` (every plan for ALL), the latest deadline first; paginate them, then
+    count each shown period's reports with `with_report_counts`."""
     periods = permissions.in_plans(ReportingPeriod.objects.select_related("plan"), plans)
-    return periods.annotate(
-        total=Count("reports"),
-        submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
-        accepted=Count("reports", filter=Q(reports__status=ReportStatus.ACCEPTED)),
-    ).order_by("-deadline", "plan__code")
+    return periods.order_by("-deadline", "plan__code", "pk")
+
+
+def with_report_counts(periods) -> list[ReportingPeriod]:
+    """`periods` with how many reports each asks (`total`), has waiting (`submitted`) and has
+    accepted, counted in one query over those periods' reports only."""
+    periods = list(periods)
+    counts = {
+        row["period_id"]: row
+        for row in TaskReport.objects.filter(period__in=[period.pk for period in periods])
+        .values("period_id")
+        .annotate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
+            accepted=Count("pk", filter=Q(status=ReportStatus.ACCEPTED)),
+        )
+        .order_by()
+    }
+    for period in periods:
+        row = counts.get(period.pk, {})
+        period.total, period.submitted, period.accepted = (
+            row.get("total", 0),
+            row.get("submitted", 0),
+            row.get("accepted", 0),
+        )
+    return periods
 
 
 def unit_head_names(unit_id: int) -> list[str]:

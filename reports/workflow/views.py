@@ -32,6 +32,7 @@ from .forms import (
     PeriodOpenForm,
     ReportForm,
     RequiredCommentForm,
+    ReviewQueueFilterForm,
 )
 
 
@@ -70,21 +71,29 @@ def _add_errors(form, error: ValidationError) -> None:
 # ------------------------------------------------------------------------------
 # Home
 # ------------------------------------------------------------------------------
+HOME_REPORTS_PER_PAGE = 50
+
+
 @require_safe
 def home(request):
     user, today = request.user, _today()
     year = today.year
     context = {"year": year, "today": today}
-    if user.unit_id and user.role in permissions.UNIT_ROLES:
-        reports = list(selectors.unit_reports_for_year(user, year, today))
-        for report in reports:
+    unit_member = user.unit_id and user.role in permissions.UNIT_ROLES
+    if unit_member or permissions.sees_every_report(user):
+        current = selectors.current_periods(today)
+    if unit_member:
+        reports = selectors.unit_reports_now(user, current, today)
+        page = Paginator(reports, HOME_REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        for report in page.object_list:
             report.days_left = (report.period.deadline - today).days
-        context["unit_reports"] = reports
+        context["unit_reports"] = page
+        context["query"] = query_without(request, "page")
     if permissions.sees_every_report(user):
-        counts = selectors.state_counts(selectors.reports_of_year(user, year), today)
+        counts = selectors.state_counts(selectors.reports_in_periods(user, current), today)
         context["state_counts"] = [(TaskState(key), value) for key, value in counts.items()]
-        context["status_counts"] = selectors.status_counts(selectors.reports_of_year(user, year))
-        context["periods"] = selectors.periods_overview().filter(year=year)
+        context["periods"] = selectors.with_report_counts(current)
     if permissions.reviews_reports(user):
         context["queue_size"] = selectors.review_queue_size(user)
     context["plans"] = selectors.plans_in_force()
@@ -105,7 +114,22 @@ def plan_detail(request, pk):
         plan = selectors.plan_detail(pk)
     except Plan.DoesNotExist:
         raise Http404("Không tìm thấy kế hoạch.") from None
-    return render(request, "reports/plan_detail.html", {"plan": plan})
+    tasks = Paginator(selectors.plan_tasks_with_units(plan), PLAN_TASKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    tasks.object_list = list(tasks.object_list)
+    periods, earlier_periods = selectors.plan_periods_now(plan, _today())
+    context = {
+        "plan": plan,
+        "tasks": tasks,
+        "periods": periods,
+        "earlier_periods": earlier_periods,
+        "query": query_without(request, "page"),
+    }
+    return render(request, "reports/plan_detail.html", context)
+
+
+PLAN_TASKS_PER_PAGE = 30
 
 
 @require_safe
@@ -315,8 +339,30 @@ def evidence_delete(request, pk):
 def review_queue(request):
     if not permissions.reviews_reports(request.user):
         raise PermissionDenied("Chỉ đơn vị điều phối kế hoạch và Lãnh đạo Sở duyệt báo cáo.")
-    reports = list(selectors.review_queue(request.user, _today()))
-    return render(request, "reports/review_queue.html", {"reports": reports})
+    user = request.user
+    groups = selectors.review_queue_groups(user)
+    form = ReviewQueueFilterForm(request.GET, groups=groups)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    plan_id, period_id = chosen.get("plan"), chosen.get("period")
+    units = selectors.review_queue_units(user, plan_id=plan_id, period_id=period_id)
+    unit_id = chosen.get("unit")
+    if unit_id is not None and unit_id not in dict(units):
+        form.add_error("unit", "Đơn vị này không có báo cáo chờ bạn duyệt trong kế hoạch, kỳ đã chọn.")
+        unit_id = None
+    reports = selectors.review_queue(user, _today(), plan_id=plan_id, period_id=period_id, unit_id=unit_id)
+    context = {
+        "form": form,
+        "groups": groups,
+        "total": sum(group["waiting"] for group in groups),
+        "units": units,
+        "chosen": {"plan": plan_id, "period": period_id, "unit": unit_id},
+        "page": Paginator(reports, REVIEW_QUEUE_PER_PAGE).get_page(chosen.get("page")),
+        "query": query_without(request, "page"),
+    }
+    return render(request, "reports/review_queue.html", context, status=400 if form.errors else 200)
+
+
+REVIEW_QUEUE_PER_PAGE = 50
 
 
 PERIODS_PER_PAGE = 30
@@ -341,6 +387,7 @@ def _period_page(request, *, open_form=None, add_form=None, status=200):
     if plan_filter is not None:
         periods = periods.filter(plan_id=plan_filter)
     page = Paginator(periods, PERIODS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_report_counts(page.object_list)
     context = {
         "form": open_form,
         "add_form": add_form,

@@ -138,7 +138,9 @@ UNLINKED_PARAMETERS = {
     "reports:board": ["plan", "ky", "unit", "task", "state", "page", "chua_gui"],
     "reports:reminder_list": ["unit", "page"],
     "reports:escalation_list": ["cho", "page"],
-    "reports:funds": ["plan", "year", "page"],
+    "reports:funds": ["plan", "year", "page", "nhiem_vu", "don_vi"],
+    "reports:home": ["page"],
+    "reports:review_queue": ["plan", "period", "unit", "page"],
     "reports:funds_export": ["plan", "year"],
     "reports:period_list": ["plan", "page"],
     "reports:consolidated_list": ["page"],
@@ -1069,9 +1071,7 @@ def not_admin(path: str) -> bool:
 
 # Addresses that take no input at all: no parameter, no form field, nothing in the path.
 NO_INPUT = {
-    "reports:home",
     "reports:plan_list",
-    "reports:review_queue",
     "reports:calendar",
 }
 

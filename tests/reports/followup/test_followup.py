@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reports.followup import views as followup_views
 from reports.models import Direction, EventKind, Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
 from tasks.models import Unit
 
@@ -187,6 +188,26 @@ def test_funds_by_task_unit_and_year_with_totals(client, funded):
     page = response.content.decode()
     assert "65.000.000 đ" in page and "32.500.000 đ" in page
     assert "99.000.000" not in page
+
+
+def test_the_funds_tables_are_shown_a_page_at_a_time(client, funded, monkeypatch):
+    # Given pages of one row, and the two tasks and three units that stated funds
+    monkeypatch.setattr(followup_views, "FUNDS_ROWS_PER_PAGE", 1)
+    monkeypatch.setattr(followup_views, "FUNDS_DETAIL_PER_PAGE", 2)
+    client.force_login(funded.finance)
+
+    first = client.get(reverse("reports:funds"))
+    second = client.get(reverse("reports:funds"), {"nhiem_vu": "2", "don_vi": "3", "page": "2"})
+
+    assert [row["task__number"] for row in first.context["by_task"]] == ["1"]
+    assert [row["task__number"] for row in second.context["by_task"]] == ["2"]
+    assert [row["spent"] for row in second.context["by_unit"]] == [None]
+    # the detail's pager counts the reports that state funds, without a query of its own
+    assert second.context["detail"].paginator.count == 3 and len(second.context["detail"]) == 1
+    html = first.content.decode()
+    assert "Trang 1/2" in html and "Trang 1/3" in html and "nhiem_vu=2" in html and "don_vi=2" in html
+    # the totals stay those of every row, not of the page
+    assert "65.000.000 đ" in second.content.decode()
 
 
 def test_the_funds_export_is_a_workbook_of_numbers_with_inert_text(client, funded):
