@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0007_named_by_default'),
+        ("tasks", "0007_named_by_default"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaltask',
-            name='title_is_short',
-            field=models.BooleanField(default=False, help_text='Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ.', verbose_name='tên ngắn do Sở đặt'),
+            model_name="historicaltask",
+            name="title_is_short",
+            field=models.BooleanField(
+                default=False,
+                help_text="Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ.",
+                verbose_name="tên ngắn do Sở đặt",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='title_is_short',
-            field=models.BooleanField(default=False, help_text='Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ.', verbose_name='tên ngắn do Sở đặt'),
+            model_name="task",
+            name="title_is_short",
+            field=models.BooleanField(
+                default=False,
+                help_text="Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ.",
+                verbose_name="tên ngắn do Sở đặt",
+            ),
         ),
     ]
