@@ -71,7 +71,7 @@ def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: Consolidat
         "document": document,
         "shown": shown,
         "latest": latest,
-        "editions": selectors.editions(scope),
+        "editions": selectors.editions(scope) if latest.pk else [],
         "can_prepare": permissions.can_prepare_consolidated(request.user, scope.plan.pk),
     }
     return render(request, "reports/consolidated_detail.html", context)
