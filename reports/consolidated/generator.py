@@ -125,13 +125,25 @@ class Composition:
     scope: Scope
     tasks: list[Task]
     reports: list[TaskReport]  # every report of the scope, with .state; task, role, unit, period order
-    assigned: dict[int, list[Assignment]]  # task id → its assignments, lead first (groups and named ones too)
     edited: dict[int, str]  # task id → result as the office edited it
     done_before: list[TaskReport] = field(default_factory=list)  # fixed-date tasks finished earlier
     outputs: dict[int, dict[str, int]] = field(default_factory=dict)  # report id → kind → quantity
 
     def reports_of(self, task: Task) -> list[TaskReport]:
         return self._by_task.get(task.pk, [])
+
+    @cached_property
+    def assigned(self) -> dict[int, list[Assignment]]:
+        """Task id → its assignments, lead first (groups and named ones too); read when the document
+        needs them (the form composing results does not)."""
+        assigned: dict[int, list[Assignment]] = {}
+        for assignment in (
+            Assignment.objects.filter(task__plan=self.scope.plan)
+            .select_related("unit")
+            .order_by("task", "role", "order", "pk")
+        ):
+            assigned.setdefault(assignment.task_id, []).append(assignment)
+        return assigned
 
     def done_before_of(self, task: Task) -> list[TaskReport]:
         return self._done_before_by_task.get(task.pk, [])
@@ -310,19 +322,11 @@ def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date
         for report in [*reports, *done_before]
         if report.status == ReportStatus.ACCEPTED
     }
-    assigned: dict[int, list[Assignment]] = {}
-    for assignment in (
-        Assignment.objects.filter(task__plan=scope.plan)
-        .select_related("unit")
-        .order_by("task", "role", "order", "pk")
-    ):
-        assigned.setdefault(assignment.task_id, []).append(assignment)
     edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
     return Composition(
         scope=scope,
         tasks=tasks,
         reports=reports,
-        assigned=assigned,
         edited=edited,
         done_before=done_before,
         outputs=outputs,
