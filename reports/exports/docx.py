@@ -453,25 +453,31 @@ def _section(document, heading: str, text: str | None = None):
 
 
 def _task_part(document, part: TaskPart):
+    """The heading keeps with its first line only: a chain of lines kept together longer than a page
+    would be broken anywhere by the word processor."""
     _write(document, f"{part.number}. {_line(part.title)}", SUBHEADING)
+    lines = []
     if part.short_title and _line(part.content):
-        _labelled(document, "Nội dung nhiệm vụ theo Kế hoạch", _line(part.content))
-    _labelled(document, "Đơn vị chủ trì", "; ".join(map(_line, part.lead)) or "không có")
-    _labelled(document, "Đơn vị phối hợp", "; ".join(map(_line, part.partners)) or "không có")
+        lines.append(("Nội dung nhiệm vụ theo Kế hoạch", _line(part.content)))
+    lines.append(("Đơn vị chủ trì", "; ".join(map(_line, part.lead)) or "không có"))
+    lines.append(("Đơn vị phối hợp", "; ".join(map(_line, part.partners)) or "không có"))
     if part.named:
-        _labelled(
-            document,
-            "Được nêu tên để phối hợp, không báo cáo cho Sở và không đánh giá",
-            "; ".join(map(_line, part.named)),
+        lines.append(
+            (
+                "Được nêu tên để phối hợp, không báo cáo cho Sở và không đánh giá",
+                "; ".join(map(_line, part.named)),
+            )
         )
-    _labelled(document, "Thời hạn", _line(part.deadline) or "không có")
+    lines.append(("Thời hạn", _line(part.deadline) or "không có"))
     if part.state:
-        _labelled(document, "Tình trạng", _line(part.state))
+        lines.append(("Tình trạng", _line(part.state)))
     funds = _funds(part.funds_planned, part.funds_spent)
     if funds:
-        _labelled(document, "Kinh phí (đồng)", funds)
+        lines.append(("Kinh phí (đồng)", funds))
     if part.figures:
-        _labelled(document, "Số liệu", _figures(part.figures))
+        lines.append(("Số liệu", _figures(part.figures)))
+    for index, (label, value) in enumerate(lines):
+        _labelled(document, label, value, LABEL if index == 0 else BODY)
     _write(document, "Kết quả:", replace(LABEL, italic=True))
     _text(document, part.result)
 

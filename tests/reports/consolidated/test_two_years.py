@@ -3,6 +3,8 @@ files of the 2025 report, and the issued report frozen against later unit edits.
 
 import datetime
 import io
+import os
+import shutil
 
 import pytest
 from docx import Document
@@ -15,6 +17,7 @@ from reports.models import Completion, ConsolidatedReport, ReportingPeriod, Task
 from reports.workflow.services import period_open, report_accept, report_reopen, report_submit
 from tasks.models import Plan
 from tests.conftest import world_build
+from tests.reports.exports.test_docx import first_line, page_text, pages, run
 from tests.helpers import REOPEN_COMMENT, fresh, head_of, report_in, report_save, staff_of
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -174,3 +177,42 @@ def test_an_issued_report_stays_as_issued_and_a_correction_is_a_new_edition(two_
     second = consolidated_new_edition(scope=the_scope, by=two_years.coordinator)
     assert second.edition == 2 and not second.is_issued and second.subject == LONG_SUBJECT
     assert ConsolidatedReport.objects.filter(plan=two_years.plan, scope="2025").count() == 2
+
+
+def test_libreoffice_prints_the_2025_report_with_the_appendix_numbered_on_its_own(two_years, tmp_path):
+    """The one slow test: LibreOffice prints the report; the body's pages are numbered from the
+    second, the appendix's from 1 again (missing tools fail under CI, skip elsewhere)."""
+    missing = [tool for tool in ("soffice", "pdftotext", "pdfinfo") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
+            pytest.fail(f"{', '.join(missing)} not installed")
+        pytest.skip(f"{', '.join(missing)} not installed")
+    docx, _ = export_bytes(scope(two_years.plan, "2025"), "docx")
+    source = tmp_path / "bao-cao-2025.docx"
+    source.write_bytes(docx)
+    run(
+        "soffice",
+        f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path),
+        str(source),
+    )
+    pdf = tmp_path / "bao-cao-2025.pdf"
+    count = pages(pdf)
+    texts = [page_text(pdf, page) for page in range(1, count + 1)]
+    appendix = next(index for index, text in enumerate(texts, start=1) if "PHỤ LỤC" in text)
+
+    assert appendix > 2
+    assert first_line(texts[0]).startswith("UBND TỈNH ĐỒNG NAI")  # no number on the first page
+    assert [first_line(texts[page - 1]) for page in range(2, appendix)] == [
+        str(page) for page in range(2, appendix)
+    ]
+    assert [first_line(texts[page - 1]) for page in range(appendix, count + 1)] == [
+        str(number) for number in range(1, count - appendix + 2)
+    ]
+    body = "\n".join(texts[: appendix - 1])
+    assert "(có Phụ lục kèm theo)" in body
+    assert "…" not in "\n".join(texts)
