@@ -17,8 +17,8 @@ from reports.models import Completion, ConsolidatedReport, ReportingPeriod, Task
 from reports.workflow.services import period_open, report_accept, report_reopen, report_submit
 from tasks.models import Plan
 from tests.conftest import world_build
-from tests.reports.exports.test_docx import first_line, page_text, pages, run
 from tests.helpers import REOPEN_COMMENT, fresh, head_of, report_in, report_save, staff_of
+from tests.reports.exports.test_docx import first_line, page_text, pages, run
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
 LONG_SUBJECT = "Kết quả thực hiện Kế hoạch " + "rất dài " * 60
