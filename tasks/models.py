@@ -714,11 +714,6 @@ class Task(models.Model):
             return f"{text} (đánh giá theo hạn của kỳ báo cáo)"
         return NO_OWN_DEADLINE
 
-    @property
-    def title_label(self) -> str:
-        """The title as users read it: an app-given short title says so."""
-        return f"{self.title} (tên ngắn)" if self.title_is_short else self.title
-
 
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", "Chủ trì"
