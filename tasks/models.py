@@ -560,6 +560,7 @@ class Task(models.Model):
     title_is_short = models.BooleanField(
         "tên ngắn do Sở đặt",
         default=False,
+        db_default=False,  # rows written in bulk by SQL (the demo generator) are plan titles
         help_text=(
             "Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; "
             "báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ."

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="historicaltask",
             name="title_is_short",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ.",
                 verbose_name="tên ngắn do Sở đặt",
@@ -22,6 +23,7 @@ class Migration(migrations.Migration):
             model_name="task",
             name="title_is_short",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ.",
                 verbose_name="tên ngắn do Sở đặt",
