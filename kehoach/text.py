@@ -4,6 +4,7 @@ days left, dates typed by hand."""
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -89,3 +90,13 @@ def unidecode_vi(text: str) -> str:
 def lower_first(text: str) -> str:
     """ "Năm 2026" → "năm 2026", "Quý III/2026" → "quý III/2026": a name inside a sentence."""
     return text[:1].lower() + text[1:] if text else text
+
+
+# "463- KL/TU", "463 -KL/TU": a document's number and its symbol are joined by a bare hyphen.
+_LOOSE_NUMBER = re.compile(r"(\d)[ \t\u00a0]*-[ \t\u00a0]*(?=[A-ZĐ][A-ZĐ0-9-]*/[A-ZĐ])")
+
+
+def document_numbers(text: str) -> str:
+    """Document numbers in `text` written the standard way (Nghị định 30/2020/NĐ-CP): "463- KL/TU" →
+    "463-KL/TU"."""
+    return _LOOSE_NUMBER.sub(r"\1-", text or "")

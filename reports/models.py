@@ -468,22 +468,59 @@ class ConsolidatedReport(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # Editions: the first report of a scope is edition 1; a corrected report is a new edition, and
+    # the earlier ones stay as they were issued.
+    edition = models.PositiveSmallIntegerField("lần soạn", default=1, editable=False)
+    # Issued: the content is frozen as it was at that moment (the data and both files), so that later
+    # edits of unit reports change nothing in it.
+    issued_at = models.DateTimeField("ban hành lúc", null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người đánh dấu ban hành",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    snapshot = models.JSONField("nội dung khi ban hành", null=True, blank=True, editable=False)
+    docx_file = models.BinaryField("tệp Word khi ban hành", null=True, blank=True, editable=False)
+    xlsx_file = models.BinaryField("tệp Excel khi ban hành", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "snapshot", "docx_file", "xlsx_file"]
+    )
 
     class Meta:
         verbose_name = "báo cáo tổng hợp"
         verbose_name_plural = "báo cáo tổng hợp"
-        ordering = ["plan__code", "-scope"]
+        ordering = ["plan__code", "-scope", "-edition"]
         constraints = [
             models.UniqueConstraint(
+                fields=["plan", "scope", "edition"],
+                name="consolidated_unique_plan_scope_edition",
+                violation_error_message="Kế hoạch đã có lần soạn này của báo cáo tổng hợp kỳ này.",
+            ),
+            models.UniqueConstraint(
                 fields=["plan", "scope"],
-                name="consolidated_unique_plan_scope",
-                violation_error_message="Kế hoạch đã có báo cáo tổng hợp của kỳ này.",
-            )
+                condition=Q(issued_at__isnull=True),
+                name="consolidated_one_draft_per_scope",
+                violation_error_message="Kỳ này đã có một bản báo cáo tổng hợp đang soạn.",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_at__isnull=True)
+                | Q(issued_on__isnull=False, snapshot__isnull=False, docx_file__isnull=False),
+                name="consolidated_issued_is_complete",
+                violation_error_message="Báo cáo đã ban hành cần ngày ký và nội dung đã lưu.",
+            ),
         ]
 
     def __str__(self):
-        return f"Báo cáo tổng hợp {self.scope} — {self.plan.code}"
+        return f"Báo cáo tổng hợp {self.scope} — {self.plan.code} (lần {self.edition})"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
 
     @property
     def reference(self) -> str:

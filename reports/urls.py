@@ -51,6 +51,26 @@ urlpatterns = [
         consolidated_views.consolidated_export,
         name="consolidated_export",
     ),
+    path(
+        "tong-hop/<int:plan_pk>/<slug:key>/ban-hanh/",
+        consolidated_views.consolidated_issue_page,
+        name="consolidated_issue",
+    ),
+    path(
+        "tong-hop/<int:plan_pk>/<slug:key>/ban-sua-doi/",
+        consolidated_views.consolidated_new_edition_page,
+        name="consolidated_new_edition",
+    ),
+    path(
+        "tong-hop/<int:plan_pk>/<slug:key>/lan/<int:edition>/",
+        consolidated_views.consolidated_edition,
+        name="consolidated_edition",
+    ),
+    path(
+        "tong-hop/<int:plan_pk>/<slug:key>/lan/<int:edition>/tai-ve.<str:fmt>",
+        consolidated_views.consolidated_edition_export,
+        name="consolidated_edition_export",
+    ),
     # The private calendar feed of each user
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/cap-ma-moi/", calendar_views.calendar_renew, name="calendar_renew"),

@@ -361,7 +361,10 @@ class TaskAdmin(ImportExportHistoryAdmin):
     list_select_related = ["plan"]
     inlines = [AssignmentInline]
     fieldsets = [
-        (None, {"fields": ["plan", "number", "parent", "title", "content", "output_kinds"]}),
+        (
+            None,
+            {"fields": ["plan", "number", "parent", "title", "title_is_short", "content", "output_kinds"]},
+        ),
         ("Thời hạn", {"fields": ["deadline_kind", "due_date", "due_day", "due_month", "deadline_text"]}),
         ("Nguyên văn phân công trong kế hoạch", {"fields": ["lead_text", "partner_text"]}),
     ]

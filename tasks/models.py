@@ -614,6 +614,10 @@ def task_sort_key(number: str) -> str:
     )
 
 
+# What a task without a date of its own is judged by (docs/domain.md, "Deadline kinds").
+NO_OWN_DEADLINE = "Kế hoạch không nêu thời hạn riêng: đánh giá theo hạn của kỳ báo cáo"
+
+
 class Task(models.Model):
     """A task (nhiệm vụ) of a plan, with its deadline rule; a sub-task (4.1) has its parent (4)."""
 
@@ -634,6 +638,15 @@ class Task(models.Model):
     )
     sort_key = models.CharField("thứ tự sắp xếp", max_length=40, editable=False, db_index=True)
     title = models.CharField("tên ngắn", max_length=255)
+    title_is_short = models.BooleanField(
+        "tên ngắn do Sở đặt",
+        default=False,
+        db_default=False,  # rows written in bulk by SQL (the demo generator) are plan titles
+        help_text=(
+            "Đánh dấu khi kế hoạch không đặt tên cho nhiệm vụ và tên trên là tên rút gọn để theo dõi; "
+            "báo cáo ghi kèm nội dung nguyên văn của nhiệm vụ."
+        ),
+    )
     content = models.TextField("nội dung", help_text="Nguyên văn nhiệm vụ trong kế hoạch.")
     lead_text = models.TextField(
         "đơn vị chủ trì (nguyên văn)",
@@ -779,7 +792,9 @@ class Task(models.Model):
         if self.deadline_kind == DeadlineKind.YEARLY:
             day = f"ngày {self.due_day:02d}/{self.due_month:02d}"
             return f"{text} ({day})" if text else f"Hằng năm, {day}"
-        return text or "Thường xuyên hằng năm"
+        if text:
+            return f"{text} (đánh giá theo hạn của kỳ báo cáo)"
+        return NO_OWN_DEADLINE
 
 
 class AssignmentRole(models.TextChoices):

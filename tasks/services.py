@@ -94,7 +94,7 @@ PLAN_FIELDS = (
 )
 # The plan-file format this version writes and reads (docs/plan-files.md); files of every earlier
 # format load with the same meaning, and a file without "format" is format 1.
-PLAN_FILE_FORMAT = 2
+PLAN_FILE_FORMAT = 3
 
 TASK_FIELDS = ("title", "content", "lead_text", "partner_text", "deadline_kind", "deadline_text")
 
@@ -245,6 +245,7 @@ def plan_load(*, data: dict) -> LoadResult:
                 "due_day": row.get("due_day"),
                 "due_month": row.get("due_month"),
                 "output_kinds": row.get("output_kinds", []),
+                "title_is_short": row.get("title_is_short", False),
             },
         )
         tasks[number] = task

@@ -75,3 +75,37 @@ class ConsolidatedForm(forms.ModelForm):
 
     def results(self) -> dict[int, str]:
         return {task.pk: self.cleaned_data.get(f"result_{task.pk}", "") for task in self.tasks}
+
+
+class IssueForm(forms.ModelForm):
+    """What the clerk writes when the report is signed: its number, date and signer."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = ConsolidatedReport
+        fields = ["number", "issued_on", "signer_title", "signer_name"]
+        widgets = {"issued_on": DATE_WIDGET, "signer_title": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"number": "Số thứ tự của văn bản, ví dụ: 415."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["version"].error_messages = {
+            "required": "Biểu mẫu thiếu phiên bản; hãy mở lại trang rồi ban hành.",
+            "invalid": "Biểu mẫu thiếu phiên bản; hãy mở lại trang rồi ban hành.",
+        }
+        for name in ("number", "issued_on", "signer_name"):
+            self.fields[name].required = True
+        self.fields["number"].error_messages["required"] = "Hãy ghi số của văn bản."
+        self.fields["issued_on"].error_messages["required"] = "Hãy ghi ngày ký ban hành."
+        self.fields["signer_name"].error_messages["required"] = "Hãy ghi họ tên người ký."
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:
+            self.add_error(None, self.errors.pop("version"))
+        return data
+
+    def _post_clean(self):
+        """The service validates and saves; the form only reads what was posted."""

@@ -8,26 +8,27 @@ the office may edit it, and an edited result stays as edited until it is reset.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from kehoach.text import lower_first
+from kehoach.text import document_numbers, lower_first
 from reports.exports.consolidated_xlsx import consolidated_workbook
-from reports.exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
+from reports.exports.document import AppendixRow, Figure, ReportDocument, TaskPart, UnitReportRow
 from reports.exports.docx import document_docx
 from reports.models import (
     Completion,
     ConsolidatedReport,
+    ReportOutput,
     ReportStatus,
     TaskReport,
     TaskState,
 )
 from reports.states import state_expression
-from tasks.models import Assignment, AssignmentRole, Task
+from tasks.models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Reporting, Task
 
 from .selectors import Scope
 
@@ -35,8 +36,8 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-SUMMARY_LENGTH = 400
-NO_RESULT = "Chưa có báo cáo được chấp nhận của đơn vị chủ trì, phối hợp."
+# Kept out of pages that do not show a frozen report: they can weigh megabytes.
+FROZEN_FIELDS = ("snapshot", "docx_file", "xlsx_file")
 TEXT_FIELDS = (
     "subject",
     "introduction",
@@ -49,10 +50,26 @@ TEXT_FIELDS = (
 )
 
 
+def _plan_reference(plan) -> str:
+    """ "Kế hoạch số 58/KH-SKHCN ngày 20/02/2024", or "Kế hoạch năm 2024" while it has no number."""
+    number = plan.number.strip()
+    if number and "/" not in number and plan.number_template.startswith("/"):
+        number += plan.number_template
+    when = f"ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else f"năm {plan.issued_year}"
+    return f"Kế hoạch số {number} {when}" if number else f"Kế hoạch {when}"
+
+
+def _basis_reference(document) -> str:
+    """ "Công văn số 1394/UBND-KGVX ngày 05/02/2024 của Ủy ban nhân dân tỉnh Đồng Nai" """
+    return (
+        f"{document.get_doc_type_display()} số {document_numbers(document.number)} "
+        f"ngày {document.issued_on:%d/%m/%Y} của {document.issuer.name}"
+    )
+
+
 def consolidated_defaults(scope: Scope) -> dict:
-    """What a new consolidated report starts with, from its plan."""
+    """What a new consolidated report starts with, from its plan and its basis documents."""
     plan = scope.plan
-    number = f" số {plan.number}" if plan.number else ""
     archive = (
         f"Lưu: VT, {plan.coordinating_unit.document_code}."
         if plan.coordinating_unit.document_code
@@ -65,12 +82,21 @@ def consolidated_defaults(scope: Scope) -> dict:
         archive,
     ]
     span = lower_first(scope.name)
+    title = document_numbers(lower_first(plan.title))
+    basis = [
+        _basis_reference(document)
+        for document in plan.basis_documents.select_related("issuer").order_by("issued_on", "number")
+    ]
+    opening = []
+    if basis:
+        opening.append(f"Căn cứ {'; '.join(basis)};")
+    opening.append(
+        f"Thực hiện {_plan_reference(plan)} về {title}, {plan.issuer.name} báo cáo kết quả thực hiện "
+        f"{span} như sau (có Phụ lục kèm theo):"
+    )
     return {
-        "subject": f"Kết quả thực hiện Kế hoạch {lower_first(plan.title)} {span}",
-        "introduction": (
-            f"Thực hiện Kế hoạch{number} năm {plan.issued_year} của {plan.issuer.name} về "
-            f"{lower_first(plan.title)}, {plan.issuer.name} báo cáo kết quả thực hiện {span} như sau:"
-        ),
+        "subject": f"Kết quả thực hiện Kế hoạch {title} {span}",
+        "introduction": "\n".join(opening),
         "signer_title": plan.signer_title,
         "signer_name": plan.signer_name,
         "recipients": "\n".join(recipients),
@@ -78,8 +104,13 @@ def consolidated_defaults(scope: Scope) -> dict:
 
 
 def consolidated_for(scope: Scope) -> ConsolidatedReport:
-    """The scope's consolidated report, or an unsaved one holding the defaults."""
-    report = ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key).first()
+    """The scope's latest edition (issued or being prepared), or an unsaved one holding the defaults."""
+    report = (
+        ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key)
+        .defer(*FROZEN_FIELDS)
+        .order_by("-edition")
+        .first()
+    )
     return report or ConsolidatedReport(plan=scope.plan, scope=scope.key, **consolidated_defaults(scope))
 
 
@@ -88,21 +119,53 @@ def consolidated_for(scope: Scope) -> ConsolidatedReport:
 # ------------------------------------------------------------------------------
 @dataclass
 class Composition:
-    """The unit reports of a scope, read once, arranged per task and unit."""
+    """The unit reports of a scope, read once, arranged per task and unit; with the reports of
+    fixed-date tasks done and accepted before the scope (they are not asked again)."""
 
     scope: Scope
     tasks: list[Task]
     reports: list[TaskReport]  # every report of the scope, with .state; task, role, unit, period order
-    assigned: dict[int, list[Assignment]]  # task id → its assignments, lead first (groups and named ones too)
     edited: dict[int, str]  # task id → result as the office edited it
+    done_before: list[TaskReport] = field(default_factory=list)  # fixed-date tasks finished earlier
+    outputs: dict[int, dict[str, int]] = field(default_factory=dict)  # report id → kind → quantity
 
     def reports_of(self, task: Task) -> list[TaskReport]:
         return self._by_task.get(task.pk, [])
 
     @cached_property
+    def assigned(self) -> dict[int, list[Assignment]]:
+        """Task id → its assignments, lead first (groups and named ones too); read when the document
+        needs them (the form composing results does not)."""
+        assigned: dict[int, list[Assignment]] = {}
+        for assignment in (
+            Assignment.objects.filter(task__plan=self.scope.plan)
+            .select_related("unit")
+            .order_by("task", "role", "order", "pk")
+        ):
+            assigned.setdefault(assignment.task_id, []).append(assignment)
+        return assigned
+
+    def done_before_of(self, task: Task) -> list[TaskReport]:
+        return self._done_before_by_task.get(task.pk, [])
+
+    @cached_property
     def _by_task(self) -> dict[int, list[TaskReport]]:
         by_task: dict[int, list[TaskReport]] = {}
         for report in self.reports:
+            by_task.setdefault(report.task_id, []).append(report)
+        return by_task
+
+    @cached_property
+    def _done_before_by_task(self) -> dict[int, list[TaskReport]]:
+        """Each task's earlier completions, one per unit (its latest), not those asked again now."""
+        now = {(report.task_id, report.unit_id) for report in self.reports}
+        latest: dict[tuple[int, int], TaskReport] = {}
+        for report in self.done_before:
+            key = (report.task_id, report.unit_id)
+            if key not in now:
+                latest[key] = report  # ordered by period: the last one wins
+        by_task: dict[int, list[TaskReport]] = {}
+        for report in latest.values():
             by_task.setdefault(report.task_id, []).append(report)
         return by_task
 
@@ -117,58 +180,166 @@ class Composition:
                 latest[key] = report
         return [report for report in self.reports if latest[report.task_id, report.unit_id] is report]
 
+    @cached_property
+    def _latest_by_task(self) -> dict[int, list[TaskReport]]:
+        by_task: dict[int, list[TaskReport]] = {}
+        for report in self.latest:
+            by_task.setdefault(report.task_id, []).append(report)
+        return by_task
+
+    def latest_of(self, task: Task) -> list[TaskReport]:
+        return self._latest_by_task.get(task.pk, [])
+
     def composed_result(self, task: Task) -> str:
-        accepted = [
-            r for r in self.reports_of(task) if r.status == ReportStatus.ACCEPTED and r.results.strip()
-        ]
-        if not accepted:
-            return NO_RESULT
-        lines = []
-        for report in accepted:
-            period = f"[{report.period.name}] " if self.scope.spans_periods else ""
-            lines.append(
-                f"{report.unit_name} ({report.get_role_display().lower()}): {period}{_one_paragraph(report.results)}"
-            )
+        lines = [_done_before_line(report) for report in self.done_before_of(task)]
+        for report in self.reports_of(task):
+            if report.status == ReportStatus.ACCEPTED and report.results.strip():
+                period = f"[{report.period.name}] " if self.scope.spans_periods else ""
+                lines.append(
+                    f"{report.unit_name} ({report.get_role_display().lower()}): {period}"
+                    f"{_one_paragraph(report.results)}"
+                )
+        accepted_units = {
+            r.unit_id
+            for r in self.reports_of(task)
+            if r.status == ReportStatus.ACCEPTED and r.results.strip()
+        }
+        missing = [r for r in self.latest_of(task) if r.unit_id not in accepted_units]
+        if missing:
+            lines.append(_missing_line(missing))
+        if not lines:
+            return NO_REPORTING_UNIT
         return "\n".join(lines)
 
     def result(self, task: Task) -> str:
         return self.edited.get(task.pk) or self.composed_result(task)
+
+    def state(self, task: Task) -> str | None:
+        """The task's state over the scope, judged by its leads (by everyone reporting when no lead
+        reports); None when nobody reports on it."""
+        done = self.done_before_of(task)
+        latest = self.latest_of(task)
+        judged = [r for r in [*done, *latest] if r.role == AssignmentRole.LEAD] or [*done, *latest]
+        if not judged:
+            return None
+        states = [_judged(report) for report in judged]
+        if all(state in DONE_STATES for state in states):
+            return TaskState.DONE_LATE if TaskState.DONE_LATE in states else TaskState.DONE_ON_TIME
+        return min((s for s in states if s not in DONE_STATES), key=NOT_DONE_ORDER.index)
+
+
+PENDING = "pending"  # sent, not yet reviewed: never judged overdue before the department reads it
+PENDING_LABEL = "Đã báo cáo, chờ Sở xem xét"
+DONE_STATES = (TaskState.DONE_ON_TIME, TaskState.DONE_LATE)
+# When a task's leads stand differently, the task stands as the first of these any of them is in.
+NOT_DONE_ORDER = [
+    TaskState.IN_PROGRESS_OVERDUE,
+    PENDING,
+    TaskState.IN_PROGRESS_ON_TIME,
+    TaskState.NOT_STARTED,
+]
+NO_REPORTING_UNIT = (
+    "Nhiệm vụ không có đơn vị nào thuộc diện báo cáo trong kỳ; các cơ quan, tổ chức được nêu tên "
+    "không báo cáo cho Sở."
+)
+STATE_LABELS = {**dict(TaskState.choices), PENDING: PENDING_LABEL}
+
+
+def _judged(report: TaskReport) -> str:
+    if report.status == ReportStatus.SUBMITTED:
+        return PENDING
+    return report.state
+
+
+def _done_before_line(report: TaskReport) -> str:
+    return (
+        f"Đã hoàn thành ngày {report.completed_on:%d/%m/%Y} ({report.unit_name} "
+        f"{report.get_role_display().lower()}; kết quả đã báo cáo {lower_first(report.period.name)}): "
+        f"{_one_paragraph(report.results)}"
+    )
+
+
+def _status_words(report: TaskReport) -> str:
+    """Why a unit's report gives no result, as a reader at the UBND tỉnh would say it."""
+    if report.status == ReportStatus.SUBMITTED:
+        return "đã gửi báo cáo, Sở đang xem xét"
+    if report.status == ReportStatus.RETURNED:
+        return "có báo cáo được trả lại để bổ sung, chưa gửi lại"
+    if report.status == ReportStatus.ACCEPTED:
+        return "báo cáo được chấp nhận nhưng chưa nêu kết quả"
+    return "chưa gửi báo cáo"
+
+
+def _missing_line(reports: list[TaskReport]) -> str:
+    units = "; ".join(f"{r.unit_name} ({r.get_role_display().lower()}) {_status_words(r)}" for r in reports)
+    return f"Chưa có kết quả được Sở xác nhận của: {units}."
+
+
+def _row_summary(report: TaskReport, accepted: TaskReport | None) -> str:
+    if accepted is not None:
+        return _one_paragraph(accepted.results)
+    return f"Đơn vị {_status_words(report)}."
 
 
 def _one_paragraph(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _summary(text: str) -> str:
-    text = _one_paragraph(text)
-    if len(text) <= SUMMARY_LENGTH:
-        return text
-    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
+def _output_columns() -> dict:
+    """Each report's quantity of every output kind, read in the reports' own query."""
+    return {
+        f"out_{kind}": Subquery(
+            ReportOutput.objects.filter(report=OuterRef("pk"), kind=kind).values("quantity")[:1]
+        )
+        for kind in OutputKind.values
+    }
 
 
 def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date) -> Composition:
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
-    reports = list(
-        TaskReport.objects.filter(period__in=scope.periods)
-        .select_related("period")
-        .annotate(state=state_expression(today))
-        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
+    first = scope.periods[0]
+    earlier = Q(
+        period__plan=scope.plan,
+        period__deadline__lt=first.deadline,
+        task__deadline_kind=DeadlineKind.FIXED,
+        status=ReportStatus.ACCEPTED,
+        completion=Completion.DONE,
     )
-    assigned: dict[int, list[Assignment]] = {}
-    for assignment in (
-        Assignment.objects.filter(task__plan=scope.plan)
-        .select_related("unit")
-        .order_by("task", "role", "order", "pk")
+    reports, done_before = [], []
+    for report in (
+        TaskReport.objects.filter(Q(period__in=scope.periods) | earlier)
+        .select_related("period")
+        .annotate(state=state_expression(today), **_output_columns())
+        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
     ):
-        assigned.setdefault(assignment.task_id, []).append(assignment)
+        (reports if report.period_id in {p.pk for p in scope.periods} else done_before).append(report)
+    outputs = {
+        report.pk: {
+            kind: quantity
+            for kind in OutputKind.values
+            if (quantity := getattr(report, f"out_{kind}")) is not None
+        }
+        for report in [*reports, *done_before]
+        if report.status == ReportStatus.ACCEPTED
+    }
     edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
-    return Composition(scope=scope, tasks=tasks, reports=reports, assigned=assigned, edited=edited)
+    return Composition(
+        scope=scope,
+        tasks=tasks,
+        reports=reports,
+        edited=edited,
+        done_before=done_before,
+        outputs=outputs,
+    )
 
 
-def document_build(scope: Scope, today: datetime.date | None = None) -> ReportDocument:
-    """The whole consolidated report of `scope` as data, in a fixed number of queries."""
+def document_build(
+    scope: Scope, today: datetime.date | None = None, consolidated: ConsolidatedReport | None = None
+) -> ReportDocument:
+    """The whole consolidated report of `scope` as data, in a fixed number of queries; `consolidated`
+    is the edition (`consolidated_for`) when the caller has read it already."""
     today = today or timezone.localdate()
-    consolidated = consolidated_for(scope)
+    consolidated = consolidated or consolidated_for(scope)
     composition = compose(scope, consolidated, today)
     document = _document(scope, consolidated, composition)
     document.unit_reports = _unit_report_rows(scope, today)
@@ -178,7 +349,7 @@ def document_build(scope: Scope, today: datetime.date | None = None) -> ReportDo
 def _unit_report_rows(scope: Scope, today: datetime.date):
     """Every report of the scope for the Excel file, read in chunks when the writer gets to it."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
-    states, completions = dict(TaskState.choices), dict(Completion.choices)
+    completions = dict(Completion.choices)
     reports = (
         TaskReport.objects.filter(period__in=scope.periods)
         .annotate(state=state_expression(today), files=Count("evidence"))
@@ -216,7 +387,7 @@ def _unit_report_rows(scope: Scope, today: datetime.date):
             unit=r["unit_name"],
             role=roles[r["role"]],
             status=statuses[r["status"]],
-            state=states[r["state"]],
+            state=STATE_LABELS[PENDING if r["status"] == ReportStatus.SUBMITTED else r["state"]],
             deadline=r["deadline"],
             completion=completions[r["completion"]],
             completed_on=r["completed_on"],
@@ -242,21 +413,68 @@ def _names(assignments: list[Assignment], role: str, day: datetime.date) -> list
     return [a.unit.name for a in assignments if a.role == role and a.unit.is_active_on(day)]
 
 
+def _deadline_words(task: Task, end: datetime.date) -> str:
+    """The plan's deadline in its own words; a task with no date of its own says it is judged by the
+    period's deadline, and which."""
+    if task.deadline_kind != DeadlineKind.ONGOING:
+        return task.deadline_label
+    text = task.deadline_text.strip()
+    judged = f"đánh giá theo hạn của kỳ báo cáo, ngày {end:%d/%m/%Y}"
+    if text:
+        return f"{text} (kế hoạch không nêu ngày; {judged})"
+    return f"Kế hoạch không nêu thời hạn riêng; {judged}"
+
+
+def _sum(values) -> int | None:
+    values = [value for value in values if value is not None]
+    return sum(values) if values else None
+
+
+def _figures(outputs: list[dict[str, int]]) -> list[Figure]:
+    """The outputs reported, summed kind by kind in the order of `OutputKind`. Indicators with their
+    targets (docs/domain.md) will join these, one `Figure` each with its `target`."""
+    labels = dict(OutputKind.choices)
+    totals: dict[str, int] = {}
+    for quantities in outputs:
+        for kind, quantity in quantities.items():
+            totals[kind] = totals.get(kind, 0) + quantity
+    return [Figure(label=labels[kind], actual=totals[kind]) for kind in OutputKind.values if kind in totals]
+
+
 def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
-    states = dict(TaskState.choices)
     roles = dict(AssignmentRole.choices)
+    end = scope.last.deadline
     parts, rows = [], []
+    task_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
     for task in composition.tasks:
         assigned = composition.assigned.get(task.pk, [])
+        accepted = [
+            r for r in composition.latest_of(task) if r.status == ReportStatus.ACCEPTED
+        ] + composition.done_before_of(task)
+        state = composition.state(task)
+        if state is not None:
+            task_counts[state] += 1
+        deadline = _deadline_words(task, end)
         parts.append(
             TaskPart(
                 number=task.number,
-                title=task.title,
-                lead=_names(assigned, AssignmentRole.LEAD, scope.last.deadline),
-                partners=_names(assigned, AssignmentRole.PARTNER, scope.last.deadline),
-                deadline=task.deadline_label,
-                result=composition.result(task),
+                title=document_numbers(task.title),
+                lead=_names(assigned, AssignmentRole.LEAD, end),
+                partners=_names(assigned, AssignmentRole.PARTNER, end),
+                deadline=deadline,
+                result=document_numbers(composition.result(task)),
                 depth=task.depth,
+                short_title=task.title_is_short,
+                content=document_numbers(_one_paragraph(task.content)) if task.title_is_short else "",
+                named=[
+                    a.unit.name
+                    for a in assigned
+                    if a.reporting == Reporting.NAMED and a.unit.is_active_on(end)
+                ],
+                state=STATE_LABELS[state] if state else "Không có đơn vị báo cáo",
+                funds_planned=_sum(r.funds_planned for r in accepted),
+                funds_spent=_sum(r.funds_spent for r in accepted),
+                figures=_figures([composition.outputs.get(r.pk, {}) for r in accepted]),
             )
         )
     tasks = {task.pk: task for task in composition.tasks}
@@ -264,42 +482,52 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
     for report in composition.reports:
         if report.status == ReportStatus.ACCEPTED and report.results.strip():
             accepted_of[report.task_id, report.unit_id] = report
-    for order, report in enumerate(composition.latest, start=1):
+    earlier = [r for task in composition.tasks for r in composition.done_before_of(task)]
+    unit_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
+    in_order = sorted(
+        [*earlier, *composition.latest],
+        key=lambda r: (tasks[r.task_id].sort_key, r.role, r.unit_name, r.period.deadline, r.pk),
+    )
+    for order, report in enumerate(in_order, start=1):
         task = tasks[report.task_id]
-        accepted = accepted_of.get((report.task_id, report.unit_id))
+        is_earlier = report.period_id not in {p.pk for p in scope.periods}
+        accepted = report if is_earlier else accepted_of.get((report.task_id, report.unit_id))
+        state = _judged(report)
+        unit_counts[state] += 1
+        summary = _row_summary(report, accepted)
+        if is_earlier:
+            summary = f"Đã hoàn thành ngày {report.completed_on:%d/%m/%Y} ({lower_first(report.period.name)}): {summary}"
         rows.append(
             AppendixRow(
                 order=order,
                 task_number=task.number,
-                task_title=task.title,
+                task_title=document_numbers(task.title),
                 unit=report.unit_name,
                 role=roles[report.role],
                 deadline=f"{report.deadline:%d/%m/%Y}",
                 deadline_date=report.deadline,
-                summary=_summary(accepted.results)
-                if accepted
-                else f"Chưa có báo cáo được chấp nhận ({report.get_status_display().lower()}).",
-                state=states[report.state],
+                summary=document_numbers(summary),
+                state=STATE_LABELS[state],
+                funds_planned=accepted.funds_planned if accepted else None,
+                funds_spent=accepted.funds_spent if accepted else None,
+                figures=_figures([composition.outputs.get(accepted.pk, {})]) if accepted else [],
             )
         )
-    counts = dict.fromkeys(TaskState.values, 0)
-    for report in composition.latest:
-        counts[report.state] += 1
     plan = scope.plan
     return ReportDocument(
         authority=settings.DOCUMENT_AUTHORITY,
         issuer=settings.DOCUMENT_ISSUER,
         issuer_name=settings.DOCUMENT_ISSUER_NAME,
         author=plan.issuer.name,
-        number=consolidated.reference,
+        number=document_numbers(consolidated.reference),
         place=plan.place,
         date=consolidated.issued_on,
         year=scope.year,
         span=scope.name,
         # A year's report looks ahead to the next year; a shorter period's to the time ahead.
         next_span=f"NĂM {scope.year + 1}" if scope.name == f"Năm {scope.year}" else "THỜI GIAN TỚI",
-        subject=consolidated.subject,
-        introduction=consolidated.introduction,
+        subject=document_numbers(consolidated.subject),
+        introduction=document_numbers(consolidated.introduction),
         direction=consolidated.direction,
         tasks=parts,
         strengths=consolidated.strengths,
@@ -314,19 +542,25 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
         ],
         appendix_title=f"PHỤ LỤC\nKết quả thực hiện các nhiệm vụ {lower_first(scope.name)}",
         appendix=rows,
-        state_counts=[(states[state], n) for state, n in counts.items()],
-        accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED),
+        state_counts=[(STATE_LABELS[state], n) for state, n in unit_counts.items()],
+        task_counts=[(STATE_LABELS[state], n) for state, n in task_counts.items()],
+        accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED)
+        + len(earlier),
     )
 
 
 # ------------------------------------------------------------------------------
 # Exports
 # ------------------------------------------------------------------------------
-def export_bytes(scope: Scope, fmt: str) -> tuple[bytes, str]:
-    """The consolidated report of `scope` as DOCX or XLSX, with its file name."""
+def export_name(scope: Scope, fmt: str, edition: int | None = None) -> str:
+    """ "bao-cao-kh-463-2025.docx", "bao-cao-kh-463-2025-lan-2-phu-luc.xlsx" """
+    name = f"bao-cao-{scope.plan.code}-{scope.key}" + (f"-lan-{edition}" if edition and edition > 1 else "")
+    return f"{name}.docx" if fmt == "docx" else f"{name}-phu-luc.xlsx"
+
+
+def export_bytes(scope: Scope, fmt: str, consolidated: ConsolidatedReport | None = None) -> tuple[bytes, str]:
+    """The consolidated report of `scope` as DOCX or XLSX made now, with its file name."""
     today = timezone.localdate()
-    document = document_build(scope, today)
-    name = f"bao-cao-{scope.plan.code}-{scope.key}"
-    if fmt == "docx":
-        return document_docx(document), f"{name}.docx"
-    return consolidated_workbook(document), f"{name}-phu-luc.xlsx"
+    document = document_build(scope, today, consolidated)
+    content = document_docx(document) if fmt == "docx" else consolidated_workbook(document)
+    return content, export_name(scope, fmt, consolidated.edition if consolidated else None)

@@ -54,12 +54,52 @@ def scope(plan: Plan, key: str) -> Scope | None:
     return None
 
 
+FROZEN = ("snapshot", "docx_file", "xlsx_file")
+
+
+def editions(scope: Scope) -> list[ConsolidatedReport]:
+    """Every edition of the scope's report, the latest first, without their frozen contents."""
+    return list(
+        ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key)
+        .defer(*FROZEN)
+        .select_related("issued_by")
+        .order_by("-edition")
+    )
+
+
+def edition(scope: Scope, number: int | None, *, frozen: bool = False) -> ConsolidatedReport | None:
+    """Edition `number` of the scope's report (the latest when None); with its frozen data when
+    `frozen`, never with its files."""
+    reports = ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key).defer(
+        *(name for name in FROZEN if not (frozen and name == "snapshot"))
+    )
+    if number is None:
+        return reports.order_by("-edition").first()
+    return reports.filter(edition=number).first()
+
+
+def edition_file(scope: Scope, number: int, fmt: str) -> bytes | None:
+    """The Word or Excel file of an issued edition as it was issued; None if it is not issued."""
+    column = "docx_file" if fmt == "docx" else "xlsx_file"
+    return (
+        ConsolidatedReport.objects.filter(
+            plan=scope.plan, scope=scope.key, edition=number, issued_at__isnull=False
+        )
+        .values_list(column, flat=True)
+        .first()
+    )
+
+
 @dataclass
 class ScopeRow:
     scope_key: str
     name: str
     plan: Plan
-    report: ConsolidatedReport | None
+    reports: list[ConsolidatedReport]  # its editions, the latest first; empty before it is prepared
+
+    @property
+    def report(self) -> ConsolidatedReport | None:
+        return self.reports[0] if self.reports else None
 
 
 def scopes_followed(user) -> list[ScopeRow]:
@@ -68,10 +108,11 @@ def scopes_followed(user) -> list[ScopeRow]:
     periods = permissions.in_plans(
         ReportingPeriod.objects.select_related("plan"), permissions.followed_plans(user)
     ).order_by("-deadline", "plan__code")
-    reports = {
-        (report.plan_id, report.scope): report
-        for report in permissions.in_plans(ConsolidatedReport.objects.all(), permissions.followed_plans(user))
-    }
+    reports: dict[tuple[int, str], list[ConsolidatedReport]] = {}
+    for report in permissions.in_plans(
+        ConsolidatedReport.objects.defer(*FROZEN).order_by("-edition"), permissions.followed_plans(user)
+    ):
+        reports.setdefault((report.plan_id, report.scope), []).append(report)
     rows, years_seen = [], set()
     for period in periods:
         if (
@@ -80,6 +121,10 @@ def scopes_followed(user) -> list[ScopeRow]:
         ):
             years_seen.add((period.plan_id, period.year))
             key = str(period.year)
-            rows.append(ScopeRow(key, f"Năm {period.year}", period.plan, reports.get((period.plan_id, key))))
-        rows.append(ScopeRow(period.key, period.name, period.plan, reports.get((period.plan_id, period.key))))
+            rows.append(
+                ScopeRow(key, f"Năm {period.year}", period.plan, reports.get((period.plan_id, key), []))
+            )
+        rows.append(
+            ScopeRow(period.key, period.name, period.plan, reports.get((period.plan_id, period.key), []))
+        )
     return rows

@@ -12,13 +12,22 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kehoach.http import query_without
 from reports import permissions
+from reports.exports.document import document_from_data
 from reports.models import ConsolidatedReport
 
 from . import selectors
-from .forms import ConsolidatedForm
-from .generator import CONTENT_TYPES, TEXT_FIELDS, compose, consolidated_for, document_build, export_bytes
+from .forms import ConsolidatedForm, IssueForm
+from .generator import (
+    CONTENT_TYPES,
+    TEXT_FIELDS,
+    compose,
+    consolidated_for,
+    document_build,
+    export_bytes,
+    export_name,
+)
 from .selectors import Scope
-from .services import consolidated_save
+from .services import ISSUED, consolidated_issue, consolidated_new_edition, consolidated_save
 
 ROWS_PER_PAGE = 30
 
@@ -50,17 +59,39 @@ def consolidated_list(request):
     )
 
 
-@require_safe
-def consolidated_detail(request, plan_pk, key):
-    scope = _scope(request, plan_pk, key)
-    document = document_build(scope)
+def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: ConsolidatedReport):
+    """The preview of an edition: an issued one as it was frozen, the one being prepared (or the
+    defaults of a report not yet prepared) as it stands now."""
+    if shown.is_issued:
+        document = document_from_data(shown.snapshot)
+    else:
+        document = document_build(scope, consolidated=shown)
     context = {
         "scope": scope,
         "document": document,
-        "saved": ConsolidatedReport.objects.filter(plan=scope.plan, scope=scope.key).exists(),
+        "shown": shown,
+        "latest": latest,
+        "editions": selectors.editions(scope) if latest.pk else [],
         "can_prepare": permissions.can_prepare_consolidated(request.user, scope.plan.pk),
     }
     return render(request, "reports/consolidated_detail.html", context)
+
+
+@require_safe
+def consolidated_detail(request, plan_pk, key):
+    scope = _scope(request, plan_pk, key)
+    latest = consolidated_for(scope)
+    shown = selectors.edition(scope, latest.edition, frozen=True) if latest.is_issued else latest
+    return _detail(request, scope, shown, latest)
+
+
+@require_safe
+def consolidated_edition(request, plan_pk, key, edition):
+    scope = _scope(request, plan_pk, key)
+    shown = selectors.edition(scope, edition, frozen=True)
+    if shown is None:
+        raise Http404(f"Báo cáo tổng hợp {scope.name.lower()} không có lần soạn thứ {edition}.")
+    return _detail(request, scope, shown, consolidated_for(scope))
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,6 +100,9 @@ def consolidated_edit(request, plan_pk, key):
     if not permissions.can_prepare_consolidated(request.user, scope.plan.pk):
         raise PermissionDenied(f"Chỉ người điều phối kế hoạch {scope.plan.code} soạn báo cáo tổng hợp.")
     consolidated = consolidated_for(scope)
+    if consolidated.is_issued:
+        messages.error(request, ISSUED)
+        return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
     composition = compose(scope, consolidated, timezone.localdate())
     composed = {task.pk: composition.result(task) for task in composition.tasks}
     form = ConsolidatedForm(
@@ -93,12 +127,82 @@ def consolidated_edit(request, plan_pk, key):
     return render(request, "reports/consolidated_form.html", context, status=400 if form.errors else 200)
 
 
-@require_safe
-def consolidated_export(request, plan_pk, key, fmt):
-    if fmt not in CONTENT_TYPES:
-        raise Http404("Không có định dạng này.")
+@require_http_methods(["GET", "POST"])
+def consolidated_issue_page(request, plan_pk, key):
+    """Mark the edition being prepared as issued, with its number, date and signer."""
     scope = _scope(request, plan_pk, key)
-    content, filename = export_bytes(scope, fmt)
+    if not permissions.can_prepare_consolidated(request.user, scope.plan.pk):
+        raise PermissionDenied(f"Chỉ người điều phối kế hoạch {scope.plan.code} ban hành báo cáo tổng hợp.")
+    consolidated = consolidated_for(scope)
+    if consolidated.is_issued:
+        messages.error(request, ISSUED)
+        return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
+    form = IssueForm(request.POST or None, instance=consolidated)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consolidated_issue(scope=scope, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, "Đã đánh dấu báo cáo tổng hợp là đã ban hành; nội dung được giữ nguyên từ nay."
+            )
+            return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
+    context = {"scope": scope, "form": form, "consolidated": consolidated}
+    return render(request, "reports/consolidated_issue.html", context, status=400 if form.errors else 200)
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, " ".join(messages_))
+    else:
+        form.add_error(None, " ".join(error.messages))
+
+
+@require_http_methods(["POST"])
+def consolidated_new_edition_page(request, plan_pk, key):
+    """Start a corrected report after an issued one; the issued edition is kept."""
+    scope = _scope(request, plan_pk, key)
+    if not permissions.can_prepare_consolidated(request.user, scope.plan.pk):
+        raise PermissionDenied(f"Chỉ người điều phối kế hoạch {scope.plan.code} soạn báo cáo tổng hợp.")
+    try:
+        edition = consolidated_new_edition(scope=scope, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
+    messages.success(
+        request, f"Đã tạo bản sửa đổi (lần soạn thứ {edition.edition}); bản đã ban hành được giữ nguyên."
+    )
+    return redirect("reports:consolidated_edit", plan_pk=scope.plan.pk, key=scope.key)
+
+
+def _file(content: bytes, fmt: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_safe
+def consolidated_export(request, plan_pk, key, fmt):
+    """The latest edition's file: as issued when it is issued, else made now."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Không có định dạng này.")
+    scope = _scope(request, plan_pk, key)
+    latest = consolidated_for(scope)
+    if latest.is_issued:
+        return consolidated_edition_export(request, plan_pk, key, latest.edition, fmt)
+    content, filename = export_bytes(scope, fmt, latest)
+    return _file(content, fmt, filename)
+
+
+@require_safe
+def consolidated_edition_export(request, plan_pk, key, edition, fmt):
+    """An issued edition's file exactly as it was issued."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Không có định dạng này.")
+    scope = _scope(request, plan_pk, key)
+    content = selectors.edition_file(scope, edition, fmt)
+    if content is None:
+        raise Http404("Lần soạn này chưa ban hành: tệp được lập khi tải báo cáo đang soạn.")
+    return _file(bytes(content), fmt, export_name(scope, fmt, edition))

@@ -7,9 +7,21 @@ with hand-made documents.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+
+@dataclass
+class Figure:
+    """A figure of a task: what the units reported (summed over the accepted reports) and, once
+    targets are set for the task, what the plan aimed at."""
+
+    label: str  # "Tin, bài, phóng sự tuyên truyền"
+    actual: int | None
+    target: int | None = None  # the indicator's target, when there is one
+    unit: str = ""  # "lượt người", "%"; empty for a count
 
 
 @dataclass
@@ -17,12 +29,19 @@ class TaskPart:
     """Section II: one part per task of the plan."""
 
     number: str  # "3", "4.1"
-    title: str  # short title ("Đẩy mạnh công tác thông tin, tuyên truyền")
+    title: str  # the plan's title of the task, or the short title the department gave it
     lead: list[str]  # unit names, as assigned (co-leads, groups included)
     partners: list[str]
     deadline: str  # "Trong quý I/2024", "Thường xuyên", "Hằng năm, trước ngày 20/10"
     result: str  # the result over the report's span: composed from accepted reports, editable
     depth: int = 0  # 0 for a task, 1 for a sub-task (4.1)…
+    short_title: bool = False  # the title is the department's short name: the plan's text follows
+    content: str = ""  # the task as the plan words it
+    named: list[str] = field(default_factory=list)  # bodies named to take part, who owe no report
+    state: str = ""  # the task's state over the span (five states, or awaiting review)
+    funds_planned: int | None = None  # đồng, summed over the accepted reports; None: none reported
+    funds_spent: int | None = None
+    figures: list[Figure] = field(default_factory=list)  # reported outputs; indicators to come
 
 
 @dataclass
@@ -35,9 +54,12 @@ class AppendixRow:
     unit: str
     role: str  # "Chủ trì" / "Phối hợp"
     deadline: str  # dd/mm/yyyy of the task's deadline for that unit and year
-    summary: str  # the unit's result, shortened; "Chưa có báo cáo được chấp nhận" if none
-    state: str  # the label of the task state (docs/domain.md, "Task states")
+    summary: str  # the unit's accepted result in full, or what stands in its way, in words
+    state: str  # the label of the task state (docs/domain.md, "Task states"), or awaiting review
     deadline_date: datetime.date | None = None  # the same deadline as a date, for spreadsheets
+    funds_planned: int | None = None  # of the accepted report
+    funds_spent: int | None = None
+    figures: list[Figure] = field(default_factory=list)
 
 
 @dataclass
@@ -97,8 +119,51 @@ class ReportDocument:
     # Appendix
     appendix_title: str  # "PHỤ LỤC\nKết quả thực hiện các nhiệm vụ năm 2026"
     appendix: list[AppendixRow] = field(default_factory=list)
-    state_counts: list[tuple[str, int]] = field(default_factory=list)  # (state label, count), in order
+    state_counts: list[tuple[str, int]] = field(default_factory=list)  # appendix rows by state, in order
+    task_counts: list[tuple[str, int]] = field(default_factory=list)  # tasks by state, in order
     accepted_count: int = 0  # accepted unit reports used; 0 → the document says so
     # Every unit report of the period, read only when a writer asks (the Excel file does; the Word
     # file and the preview do not).
     unit_reports: Iterable[UnitReportRow] = ()
+
+
+# ------------------------------------------------------------------------------
+# A frozen copy: the document as JSON, and back
+# ------------------------------------------------------------------------------
+_DATES = {"date", "deadline", "deadline_date"}
+
+
+def document_data(doc: ReportDocument) -> dict:
+    """`doc` as JSON-ready data (dates as ISO strings), without the unit reports, which the Excel
+    file frozen beside it carries."""
+    data = dataclasses.asdict(dataclasses.replace(doc, unit_reports=()))
+    data.pop("unit_reports")
+    data["date"] = doc.date.isoformat() if doc.date else None
+    for row in data["appendix"]:
+        row["deadline_date"] = row["deadline_date"].isoformat() if row["deadline_date"] else None
+    return data
+
+
+def document_from_data(data: dict) -> ReportDocument:
+    """The document `document_data` wrote."""
+    data = dict(data)
+    data["date"] = datetime.date.fromisoformat(data["date"]) if data.get("date") else None
+    data["tasks"] = [
+        TaskPart(**{**part, "figures": [Figure(**f) for f in part.get("figures", [])]})
+        for part in data.get("tasks", [])
+    ]
+    data["appendix"] = [
+        AppendixRow(
+            **{
+                **row,
+                "deadline_date": datetime.date.fromisoformat(row["deadline_date"])
+                if row.get("deadline_date")
+                else None,
+                "figures": [Figure(**f) for f in row.get("figures", [])],
+            }
+        )
+        for row in data.get("appendix", [])
+    ]
+    for name in ("state_counts", "task_counts"):
+        data[name] = [tuple(pair) for pair in data.get(name, [])]
+    return ReportDocument(**data)

@@ -74,6 +74,20 @@ _AFTER_PBDR = (
     "w:sectPr",
     "w:pPrChange",
 )
+# What may follow w:pgNumType in a section's properties (ECMA-376, CT_SectPr).
+_AFTER_PGNUMTYPE = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
 # XML 1.0 forbids most C0 controls and lone surrogates; C1 controls never belong in Vietnamese text.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -89,6 +103,31 @@ def _line(text: str) -> str:
 def _lines(text: str) -> list[str]:
     """The paragraphs of a plain text field: one per line, empty lines skipped."""
     return [line for line in map(_line, (text or "").splitlines()) if line]
+
+
+def _number(value: int) -> str:
+    """ "1.250.000": thousands grouped with dots, as Vietnamese readers write them."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _funds(planned: int | None, spent: int | None) -> str:
+    """ "Dự trù 1.250.000; đã sử dụng 1.000.000", or "" when nothing was reported."""
+    parts = []
+    if planned is not None:
+        parts.append(f"dự trù {_number(planned)}")
+    if spent is not None:
+        parts.append(f"đã sử dụng {_number(spent)}")
+    return "; ".join(parts).capitalize() if parts else ""
+
+
+def _figures(figures) -> str:
+    """ "Tin, bài: 12; Lượt người tham dự: 300 (chỉ tiêu 250)" """
+    return "; ".join(
+        f"{f.label}: {_number(f.actual) if f.actual is not None else 'chưa báo cáo'}"
+        + (f" {f.unit}" if f.unit else "")
+        + (f" (chỉ tiêu {_number(f.target)})" if f.target is not None else "")
+        for f in figures
+    )
 
 
 def _date_words(date: datetime.date | None, year: int) -> str:
@@ -136,15 +175,17 @@ CELL_JUSTIFIED = replace(CELL, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 # (heading, width in mm, look of the values): 257 mm, the landscape text width
 APPENDIX_COLUMNS = [
-    ("TT", 13, CELL_CENTRED),
-    ("Nhiệm vụ", 52, CELL),
-    ("Đơn vị", 42, CELL),
-    ("Vai trò", 20, CELL_CENTRED),
-    ("Thời hạn", 26, CELL_CENTRED),
-    ("Kết quả thực hiện", 74, CELL_JUSTIFIED),
-    ("Tình trạng", 30, CELL),
+    ("TT", 12, CELL_CENTRED),
+    ("Nhiệm vụ", 44, CELL),
+    ("Đơn vị", 38, CELL),
+    ("Vai trò", 19, CELL_CENTRED),
+    ("Thời hạn", 24, CELL_CENTRED),
+    ("Kết quả thực hiện", 66, CELL_JUSTIFIED),
+    ("Kinh phí (đồng)", 26, CELL),
+    ("Tình trạng", 28, CELL),
 ]
 COUNT_COLUMNS = [("Tình trạng", 90, CELL), ("Số lượng", 30, CELL_CENTRED)]
+TASK_COUNT_COLUMNS = [("Tình trạng", 110, CELL), ("Số nhiệm vụ", 40, CELL_CENTRED)]
 
 
 def _element(tag: str, text: str | None = None, **attributes: str):
@@ -357,11 +398,18 @@ def _page_numbers(section):
     _page_field(paragraph, HEAD)
 
 
+def _core_text(properties, name: str, value: str):
+    """A text property of the file, whole: python-docx refuses more than 255 characters, a limit the
+    format does not have (a trích yếu may well be longer)."""
+    properties._element._get_or_add(name).text = _line(value)
+
+
 def _properties(document, doc: ReportDocument):
     properties = document.core_properties
-    properties.title = _line(doc.subject)
-    properties.subject = _line(doc.subject)
-    properties.author = properties.last_modified_by = _line(doc.author)
+    for name in ("title", "subject"):
+        _core_text(properties, name, doc.subject)
+    for name in ("creator", "lastModifiedBy"):
+        _core_text(properties, name, doc.author)
     properties.language = LANGUAGE
     properties.comments = properties.keywords = properties.category = ""
     properties.created = properties.modified = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
@@ -405,10 +453,31 @@ def _section(document, heading: str, text: str | None = None):
 
 
 def _task_part(document, part: TaskPart):
+    """The heading keeps with its first line only: a chain of lines kept together longer than a page
+    would be broken anywhere by the word processor."""
     _write(document, f"{part.number}. {_line(part.title)}", SUBHEADING)
-    _labelled(document, "Đơn vị chủ trì", "; ".join(map(_line, part.lead)) or "không có")
-    _labelled(document, "Đơn vị phối hợp", "; ".join(map(_line, part.partners)) or "không có")
-    _labelled(document, "Thời hạn", _line(part.deadline) or "không có")
+    lines = []
+    if part.short_title and _line(part.content):
+        lines.append(("Nội dung nhiệm vụ theo Kế hoạch", _line(part.content)))
+    lines.append(("Đơn vị chủ trì", "; ".join(map(_line, part.lead)) or "không có"))
+    lines.append(("Đơn vị phối hợp", "; ".join(map(_line, part.partners)) or "không có"))
+    if part.named:
+        lines.append(
+            (
+                "Được nêu tên để phối hợp, không báo cáo cho Sở và không đánh giá",
+                "; ".join(map(_line, part.named)),
+            )
+        )
+    lines.append(("Thời hạn", _line(part.deadline) or "không có"))
+    if part.state:
+        lines.append(("Tình trạng", _line(part.state)))
+    funds = _funds(part.funds_planned, part.funds_spent)
+    if funds:
+        lines.append(("Kinh phí (đồng)", funds))
+    if part.figures:
+        lines.append(("Số liệu", _figures(part.figures)))
+    for index, (label, value) in enumerate(lines):
+        _labelled(document, label, value, LABEL if index == 0 else BODY)
     _write(document, "Kết quả:", replace(LABEL, italic=True))
     _text(document, part.result)
 
@@ -424,6 +493,7 @@ def _body(document, doc: ReportDocument):
             "kết quả dưới đây chưa được tổng hợp.",
             replace(BODY, bold=True, italic=True),
         )
+    _task_counts(document, doc)
     if not doc.tasks:
         _placeholder(document)
     for part in doc.tasks:
@@ -438,6 +508,33 @@ def _body(document, doc: ReportDocument):
         _text(document, text)
     _section(document, f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ {doc.next_span}", doc.next_year)
     _section(document, "V. KIẾN NGHỊ, ĐỀ XUẤT", doc.proposals)
+
+
+def _task_counts(document, doc: ReportDocument):
+    """How many tasks stand in each state, before the tasks one by one; the units' part of each task
+    is in the appendix."""
+    total = sum(count for _, count in doc.task_counts)
+    _write(
+        document,
+        f"Kế hoạch có {total} nhiệm vụ được theo dõi; tình trạng thực hiện {_line(doc.span).lower()} "
+        "như sau (có Phụ lục kèm theo):",
+        replace(BODY, keep=True),
+    )
+    table = _grid(document, TASK_COUNT_COLUMNS)
+    for label, count in doc.task_counts:
+        _grid_row(table, TASK_COUNT_COLUMNS, [_line(label), str(count)])
+    _grid_row(table, TASK_COUNT_COLUMNS, ["Tổng số nhiệm vụ", str(total)], bold=True)
+    _keep_together(table)
+    _write(document, "", replace(BODY, after=0))
+
+
+def _keep_together(table):
+    """Keep a short table on one page, with the paragraph before it: each row keeps with the next."""
+    rows = table.rows
+    for row in rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _signature(document, doc: ReportDocument):
@@ -524,7 +621,8 @@ def _appendix_table(document, rows: list[AppendixRow]):
                 _line(row.unit),
                 _line(row.role),
                 _line(row.deadline),
-                _line(row.summary),
+                _line(row.summary) + (f" Số liệu: {_figures(row.figures)}." if row.figures else ""),
+                _funds(row.funds_planned, row.funds_spent),
                 _line(row.state),
             ]
             for row in rows
@@ -533,20 +631,26 @@ def _appendix_table(document, rows: list[AppendixRow]):
 
 
 def _state_counts(document, counts: list[tuple[str, int]]):
-    _write(document, "Tổng hợp tình trạng", replace(TITLE, before=12, after=6))
+    _write(document, "Tổng hợp tình trạng theo nhiệm vụ và đơn vị", replace(TITLE, before=12, after=6))
     table = _grid(document, COUNT_COLUMNS)
     for label, count in counts:
         _grid_row(table, COUNT_COLUMNS, [_line(label), str(count)])
     _grid_row(table, COUNT_COLUMNS, ["Tổng cộng", str(sum(count for _, count in counts))], bold=True)
+    _keep_together(table)
 
 
 def _appendix(document, doc: ReportDocument):
-    """The appendix on landscape pages, numbered on from the report."""
+    """The appendix on landscape pages, numbered on its own from 1."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
     _end_of_section(document)
     _page(section, landscape=True)
     # The new section copies the report's "different first page": its first page must be numbered.
     section.different_first_page_header_footer = False
+    numbering = section._sectPr.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = _element("w:pgNumType")
+        section._sectPr.insert_element_before(numbering, *_AFTER_PGNUMTYPE)
+    numbering.set(qn("w:start"), "1")
     _appendix_title(document, doc)
     _appendix_table(document, doc.appendix)
     _state_counts(document, doc.state_counts)

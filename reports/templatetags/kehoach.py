@@ -17,6 +17,14 @@ def vnd(amount):
 
 
 @register.filter
+def vi_number(value):
+    """1250 → “1.250”; nothing → “—”."""
+    if value is None or value == "":
+        return "—"
+    return number_vi(value)
+
+
+@register.filter
 def days_left(days):
     return days_left_text(days)
 

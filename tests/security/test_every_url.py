@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.calendar.services import calendar_token_issue
+from reports.consolidated.selectors import scope
+from reports.consolidated.services import consolidated_save
 from reports.models import (
     ConsolidatedReport,
     Direction,
@@ -61,6 +63,9 @@ def victim(before_deadline, world, media_root):
         last_submitted_at=SENT,
     )
     token = calendar_token_issue(user=world.ttkhcn_staff)  # the database holds only its digest
+    consolidated = consolidated_save(
+        scope=scope(world.plan, world.period.key), by=world.coordinator, version=0, data={}, results={}
+    )
     world.ttkhcn_staff.refresh_from_db()
     return {
         "report": report.pk,
@@ -71,6 +76,7 @@ def victim(before_deadline, world, media_root):
         "key": world.period.key,
         "unit": report.unit_id,
         "token": token,
+        "edition": consolidated.edition,
     }
 
 
@@ -112,6 +118,13 @@ URLS = {
     "reports:consolidated_detail": ({"plan_pk": "plan", "key": "key"}, True),
     "reports:consolidated_edit": ({"plan_pk": "plan", "key": "key"}, True),
     "reports:consolidated_export": ({"plan_pk": "plan", "key": "key", "fmt": "docx"}, True),
+    "reports:consolidated_issue": ({"plan_pk": "plan", "key": "key"}, True),
+    "reports:consolidated_new_edition": ({"plan_pk": "plan", "key": "key"}, True),
+    "reports:consolidated_edition": ({"plan_pk": "plan", "key": "key", "edition": "edition"}, True),
+    "reports:consolidated_edition_export": (
+        {"plan_pk": "plan", "key": "key", "edition": "edition", "fmt": "docx"},
+        True,
+    ),
     "reports:calendar": ({}, False),
     "reports:calendar_renew": ({}, False),
     # The secret token is the feed's only credential, whoever holds it (tests/reports/test_calendar.py

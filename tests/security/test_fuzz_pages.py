@@ -56,9 +56,11 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from reports.calendar.services import calendar_token_issue
+from reports.consolidated.selectors import scope
+from reports.consolidated.services import consolidated_issue
 from reports.followup.services import direction_give
 from reports.models import Reminder, ReminderKind, TaskReport
-from reports.workflow.services import evidence_add
+from reports.workflow.services import evidence_add, period_open
 from tasks.models import Plan, Unit
 from tests.conftest import World, world_build
 from tests.factories import PDF
@@ -220,6 +222,18 @@ def _build() -> FuzzWorld:
         subject="Đôn đốc báo cáo",
         body="Đề nghị gửi báo cáo.",
         report_count=1,
+    )
+    # An issued consolidated report (2025), so that an edition's page, its files and the correction
+    # are reached; 2026's stays in preparation, for its form.
+    period_open(plan=world.plan, year=2025, by=world.coordinator)
+    consolidated_issue(
+        scope=scope(world.plan, "2025"),
+        by=world.coordinator,
+        version=0,
+        number="415",
+        issued_on=datetime.date(2025, 11, 20),
+        signer_title="GIÁM ĐỐC",
+        signer_name="Nguyễn Văn An",
     )
     issued = calendar_token_issue(user=world.ttkhcn_staff)
     token = issued if isinstance(issued, str) else world.ttkhcn_staff.calendar_token

@@ -59,6 +59,8 @@ PAGES = {
     "reports:consolidated_list": "coordinator",
     "reports:consolidated_detail": "coordinator",
     "reports:consolidated_edit": "coordinator",
+    "reports:consolidated_issue": "coordinator",
+    "reports:consolidated_edition": "coordinator",
     "reports:calendar": "ttkhcn_staff",
 }
 # The rest answer a form's POST with a redirect, or send a file or a feed, never a page.
@@ -78,6 +80,8 @@ NOT_PAGES = {
     "reports:remind_unit",
     "reports:funds_export",
     "reports:consolidated_export",
+    "reports:consolidated_edition_export",
+    "reports:consolidated_new_edition",
     "reports:calendar_renew",
     "reports:calendar_feed",
 }

@@ -19,6 +19,8 @@ from tests.helpers import PLAN_463, PLANS, rows
 pytestmark = pytest.mark.django_db
 
 FORMAT_1_463 = PLANS.parent.parent / "tests" / "fixtures" / "plan-files" / "format-1-ke-hoach-463.json"
+# Kế hoạch 463 as format 2 wrote it, before the seed was brought in line with the plan's text.
+FORMAT_2_463 = PLANS.parent.parent / "tests" / "fixtures" / "plan-files" / "format-2-ke-hoach-463.json"
 NQ57 = PLANS / "ke-hoach-nq57.json"
 
 
@@ -73,8 +75,23 @@ def test_todays_plan_files_are_written_in_the_current_format():
         assert json.loads(path.read_text(encoding="utf-8"))["format"] == PLAN_FILE_FORMAT, path.name
 
 
-def test_a_format_1_file_loads_the_same_plan_as_todays_file():
-    old, today = _loaded(FORMAT_1_463), _loaded(PLAN_463)
+def test_a_format_2_file_loads_as_before_and_today_s_file_only_adds_the_plan_s_wording():
+    old, today = _loaded(FORMAT_2_463), _loaded(PLAN_463)
+    assert {k: v for k, v in old.items() if k not in ("tasks", "plans")} == {
+        k: v for k, v in today.items() if k not in ("tasks", "plans")
+    }
+    assert len(old["tasks"]) == len(today["tasks"]) == 5
+    # task 4 is judged by the period ("Hàng năm" gives no day); the rest compared here is unchanged
+    changed = {
+        before[1] for before, after in zip(old["tasks"], today["tasks"], strict=True) if before != after
+    }
+    assert changed == {"4"}
+    (old_plan,), (plan,) = old["plans"], today["plans"]
+    assert {k for k in plan if plan[k] != old_plan[k]} <= {"preamble"}
+
+
+def test_a_format_1_file_loads_the_same_plan_as_a_format_2_file():
+    old, today = _loaded(FORMAT_1_463), _loaded(FORMAT_2_463)
     assert {k: v for k, v in old.items() if k != "assignments"} == {
         k: v for k, v in today.items() if k != "assignments"
     }

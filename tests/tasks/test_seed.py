@@ -52,7 +52,8 @@ EXPECTED = {
             "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai",
             "Các phòng chuyên môn, đơn vị trực thuộc Sở",
         },
-        "deadline": (DeadlineKind.YEARLY, None),
+        # the plan says only "Hàng năm": judged at the period's deadline, not on a day of its own
+        "deadline": (DeadlineKind.ONGOING, None),
     },
 }
 EXPECTED[5] = {**EXPECTED[4], "deadline": (DeadlineKind.ONGOING, None)}
@@ -109,6 +110,22 @@ def test_task_2_deadline_keeps_the_original_wording(plan_463):
     assert task.deadline_text == "Trong quý I/2024"
     assert deadline_for(task, year_2024(plan_463)) == datetime.date(2024, 3, 31)
     assert task.deadline_label == "Trong quý I/2024 (31/03/2024)"
+
+
+def test_the_seed_follows_the_plan_text(plan_463):
+    tasks = {int(task.number): task for task in plan_463.tasks.all()}
+    # The plan gives tasks 1, 3 and 5 no deadline of their own ("thường xuyên hàng năm" is section
+    # III's time of the whole plan); task 4 says only "Hàng năm".
+    for number in (1, 3, 5):
+        assert tasks[number].deadline_text == ""
+        assert tasks[number].deadline_label == (
+            "Kế hoạch không nêu thời hạn riêng: đánh giá theo hạn của kỳ báo cáo"
+        )
+    assert tasks[4].deadline_text == "Hàng năm"
+    assert tasks[4].deadline_label == "Hàng năm (đánh giá theo hạn của kỳ báo cáo)"
+    # Tasks 2, 4 and 5 have no title in the plan: the app's short titles say so.
+    assert {n for n, task in tasks.items() if task.title_is_short} == {2, 4, 5}
+    assert "(đính kèm)" in plan_463.preamble and "*" not in plan_463.preamble
 
 
 def year_2024(plan):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from reports.consolidated.generator import NO_RESULT, document_build
+from reports.consolidated.generator import document_build
 from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
 from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
@@ -83,10 +83,16 @@ def test_each_task_result_is_composed_from_accepted_reports_lead_first(year):
     assert [part.number for part in document.tasks] == ["1", "2", "3", "4", "5"]
     assert parts[1].result == (
         "Trung tâm Khoa học và Công nghệ (chủ trì): Tổ chức 2 hội nghị quán triệt. Đăng 12 tin, bài.\n"
-        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai (phối hợp): Phối hợp tuyên truyền trên tạp chí."
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai (phối hợp): Phối hợp tuyên truyền trên tạp chí.\n"
+        "Chưa có kết quả được Sở xác nhận của: Phòng Kế hoạch Tài chính (phối hợp) đã gửi báo cáo, Sở đang "
+        "xem xét; Phòng Quản lý Chuyên ngành (phối hợp) chưa gửi báo cáo; Phòng Quản lý Khoa học (phối hợp) "
+        "chưa gửi báo cáo."
     )
     assert "Chưa được duyệt" not in parts[1].result
-    assert parts[2].result == NO_RESULT
+    assert parts[2].result == (
+        "Chưa có kết quả được Sở xác nhận của: Phòng Quản lý Khoa học (chủ trì) chưa gửi báo cáo; "
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai (phối hợp) chưa gửi báo cáo."
+    )
     assert parts[1].lead == ["Trung tâm Khoa học và Công nghệ"]
     assert "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai" in parts[1].partners
     assert parts[2].deadline == "Trong quý I/2024 (31/03/2024)"
@@ -119,15 +125,26 @@ def test_the_appendix_has_one_row_per_task_and_unit_with_its_state(year):
     khtc = next(
         row for row in document.appendix if row.unit == "Phòng Kế hoạch Tài chính" and row.task_number == "1"
     )
-    assert khtc.summary.startswith("Chưa có báo cáo được chấp nhận")
+    assert khtc.summary == "Đơn vị đã gửi báo cáo, Sở đang xem xét."
+    assert khtc.state == "Đã báo cáo, chờ Sở xem xét"
     assert dict(document.state_counts) == {
         # ttkhcn 1 and qlcn 3 done; lhh 1 accepted while in progress; task 2 is past 31/03/2024;
-        # khtc 1 (sent, work not started) and the fifteen drafts not started
+        # khtc 1 sent and not yet reviewed, apart; the fifteen drafts not started
         "Hoàn thành đúng hạn": 2,
         "Hoàn thành quá hạn": 0,
         "Đang thực hiện trong hạn": 1,
         "Đang thực hiện quá hạn": 2,
-        "Chưa thực hiện": 16,
+        "Chưa thực hiện": 15,
+        "Đã báo cáo, chờ Sở xem xét": 1,
+    }
+    assert dict(document.task_counts) == {
+        # tasks 1 and 3 by their leads; task 2 past its date; tasks 4 and 5 not started
+        "Hoàn thành đúng hạn": 2,
+        "Hoàn thành quá hạn": 0,
+        "Đang thực hiện trong hạn": 0,
+        "Đang thực hiện quá hạn": 1,
+        "Chưa thực hiện": 2,
+        "Đã báo cáo, chờ Sở xem xét": 0,
     }
 
 
@@ -135,7 +152,7 @@ def test_a_year_with_no_accepted_report_still_builds_and_says_so(before_deadline
     document = document_build(scope_of(world.period))
 
     assert document.accepted_count == 0
-    assert all(part.result == NO_RESULT for part in document.tasks)
+    assert all(part.result.startswith("Chưa có kết quả được Sở xác nhận của: ") for part in document.tasks)
     assert len(document.appendix) == 21
 
 
@@ -153,7 +170,8 @@ def test_the_defaults_come_from_the_plan(year):
 
 
 def test_building_costs_the_same_queries_with_many_reports(year, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
+    # the plan's basis documents are read once for the opening of a report not yet prepared
+    with django_assert_max_num_queries(8):
         document_build(scope_of(year.period))
     for n in range(60):
         make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
@@ -169,7 +187,8 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
             completed_on=datetime.date(2026, 10, 1),
             results="x",
         )
-    with django_assert_max_num_queries(7):
+    # the plan's basis documents are read once for the opening of a report not yet prepared
+    with django_assert_max_num_queries(8):
         assert len(document_build(scope_of(year.period)).appendix) == 81
 
 
@@ -236,7 +255,7 @@ def test_the_coordinator_prepares_the_report_and_an_edited_result_stays(client, 
     )
     document = document_build(scope_of(year.period))
     assert document.tasks[0].result == "Kết quả do Phòng viết lại."
-    assert document.tasks[3].result.endswith("Đặt hàng 3 nhiệm vụ.")
+    assert "Đặt hàng 3 nhiệm vụ." in document.tasks[3].result
     page = client.get(
         reverse("reports:consolidated_detail", args=[year.plan.pk, year.period.key])
     ).content.decode()
@@ -501,6 +520,4 @@ def test_a_year_with_no_accepted_report_still_exports_both_files_and_says_so(cli
     assert "Năm 2026 chưa có báo cáo nào của các đơn vị được chấp nhận" in text
     appendix = load_workbook(io.BytesIO(xlsx.content))["Phụ lục"]
     assert appendix.max_row == 22
-    assert all(
-        row[6].value.startswith("Chưa có báo cáo được chấp nhận") for row in appendix.iter_rows(min_row=2)
-    )
+    assert all(row[6].value == "Đơn vị chưa gửi báo cáo." for row in appendix.iter_rows(min_row=2))

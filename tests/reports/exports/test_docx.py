@@ -372,7 +372,7 @@ def test_hostile_text_is_kept_as_text_and_control_characters_are_dropped():
 # Signature, page numbers
 # ------------------------------------------------------------------------------
 def test_the_signature_block_has_the_recipients_left_and_the_signer_right(docx):
-    left, right = docx.tables[1].rows[0].cells
+    left, right = docx.tables[2].rows[0].cells
 
     assert texts(left.paragraphs) == [
         "Nơi nhận:",
@@ -407,7 +407,7 @@ def test_pages_are_numbered_in_the_header_except_the_first(docx):
 # Appendix
 # ------------------------------------------------------------------------------
 def test_the_appendix_lists_one_row_per_unit_under_a_repeated_header(docx):
-    table = docx.tables[2]
+    table = docx.tables[3]
 
     assert [cell.text for cell in table.rows[0].cells] == [
         "TT",
@@ -416,6 +416,7 @@ def test_the_appendix_lists_one_row_per_unit_under_a_repeated_header(docx):
         "Vai trò",
         "Thời hạn",
         "Kết quả thực hiện",
+        "Kinh phí (đồng)",
         "Tình trạng",
     ]
     assert len(table.rows) == 1 + 11
@@ -426,6 +427,7 @@ def test_the_appendix_lists_one_row_per_unit_under_a_repeated_header(docx):
         "Chủ trì",
         "15/11/2026",
         "Tổ chức 2 hội nghị quán triệt; đăng 12 tin, bài.",
+        "",
         "Hoàn thành quá hạn",
     ]
     assert table.rows[6].cells[5].text == HOSTILE
@@ -448,7 +450,7 @@ def test_the_appendix_is_titled_and_refers_to_the_report(docx):
 
 
 def test_the_appendix_counts_the_states_with_a_total(docx):
-    counts = docx.tables[3]
+    counts = docx.tables[4]
 
     assert [[cell.text for cell in row.cells] for row in counts.rows] == [
         ["Tình trạng", "Số lượng"],
@@ -459,17 +461,17 @@ def test_the_appendix_counts_the_states_with_a_total(docx):
         ["Chưa thực hiện", "2"],
         ["Tổng cộng", "11"],
     ]
-    assert "Tổng hợp tình trạng" in [p.text for p in docx.paragraphs]
+    assert "Tổng hợp tình trạng theo nhiệm vụ và đơn vị" in [p.text for p in docx.paragraphs]
 
 
 def test_an_empty_appendix_says_there_is_no_data():
     docx = read(report(appendix=[], state_counts=[(state, 0) for state in STATES]))
 
-    table = docx.tables[2]
+    table = docx.tables[3]
     assert len(table.rows) == 2
     assert {cell.text for cell in table.rows[1].cells} == {"Không có số liệu."}  # one cell across the row
     assert len(table.rows[1]._tr.tc_lst) == 1
-    assert [cell.text for cell in docx.tables[3].rows[-1].cells] == ["Tổng cộng", "0"]
+    assert [cell.text for cell in docx.tables[4].rows[-1].cells] == ["Tổng cộng", "0"]
 
 
 # ------------------------------------------------------------------------------
@@ -559,7 +561,7 @@ def test_libreoffice_numbers_the_pages_from_the_second(pdf):
     assert first_line(second) == "2"
 
 
-def test_libreoffice_prints_the_appendix_on_a_numbered_landscape_page(pdf):
+def test_libreoffice_prints_the_appendix_on_landscape_pages_numbered_on_their_own(pdf):
     count = pages(pdf)
     appendix_page = next(page for page in range(1, count + 1) if "PHỤ LỤC" in page_text(pdf, page))
 
@@ -567,4 +569,5 @@ def test_libreoffice_prints_the_appendix_on_a_numbered_landscape_page(pdf):
     width, height = page_size(pdf, appendix_page)
     assert abs(width - 842) < 2 and abs(height - 595) < 2
     assert page_size(pdf, 1) == pytest.approx((595, 842), abs=2)
-    assert first_line(page_text(pdf, appendix_page)) == str(appendix_page)
+    assert first_line(page_text(pdf, appendix_page)) == "1"
+    assert first_line(page_text(pdf, appendix_page - 1)) == str(appendix_page - 1)
