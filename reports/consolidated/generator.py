@@ -30,7 +30,7 @@ from reports.models import (
 from reports.states import state_expression
 from tasks.models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Reporting, Task
 
-from .selectors import Scope
+from .selectors import Scope, edition_file
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -559,7 +559,12 @@ def export_name(scope: Scope, fmt: str, edition: int | None = None) -> str:
 
 
 def export_bytes(scope: Scope, fmt: str, consolidated: ConsolidatedReport | None = None) -> tuple[bytes, str]:
-    """The consolidated report of `scope` as DOCX or XLSX made now, with its file name."""
+    """The consolidated report of `scope` as DOCX or XLSX, with its file name: the latest edition's
+    file as it was issued, or made now while it is being prepared."""
+    consolidated = consolidated or consolidated_for(scope)
+    if consolidated.is_issued:
+        content = edition_file(scope, consolidated.edition, fmt)
+        return bytes(content), export_name(scope, fmt, consolidated.edition)
     today = timezone.localdate()
     document = document_build(scope, today, consolidated)
     content = document_docx(document) if fmt == "docx" else consolidated_workbook(document)

@@ -170,6 +170,7 @@ def test_an_issued_report_stays_as_issued_and_a_correction_is_a_new_edition(two_
     )
     again = ConsolidatedReport.objects.get(pk=issued.pk)
     assert bytes(again.docx_file) == frozen
+    assert export_bytes(the_scope, "docx")[0] == frozen  # as `export_report` gives it
     assert "Tổ chức 2 hội nghị" in str(again.snapshot)
     with pytest.raises(Exception, match="đã ban hành"):
         consolidated_save(scope=the_scope, by=two_years.coordinator, version=2, data={}, results={})
