@@ -181,3 +181,10 @@ class DirectionForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Hãy ghi ý kiến chỉ đạo."},
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    notify_by_email = forms.BooleanField(
+        label="Nhận thư thông báo khi báo cáo được gửi, trả lại, chấp nhận, mở lại hoặc có ý kiến chỉ đạo",
+        required=False,
+    )

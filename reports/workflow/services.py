@@ -28,6 +28,7 @@ from reports.models import (
     TaskReport,
 )
 from reports.states import SENT_STATUSES, TRANSITIONS, deadline_for
+from reports.workflow.notifications import event_notify
 from tasks.models import (
     Assignment,
     DeadlineKind,
@@ -37,8 +38,30 @@ from tasks.models import (
     Task,
     Unit,
     UnitKind,
+    User,
 )
 from tasks.schedule import PeriodSpec, ScheduleKind
+
+
+# ------------------------------------------------------------------------------
+# Notifications: the person's own choices
+# ------------------------------------------------------------------------------
+def notification_settings_update(*, user, by, notify_by_email: bool):
+    """Turn the mails of the workflow on or off for `user`; only they choose for themselves."""
+    permissions.require(
+        by is not None and by.pk == user.pk and user.is_active, "Mỗi người tự chọn nhận thư thông báo."
+    )
+    user.notify_by_email = notify_by_email
+    user._history_user = by
+    user.save(update_fields=["notify_by_email"])
+    return user
+
+
+def notifications_mark_seen(*, user, at: datetime.datetime | None = None) -> None:
+    """Remember when `user` last read the page "Thông báo" (no history row: a visit changes nothing)."""
+    at = at or timezone.now()
+    User.objects.filter(pk=user.pk).update(notifications_seen_at=at)
+    user.notifications_seen_at = at
 
 
 class StaleReportError(ValidationError):
@@ -609,7 +632,7 @@ def _step(report: TaskReport, by, step: str, comment: str = "") -> TaskReport:
     current.updated_by = by
     current._history_user = by
     current.save(update_fields=fields)
-    record_event(current, transition.event, by, comment, late=late)
+    event_notify(record_event(current, transition.event, by, comment, late=late))
     return current
 
 

@@ -27,6 +27,7 @@ from .forms import (
     CommentForm,
     DirectionForm,
     EvidenceForm,
+    NotificationSettingsForm,
     PeriodAddForm,
     PeriodEditForm,
     PeriodOpenForm,
@@ -89,6 +90,63 @@ def home(request):
         context["queue_size"] = selectors.review_queue_size(user)
     context["plans"] = selectors.plans_in_force()
     return render(request, "reports/home.html", context)
+
+
+# ------------------------------------------------------------------------------
+# Notifications: what happened since the last visit, and the person's choice of mails
+# ------------------------------------------------------------------------------
+NOTIFICATIONS_PER_PAGE = 30
+# Where the page keeps, across its pages, the moment of the visit before this one.
+NOTIFICATIONS_SINCE = "thong_bao_tu"
+
+
+def _notifications_since(request) -> datetime.datetime | None:
+    """The last visit before this one: read from the user on a first page (which then counts as a
+    visit), from the session while the person pages on."""
+    user = request.user
+    if "page" not in request.GET or NOTIFICATIONS_SINCE not in request.session:
+        since = user.notifications_seen_at
+        request.session[NOTIFICATIONS_SINCE] = since.isoformat() if since else ""
+        services.notifications_mark_seen(user=user)
+        return since
+    try:
+        return datetime.datetime.fromisoformat(request.session[NOTIFICATIONS_SINCE]) or None
+    except (TypeError, ValueError):
+        return None
+
+
+@require_safe
+def notifications(request):
+    since = _notifications_since(request)
+    everything = request.GET.get("tat_ca") == "1"
+    events = selectors.notifications_for(request.user, None if everything else since)
+    context = {
+        "page": Paginator(events, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page")),
+        "since": since,
+        "everything": everything,
+        "query": query_without(request, "page"),
+    }
+    return render(request, "reports/notifications.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    user = request.user
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None, initial={"notify_by_email": user.notify_by_email}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_update(
+            user=user, by=user, notify_by_email=form.cleaned_data["notify_by_email"]
+        )
+        messages.success(
+            request,
+            "Đã lưu: bạn sẽ nhận thư thông báo."
+            if user.notify_by_email
+            else "Đã lưu: bạn sẽ không nhận thư thông báo; trang “Thông báo” vẫn liệt kê mọi việc mới.",
+        )
+        return redirect("reports:notification_settings")
+    return render(request, "reports/notification_settings.html", {"form": form})
 
 
 # ------------------------------------------------------------------------------
