@@ -715,6 +715,21 @@ def evidence_add(*, report: TaskReport, by, upload) -> Evidence:
 
 
 @transaction.atomic
+def report_update_with_evidence(
+    *, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None], uploads=()
+) -> TaskReport:
+    """Save the report's content and add the evidence files sent with it, all or nothing: a file
+    refused leaves the report as it was (`report_update`, `evidence_add`)."""
+    saved = report_update(report=report, by=by, version=version, data=data, outputs=outputs)
+    for upload in uploads:
+        try:
+            evidence_add(report=saved, by=by, upload=upload)
+        except ValidationError as error:
+            raise ValidationError({"file": " ".join(error.messages)}) from error
+    return saved
+
+
+@transaction.atomic
 def evidence_remove(*, evidence: Evidence, by) -> None:
     current = _locked(evidence.report)
     _allowed(by, "edit", current)

@@ -239,25 +239,44 @@ def report_edit(request, pk):
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied(permissions.refusal(request.user, "edit", report))
     form = ReportForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
+    # Evidence sent with the form: optional, saved with the content or not at all.
+    evidence_form = EvidenceForm(request.POST or None, request.FILES or None, use_required_attribute=False)
+    evidence_form.fields["file"].required = False
+    if request.method == "POST" and form.is_valid() & evidence_form.is_valid():
+        upload = evidence_form.cleaned_data.get("file")
         try:
-            services.report_update(
+            services.report_update_with_evidence(
                 report=report,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS},
                 outputs=form.outputs(),
+                uploads=[upload] if upload else [],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            if hasattr(error, "error_dict") and "file" in error.error_dict:
+                evidence_form.add_error("file", error.error_dict["file"])
+                form.add_error(
+                    None,
+                    "Chưa lưu: tệp minh chứng không được nhận (xem bên dưới); nội dung vẫn còn trên trang.",
+                )
+            else:
+                _add_errors(form, error)
         else:
-            messages.success(request, "Đã lưu báo cáo.")
+            messages.success(
+                request, "Đã lưu báo cáo và thêm tệp minh chứng." if upload else "Đã lưu báo cáo."
+            )
             return redirect("reports:report_detail", pk=report.pk)
     return render(
         request,
         "reports/report_form.html",
-        {"report": report, "form": form},
-        status=400 if form.errors else 200,
+        {
+            "report": report,
+            "form": form,
+            "evidence_form": evidence_form,
+            "max_upload": settings.UPLOAD_MAX_BYTES,
+        },
+        status=400 if form.errors or evidence_form.errors else 200,
     )
 
 
