@@ -534,3 +534,24 @@ def test_a_state_filter_counts_the_reports_in_that_state_and_lists_their_units(c
     assert board.waiting_total == 0
     # the matrix still shows the unit's whole row
     assert {task for unit, task in cells(board)} == {"1", "2", "3", "4", "5"}
+
+
+def test_remind_now_covers_only_the_period_shown_and_its_count_matches_the_row(client, made, mailoutbox):
+    from reports.workflow.services import period_open
+
+    # Given 2027 open as well, where every unit owes its reports again
+    period_open(plan=made.plan, year=2027, by=made.coordinator)
+    ttkhcn = Unit.objects.get(code="ttkhcn")
+    ttkhcn.email = "ttkhcn@donvi.example"
+    ttkhcn.save(update_fields=["email"])
+    _, board = board_of(client, made.coordinator, "?ky=2026")
+    row = next(row for row in board.not_submitted if row.unit_id == ttkhcn.pk)
+
+    response = client.post(
+        reverse("reports:remind_unit", args=[ttkhcn.pk]), {"period": made.period.pk}, follow=True
+    )
+
+    assert f"({row.owed} báo cáo còn nợ trong kỳ Năm 2026)" in response.content.decode()
+    (message,) = [m for m in mailoutbox if "ttkhcn@donvi.example" in m.to]
+    assert "2027" not in message.body and "2027" not in message.subject
+    assert "quá hạn" not in message.body

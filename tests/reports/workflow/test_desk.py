@@ -179,3 +179,13 @@ def test_a_refused_file_on_the_edit_form_saves_nothing_and_keeps_the_text(
     report.refresh_from_db()
     assert report.results != "Đã tổ chức 2 hội thảo."
     assert not report.evidence.exists()
+
+
+def test_updated_by_names_whoever_acted_last_the_reviewer_included(client, before_deadline, world):
+    report = report_in(world, "returned", "ttkhcn", 1)
+
+    assert report.updated_by == world.coordinator
+    world.coordinator.last_name, world.coordinator.first_name = "Trần Thị", "Điều"
+    world.coordinator.save()
+    html = page(client, world.ttkhcn_staff, f"/bao-cao/{report.pk}/")
+    assert "bởi Trần Thị Điều" in html
