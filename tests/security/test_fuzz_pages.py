@@ -53,6 +53,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client, override_settings
+from django.test.utils import ContextList
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from reports.calendar.services import calendar_token_issue
@@ -661,7 +662,12 @@ class Fuzzer:
         storage = getattr(response.wsgi_request, "_messages", None)
         if any(message.level >= messages.ERROR for message in getattr(storage, "_queued_messages", [])):
             return True
-        for context in response.context or []:
+        # One template rendered gives its Context, several a ContextList (a write that mails
+        # renders the mail's templates before its redirect).
+        contexts = response.context
+        if contexts is not None and not isinstance(contexts, ContextList):
+            contexts = [contexts]
+        for context in contexts or []:
             for value in context.flatten().values():
                 form = getattr(value, "form", value)  # the admin's AdminForm holds the form
                 if isinstance(form, (BaseForm, BaseFormSet)) and form.is_bound and form.errors:
