@@ -34,9 +34,12 @@ seed: migrate
 demo: seed
 	$(MANAGE) create_demo_accounts
 
+# Links in mails and calendars point at the address served, unless SITE_URL is set already.
+SITE_URL ?= http://$(HOST):$(PORT)
+
 run: demo
 	@echo "Mở http://$(HOST):$(PORT)/ — dừng bằng Ctrl+C"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 # The whole suite but the browser tests, on DATABASE_URL (SQLite unless set).
 test: install-dev

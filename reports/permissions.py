@@ -277,6 +277,26 @@ def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(mine)
 
 
+def plan_coordinators(plan: Plan) -> QuerySet:
+    """The active people who coordinate `plan`, each once."""
+    return _plan_coordinators(plan.pk, plan.coordinating_unit_id).distinct()
+
+
+def reviewers_of(report: TaskReport) -> QuerySet:
+    """The active people who review `report` once sent, by the rule of `review_queue_for`: the plan's
+    coordinators outside the reporting unit, else the leadership."""
+    plan = report.period.plan
+    elsewhere = plan_coordinators(plan).exclude(unit_id=report.unit_id)
+    if report.unit_id != plan.coordinating_unit_id and elsewhere.exists():
+        return elsewhere
+    return User.objects.filter(is_active=True, role=Role.LEADERSHIP)
+
+
+def unit_members(unit_id: int) -> QuerySet:
+    """The active staff and head of a unit: who writes and sends its reports."""
+    return User.objects.filter(is_active=True, unit_id=unit_id, role__in=UNIT_ROLES)
+
+
 def reviewer_label(report: TaskReport) -> str:
     """Who reviews `report` once sent, in words, by the rule of `review_queue_for`: the plan's
     coordinating unit; the department's leadership for that unit's own reports, or where no

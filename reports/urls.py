@@ -9,6 +9,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thong-bao/", views.notifications, name="notifications"),
+    path("thong-bao/cai-dat/", views.notification_settings, name="notification_settings"),
     path("ke-hoach/", views.plan_list, name="plan_list"),
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),

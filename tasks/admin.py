@@ -222,7 +222,9 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
-    fieldsets = DjangoUserAdmin.fieldsets + (("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Đơn vị và vai trò", {"fields": ["unit", "role", "position", "notify_by_email"]}),
+    )
     inlines = [PlanRoleInline]
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         ("Đơn vị và vai trò", {"fields": ["unit", "role", "position"]}),

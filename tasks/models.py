@@ -311,7 +311,18 @@ class User(AbstractUser):
         editable=False,
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
+    notify_by_email = models.BooleanField(
+        "nhận thư thông báo",
+        default=True,
+        help_text="Nhận thư khi báo cáo được gửi, trả lại, chấp nhận, mở lại hoặc có ý kiến chỉ đạo.",
+    )
+    notifications_seen_at = models.DateTimeField(
+        "lần xem thông báo gần nhất", null=True, blank=True, editable=False
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "calendar_token", "notifications_seen_at"]
+    )
 
     class Meta:
         verbose_name = "người dùng"

@@ -4,7 +4,9 @@
 For a developer's machine only: every account shares the file's password, and the command that creates
 them refuses to run unless DEBUG is on. Each account is {username, name, unit (code or null), role,
 position, superuser (optional), plan_roles (optional: [{plan: code, kind: coordinator|finance}])}; the
-file's `open_this_year` lists the plans whose periods of the current year `make run` opens, and by whom.
+file's `open_this_year` lists the plans whose periods of the current year `make run` opens, and by whom
+(with `history`, every earlier year since the plan was issued too, sent, accepted and closed:
+kehoach/demo/alive.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
@@ -128,16 +128,8 @@ def board_build(
     ).get_page(task_page_number)
     tasks = list(task_page.object_list)
 
-    units = _unit_rows(reports)
-    unit_choices = sorted(((row.unit_id, row.name) for row in units.values()), key=lambda choice: choice[1])
-    _attach_last_reminders(units)
-
-    totals = dict.fromkeys(STATES, 0)
-    for row in units.values():
-        for name, n in row.counts.items():
-            totals[name] += n
-
-    # Which units the matrix lists: filtered by unit, by task (units assigned to it) and by state.
+    # The filters apply to the whole page: counts, the units owing, the lists, the chart and the
+    # matrix's rows; the unit selector still offers every unit of the period.
     matching = reports
     if unit_id is not None:
         matching = matching.filter(unit_id=unit_id)
@@ -145,8 +137,17 @@ def board_build(
         matching = matching.filter(task_id=task_id)
     if state:
         matching = matching.filter(state=state)
-    shown_ids = set(matching.order_by().values_list("unit_id", flat=True).distinct())
-    shown = sorted((units[pk] for pk in shown_ids if pk in units), key=lambda row: row.name)
+    every_unit, units = _unit_rows(reports, unit_id=unit_id, task_id=task_id, state=state)
+    unit_choices = sorted(((row.unit_id, row.name) for row in every_unit.values()), key=lambda c: c[1])
+    _attach_last_reminders(units)
+
+    totals = dict.fromkeys(STATES, 0)
+    for row in units.values():
+        for name, n in row.counts.items():
+            totals[name] += n
+
+    # The matrix lists the units with a matching report, and their whole row.
+    shown = sorted(units.values(), key=lambda row: row.name)
     page = Paginator(shown, UNITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     _fill_cells(rows, reports, tasks)
@@ -154,11 +155,11 @@ def board_build(
 
     not_submitted = sorted((row for row in units.values() if row.owed), key=lambda row: (-row.owed, row.name))
     waiting = list(
-        reports.filter(status=ReportStatus.SUBMITTED)
+        matching.filter(status=ReportStatus.SUBMITTED)
         .select_related("task", "period")
         .order_by("last_submitted_at", "pk")[:LIST_LIMIT]
     )
-    overdue = reports.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
+    overdue = matching.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
     overdue_fixed = list(
         overdue.select_related("task").order_by("deadline", "task__sort_key", "unit_name")[:LIST_LIMIT]
     )
@@ -185,25 +186,46 @@ def board_build(
     )
 
 
-def _unit_rows(reports) -> dict[int, UnitRow]:
-    """Every reporting unit of the period with its counts, in one aggregate query."""
+def _unit_rows(
+    reports, *, unit_id: int | None = None, task_id: int | None = None, state: str | None = None
+) -> tuple[dict[int, UnitRow], dict[int, UnitRow]]:
+    """Every reporting unit of the period, and the units with reports matching the filters with
+    the counts of those reports only, in one aggregate query (by unit, state and status: the unit
+    and state filters pick groups, the task filter a conditional count)."""
     groups = (
-        reports.values("unit_id", "state", "status").annotate(n=Count("pk"), name=Max("unit_name")).order_by()
+        reports.values("unit_id", "state", "status")
+        .annotate(
+            n=Count("pk"),
+            name=Max("unit_name"),
+            **({"n_task": Count("pk", filter=Q(task_id=task_id))} if task_id is not None else {}),
+        )
+        .order_by()
     )
-    units: dict[int, UnitRow] = {}
+    every: dict[int, UnitRow] = {}
+    matching: dict[int, UnitRow] = {}
     for group in groups:
-        row = units.setdefault(group["unit_id"], UnitRow(unit_id=group["unit_id"], name=group["name"]))
+        row = every.setdefault(group["unit_id"], UnitRow(unit_id=group["unit_id"], name=group["name"]))
         row.name = max(row.name, group["name"])
-        n = group["n"]
-        row.counts[group["state"]] += n
-        row.total += n
+        n = group["n_task"] if task_id is not None else group["n"]
+        if (
+            not n
+            or (unit_id is not None and group["unit_id"] != unit_id)
+            or (state and group["state"] != state)
+        ):
+            continue
+        shown = matching.setdefault(group["unit_id"], UnitRow(unit_id=group["unit_id"], name=group["name"]))
+        shown.name = max(shown.name, group["name"])
+        shown.counts[group["state"]] += n
+        shown.total += n
         if group["status"] in EDITABLE_STATUSES:
-            row.owed += n
+            shown.owed += n
         if group["status"] == ReportStatus.RETURNED:
-            row.returned += n
+            shown.returned += n
         if group["status"] == ReportStatus.SUBMITTED:
-            row.waiting += n
-    return units
+            shown.waiting += n
+    for row in matching.values():
+        row.name = every[row.unit_id].name
+    return every, matching
 
 
 def _attach_known_now_as(rows: list[UnitRow], today: datetime.date) -> None:

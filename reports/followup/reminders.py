@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from kehoach.context_processors import site_context
@@ -21,22 +19,15 @@ from kehoach.text import days_left_text, person_name
 from reports import permissions
 from reports.models import ReminderStage, ReportingPeriod, ReportStatus, TaskReport
 from reports.states import EDITABLE_STATUSES
+from reports.workflow.notifications import plan_label, report_url, unique_addresses
 from tasks.models import Plan, PlanRole, Role, Unit, UnitKind, User
 
 logger = logging.getLogger(__name__)
-
-# What a mail backend raises when a mail cannot go (SMTP refusals, network errors).
-SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
 # ------------------------------------------------------------------------------
 # What is owed, and when to remind
 # ------------------------------------------------------------------------------
-def plan_label(plan: Plan) -> str:
-    """How a mail names a plan after "Kế hoạch": its number, else its code without "kh-" ("57-2025")."""
-    return plan.number or plan.code.removeprefix("kh-")
-
-
 @dataclass(frozen=True)
 class OwedReport:
     """A report a unit still has to send, with the days left until its period's deadline."""
@@ -62,7 +53,7 @@ class OwedReport:
 
     @property
     def url(self) -> str:
-        return settings.SITE_URL + reverse("reports:report_detail", args=[self.report.pk])
+        return report_url(self.report.pk)
 
 
 def reports_owed(
@@ -142,18 +133,6 @@ class ReminderMail:
         return [stage_label(ReminderStage(period=period, stage=stage)) for period, stage in self.stages]
 
 
-def _unique(addresses: Iterable[str]) -> list[str]:
-    """The addresses without blanks and repeats (case-insensitive), in their first order."""
-    seen: set[str] = set()
-    unique = []
-    for address in addresses:
-        address = (address or "").strip()
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            unique.append(address)
-    return unique
-
-
 def _unit_addresses(units: Iterable[Unit]) -> dict[int, list[str]]:
     """Each unit's own address, then those of its active staff and head."""
     units = list(units)
@@ -166,7 +145,7 @@ def _unit_addresses(units: Iterable[Unit]) -> dict[int, list[str]]:
     )
     for unit_id, email in rows:
         people[unit_id].append(email)
-    return {unit.pk: _unique([unit.email, *people[unit.pk]]) for unit in units}
+    return {unit.pk: unique_addresses([unit.email, *people[unit.pk]]) for unit in units}
 
 
 def _coordinator_addresses(plans: Iterable[Plan]) -> dict[int, list[str]]:
@@ -212,7 +191,7 @@ def _compose(
     for unit, (items, stages) in owed.items():
         plans, to = plans_of[unit], to_by_unit[unit.pk]
         addressed = {address.lower() for address in to}
-        copied = _unique(address for plan in plans for address in coordinators[plan.pk])
+        copied = unique_addresses(address for plan in plans for address in coordinators[plan.pk])
         context = {
             "unit": unit,
             "reports": items,

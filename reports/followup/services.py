@@ -28,10 +28,11 @@ from reports.models import (
     ReportingPeriod,
     TaskReport,
 )
+from reports.workflow.notifications import SEND_ERRORS, event_notify
 from reports.workflow.services import record_event
 from tasks.models import Unit
 
-from .reminders import SEND_ERRORS, ReminderMail, _compose, reminders_due, reports_owed
+from .reminders import ReminderMail, _compose, reminders_due, reports_owed
 
 logger = logging.getLogger(__name__)
 
@@ -153,5 +154,5 @@ def direction_give(*, report: TaskReport, by, text: str) -> Direction:
     if not text:
         raise ValidationError("Hãy ghi ý kiến chỉ đạo.")
     direction = Direction.objects.create(report=report, text=text, author=by, author_name=person_name(by))
-    record_event(report, EventKind.DIRECTED, by, text)
+    event_notify(record_event(report, EventKind.DIRECTED, by, text))
     return direction

@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0006_date_ranges"),
-        ("tasks", "0008_task_title_is_short"),
+        ("reports", "0007_index_escalated_reports"),
+        ("tasks", "0010_task_title_is_short"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

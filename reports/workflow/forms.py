@@ -232,3 +232,10 @@ class ReviewQueueFilterForm(forms.Form):
             if group["period__plan_id"] != plan:
                 self.add_error("period", "Kỳ báo cáo này không thuộc kế hoạch đã chọn.")
         return data
+
+
+class NotificationSettingsForm(forms.Form):
+    notify_by_email = forms.BooleanField(
+        label="Nhận thư thông báo khi báo cáo được gửi, trả lại, chấp nhận, mở lại hoặc có ý kiến chỉ đạo",
+        required=False,
+    )

@@ -19,6 +19,8 @@ from reports.models import (
 from reports.states import EDITABLE_STATUSES, state_expression
 from tasks.models import Assignment, Plan, PlanStatus, Role, Task, User
 
+from .notifications import NOTIFIED_EVENTS
+
 
 def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
     return queryset.annotate(state=state_expression(today)).select_related("task", "period__plan")
@@ -253,3 +255,17 @@ def unit_head_names(unit_id: int) -> list[str]:
         "last_name", "first_name"
     )
     return [person_name(head) for head in heads]
+
+
+def notifications_for(user, since: datetime.datetime | None = None) -> QuerySet:
+    """What happened to the reports the user may see (sent, returned, accepted, reopened, directed),
+    newest first, but what the user did; only after `since` when given."""
+    events = (
+        ReportEvent.objects.filter(
+            kind__in=NOTIFIED_EVENTS, report__in=permissions.reports_visible_to(user).values("pk")
+        )
+        .exclude(actor_id=user.pk)
+        .select_related("report__task", "report__period__plan")
+        .order_by("-created_at", "-pk")
+    )
+    return events.filter(created_at__gt=since) if since is not None else events

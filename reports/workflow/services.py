@@ -30,6 +30,7 @@ from reports.models import (
     TaskReport,
 )
 from reports.states import SENT_STATUSES, TRANSITIONS, deadline_for
+from reports.workflow.notifications import event_notify
 from tasks.models import (
     Assignment,
     DeadlineKind,
@@ -40,8 +41,30 @@ from tasks.models import (
     Task,
     Unit,
     UnitKind,
+    User,
 )
 from tasks.schedule import PeriodSpec, ScheduleKind
+
+
+# ------------------------------------------------------------------------------
+# Notifications: the person's own choices
+# ------------------------------------------------------------------------------
+def notification_settings_update(*, user, by, notify_by_email: bool):
+    """Turn the mails of the workflow on or off for `user`; only they choose for themselves."""
+    permissions.require(
+        by is not None and by.pk == user.pk and user.is_active, "Mỗi người tự chọn nhận thư thông báo."
+    )
+    user.notify_by_email = notify_by_email
+    user._history_user = by
+    user.save(update_fields=["notify_by_email"])
+    return user
+
+
+def notifications_mark_seen(*, user, at: datetime.datetime | None = None) -> None:
+    """Remember when `user` last read the page "Thông báo" (no history row: a visit changes nothing)."""
+    at = at or timezone.now()
+    User.objects.filter(pk=user.pk).update(notifications_seen_at=at)
+    user.notifications_seen_at = at
 
 
 class StaleReportError(ValidationError):
@@ -707,7 +730,7 @@ def _step(report: TaskReport, by, step: str, comment: str = "") -> TaskReport:
     current.updated_by = by
     current._history_user = by
     current.save(update_fields=fields)
-    record_event(current, transition.event, by, comment, late=late)
+    event_notify(record_event(current, transition.event, by, comment, late=late))
     return current
 
 
@@ -787,6 +810,21 @@ def evidence_add(*, report: TaskReport, by, upload) -> Evidence:
     evidence.save()
     record_event(current, EventKind.FILE_ADDED, by, original_name)
     return evidence
+
+
+@transaction.atomic
+def report_update_with_evidence(
+    *, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None], uploads=()
+) -> TaskReport:
+    """Save the report's content and add the evidence files sent with it, all or nothing: a file
+    refused leaves the report as it was (`report_update`, `evidence_add`)."""
+    saved = report_update(report=report, by=by, version=version, data=data, outputs=outputs)
+    for upload in uploads:
+        try:
+            evidence_add(report=saved, by=by, upload=upload)
+        except ValidationError as error:
+            raise ValidationError({"file": " ".join(error.messages)}) from error
+    return saved
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from .forms import (
     CommentForm,
     DirectionForm,
     EvidenceForm,
+    NotificationSettingsForm,
     PeriodAddForm,
     PeriodEditForm,
     PeriodOpenForm,
@@ -98,6 +99,63 @@ def home(request):
         context["queue_size"] = selectors.review_queue_size(user)
     context["plans"] = selectors.plans_in_force()
     return render(request, "reports/home.html", context)
+
+
+# ------------------------------------------------------------------------------
+# Notifications: what happened since the last visit, and the person's choice of mails
+# ------------------------------------------------------------------------------
+NOTIFICATIONS_PER_PAGE = 30
+# Where the page keeps, across its pages, the moment of the visit before this one.
+NOTIFICATIONS_SINCE = "thong_bao_tu"
+
+
+def _notifications_since(request) -> datetime.datetime | None:
+    """The last visit before this one: read from the user on a first page (which then counts as a
+    visit), from the session while the person pages on."""
+    user = request.user
+    if "page" not in request.GET or NOTIFICATIONS_SINCE not in request.session:
+        since = user.notifications_seen_at
+        request.session[NOTIFICATIONS_SINCE] = since.isoformat() if since else ""
+        services.notifications_mark_seen(user=user)
+        return since
+    try:
+        return datetime.datetime.fromisoformat(request.session[NOTIFICATIONS_SINCE]) or None
+    except (TypeError, ValueError):
+        return None
+
+
+@require_safe
+def notifications(request):
+    since = _notifications_since(request)
+    everything = request.GET.get("tat_ca") == "1"
+    events = selectors.notifications_for(request.user, None if everything else since)
+    context = {
+        "page": Paginator(events, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page")),
+        "since": since,
+        "everything": everything,
+        "query": query_without(request, "page"),
+    }
+    return render(request, "reports/notifications.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    user = request.user
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None, initial={"notify_by_email": user.notify_by_email}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_update(
+            user=user, by=user, notify_by_email=form.cleaned_data["notify_by_email"]
+        )
+        messages.success(
+            request,
+            "Đã lưu: bạn sẽ nhận thư thông báo."
+            if user.notify_by_email
+            else "Đã lưu: bạn sẽ không nhận thư thông báo; trang “Thông báo” vẫn liệt kê mọi việc mới.",
+        )
+        return redirect("reports:notification_settings")
+    return render(request, "reports/notification_settings.html", {"form": form})
 
 
 # ------------------------------------------------------------------------------
@@ -205,25 +263,44 @@ def report_edit(request, pk):
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied(permissions.refusal(request.user, "edit", report))
     form = ReportForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
+    # Evidence sent with the form: optional, saved with the content or not at all.
+    evidence_form = EvidenceForm(request.POST or None, request.FILES or None, use_required_attribute=False)
+    evidence_form.fields["file"].required = False
+    if request.method == "POST" and form.is_valid() & evidence_form.is_valid():
+        upload = evidence_form.cleaned_data.get("file")
         try:
-            services.report_update(
+            services.report_update_with_evidence(
                 report=report,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS},
                 outputs=form.outputs(),
+                uploads=[upload] if upload else [],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            if hasattr(error, "error_dict") and "file" in error.error_dict:
+                evidence_form.add_error("file", error.error_dict["file"])
+                form.add_error(
+                    None,
+                    "Chưa lưu: tệp minh chứng không được nhận (xem bên dưới); nội dung vẫn còn trên trang.",
+                )
+            else:
+                _add_errors(form, error)
         else:
-            messages.success(request, "Đã lưu báo cáo.")
+            messages.success(
+                request, "Đã lưu báo cáo và thêm tệp minh chứng." if upload else "Đã lưu báo cáo."
+            )
             return redirect("reports:report_detail", pk=report.pk)
     return render(
         request,
         "reports/report_form.html",
-        {"report": report, "form": form},
-        status=400 if form.errors else 200,
+        {
+            "report": report,
+            "form": form,
+            "evidence_form": evidence_form,
+            "max_upload": settings.UPLOAD_MAX_BYTES,
+        },
+        status=400 if form.errors or evidence_form.errors else 200,
     )
 
 

@@ -9,3 +9,14 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// The phone's menu: the button "Menu" folds and unfolds the navigation (static/css/app.css).
+document.documentElement.classList.add("js");
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".menu-toggle");
+  if (!toggle) {
+    return;
+  }
+  const open = toggle.closest(".topbar").classList.toggle("menu-open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});

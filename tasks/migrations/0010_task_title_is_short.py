@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0007_named_by_default"),
+        ("tasks", "0009_group_membership_dated_data"),
     ]
 
     operations = [

@@ -127,6 +127,9 @@ URLS = {
     ),
     "reports:calendar": ({}, False),
     "reports:calendar_renew": ({}, False),
+    # Each person's own: what happened to the reports they may see, and their choice of mails.
+    "reports:notifications": ({}, False),
+    "reports:notification_settings": ({}, False),
     # The secret token is the feed's only credential, whoever holds it (tests/reports/test_calendar.py
     # covers guessed, renewed and malformed tokens); here the attacker would need to know it.
     "reports:calendar_feed": ({"token": "token"}, False),

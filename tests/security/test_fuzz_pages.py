@@ -53,6 +53,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client, override_settings
+from django.test.utils import ContextList
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from reports.calendar.services import calendar_token_issue
@@ -146,6 +147,7 @@ UNLINKED_PARAMETERS = {
     "reports:funds_export": ["plan", "year"],
     "reports:period_list": ["plan", "page"],
     "reports:consolidated_list": ["page"],
+    "reports:notifications": ["page", "tat_ca"],
 }
 # The admin's own query parameters: of every changelist (page, error flag, show all, facets, the
 # related-object popup), and of its object pages (the changelist's filters kept, the popup).
@@ -676,7 +678,12 @@ class Fuzzer:
         storage = getattr(response.wsgi_request, "_messages", None)
         if any(message.level >= messages.ERROR for message in getattr(storage, "_queued_messages", [])):
             return True
-        for context in response.context or []:
+        # One template rendered gives its Context, several a ContextList (a write that mails
+        # renders the mail's templates before its redirect).
+        contexts = response.context
+        if contexts is not None and not isinstance(contexts, ContextList):
+            contexts = [contexts]
+        for context in contexts or []:
             for value in context.flatten().values():
                 form = getattr(value, "form", value)  # the admin's AdminForm holds the form
                 if isinstance(form, (BaseForm, BaseFormSet)) and form.is_bound and form.errors:

@@ -62,6 +62,8 @@ PAGES = {
     "reports:consolidated_issue": "coordinator",
     "reports:consolidated_edition": "coordinator",
     "reports:calendar": "ttkhcn_staff",
+    "reports:notifications": "ttkhcn_staff",
+    "reports:notification_settings": "ttkhcn_staff",
 }
 # The rest answer a form's POST with a redirect, or send a file or a feed, never a page.
 NOT_PAGES = {

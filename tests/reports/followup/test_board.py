@@ -490,3 +490,68 @@ def test_a_cell_names_its_own_task_when_one_task_is_chosen(client, made):
     assert [task.number for task in board.tasks] == ["4"]
     assert 'data-label="NV 4"' in response.content.decode()
     assert 'data-label="NV 1"' not in response.content.decode()
+
+
+# ------------------------------------------------------------------------------
+# The filters apply to the whole page, not only the matrix
+# ------------------------------------------------------------------------------
+def test_a_unit_filter_narrows_the_counts_the_units_owing_the_lists_and_the_chart(client, made):
+    lhh = Unit.objects.get(code="lhh")
+
+    response, board = board_of(client, made.coordinator, f"?unit={lhh.pk}")
+
+    assert board.totals == {DONE_ON_TIME: 0, DONE_LATE: 1, ON_TIME: 2, OVERDUE: 0, NOT_STARTED: 1}
+    assert board.total == 4
+    assert [(row.name, row.owed, row.returned) for row in board.not_submitted] == [(lhh.name, 3, 1)]
+    assert board.waiting == [] and board.waiting_total == 0
+    assert board.overdue_fixed == [] and board.overdue_fixed_total == 0
+    chart = response.content.decode().split("Biểu đồ tình trạng theo đơn vị")[1]
+    assert chart.count('class="chart-label"') == 1 and lhh.name in chart
+    # the selector still offers every unit
+    assert len(board.unit_choices) == 5
+
+
+def test_a_task_filter_counts_that_tasks_reports_only(client, made):
+    task_1 = Task.objects.get(plan=made.plan, number=1)
+
+    response, board = board_of(client, made.coordinator, f"?task={task_1.pk}")
+
+    assert board.totals == {DONE_ON_TIME: 1, DONE_LATE: 0, ON_TIME: 2, OVERDUE: 0, NOT_STARTED: 2}
+    owed = {Unit.objects.get(pk=row.unit_id).code: row.owed for row in board.not_submitted}
+    assert owed == {"qlkh": 1, "qlcn": 1, "lhh": 1}
+    assert [(r.unit.code, r.task.number) for r in board.waiting] == [("khtc", "1")]
+    assert board.waiting_total == 1
+    lhh_row = next(row for row in board.rows if row.unit_id == Unit.objects.get(code="lhh").pk)
+    assert [(state, n) for state, n, _ in lhh_row.bars] == [(ON_TIME, 1)]
+
+
+def test_a_state_filter_counts_the_reports_in_that_state_and_lists_their_units(client, made):
+    response, board = board_of(client, made.coordinator, f"?state={OVERDUE}")
+
+    assert board.total == 1 and board.totals[OVERDUE] == 1
+    assert [Unit.objects.get(pk=row.unit_id).code for row in board.not_submitted] == ["qlkh"]
+    assert [(r.unit.code, r.task.number) for r in board.overdue_fixed] == [("qlkh", "2")]
+    assert board.waiting_total == 0
+    # the matrix still shows the unit's whole row
+    assert {task for unit, task in cells(board)} == {"1", "2", "3", "4", "5"}
+
+
+def test_remind_now_covers_only_the_period_shown_and_its_count_matches_the_row(client, made, mailoutbox):
+    from reports.workflow.services import period_open
+
+    # Given 2027 open as well, where every unit owes its reports again
+    period_open(plan=made.plan, year=2027, by=made.coordinator)
+    ttkhcn = Unit.objects.get(code="ttkhcn")
+    ttkhcn.email = "ttkhcn@donvi.example"
+    ttkhcn.save(update_fields=["email"])
+    _, board = board_of(client, made.coordinator, "?ky=2026")
+    row = next(row for row in board.not_submitted if row.unit_id == ttkhcn.pk)
+
+    response = client.post(
+        reverse("reports:remind_unit", args=[ttkhcn.pk]), {"period": made.period.pk}, follow=True
+    )
+
+    assert f"({row.owed} báo cáo còn nợ trong kỳ Năm 2026)" in response.content.decode()
+    (message,) = [m for m in mailoutbox if "ttkhcn@donvi.example" in m.to]
+    assert "2027" not in message.body and "2027" not in message.subject
+    assert "quá hạn" not in message.body

@@ -8,10 +8,11 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.workflow.services import period_set_open
 from tasks.models import Role, Unit
-from tests.factories import UserFactory
+from tests.factories import PDF, UserFactory
 from tests.helpers import REOPEN_COMMENT, RETURN_COMMENT, head_of, report_in
 
 
@@ -120,3 +121,71 @@ def test_sending_names_who_will_review_before_and_after(client, before_deadline,
 
     assert f'data-confirm="Gửi báo cáo nhiệm vụ 1 đến {reviewer}?' in html
     assert f"Đã gửi báo cáo đến {reviewer}." in [str(m) for m in response.context["messages"]]
+
+
+def test_the_edit_address_of_a_closed_period_says_why_it_is_refused(client, before_deadline, world):
+    period_set_open(period=world.period, is_open=False, by=world.coordinator)
+    client.force_login(world.ttkhcn_staff)
+
+    response = client.get(f"/bao-cao/{world.report('ttkhcn', 1).pk}/sua/")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Kỳ báo cáo Năm 2026 đã đóng" in html
+    assert "đề nghị Phòng Quản lý Khoa học mở lại kỳ" in html
+
+
+def edit_data(report, **extra) -> dict:
+    return {
+        "version": report.version,
+        "results": "Đã tổ chức 2 hội thảo.",
+        "completion": "in_progress",
+        "progress": "40",
+        **extra,
+    }
+
+
+def test_evidence_can_be_sent_with_the_edit_form(client, before_deadline, world, media_root):
+    report = world.report("ttkhcn", 1)
+    client.force_login(world.ttkhcn_staff)
+    page_html = client.get(f"/bao-cao/{report.pk}/sua/").content.decode()
+    assert 'enctype="multipart/form-data"' in page_html and 'type="file" name="file"' in page_html
+
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
+    response = client.post(f"/bao-cao/{report.pk}/sua/", {**edit_data(report), "file": upload}, follow=True)
+
+    assert "Đã lưu báo cáo và thêm tệp minh chứng." in response.content.decode()
+    assert list(report.evidence.values_list("original_name", flat=True)) == ["bien-ban.pdf"]
+    report.refresh_from_db()
+    assert report.results == "Đã tổ chức 2 hội thảo."
+
+
+def test_a_refused_file_on_the_edit_form_saves_nothing_and_keeps_the_text(
+    client, before_deadline, world, media_root
+):
+    report = world.report("ttkhcn", 1)
+    client.force_login(world.ttkhcn_staff)
+    upload = SimpleUploadedFile(
+        "trang.html", b"<html><script>alert(1)</script></html>", content_type="text/html"
+    )
+
+    response = client.post(f"/bao-cao/{report.pk}/sua/", {**edit_data(report), "file": upload})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Đã tổ chức 2 hội thảo." in html  # what was typed is still on the page
+    assert "tệp minh chứng không được nhận" in html
+    assert 'id="id_evidence_file_error"' in html
+    report.refresh_from_db()
+    assert report.results != "Đã tổ chức 2 hội thảo."
+    assert not report.evidence.exists()
+
+
+def test_updated_by_names_whoever_acted_last_the_reviewer_included(client, before_deadline, world):
+    report = report_in(world, "returned", "ttkhcn", 1)
+
+    assert report.updated_by == world.coordinator
+    world.coordinator.last_name, world.coordinator.first_name = "Trần Thị", "Điều"
+    world.coordinator.save()
+    html = page(client, world.ttkhcn_staff, f"/bao-cao/{report.pk}/")
+    assert "bởi Trần Thị Điều" in html

@@ -4,14 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kehoach.demo.accounts import demo_accounts, demo_accounts_create, demo_password
-from reports.workflow.services import period_open
+from kehoach.demo.alive import DEMO_DOMAIN, demo_addresses, demo_bring_to_life
 from tasks.models import Plan, Unit, User
 
 
 class Command(BaseCommand):
     help = (
         "Tạo các tài khoản dùng thử cho từng vai trò (chỉ dùng trên máy phát triển), mở các kỳ báo cáo năm nay "
-        "của các kế hoạch trong tệp fixtures/demo-accounts.json và in danh sách tài khoản."
+        "của các kế hoạch trong tệp fixtures/demo-accounts.json (hạn gửi còn ở phía trước, báo cáo ở đủ các "
+        "trạng thái; các năm trước đã gửi và được chấp nhận), cấp địa chỉ thư @donvi.example và in danh sách "
+        "tài khoản."
     )
 
     def add_arguments(self, parser):
@@ -40,14 +42,18 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def _open_this_year(self) -> list[str]:
-        year = timezone.localdate().year
+        today = timezone.localdate()
         lines = []
         for item in demo_accounts().open_this_year:
-            plan = Plan.objects.get(code=item["plan"])
-            by = User.objects.get(username=item["by"])
-            for opened in period_open(plan=plan, year=year, by=by):
-                lines.append(
-                    f"{plan.code} {opened.period.name}: hạn {opened.period.deadline:%d/%m/%Y}, "
-                    f"tạo {opened.reports_created} báo cáo mới."
-                )
+            alive = demo_bring_to_life(
+                plan=Plan.objects.get(code=item["plan"]),
+                by=User.objects.get(username=item["by"]),
+                today=today,
+                password=demo_password(),
+                history=item.get("history", False),
+            )
+            lines += alive.lines
+        addresses = demo_addresses()
+        if addresses:
+            lines.append(f"Thêm địa chỉ thư điện tử @{DEMO_DOMAIN} cho {addresses} đơn vị và người dùng.")
         return lines
