@@ -7,6 +7,7 @@ import datetime
 import unicodedata
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import slugify
 
 from kehoach.formats.vi.formats import DATE_INPUT_FORMATS
 
@@ -84,6 +85,16 @@ def unidecode_vi(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text or "")
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return plain.replace("đ", "d").replace("Đ", "D")
+
+
+def file_name_vi(words: str, extension: str, day: datetime.date | None = None) -> str:
+    """A downloaded file's name: its Vietnamese words without marks, joined by hyphens, then the day
+    it was made as the dates are written (dd-mm-yyyy): ("Phân công", "xlsx", 01/12/2026) →
+    "phan-cong-ngay-01-12-2026.xlsx". Plain ASCII, so that every browser and mail program keeps it."""
+    name = slugify(unidecode_vi(words)) or "du-lieu"
+    if day is not None:
+        name += f"-ngay-{day:%d-%m-%Y}"
+    return f"{name}.{extension}"
 
 
 def lower_first(text: str) -> str:

@@ -9,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
+from kehoach.text import file_name_vi
 
 from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
 from .models import Assignment, LegalDocument, Plan, PlanDuty, PlanRole, Task, Unit, UnitKind, User
@@ -29,6 +30,12 @@ class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
     import_form_class = BoundedImportForm
     # The project's writers: one formula-escaping policy for every export (kehoach.spreadsheets).
     formats = [XLSXFormat, CSVFormat]
+
+    def get_export_filename(self, request, queryset, file_format):
+        """ "phan-cong-ngay-01-12-2026.xlsx": what the sheet holds and the day, in Vietnamese."""
+        return file_name_vi(
+            str(self.model._meta.verbose_name_plural), file_format.get_extension(), timezone.localdate()
+        )
 
     def import_action(self, request, **kwargs):
         """The preview. import-export keeps the uploaded sheet in its temporary storage (MEDIA_ROOT,

@@ -308,6 +308,10 @@ class SafeModelResource(resources.ModelResource):
             )
         return None
 
+    def after_export(self, queryset, dataset, **kwargs):
+        # The sheet's tab is named for what it holds ("Phân công"), not tablib's "Tablib Dataset".
+        dataset.title = self._meta.name
+
     def get_or_init_instance(self, instance_loader, row):
         # The row's identifying cells are read here, before the per-field checks: a unit or task
         # that does not exist must still be reported as a bad row, not as a crash.

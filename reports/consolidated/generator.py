@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from kehoach.db import Vietnamese
 from kehoach.text import lower_first
 from reports.exports.consolidated_xlsx import consolidated_workbook
 from reports.exports.document import AppendixRow, ReportDocument, TaskPart, UnitReportRow
@@ -152,7 +153,7 @@ def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date
         TaskReport.objects.filter(period__in=scope.periods)
         .select_related("period")
         .annotate(state=state_expression(today))
-        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
+        .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
     )
     assigned: dict[int, list[Assignment]] = {}
     for assignment in (
@@ -205,7 +206,7 @@ def _unit_report_rows(scope: Scope, today: datetime.date):
             "accepted_at",
             "files",
         )
-        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
+        .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
     )
     for r in reports.iterator(chunk_size=2000):
         yield UnitReportRow(

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.urls import reverse
 
+from kehoach.db import Vietnamese, vi_sort_key
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task, Unit
@@ -129,7 +130,9 @@ def board_build(
     tasks = list(task_page.object_list)
 
     units = _unit_rows(reports)
-    unit_choices = sorted(((row.unit_id, row.name) for row in units.values()), key=lambda choice: choice[1])
+    unit_choices = sorted(
+        ((row.unit_id, row.name) for row in units.values()), key=lambda choice: vi_sort_key(choice[1])
+    )
     _attach_last_reminders(units)
 
     totals = dict.fromkeys(STATES, 0)
@@ -146,13 +149,15 @@ def board_build(
     if state:
         matching = matching.filter(state=state)
     shown_ids = set(matching.order_by().values_list("unit_id", flat=True).distinct())
-    shown = sorted((units[pk] for pk in shown_ids if pk in units), key=lambda row: row.name)
+    shown = sorted((units[pk] for pk in shown_ids if pk in units), key=lambda row: vi_sort_key(row.name))
     page = Paginator(shown, UNITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     _fill_cells(rows, reports, tasks)
     _attach_known_now_as(rows, today)
 
-    not_submitted = sorted((row for row in units.values() if row.owed), key=lambda row: (-row.owed, row.name))
+    not_submitted = sorted(
+        (row for row in units.values() if row.owed), key=lambda row: (-row.owed, vi_sort_key(row.name))
+    )
     waiting = list(
         reports.filter(status=ReportStatus.SUBMITTED)
         .select_related("task", "period")
@@ -160,7 +165,9 @@ def board_build(
     )
     overdue = reports.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
     overdue_fixed = list(
-        overdue.select_related("task").order_by("deadline", "task__sort_key", "unit_name")[:LIST_LIMIT]
+        overdue.select_related("task").order_by("deadline", "task__sort_key", Vietnamese("unit_name"))[
+            :LIST_LIMIT
+        ]
     )
     for report in overdue_fixed:
         report.days_left = (report.deadline - today).days

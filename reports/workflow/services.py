@@ -14,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 
+from kehoach.db import Vietnamese, vi_sort_key
 from kehoach.text import date_in_range, date_range_message, number_vi, person_name, unidecode_vi
 from reports import permissions
 from reports.models import (
@@ -191,7 +192,7 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
         .select_related("task__plan", "unit")
         .prefetch_related("unit__members")
         # Leads first ("lead" < "partner"): a successor answering for a lead and a partner leads.
-        .order_by("task__sort_key", "role", "unit__name")
+        .order_by("task__sort_key", "role", Vietnamese("unit__name"))
     )
     existing = {unit.pk: unit for unit in _reporting_units(period)}
     all_units = None  # read once, only when a unit assigned has ended (successors are followed)
@@ -201,7 +202,7 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
         if assignment.reporting == Reporting.REPORTS:
             units = [assignment.unit]
         else:
-            units = sorted(assignment.unit.members.all(), key=lambda unit: unit.name)
+            units = sorted(assignment.unit.members.all(), key=lambda unit: vi_sort_key(unit.name))
         for unit in units:
             if unit.pk not in existing and unit.kind != UnitKind.GROUP:
                 if all_units is None:
@@ -449,12 +450,12 @@ def reports_follow_assignments(*, task_ids, by=None) -> AssignmentsFollowed:
                 for report in period.reports.filter(task_id__in=task_ids)
                 .exclude(pk__in=before)
                 .select_related("task", "period")
-                .order_by("task__sort_key", "unit_name")
+                .order_by("task__sort_key", Vietnamese("unit_name"))
             ]
         reports = (
             period.reports.filter(task_id__in=task_ids)
             .select_related("task", "period")
-            .order_by("task__sort_key", "unit_name")
+            .order_by("task__sort_key", Vietnamese("unit_name"))
         )
         for report in reports:
             assignment = owed.get((report.task_id, report.unit_id))
