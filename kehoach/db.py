@@ -4,13 +4,15 @@ without their marks ("phu xanh" finds "phủ xanh").
 
 - PostgreSQL orders with its ICU collation "vi-x-icu" and matches through the `unaccent` extension
   (installed by a migration of the tasks app, on PostgreSQL only).
-- SQLite has neither: every new connection gets a collation "vi" (`vi_sort_key`) and a function
-  VI_PLAIN (`plain_text`), registered by `register_sqlite_functions` (kehoach.apps).
+- SQLite has neither: every new connection gets a collation "vi" (`vi_sort_key`) and the functions
+  VI_PLAIN (`plain_text`) and VI_WORDS (`words_text`), registered by `register_sqlite_functions`
+  (kehoach.apps).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from django.db.models import Func, TextField
@@ -21,6 +23,10 @@ from kehoach.text import unidecode_vi
 POSTGRESQL_COLLATION = "vi-x-icu"
 SQLITE_COLLATION = "vi"
 SQLITE_PLAIN_FUNCTION = "VI_PLAIN"
+SQLITE_WORDS_FUNCTION = "VI_WORDS"
+# PostgreSQL's text search configuration for Vietnamese words typed with or without their marks:
+# `simple` (lower case, no stemming) after `unaccent`. Created by a migration (reports 0007).
+SEARCH_CONFIGURATION = "kehoach_vi"
 
 # The letters in the order of the Vietnamese alphabet (f, j, w, z of foreign words in their Latin
 # places); a letter with a breve, circumflex or horn is a letter of its own.
@@ -60,12 +66,19 @@ def plain_text(text: str | None) -> str | None:
     return None if text is None else unidecode_vi(text).lower()
 
 
+def words_text(text: str | None) -> str:
+    """SQLite's VI_WORDS: the words of `text` as `plain_text`, each after a space ("Phủ xanh (đô
+    thị)" → " phu xanh do thi"), so that " do" finds a word that starts with "do"."""
+    return "".join(" " + word for word in re.findall(r"\w+", plain_text(text or "")))
+
+
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
     """On `connection_created`: give a new SQLite connection the collation and the function."""
     if connection.vendor != "sqlite":
         return
     connection.connection.create_collation(SQLITE_COLLATION, vi_compare)
     connection.connection.create_function(SQLITE_PLAIN_FUNCTION, 1, plain_text, deterministic=True)
+    connection.connection.create_function(SQLITE_WORDS_FUNCTION, 1, words_text, deterministic=True)
 
 
 class Vietnamese(Collate):
@@ -99,3 +112,11 @@ class Plain(Func):
         return self.as_sql(
             compiler, connection, template="lower(unaccent(%(expressions)s::text))", **extra_context
         )
+
+
+class Words(Func):
+    """SQLite only: `expression`'s words as `words_text` writes them (PostgreSQL searches its full
+    text instead: reports.search)."""
+
+    function = SQLITE_WORDS_FUNCTION
+    output_field = TextField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
@@ -15,6 +16,29 @@ from kehoach.formats.vi.formats import DATE_INPUT_FORMATS
 def number_vi(value) -> str:
     """A whole number with a dot between thousands, as Vietnamese readers write it: 12.345.678."""
     return f"{int(value):,}".replace(",", ".")
+
+
+def number_text(value) -> str:
+    """Any number as Vietnamese readers write it: 1250 → "1.250", 83.4 → "83,4", 1250.5 → "1.250,5"
+    (a fraction as it is, at most two decimals, trailing zeros dropped); "" for nothing; anything
+    that is no number as its text."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = (
+        number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if number != number.to_integral() else number
+    )
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    text = number_vi(int(whole)) + ("," + fraction if fraction else "")
+    return "-" + text if number < 0 else text
 
 
 def person_name(user, *, nobody: str = "") -> str:

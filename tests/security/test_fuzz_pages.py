@@ -142,6 +142,7 @@ UNLINKED_PARAMETERS = {
     "reports:funds_export": ["plan", "year"],
     "reports:period_list": ["plan", "page"],
     "reports:consolidated_list": ["page"],
+    "reports:search": ["q", "loai", "trang"],
 }
 # The admin's own query parameters: of every changelist (page, error flag, show all, facets, the
 # related-object popup), and of its object pages (the changelist's filters kept, the popup).
