@@ -11,7 +11,7 @@ import copy
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
@@ -283,7 +283,28 @@ class SafeModelResource(resources.ModelResource):
             result = self.get_result_class()()
             self.handle_import_error(result, ValidationError(refusal), kwargs.get("raise_errors", False))
             return result
-        return super().import_data(dataset, *args, **kwargs)
+        result = super().import_data(dataset, *args, **kwargs)
+        for row in result.invalid_rows:
+            row.messages = self.row_messages(row.error_dict)
+        return result
+
+    def row_messages(self, errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+        """A bad row's errors as (the sheet's column, or "" for the row as a whole; the message), for
+        the preview to show in full: a model's field is named by its column, never by its code."""
+        columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+        messages = []
+        for key, texts in errors.items():
+            if key == NON_FIELD_ERRORS:
+                column = ""
+            elif key in columns:
+                column = columns[key]
+            else:
+                try:
+                    column = str(self._meta.model._meta.get_field(key).verbose_name).capitalize()
+                except FieldDoesNotExist:
+                    column = key
+            messages += [(column, str(text)) for text in texts]
+        return messages
 
     def refusal(self, dataset) -> str | None:
         """Why the sheet as a whole cannot be imported, or None."""

@@ -86,3 +86,27 @@ def test_a_change_without_a_reason_shows_no_none_in_the_history(admin_client, pl
 
     assert "LHH mới" in page
     assert "None" not in page
+
+
+@pytest.mark.usefixtures("media_root")
+def test_import_errors_are_shown_in_full_with_their_line_and_column(admin_client, plan_463):
+    from tests.tasks.test_import_messages import GOOD_ROW, HEADERS, XLSX, _preview, _xlsx
+
+    sheet = _xlsx(
+        HEADERS,
+        GOOD_ROW,
+        ["kh-463", 4, "Sở Ma", "Phối hợp", ""],
+        ["kh-463", 3, "Phòng Kế hoạch Tài chính", "Giám sát", ""],
+    )
+
+    response = _preview(admin_client, sheet, XLSX)
+
+    page = response.content.decode()
+    assert response.context.get("confirm_form") is None
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    line_3, line_4 = rows.split("</tr>")[:2]
+    assert "<td>3</td>" in line_3 and "Không tìm thấy đơn vị “Sở Ma”" in line_3
+    assert "<td>4</td>" in line_4
+    assert "<strong>Vai trò:</strong> Giá trị “Giám sát” không hợp lệ" in line_4
+    assert "validation-error-container" not in page  # shown only on hover
+    assert "[&#x27;" not in page and ">role<" not in page and "<td>None</td>" not in page
