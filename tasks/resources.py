@@ -17,6 +17,8 @@ from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from kehoach.text import number_vi
+
 from .models import (
     TASK_NUMBER,
     Assignment,
@@ -313,7 +315,10 @@ class SafeModelResource(resources.ModelResource):
             return NO_HEADER
         limit = settings.IMPORT_MAX_ROWS
         if len(dataset) > limit:
-            return f"Tệp có {len(dataset)} dòng dữ liệu, vượt giới hạn {limit} dòng; không nhập gì."
+            return (
+                f"Tệp có {number_vi(len(dataset))} dòng dữ liệu, vượt giới hạn {number_vi(limit)} dòng; "
+                "không nhập gì."
+            )
         unstorable = unstorable_lines(dataset)
         if unstorable:
             return unstorable_message(unstorable)

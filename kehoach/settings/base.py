@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# A field at fault is marked with aria-invalid and the class "invalid" (kehoach.forms).
+FORM_RENDERER = "kehoach.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
