@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
 from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
+from kehoach.db import Vietnamese
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 from kehoach.text import file_name_vi
 
@@ -76,7 +77,16 @@ class PlanRoleInline(KeyCheckedAutocomplete, admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ImportExportHistoryAdmin):
     resource_classes = [UnitResource]
-    list_display = ["name", "code", "short_name", "kind", "parent", "valid_from", "valid_to", "successor"]
+    list_display = [
+        "unit_name",
+        "code",
+        "short_name",
+        "kind",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "successor",
+    ]
     list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter), "groups"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent", "successor"]
@@ -89,6 +99,11 @@ class UnitAdmin(ImportExportHistoryAdmin):
         ),
         ("Thời gian hoạt động", {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
+
+    @admin.display(description="tên đơn vị", ordering=Vietnamese("name"))
+    def unit_name(self, unit):
+        """The name, sorted in Vietnamese order also when its column is clicked."""
+        return unit.name
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

@@ -3,6 +3,7 @@ the greeting, the history's empty reasons, and the favicon."""
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -110,3 +111,20 @@ def test_import_errors_are_shown_in_full_with_their_line_and_column(admin_client
     assert "<strong>Vai trò:</strong> Giá trị “Giám sát” không hợp lệ" in line_4
     assert "validation-error-container" not in page  # shown only on hover
     assert "[&#x27;" not in page and ">role<" not in page and "<td>None</td>" not in page
+
+
+@pytest.mark.parametrize("order", ["", "1", "-1"], ids=["default", "name-clicked", "name-clicked-twice"])
+def test_the_units_list_is_in_vietnamese_order(admin_client, plan_463, order):
+    from tests.factories import UnitFactory
+
+    for name in ["Huyện Xuân Lộc", "Huyện Định Quán", "Huyện Dầu Giây"]:
+        UnitFactory(name=name)
+    query = {"q": "Huyện", **({"o": order} if order else {})}
+
+    page = admin_client.get(reverse("admin:tasks_unit_changelist"), query).content.decode()
+
+    shown = [name for name in re.findall(r">(Huyện [^<]+)<", page) if name in NAMES]
+    assert shown == (NAMES[::-1] if order == "-1" else NAMES)
+
+
+NAMES = ["Huyện Dầu Giây", "Huyện Định Quán", "Huyện Xuân Lộc"]
