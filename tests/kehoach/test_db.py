@@ -77,3 +77,19 @@ def test_the_database_matches_words_typed_without_marks():
 
     assert [unit.name for unit in found] == ["Ban Quản lý Khu công nghệ cao Đồng Nai"]
     assert not Unit.objects.annotate(plain=Plain("name")).filter(plain__contains="dong nai tai").exists()
+
+
+@pytest.mark.django_db
+def test_the_database_check_asks_postgresql_for_its_collation(monkeypatch):
+    from django.db import connection
+
+    from kehoach import checks, db
+
+    assert checks.vietnamese_collation(None, databases=["default"]) == []
+
+    # A server without the collation (PostgreSQL built without ICU) is told at migrate; SQLite has
+    # its own collation and never needs one.
+    monkeypatch.setattr(db, "POSTGRESQL_COLLATION", "vi-khong-co-icu")
+    errors = checks.vietnamese_collation(None, databases=["default"])
+    expected = ["kehoach.E001"] if connection.vendor == "postgresql" else []
+    assert [error.id for error in errors] == expected
