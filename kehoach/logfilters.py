@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import logging
 
-# The refusals the access log writes in one line (kehoach.middleware.REFUSED).
-LOGGED_AS_REFUSED = range(400, 500)
+# The refusals the access log writes in one line (kehoach.middleware.RefusedAccessLogMiddleware):
+# 400 bad input, 403 forbidden, 404 not found (another unit's object answers 404, not to reveal it
+# exists), 405 wrong method, 429 locked out by too many failed logins. Here, not in the middleware,
+# because the log is configured before the apps are ready.
+REFUSED = frozenset({400, 403, 404, 405, 429})
 
 
 class RefusalLoggedOnce(logging.Filter):
-    """On `django.request`: drop a client error (4xx), already in the access log in one line; server
-    errors (5xx) keep their traceback."""
+    """On `django.request`: drop a refusal, already in the access log in one line; server errors
+    (5xx) keep their traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return getattr(record, "status_code", None) not in LOGGED_AS_REFUSED
+        return getattr(record, "status_code", None) not in REFUSED
 
 
 class WithoutTraceback(logging.Filter):
@@ -24,7 +27,7 @@ class WithoutTraceback(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         # On the handler, not the logger: a logger's filter misses its children's records
         # (django.security.DisallowedHost).
-        if getattr(record, "status_code", None) in LOGGED_AS_REFUSED:
+        if getattr(record, "status_code", None) in REFUSED:
             record.exc_info = None
             record.exc_text = None
         return True
