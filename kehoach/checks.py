@@ -1,7 +1,8 @@
-"""System checks of the project's own settings, run by `manage.py check --deploy`."""
+"""System checks of the project's own settings (`manage.py check --deploy`) and of its database
+(`migrate`, `check --database default`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -18,3 +19,31 @@ def trusted_proxies(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.database)
+def vietnamese_collation(app_configs, databases=None, **kwargs):
+    """On PostgreSQL, units are sorted with the ICU collation "vi-x-icu" (kehoach.db): a server built
+    without ICU has none, and every page listing units would fail. Run by `migrate` and by `check
+    --database default`."""
+    from django.db import connections
+
+    from .db import POSTGRESQL_COLLATION
+
+    errors = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [POSTGRESQL_COLLATION])
+            if cursor.fetchone() is None:
+                errors.append(
+                    Error(
+                        f"PostgreSQL của cơ sở dữ liệu “{alias}” không có collation {POSTGRESQL_COLLATION} "
+                        "(cần PostgreSQL được biên dịch với ICU, như bản của Debian): không sắp xếp được tên "
+                        "đơn vị theo thứ tự chữ cái tiếng Việt.",
+                        id="kehoach.E001",
+                    )
+                )
+    return errors

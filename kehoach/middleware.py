@@ -16,12 +16,10 @@ from django.template.loader import render_to_string
 from django.utils.text import smart_split
 
 from .context_processors import site_context
+from .logfilters import REFUSED  # Django's own line for these is left out: one refusal, one line
 
 logger = logging.getLogger("kehoach.access")
 
-# 403 forbidden, 404 not found (another unit's object answers 404, not to reveal it exists),
-# 405 wrong method, 429 locked out by too many failed logins.
-REFUSED = {403, 404, 405, 429}
 # The words an admin search may have: each is one more condition of the query, and SQLite refuses a
 # query of more than 1,000 (a title pasted whole is a few dozen words).
 ADMIN_SEARCH_MAX_WORDS = 100

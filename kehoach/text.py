@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import slugify
 
 from kehoach.formats.vi.formats import DATE_INPUT_FORMATS
 
@@ -15,6 +17,29 @@ from kehoach.formats.vi.formats import DATE_INPUT_FORMATS
 def number_vi(value) -> str:
     """A whole number with a dot between thousands, as Vietnamese readers write it: 12.345.678."""
     return f"{int(value):,}".replace(",", ".")
+
+
+def number_text(value) -> str:
+    """Any number as Vietnamese readers write it: 1250 → "1.250", 83.4 → "83,4", 1250.5 → "1.250,5"
+    (a fraction as it is, at most two decimals, trailing zeros dropped); "" for nothing; anything
+    that is no number as its text."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = (
+        number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if number != number.to_integral() else number
+    )
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    text = number_vi(int(whole)) + ("," + fraction if fraction else "")
+    return "-" + text if number < 0 else text
 
 
 def person_name(user, *, nobody: str = "") -> str:
@@ -85,6 +110,16 @@ def unidecode_vi(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text or "")
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return plain.replace("đ", "d").replace("Đ", "D")
+
+
+def file_name_vi(words: str, extension: str, day: datetime.date | None = None) -> str:
+    """A downloaded file's name: its Vietnamese words without marks, joined by hyphens, then the day
+    it was made as the dates are written (dd-mm-yyyy): ("Phân công", "xlsx", 01/12/2026) →
+    "phan-cong-ngay-01-12-2026.xlsx". Plain ASCII, so that every browser and mail program keeps it."""
+    name = slugify(unidecode_vi(words)) or "du-lieu"
+    if day is not None:
+        name += f"-ngay-{day:%d-%m-%Y}"
+    return f"{name}.{extension}"
 
 
 def lower_first(text: str) -> str:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from kehoach.db import Vietnamese
 from kehoach.text import date_range_validators
 from tasks.models import AssignmentRole, OutputKind, Plan, Task, Unit
 from tasks.schedule import ScheduleKind, working_days_between
@@ -169,7 +170,7 @@ class TaskReport(models.Model):
     class Meta:
         verbose_name = "báo cáo nhiệm vụ"
         verbose_name_plural = "báo cáo nhiệm vụ"
-        ordering = ["period", "task__sort_key", "role", "unit_name"]
+        ordering = ["period", "task__sort_key", "role", Vietnamese("unit_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "task", "unit"],

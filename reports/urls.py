@@ -3,6 +3,7 @@ from django.urls import path
 from .calendar import views as calendar_views
 from .consolidated import views as consolidated_views
 from .followup import views as followup_views
+from .search import views as search_views
 from .workflow import views
 
 app_name = "reports"
@@ -75,6 +76,7 @@ urlpatterns = [
     ),
     # The private calendar feed of each user
     path("lich/", calendar_views.calendar_page, name="calendar"),
+    path("tim-kiem/", search_views.search, name="search"),
     path("lich/cap-ma-moi/", calendar_views.calendar_renew, name="calendar_renew"),
     path("lich/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]

@@ -13,8 +13,9 @@ from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
 from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
+from kehoach.db import Vietnamese
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
-from kehoach.text import parse_id
+from kehoach.text import file_name_vi, parse_id
 
 from .forms import (
     AssignmentAdminForm,
@@ -59,6 +60,12 @@ class ImportExportHistoryAdmin(ImportExportModelAdmin, AuditedAdmin):
     import_form_class = BoundedImportForm
     # The project's writers: one formula-escaping policy for every export (kehoach.spreadsheets).
     formats = [XLSXFormat, CSVFormat]
+
+    def get_export_filename(self, request, queryset, file_format):
+        """ "phan-cong-ngay-01-12-2026.xlsx": what the sheet holds and the day, in Vietnamese."""
+        return file_name_vi(
+            str(self.model._meta.verbose_name_plural), file_format.get_extension(), timezone.localdate()
+        )
 
     def import_action(self, request, **kwargs):
         """The preview. import-export keeps the uploaded sheet in its temporary storage (MEDIA_ROOT,
@@ -116,7 +123,16 @@ class MembershipInline(KeyCheckedAutocomplete, admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ImportExportHistoryAdmin):
     resource_classes = [UnitResource]
-    list_display = ["name", "code", "short_name", "kind", "parent", "valid_from", "valid_to", "successor"]
+    list_display = [
+        "unit_name",
+        "code",
+        "short_name",
+        "kind",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "successor",
+    ]
     list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter), "groups"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent", "successor"]
@@ -128,6 +144,11 @@ class UnitAdmin(ImportExportHistoryAdmin):
         (None, {"fields": ["name", "short_name", "document_code", "code", "kind", "parent", "email"]}),
         ("Thời gian hoạt động", {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
+
+    @admin.display(description="tên đơn vị", ordering=Vietnamese("name"))
+    def unit_name(self, unit):
+        """The name, sorted in Vietnamese order also when its column is clicked."""
+        return unit.name
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "may_reorganise": self.has_change_permission(request)}
@@ -158,7 +179,9 @@ class UnitAdmin(ImportExportHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied("Cần quyền sửa đơn vị để tổ chức lại đơn vị.")
         ids = {parse_id(value) for value in request.GET.getlist("don_vi") + request.POST.getlist("don_vi")}
-        units = list(Unit.objects.filter(pk__in=ids - {None}).order_by("name")[:REORGANISE_AT_ONCE])
+        units = list(
+            Unit.objects.filter(pk__in=ids - {None}).order_by(Vietnamese("name"))[:REORGANISE_AT_ONCE]
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

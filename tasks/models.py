@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from kehoach.db import Vietnamese
 from kehoach.text import date_range_validators
 
 from .schedule import ScheduleKind, deadline_rule_text, plan_periods
@@ -127,7 +128,8 @@ class Unit(models.Model):
     class Meta:
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
-        ordering = ["name"]
+        # Vietnamese alphabetical order (kehoach.db): every list, select and page of units.
+        ordering = [Vietnamese("name")]
         permissions = [
             ("import_unit", "Có thể nhập đơn vị từ tệp"),
             ("export_unit", "Có thể xuất đơn vị ra tệp"),

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kehoach.db import Vietnamese
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 from kehoach.text import date_in_range, date_range_message
 
@@ -157,7 +158,7 @@ def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
     assignments = list(
         Assignment.objects.filter(unit__in=[units[code] for code in by_old])
         .select_related("task__plan", "unit")
-        .order_by("task__plan__code", "task__sort_key", "unit__name")
+        .order_by("task__plan__code", "task__sort_key", Vietnamese("unit__name"))
     )
     groups_of_old = GroupMembership.objects.filter(member__in=[units[code] for code in by_old]).values(
         "group"

@@ -11,11 +11,13 @@ import copy
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
+
+from kehoach.text import number_vi
 
 from .models import (
     TASK_NUMBER,
@@ -283,7 +285,28 @@ class SafeModelResource(resources.ModelResource):
             result = self.get_result_class()()
             self.handle_import_error(result, ValidationError(refusal), kwargs.get("raise_errors", False))
             return result
-        return super().import_data(dataset, *args, **kwargs)
+        result = super().import_data(dataset, *args, **kwargs)
+        for row in result.invalid_rows:
+            row.messages = self.row_messages(row.error_dict)
+        return result
+
+    def row_messages(self, errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+        """A bad row's errors as (the sheet's column, or "" for the row as a whole; the message), for
+        the preview to show in full: a model's field is named by its column, never by its code."""
+        columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+        messages = []
+        for key, texts in errors.items():
+            if key == NON_FIELD_ERRORS:
+                column = ""
+            elif key in columns:
+                column = columns[key]
+            else:
+                try:
+                    column = str(self._meta.model._meta.get_field(key).verbose_name).capitalize()
+                except FieldDoesNotExist:
+                    column = key
+            messages += [(column, str(text)) for text in texts]
+        return messages
 
     def refusal(self, dataset) -> str | None:
         """Why the sheet as a whole cannot be imported, or None."""
@@ -292,7 +315,10 @@ class SafeModelResource(resources.ModelResource):
             return NO_HEADER
         limit = settings.IMPORT_MAX_ROWS
         if len(dataset) > limit:
-            return f"Tệp có {len(dataset)} dòng dữ liệu, vượt giới hạn {limit} dòng; không nhập gì."
+            return (
+                f"Tệp có {number_vi(len(dataset))} dòng dữ liệu, vượt giới hạn {number_vi(limit)} dòng; "
+                "không nhập gì."
+            )
         unstorable = unstorable_lines(dataset)
         if unstorable:
             return unstorable_message(unstorable)
@@ -307,6 +333,10 @@ class SafeModelResource(resources.ModelResource):
                 + ". Hãy dùng tệp xuất từ hệ thống làm mẫu."
             )
         return None
+
+    def after_export(self, queryset, dataset, **kwargs):
+        # The sheet's tab is named for what it holds ("Phân công"), not tablib's "Tablib Dataset".
+        dataset.title = self._meta.name
 
     def get_or_init_instance(self, instance_loader, row):
         # The row's identifying cells are read here, before the per-field checks: a unit or task

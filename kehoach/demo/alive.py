@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from kehoach.db import Vietnamese
 from reports import permissions
 from reports.followup.services import direction_give
 from reports.models import Completion, ReportEvent, ReportingPeriod, ReportStatus, TaskReport
@@ -155,7 +156,7 @@ def _untouched(period: ReportingPeriod) -> list[TaskReport]:
     reports = list(
         TaskReport.objects.filter(period=period)
         .select_related("period__plan", "task", "unit")
-        .order_by("task__sort_key", "unit_name")
+        .order_by("task__sort_key", Vietnamese("unit_name"))
     )
     if any(report.status != ReportStatus.DRAFT or report.results for report in reports):
         return []

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
-    "axes",
+    "kehoach.apps.AxesConfig",
     "csp",
     "kehoach",
     "tasks",
@@ -69,6 +69,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# A field at fault is marked with aria-invalid and the class "invalid" (kehoach.forms).
+FORM_RENDERER = "kehoach.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -285,9 +288,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "refusal_logged_once": {"()": "kehoach.logfilters.RefusalLoggedOnce"},
+        "without_traceback": {"()": "kehoach.logfilters.WithoutTraceback"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # A refused request is one line of kehoach.access (kehoach.middleware), not Django's line and
+        # traceback besides it; a server error (5xx) keeps its traceback. A suspicious request
+        # (django.security.*) keeps its line, without the traceback (the console's filter).
+        "django.request": {"filters": ["refusal_logged_once"]},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Axes logs every start at INFO; its warnings (lockouts, failed logins) still show.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kehoach.db import Vietnamese
 from kehoach.text import document_numbers, lower_first
 from reports.exports.consolidated_xlsx import consolidated_workbook
 from reports.exports.document import AppendixRow, Figure, ReportDocument, TaskPart, UnitReportRow
@@ -310,7 +311,7 @@ def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date
         TaskReport.objects.filter(Q(period__in=scope.periods) | earlier)
         .select_related("period")
         .annotate(state=state_expression(today), **_output_columns())
-        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
+        .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
     ):
         (reports if report.period_id in {p.pk for p in scope.periods} else done_before).append(report)
     outputs = {
@@ -376,7 +377,7 @@ def _unit_report_rows(scope: Scope, today: datetime.date):
             "accepted_at",
             "files",
         )
-        .order_by("task__sort_key", "role", "unit_name", "period__deadline", "pk")
+        .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
     )
     for r in reports.iterator(chunk_size=2000):
         yield UnitReportRow(

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 
+from kehoach.db import Vietnamese, vi_sort_key
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
 from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task, Unit
@@ -138,7 +139,9 @@ def board_build(
     if state:
         matching = matching.filter(state=state)
     every_unit, units = _unit_rows(reports, unit_id=unit_id, task_id=task_id, state=state)
-    unit_choices = sorted(((row.unit_id, row.name) for row in every_unit.values()), key=lambda c: c[1])
+    unit_choices = sorted(
+        ((row.unit_id, row.name) for row in every_unit.values()), key=lambda c: vi_sort_key(c[1])
+    )
     _attach_last_reminders(units)
 
     totals = dict.fromkeys(STATES, 0)
@@ -147,13 +150,15 @@ def board_build(
             totals[name] += n
 
     # The matrix lists the units with a matching report, and their whole row.
-    shown = sorted(units.values(), key=lambda row: row.name)
+    shown = sorted(units.values(), key=lambda row: vi_sort_key(row.name))
     page = Paginator(shown, UNITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     _fill_cells(rows, reports, tasks)
     _attach_known_now_as(rows, today)
 
-    not_submitted = sorted((row for row in units.values() if row.owed), key=lambda row: (-row.owed, row.name))
+    not_submitted = sorted(
+        (row for row in units.values() if row.owed), key=lambda row: (-row.owed, vi_sort_key(row.name))
+    )
     waiting = list(
         matching.filter(status=ReportStatus.SUBMITTED)
         .select_related("task", "period")
@@ -161,7 +166,9 @@ def board_build(
     )
     overdue = matching.filter(task__deadline_kind=DeadlineKind.FIXED, state=TaskState.IN_PROGRESS_OVERDUE)
     overdue_fixed = list(
-        overdue.select_related("task").order_by("deadline", "task__sort_key", "unit_name")[:LIST_LIMIT]
+        overdue.select_related("task").order_by("deadline", "task__sort_key", Vietnamese("unit_name"))[
+            :LIST_LIMIT
+        ]
     )
     for report in overdue_fixed:
         report.days_left = (report.deadline - today).days

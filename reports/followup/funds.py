@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
+from kehoach.db import Vietnamese
 from reports.exports.funds_xlsx import funds_workbook
 from reports.models import ReportStatus, TaskReport
 from reports.states import SENT_STATUSES
@@ -108,7 +109,7 @@ def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> Quer
             "funds_planned",
             "funds_spent",
         )
-        .order_by("-period__year", "period__plan__code", "task__sort_key", "unit_name")
+        .order_by("-period__year", "period__plan__code", "task__sort_key", Vietnamese("unit_name"))
     )
 
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kehoach.context_processors import site_context
+from kehoach.db import Vietnamese
 from kehoach.text import days_left_text, person_name
 from reports import permissions
 from reports.models import ReminderStage, ReportingPeriod, ReportStatus, TaskReport
@@ -70,7 +71,7 @@ def reports_owed(
         .exclude(unit__kind=UnitKind.GROUP)
         .exclude(unit__valid_to__lt=today)
         .select_related("period__plan__coordinating_unit", "task", "unit")
-        .order_by("unit__name", "period__deadline", "period__plan__code", "task__sort_key", "pk")
+        .order_by(Vietnamese("unit__name"), "period__deadline", "period__plan__code", "task__sort_key", "pk")
     )
     if unit is not None:
         queryset = queryset.filter(unit=unit)

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kehoach.text import days_left_text, lower_first, number_vi, person_name
+from kehoach.text import days_left_text, lower_first, number_text, number_vi, person_name
 from reports.states import EDITABLE_STATUSES
 
 register = template.Library()
@@ -17,11 +17,10 @@ def vnd(amount):
 
 
 @register.filter
-def vi_number(value):
-    """1250 → “1.250”; nothing → “—”."""
-    if value is None or value == "":
-        return "—"
-    return number_vi(value)
+def number(value):
+    """1250 → “1.250”, 83.4 → “83,4”: a count or a quantity as Vietnamese readers write it; text that
+    is no number is shown as it is."""
+    return number_text(value)
 
 
 @register.filter

@@ -15,6 +15,8 @@ AMOUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "
 # ASCII digits only: "²" and "٣" pass str.isdigit() or \d, and are no amount anyone typed.
 GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:([. ])[0-9]{3})?(?:\1[0-9]{3})*")
 PLAIN_NUMBER = re.compile(r"[0-9]{1,18}")
+# A number typed with a minus sign (a hyphen, or the minus and dash a word processor puts instead).
+NEGATIVE = re.compile(r"[-\u2212\u2013]\s*(.+)")
 
 
 class GroupedIntegerField(forms.IntegerField):
@@ -25,7 +27,10 @@ class GroupedIntegerField(forms.IntegerField):
     """
 
     widget = AMOUNT_WIDGET
-    default_error_messages = {"invalid": "Hãy ghi một số nguyên, ví dụ 12.345.000."}
+    default_error_messages = {
+        "invalid": "Hãy ghi một số nguyên, không có phần lẻ: 1250 hoặc 1.250.",
+        "negative": "Không được âm: hãy ghi 0 hoặc một số lớn hơn 0.",
+    }
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -33,6 +38,9 @@ class GroupedIntegerField(forms.IntegerField):
         text = str(value).strip().replace("\u00a0", " ")
         if PLAIN_NUMBER.fullmatch(text):
             return int(text)
+        unsigned = NEGATIVE.fullmatch(text)
+        if unsigned and (PLAIN_NUMBER.fullmatch(unsigned[1]) or GROUPED_NUMBER.fullmatch(unsigned[1])):
+            raise ValidationError(self.error_messages["negative"], code="negative")
         if not GROUPED_NUMBER.fullmatch(text):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(re.sub(r"[^0-9]", "", text))

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
+from kehoach.db import Vietnamese
 from kehoach.history import attach_changes
 from kehoach.text import person_name
 from reports import permissions
@@ -150,7 +151,7 @@ def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
 def task_reports_visible(task: Task, user, period: ReportingPeriod, today: datetime.date) -> QuerySet:
     """The reports on `task` in `period` that the user may see: one period, whatever the years."""
     queryset = permissions.reports_visible_to(user).filter(task=task, period=period)
-    return reports_with_state(queryset, today).order_by("role", "unit_name")
+    return reports_with_state(queryset, today).order_by("role", Vietnamese("unit_name"))
 
 
 def task_history(task: Task, limit: int = 100) -> list:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
+from kehoach.db import Vietnamese, vi_sort_key
 from kehoach.text import date_in_range, date_range_message, number_vi, person_name, unidecode_vi
 from reports import permissions
 from reports.models import (
@@ -223,7 +224,7 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
             )
         )
         # Leads first ("lead" < "partner"): a successor answering for a lead and a partner leads.
-        .order_by("task__sort_key", "role", "unit__name")
+        .order_by("task__sort_key", "role", Vietnamese("unit__name"))
     )
     existing = {unit.pk: unit for unit in _reporting_units(period)}
     all_units = None  # read once, only when a unit assigned has ended (successors are followed)
@@ -233,7 +234,9 @@ def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
         if assignment.reporting == Reporting.REPORTS:
             units = [assignment.unit]
         else:
-            units = sorted((m.member for m in assignment.unit.members_then), key=lambda unit: unit.name)
+            units = sorted(
+                (m.member for m in assignment.unit.members_then), key=lambda unit: vi_sort_key(unit.name)
+            )
         for unit in units:
             if unit.pk not in existing and unit.kind != UnitKind.GROUP:
                 if all_units is None:
@@ -481,12 +484,12 @@ def reports_follow_assignments(*, task_ids, by=None) -> AssignmentsFollowed:
                 for report in period.reports.filter(task_id__in=task_ids)
                 .exclude(pk__in=before)
                 .select_related("task", "period")
-                .order_by("task__sort_key", "unit_name")
+                .order_by("task__sort_key", Vietnamese("unit_name"))
             ]
         reports = (
             period.reports.filter(task_id__in=task_ids)
             .select_related("task", "period")
-            .order_by("task__sort_key", "unit_name")
+            .order_by("task__sort_key", Vietnamese("unit_name"))
         )
         for report in reports:
             assignment = owed.get((report.task_id, report.unit_id))

@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from kehoach.db import Vietnamese
 from tasks.models import Unit
 
 from .draft import MATCHED, Draft, Mention
@@ -76,7 +77,7 @@ class PlanDocumentImportMixin:
         return TemplateResponse(request, "admin/tasks/plan/import_document.html", {**context, "form": form})
 
     def _preview(self, request, context, draft: Draft, form: ConfirmForm | None):
-        units = list(Unit.objects.order_by("kind", "name"))
+        units = list(Unit.objects.order_by("kind", Vietnamese("name")))
         may_add_units = request.user.has_perm("tasks.add_unit")
         if form is None:
             initial = {
@@ -143,7 +144,7 @@ class PlanDocumentImportMixin:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(reverse("admin:tasks_plan_import_document"))
-        units = list(Unit.objects.order_by("kind", "name"))
+        units = list(Unit.objects.order_by("kind", Vietnamese("name")))
         form = ConfirmForm(
             request.POST, draft=draft, units=units, may_add_units=request.user.has_perm("tasks.add_unit")
         )

@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
+from kehoach.db import Vietnamese
 from tasks.models import Unit, UnitKind
 
 from .draft import Draft, Mention
@@ -75,7 +76,7 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.draft_value = draft
         self.may_add_units = may_add_units
-        everything = Unit.objects.order_by("name")
+        everything = Unit.objects.order_by(Vietnamese("name"))
         for name in ("issuer", "coordinating_unit", "report_recipient"):
             self.fields[name].queryset = everything
         self.names: list[tuple[Mention, str]] = []

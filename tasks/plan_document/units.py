@@ -15,6 +15,8 @@ import datetime
 import difflib
 from dataclasses import dataclass, field
 
+from kehoach.db import Vietnamese
+
 from .draft import DOUBTFUL, MATCHED, UNMATCHED, Mention
 from .words import PIECE_ENDS, Token, capitalise, fold, key, squash, tokens
 
@@ -243,7 +245,7 @@ class Registry:
                 "valid_from",
                 "valid_to",
                 "successor__code",
-            ).order_by("name")
+            ).order_by(Vietnamese("name"))
         ]
         members: dict[str, set[str]] = {}
         for member, group in GroupMembership.objects.values_list("member__code", "group__code"):

@@ -148,6 +148,7 @@ UNLINKED_PARAMETERS = {
     "reports:period_list": ["plan", "page"],
     "reports:consolidated_list": ["page"],
     "reports:notifications": ["page", "tat_ca"],
+    "reports:search": ["q", "loai", "trang"],
 }
 # The admin's own query parameters: of every changelist (page, error flag, show all, facets, the
 # related-object popup), and of its object pages (the changelist's filters kept, the popup).
@@ -896,6 +897,9 @@ class Inventory:
             name, match = found
             if form.method == "get":
                 self.add_parameters(name, {key: item.values or [""] for key, item in form.fields.items()})
+                # A page reached only through a form sent by GET (the header's search box) is a page too.
+                if allowed(target[0]):
+                    followed.append(target[0])
                 continue
             form.action = urllib.parse.urljoin(page, form.action or page)
             # the same form again (the change form of another row, with more or fewer inline rows)

@@ -383,7 +383,7 @@ def test_admin_import_with_a_bad_row_shows_the_row_and_offers_no_confirmation(im
     page = response.content.decode()
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     assert "Không tìm thấy đơn vị “Sở Ma”" in page
-    assert "<td>3 </td>" in page  # line 3 of the sheet, counting the header as line 1
+    assert "<td>3</td>" in page  # line 3 of the sheet, counting the header as line 1
     assert rows(*IMPORTED) == before
 
 

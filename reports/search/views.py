@@ -1,0 +1,57 @@
+"""The search page: every kind at a glance (the first few of each), or one kind page by page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from . import selectors
+
+# On the page of every kind, the first few of each; on the page of one kind, a page of them.
+GLANCE = 5
+PER_PAGE = 20
+
+
+@require_safe
+def search(request):
+    text = request.GET.get("q", "").strip()[: selectors.MAX_TEXT]
+    kind = request.GET.get("loai") or None
+    status = 200
+    problem = ""
+    if kind is not None and kind not in selectors.KINDS:
+        problem = f"Không có loại kết quả “{kind[:40]}”: hãy chọn một trong các loại bên dưới."
+        kind, status = None, 400
+    words = selectors.search_words(text)
+    if text and not words:
+        problem = "Hãy gõ ít nhất một chữ hoặc một số để tìm."
+    found = selectors.search(request.user, text, kind) if words else []
+    page = None
+    if kind and found:
+        page = Paginator(found[0].queryset, PER_PAGE).get_page(request.GET.get("trang"))
+        found[0].count, found[0].items = page.paginator.count, list(page.object_list)
+    else:
+        for part in found:
+            part.count = part.queryset.count()
+            part.items = list(part.queryset[:GLANCE]) if part.count else []
+    for part in found:
+        part.query = urlencode({"q": text, "loai": part.kind.key})
+    tabs = [
+        {"title": each.title, "query": urlencode({"q": text, "loai": each.key}), "current": each.key == kind}
+        for each in selectors.KINDS.values()
+    ]
+    context = {
+        "text": text,
+        "kind": selectors.KINDS.get(kind) if kind else None,
+        "tabs": tabs,
+        "found": found,
+        "total": sum(part.count for part in found),
+        "page": page,
+        "page_query": urlencode({"q": text, "loai": kind}) if kind else "",
+        "everything_query": urlencode({"q": text}),
+        "problem": problem,
+        "search_text": text,  # the header's box keeps what was typed
+    }
+    return render(request, "reports/search.html", context, status=status)
