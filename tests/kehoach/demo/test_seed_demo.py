@@ -32,6 +32,7 @@ from tasks.models import (
     Assignment,
     AssignmentRole,
     DeadlineKind,
+    GroupMembership,
     Plan,
     PlanDuty,
     PlanRole,
@@ -88,9 +89,9 @@ def snapshot() -> dict[str, list[tuple]]:
             )
         ),
         "groups": list(
-            Unit.groups.through.objects.filter(from_unit__in=demo_units())
-            .order_by("from_unit__code", "to_unit__code")
-            .values_list("from_unit__code", "to_unit__code")
+            GroupMembership.objects.filter(member__in=demo_units())
+            .order_by("member__code", "group__code")
+            .values_list("member__code", "group__code", "valid_from", "valid_to")
         ),
         "users": list(
             User.objects.filter(username__startswith="demo-")
