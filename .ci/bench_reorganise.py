@@ -1,0 +1,75 @@
+"""Part of `make bench`: a reorganisation of 300 units in one step (tasks.reorganisation), through
+the service the admin and `manage.py reorganise` call: a preview, then the change, each timed. Each
+of 300 demo units gives way to a new unit on the earliest deadline of an open period, so no open
+period is reached by an ended unit and every unsent report is handed over.
+Prints one JSON line. Runs last: it changes the data set."""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.db.models import Min, Q  # noqa: E402
+
+from reports.models import ReportingPeriod  # noqa: E402
+from tasks.models import Unit, UnitKind, User  # noqa: E402
+from tasks.reorganisation import Mapping, units_reorganise  # noqa: E402
+
+UNITS = int(os.environ.get("BENCH_REORGANISE_UNITS", "300"))
+
+
+def mappings() -> list[Mapping]:
+    """Each of up to UNITS demo units (no group) gives way to a new unit of its kind, on the earliest
+    deadline of an open period."""
+    on = ReportingPeriod.objects.filter(is_open=True).aggregate(first=Min("deadline"))["first"]
+    if on is None:
+        raise SystemExit("no open period: seed a data set with an open year")
+    old = list(
+        Unit.objects.filter(code__startswith="demo-", valid_to__isnull=True)
+        .exclude(kind=UnitKind.GROUP)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lt=on))
+        .order_by("pk")[:UNITS]
+    )
+    Unit.objects.bulk_create(
+        Unit(code=f"moi-{unit.code}", name=f"{unit.name} (mới)", kind=unit.kind, valid_from=on)
+        for unit in old
+    )
+    return [Mapping(unit.code, f"moi-{unit.code}", on) for unit in old]
+
+
+def main():
+    lines = mappings()
+    by = User.objects.filter(is_superuser=True).first()
+    try:
+        started = time.perf_counter()
+        preview = units_reorganise(mappings=lines, by=by, confirm=False)
+        previewed = time.perf_counter()
+        done = units_reorganise(mappings=lines, by=by, confirm=True)
+        finished = time.perf_counter()
+    except ValidationError as exc:
+        raise SystemExit("reorganisation refused: " + " ".join(exc.messages)[:2000]) from exc
+    ended = Unit.objects.filter(code__in=[line.old for line in lines], valid_to__isnull=False).count()
+    if not done.applied or ended != len(lines):
+        raise SystemExit(f"reorganisation incomplete: {ended} of {len(lines)} units ended")
+    print(
+        json.dumps(
+            {
+                "units": len(lines),
+                "changes": len(preview.lines),
+                "preview_seconds": round(previewed - started, 1),
+                "confirm_seconds": round(finished - previewed, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
