@@ -130,6 +130,8 @@ URLS = {
     # Each person's own: what happened to the reports they may see, and their choice of mails.
     "reports:notifications": ({}, False),
     "reports:notification_settings": ({}, False),
+    # Search finds only what the person may see (tests/reports/search).
+    "reports:search": ({}, False),
     # The secret token is the feed's only credential, whoever holds it (tests/reports/test_calendar.py
     # covers guessed, renewed and malformed tokens); here the attacker would need to know it.
     "reports:calendar_feed": ({"token": "token"}, False),

@@ -64,6 +64,7 @@ PAGES = {
     "reports:calendar": "ttkhcn_staff",
     "reports:notifications": "ttkhcn_staff",
     "reports:notification_settings": "ttkhcn_staff",
+    "reports:search": "ttkhcn_staff",
 }
 # The rest answer a form's POST with a redirect, or send a file or a feed, never a page.
 NOT_PAGES = {
