@@ -165,7 +165,7 @@ def test_no_admin_page_is_refused_anything_and_its_scripts_work(page, world, dat
     paginator = page.locator("p.paginator")
     assert paginator.evaluate("element => getComputedStyle(element).borderTopWidth") == "0px"
 
-    # A change form with an autocomplete, a two-list selector and date shortcuts.
+    # A change form with autocompletes, an inline that adds rows and date shortcuts.
     watch.visit(f"/admin/tasks/unit/{lhh.pk}/change/")
     page.locator("#id_parent + .select2").click()
     page.locator(".select2-search__field").fill("Sở Khoa học")
@@ -173,10 +173,13 @@ def test_no_admin_page_is_refused_anything_and_its_scripts_work(page, world, dat
     expect(option.first).to_be_visible()  # found by the autocomplete's request to the server
     option.first.click()
     expect(page.locator("#id_parent + .select2 .select2-selection__rendered")).to_contain_text("Sở Khoa học")
-    if group is not None:
-        page.locator("#id_groups_from").select_option(str(group.pk))
-        page.locator("#id_groups_add").click()
-        expect(page.locator(f"#id_groups_to option[value='{group.pk}']")).to_have_count(1)
+    if group is not None:  # the inline of dated memberships: a row added by inlines.js, its autocomplete
+        page.locator("tr.add-row a").first.click()
+        row = page.locator("tr.dynamic-memberships").last
+        row.locator(".field-group .select2").click()
+        page.locator(".select2-search__field").fill(group.name[:12])
+        page.locator(".select2-results__option", has_text=group.name[:12]).first.click()
+        expect(row.locator(".field-group .select2-selection__rendered")).to_contain_text(group.name[:12])
     page.locator(".field-valid_from .datetimeshortcuts a").first.click()  # "Hôm nay"
     expect(page.locator("#id_valid_from")).not_to_have_value("")
     watch.collect()
