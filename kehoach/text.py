@@ -127,11 +127,11 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
-# "463- KL/TU", "463 -KL/TU": a document's number and its symbol are joined by a bare hyphen.
+# "12- KL/TU", "12 -KL/TU": a document's number and its symbol are joined by a bare hyphen.
 _LOOSE_NUMBER = re.compile(r"(\d)[ \t\u00a0]*-[ \t\u00a0]*(?=[A-ZĐ][A-ZĐ0-9-]*/[A-ZĐ])")
 
 
 def document_numbers(text: str) -> str:
-    """Document numbers in `text` written the standard way (Nghị định 30/2020/NĐ-CP): "463- KL/TU" →
-    "463-KL/TU"."""
+    """Document numbers in `text` written the standard way (Nghị định 30/2020/NĐ-CP): "12- KL/TU" →
+    "12-KL/TU"."""
     return _LOOSE_NUMBER.sub(r"\1-", text or "")

@@ -554,7 +554,8 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
 # Exports
 # ------------------------------------------------------------------------------
 def export_name(scope: Scope, fmt: str, edition: int | None = None) -> str:
-    """ "bao-cao-kh-463-2025.docx", "bao-cao-kh-463-2025-lan-2-phu-luc.xlsx" """
+    """A report's file name: "bao-cao-<plan code>-<period key>", then "-lan-<edition>" from the
+    second edition and "-phu-luc" for the appendix."""
     name = f"bao-cao-{scope.plan.code}-{scope.key}" + (f"-lan-{edition}" if edition and edition > 1 else "")
     return f"{name}.docx" if fmt == "docx" else f"{name}-phu-luc.xlsx"
 
