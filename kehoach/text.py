@@ -4,7 +4,9 @@ days left, dates typed by hand."""
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
@@ -14,6 +16,49 @@ from kehoach.formats.vi.formats import DATE_INPUT_FORMATS
 def number_vi(value) -> str:
     """A whole number with a dot between thousands, as Vietnamese readers write it: 12.345.678."""
     return f"{int(value):,}".replace(",", ".")
+
+
+def decimal_vi(value, decimals: int | None = None) -> str:
+    """A number with `decimals` decimals (as many as it has when None), as Vietnamese readers write
+    it: "1.250", "83,4", "1.250,50"."""
+    if decimals is None:
+        exponent = Decimal(value).normalize().as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    quantum = Decimal(1).scaleb(-decimals)
+    text = f"{Decimal(value).quantize(quantum):,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+# A number as Vietnamese users type it: a dot or a space between thousands, a comma before the
+# decimals ("1.250", "1 250", "83,4", "1.250,75"); ASCII digits only.
+_TYPED_NUMBER = re.compile(r"(-?)([0-9]+|[0-9]{1,3}(?:([. ])[0-9]{3})(?:\3[0-9]{3})*)(?:,([0-9]+))?")
+
+
+class NumberTextError(ValueError):
+    """Text that is not a number as Vietnamese users write it; its message says how to write one."""
+
+
+def parse_decimal_vi(text) -> Decimal | None:
+    """The number a person typed, the Vietnamese way ("83,4", "1.250", "1.250,5"), as a Decimal;
+    None for nothing typed. Raises NumberTextError for anything else: "83.4" (a dot groups
+    thousands, so it is a typing mistake, not 83,4), "1e3", "12abc"."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal | int):
+        return Decimal(text)
+    text = str(text).strip().replace("\u00a0", " ")
+    if not text:
+        return None
+    match = _TYPED_NUMBER.fullmatch(text)
+    if not match or len(text) > 40:
+        raise NumberTextError(
+            "Hãy ghi một số: dấu phẩy trước phần thập phân, dấu chấm giữa các nhóm nghìn (ví dụ 83,4 hoặc 1.250)."
+        )
+    sign, whole, _, fraction = match.groups()
+    try:
+        return Decimal(f"{sign}{re.sub(r'[^0-9]', '', whole)}.{fraction or '0'}").normalize() + 0
+    except InvalidOperation:  # pragma: no cover - the pattern admits digits only
+        raise NumberTextError("Hãy ghi một số.") from None
 
 
 def person_name(user, *, nobody: str = "") -> str:

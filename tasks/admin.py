@@ -10,8 +10,26 @@ from import_export.admin import ImportExportModelAdmin
 from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 
-from .forms import AssignmentAdminForm, AssignmentInlineFormSet, BoundedImportForm, TaskAdminForm
-from .models import Assignment, LegalDocument, Plan, PlanDuty, PlanRole, Task, Unit, UnitKind, User
+from .forms import (
+    AssignmentAdminForm,
+    AssignmentInlineFormSet,
+    BoundedImportForm,
+    IndicatorTargetForm,
+    TaskAdminForm,
+)
+from .models import (
+    Assignment,
+    Indicator,
+    IndicatorTarget,
+    LegalDocument,
+    Plan,
+    PlanDuty,
+    PlanRole,
+    Task,
+    Unit,
+    UnitKind,
+    User,
+)
 from .plan_document.admin import PlanDocumentImportMixin
 from .resources import AssignmentResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
@@ -223,6 +241,44 @@ class AssignmentInline(KeyCheckedAutocomplete, admin.TabularInline):
     fields = ["unit", "role", "reporting", "note", "order"]
 
 
+class IndicatorInline(admin.StackedInline):
+    """The task's indicators; each one's targets are set on its own page (the link "Thay đổi")."""
+
+    model = Indicator
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("name", "unit_of_measure"),
+        ("decimals", "is_share"),
+        ("direction", "aggregation", "accumulation"),
+        "order",
+    ]
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    form = IndicatorTargetForm
+    extra = 1
+    fields = ["scope", "year", "period_key", "value"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    list_display = ["name", "unit_of_measure", "task", "direction", "aggregation", "is_share"]
+    list_filter = ["task__plan", "direction", "aggregation", "is_share"]
+    search_fields = ["name", "task__number", "task__title", "task__plan__code"]
+    autocomplete_fields = ["task"]
+    list_select_related = ["task__plan"]
+    inlines = [IndicatorTargetInline]
+    fields = [
+        "task",
+        ("name", "unit_of_measure"),
+        ("decimals", "is_share"),
+        ("direction", "aggregation", "accumulation"),
+        "order",
+    ]
+
+
 @admin.register(Task)
 class TaskAdmin(ImportExportHistoryAdmin):
     resource_classes = [TaskResource]
@@ -233,9 +289,9 @@ class TaskAdmin(ImportExportHistoryAdmin):
     search_fields = ["number", "title", "content", "plan__code", "plan__title"]
     autocomplete_fields = ["plan", "parent"]
     list_select_related = ["plan"]
-    inlines = [AssignmentInline]
+    inlines = [AssignmentInline, IndicatorInline]
     fieldsets = [
-        (None, {"fields": ["plan", "number", "parent", "title", "content", "output_kinds"]}),
+        (None, {"fields": ["plan", "number", "parent", "title", "content"]}),
         ("Thời hạn", {"fields": ["deadline_kind", "due_date", "due_day", "due_month", "deadline_text"]}),
         ("Nguyên văn phân công trong kế hoạch", {"fields": ["lead_text", "partner_text"]}),
     ]

@@ -18,6 +18,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from .models import (
+    OUTPUT_KIND_INDICATORS,
     TASK_NUMBER,
     Assignment,
     AssignmentRole,
@@ -31,7 +32,7 @@ from .models import (
     default_reporting,
     task_number_text,
 )
-from .services import tasks_saved
+from .services import indicators_from_output_kinds, tasks_saved
 
 
 class ChoiceWidget(widgets.Widget):
@@ -377,6 +378,21 @@ class UnitResource(SafeModelResource):
                 raise ValidationError({"groups": str(exc)}) from None
 
 
+class OutputKindsField(fields.Field):
+    """The column "Chỉ tiêu định lượng" of sheets written before indicators: on import, each of plan
+    463's counts named becomes an indicator of the task (one it has is kept); on export, the counts
+    among the task's indicators. Other indicators have their own sheet (IndicatorResource)."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance.imported_output_kinds = self.clean(row, **kwargs)
+
+    def get_value(self, instance):
+        if instance.pk is None:
+            return []
+        names = {indicator.name for indicator in instance.indicators.all()}
+        return [kind for kind, (name, _) in OUTPUT_KIND_INDICATORS.items() if name in names]
+
+
 class TaskResource(SafeModelResource):
     plan = fields.Field(attribute="plan", column_name="Kế hoạch", widget=PlanWidget())
     number = fields.Field(attribute="number", column_name="Số thứ tự", widget=TaskNumberWidget())
@@ -396,7 +412,7 @@ class TaskResource(SafeModelResource):
         attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget()
     )
     deadline_text = text("deadline_text", "Thời hạn (nguyên văn)")
-    output_kinds = fields.Field(
+    output_kinds = OutputKindsField(
         attribute="output_kinds", column_name="Chỉ tiêu định lượng", widget=ChoiceListWidget(OutputKind)
     )
 
@@ -421,7 +437,7 @@ class TaskResource(SafeModelResource):
         ]
 
     def get_queryset(self):
-        return Task.objects.select_related("plan")
+        return Task.objects.select_related("plan").prefetch_related("indicators")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -430,6 +446,9 @@ class TaskResource(SafeModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         self._touched_tasks.add(instance.pk)
+        kinds = getattr(instance, "imported_output_kinds", None)
+        if kinds:
+            indicators_from_output_kinds(task=instance, kinds=kinds)
 
     def after_import(self, dataset, result, **kwargs):
         user = kwargs.get("user")

@@ -16,7 +16,15 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
+from reports.states import (
+    EDITABLE_STATUSES,
+    SHORT_LABELS,
+    IndicatorResult,
+    Verdict,
+    state_expression,
+    worst_verdict,
+)
+from reports.workflow.selectors import indicator_results
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task, Unit
 
 UNITS_PER_PAGE = 50
@@ -100,6 +108,11 @@ class Board:
     overdue_fixed: list[TaskReport]  # the first LIST_LIMIT of overdue_fixed_total
     overdue_fixed_total: int
     unit_choices: list[tuple[int, str]]
+    # The indicators of the tasks shown, judged at the period (reports.states.indicator_result), and
+    # each task's worst verdict; `not_met` counts the plan's tasks with an indicator "chưa đạt".
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    task_verdicts: dict[int, Verdict] = field(default_factory=dict)
+    not_met: int = 0
 
     @property
     def days_left(self) -> int:
@@ -115,16 +128,29 @@ def board_build(
     unit_id: int | None = None,
     task_id: int | None = None,
     state: str | None = None,
+    indicators_not_met: bool = False,
     page_number=1,
     owing_page_number=1,
     task_page_number=1,
 ) -> Board:
-    """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen)."""
+    """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen).
+    With `indicators_not_met`, only the tasks with an indicator "chưa đạt" and their units."""
     plan = period.plan
     reports = TaskReport.objects.filter(period=period).annotate(state=state_expression(today))
     all_tasks = tasks
+    results = indicator_results(plan_id=plan.pk, period=period)
+    not_met = {
+        task_pk
+        for task_pk, task_results in results.items()
+        if any(r.verdict == Verdict.NOT_MET for r in task_results)
+    }
     task_page = Paginator(
-        [task for task in tasks if task_id is None or task.pk == task_id], TASKS_PER_PAGE
+        [
+            task
+            for task in tasks
+            if (task_id is None or task.pk == task_id) and (not indicators_not_met or task.pk in not_met)
+        ],
+        TASKS_PER_PAGE,
     ).get_page(task_page_number)
     tasks = list(task_page.object_list)
 
@@ -145,6 +171,8 @@ def board_build(
         matching = matching.filter(task_id=task_id)
     if state:
         matching = matching.filter(state=state)
+    if indicators_not_met:
+        matching = matching.filter(task_id__in=not_met)
     shown_ids = set(matching.order_by().values_list("unit_id", flat=True).distinct())
     shown = sorted((units[pk] for pk in shown_ids if pk in units), key=lambda row: row.name)
     page = Paginator(shown, UNITS_PER_PAGE).get_page(page_number)
@@ -182,6 +210,12 @@ def board_build(
         overdue_fixed=overdue_fixed,
         overdue_fixed_total=len(overdue_fixed) if len(overdue_fixed) < LIST_LIMIT else overdue.count(),
         unit_choices=unit_choices,
+        indicators=[result for task in tasks for result in results.get(task.pk, [])],
+        task_verdicts={
+            task_pk: worst_verdict(result.verdict for result in task_results)
+            for task_pk, task_results in results.items()
+        },
+        not_met=len(not_met),
     )
 
 

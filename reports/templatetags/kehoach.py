@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kehoach.text import days_left_text, lower_first, number_vi, person_name
+from kehoach.text import days_left_text, decimal_vi, lower_first, number_vi, person_name
 from reports.states import EDITABLE_STATUSES
 
 register = template.Library()
@@ -99,3 +99,18 @@ def options(choices, selected=None):
             for value, label in choices
         )
     )
+
+
+@register.filter
+def indicator_number(value, indicator):
+    """A value or target of `indicator` with its decimals, the Vietnamese way: "1.250", "83,4"; "—"
+    for none."""
+    if value is None or value == "":
+        return "—"
+    return decimal_vi(value, indicator.decimals)
+
+
+@register.filter
+def get_value(mapping, key):
+    """`mapping[key]`, or None when it has no such key."""
+    return mapping.get(key) if mapping else None

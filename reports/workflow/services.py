@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import filetype
 from django.conf import settings
@@ -14,16 +15,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 
-from kehoach.text import date_in_range, date_range_message, number_vi, person_name, unidecode_vi
+from kehoach.text import date_in_range, date_range_message, person_name, unidecode_vi
 from reports import permissions
 from reports.models import (
-    MAX_OUTPUT_QUANTITY,
     Completion,
     EventKind,
     Evidence,
+    IndicatorValue,
     ReportEvent,
     ReportingPeriod,
-    ReportOutput,
     ReportStatus,
     TaskReport,
 )
@@ -523,13 +523,15 @@ def report_content_errors(report: TaskReport, today: datetime.date) -> dict[str,
 
 @transaction.atomic
 def report_update(
-    *, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None]
+    *, report: TaskReport, by, version: int, data: dict, values: dict[int, Decimal | None] | None = None
 ) -> TaskReport:
     """Save the report's content if nobody saved it since `version`; otherwise refuse, change nothing.
 
-    `data` holds fields of `REPORT_FIELDS`; `outputs` maps an output kind of the task to its
-    quantity (None removes it). Errors name their field.
+    `data` holds fields of `REPORT_FIELDS`; `values` maps the id of an indicator of the task to the
+    report's actual value (None removes it). Errors name their field; an indicator's error is keyed
+    `indicator_<id>`.
     """
+    values = values or {}
     current = _locked(report)
     _allowed(by, "edit", current)
     if current.version != version:
@@ -554,29 +556,32 @@ def report_update(
     current.updated_by = by
     current.version = version + 1
     current.full_clean(exclude=["period", "task", "unit"])
-    unknown = set(outputs) - set(current.task.output_kinds)
+    indicators = {indicator.pk: indicator for indicator in current.task.indicators.all()}
+    unknown = set(values) - set(indicators)
     if unknown:
-        raise ValidationError("Chỉ tiêu không thuộc nhiệm vụ: " + ", ".join(sorted(unknown)))
-    wrong = [
-        kind
-        for kind, quantity in outputs.items()
-        if quantity is not None
-        and (not isinstance(quantity, int) or not 0 <= quantity <= MAX_OUTPUT_QUANTITY)
-    ]
-    if wrong:
-        raise ValidationError(
-            f"Số lượng của chỉ tiêu phải là số nguyên từ 0 đến {number_vi(MAX_OUTPUT_QUANTITY)}"
-            + ": "
-            + ", ".join(sorted(wrong))
-        )
+        raise ValidationError("Chỉ tiêu không thuộc nhiệm vụ của báo cáo.")
+    value_errors = {}
+    for indicator_id, value in values.items():
+        if value is None:
+            continue
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            value_errors[f"indicator_{indicator_id}"] = "Hãy ghi một số."
+            continue
+        problem = indicators[indicator_id].value_error(Decimal(value))
+        if problem:
+            value_errors[f"indicator_{indicator_id}"] = problem
+    if value_errors:
+        raise ValidationError(value_errors)
     # The row is locked since `_locked`, so the version read above cannot change before this save.
     current._history_user = by
     current.save()
-    for kind, quantity in outputs.items():
-        if quantity is None:
-            ReportOutput.objects.filter(report=current, kind=kind).delete()
+    for indicator_id, value in values.items():
+        if value is None:
+            IndicatorValue.objects.filter(report=current, indicator_id=indicator_id).delete()
         else:
-            ReportOutput.objects.update_or_create(report=current, kind=kind, defaults={"quantity": quantity})
+            IndicatorValue.objects.update_or_create(
+                report=current, indicator_id=indicator_id, defaults={"value": Decimal(value)}
+            )
     record_event(current, TRANSITIONS["edit"].event, by)
     return current
 

@@ -109,6 +109,17 @@ def plan_detail(request, pk):
 
 
 @require_safe
+def plan_indicators(request, pk):
+    """Every indicator of the plan: its target, what the units sent so far, and its trend over the
+    plan's periods, from the reports the user may see."""
+    plan = Plan.objects.filter(pk=pk).first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    periods, rows = selectors.indicator_trends(plan, request.user)
+    return render(request, "reports/plan_indicators.html", {"plan": plan, "periods": periods, "rows": rows})
+
+
+@require_safe
 def task_detail(request, pk):
     try:
         task = selectors.task_detail(pk)
@@ -131,6 +142,12 @@ def task_detail(request, pk):
         "periods": periods,
         "period": period,
         "reports": selectors.task_reports_visible(task, request.user, period, today) if period else [],
+        "indicator_results": selectors.indicator_results(
+            plan_id=task.plan_id, period=period, user=request.user, task_ids=[task.pk]
+        ).get(task.pk, [])
+        if period
+        else [],
+        "indicators": list(task.indicators.prefetch_related("targets")),
         "history": selectors.task_history(task),
     }
     return render(request, "reports/task_detail.html", context, status=status)
@@ -147,6 +164,8 @@ def report_detail(request, pk):
         "report": report,
         "known_now_as": report.unit.known_now_as(report.unit_name, _today()),
         "state": report_state(report, _today()),
+        "indicator_results": selectors.report_indicator_results(report, user),
+        "own_values": {value.indicator_id: value.value for value in report.indicator_values.all()},
         "can_edit": permissions.can_edit_report(user, report),
         "can_submit": permissions.can_submit_report(user, report),
         "can_review": permissions.can_review_report(user, report),
@@ -188,7 +207,7 @@ def report_edit(request, pk):
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS},
-                outputs=form.outputs(),
+                values=form.indicator_values(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -316,6 +335,9 @@ def review_queue(request):
     if not permissions.reviews_reports(request.user):
         raise PermissionDenied("Chỉ đơn vị điều phối kế hoạch và Lãnh đạo Sở duyệt báo cáo.")
     reports = list(selectors.review_queue(request.user, _today()))
+    results = selectors.reports_indicator_results(reports, request.user)
+    for report in reports:
+        report.indicator_results = results[report.pk]
     return render(request, "reports/review_queue.html", {"reports": reports})
 
 
