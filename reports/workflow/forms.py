@@ -10,6 +10,7 @@ from reports.models import ReportingPeriod, TaskReport
 from reports.states import target_for
 from tasks.forms import VietnameseDecimalField
 
+from .selectors import task_indicators
 from .services import REPORT_FIELDS
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -88,9 +89,9 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         existing = {value.indicator_id: value.value for value in self.instance.indicator_values.all()}
-        self.indicators = list(self.instance.task.indicators.prefetch_related("targets"))
+        self.indicators = task_indicators(self.instance.task)
         for indicator in self.indicators:
-            target = target_for(indicator.targets.all(), self.instance.period)
+            target = target_for(indicator.target_list, self.instance.period)
             target_text = (
                 f"Mức chỉ tiêu: {decimal_vi(target.value, indicator.decimals)} {indicator.unit_of_measure} "
                 f"({target.scope_label.lower()})."

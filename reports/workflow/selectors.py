@@ -27,7 +27,17 @@ from reports.states import (
     indicator_result,
     state_expression,
 )
-from tasks.models import Assignment, Indicator, IndicatorAggregation, Plan, PlanStatus, Role, Task, User
+from tasks.models import (
+    Assignment,
+    Indicator,
+    IndicatorAggregation,
+    IndicatorTarget,
+    Plan,
+    PlanStatus,
+    Role,
+    Task,
+    User,
+)
 
 
 def reports_with_state(queryset: QuerySet, today: datetime.date) -> QuerySet:
@@ -212,13 +222,44 @@ def _indicator_values(indicators_filter: Q, *, user, until: datetime.date, repor
     return by_indicator
 
 
+INDICATOR_COLUMNS = [field.attname for field in Indicator._meta.concrete_fields]
+TARGET_COLUMNS = ("id", "scope", "year", "period_key", "value")
+
+
 def _indicators(task_filter: Q) -> list[Indicator]:
-    return list(
-        Indicator.objects.filter(task_filter)
-        .select_related("task")
-        .prefetch_related("targets")
-        .order_by("task__sort_key", "order", "pk")
-    )
+    """The indicators of the tasks of `task_filter`, in the tasks' order, each with its task (number
+    and title only) and its targets in `target_list`: one query (indicators joined to their targets)."""
+    names = [
+        *INDICATOR_COLUMNS,
+        "task__plan_id",
+        "task__number",
+        "task__title",
+        *(f"targets__{column}" for column in TARGET_COLUMNS),
+    ]
+    rows = Indicator.objects.filter(task_filter).order_by("task__sort_key", "order", "pk", "targets__pk")
+    indicators: dict[int, Indicator] = {}
+    for row in rows.values(*names):
+        indicator = indicators.get(row["id"])
+        if indicator is None:
+            indicator = Indicator(**{column: row[column] for column in INDICATOR_COLUMNS})
+            indicator.task = Task(
+                pk=row["task_id"],
+                plan_id=row["task__plan_id"],
+                number=row["task__number"],
+                title=row["task__title"],
+            )
+            indicator.target_list = []
+            indicators[indicator.pk] = indicator
+        if row["targets__id"] is not None:
+            target = IndicatorTarget(**{column: row[f"targets__{column}"] for column in TARGET_COLUMNS})
+            target.indicator = indicator
+            indicator.target_list.append(target)
+    return list(indicators.values())
+
+
+def task_indicators(task: Task) -> list[Indicator]:
+    """The task's indicators, each with its targets in `target_list`: one query."""
+    return _indicators(Q(task_id=task.pk))
 
 
 def indicator_results(
@@ -238,7 +279,7 @@ def indicator_results(
     values = _indicator_values(value_filter, user=user, until=period.cutoff_to)
     results: dict[int, list[IndicatorResult]] = {}
     for indicator in indicators:
-        result = indicator_result(indicator, indicator.targets.all(), period, values.get(indicator.pk, []))
+        result = indicator_result(indicator, indicator.target_list, period, values.get(indicator.pk, []))
         results.setdefault(indicator.task_id, []).append(result)
     return results
 
@@ -272,7 +313,7 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
         results[report.pk] = []
         for indicator in by_task.get(report.task_id, []):
             result = indicator_result(
-                indicator, indicator.targets.all(), report.period, values.get(indicator.pk, [])
+                indicator, indicator.target_list, report.period, values.get(indicator.pk, [])
             )
             if indicator.aggregation == IndicatorAggregation.EACH_UNIT:
                 # Each unit has its own target: the report is judged on its unit's numbers alone.
@@ -292,7 +333,7 @@ def indicator_trends(plan: Plan, user=permissions.ALL) -> tuple[list[ReportingPe
     values = _indicator_values(Q(indicator__task__plan_id=plan.pk), user=user, until=periods[-1].cutoff_to)
     rows = []
     for indicator in indicators:
-        targets = list(indicator.targets.all())
+        targets = list(indicator.target_list)
         reported = values.get(indicator.pk, [])
         rows.append(
             (

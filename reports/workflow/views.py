@@ -137,17 +137,20 @@ def task_detail(request, pk):
             status = 400
         else:
             period = chosen
+    results = (
+        selectors.indicator_results(
+            plan_id=task.plan_id, period=period, user=request.user, task_ids=[task.pk]
+        ).get(task.pk, [])
+        if period
+        else []
+    )
     context = {
         "task": task,
         "periods": periods,
         "period": period,
         "reports": selectors.task_reports_visible(task, request.user, period, today) if period else [],
-        "indicator_results": selectors.indicator_results(
-            plan_id=task.plan_id, period=period, user=request.user, task_ids=[task.pk]
-        ).get(task.pk, [])
-        if period
-        else [],
-        "indicators": list(task.indicators.prefetch_related("targets")),
+        "indicator_results": results,
+        "indicators": selectors.task_indicators(task) if period is None else [r.indicator for r in results],
         "history": selectors.task_history(task),
     }
     return render(request, "reports/task_detail.html", context, status=status)
