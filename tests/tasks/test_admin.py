@@ -60,6 +60,11 @@ def _inline_post(task, rows, **task_fields):
         "assignments-INITIAL_FORMS": sum(1 for r in rows if r.get("id")),
         "assignments-MIN_NUM_FORMS": 0,
         "assignments-MAX_NUM_FORMS": 1000,
+        # The task's indicators (an inline of their own), left as they are.
+        "indicators-TOTAL_FORMS": 0,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
     }
     data.update(task_fields)
     for index, row in enumerate(rows):
