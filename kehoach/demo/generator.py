@@ -325,6 +325,8 @@ def demo_delete() -> None:
     _wipe(periods)
     tasks = Task.objects.filter(plan__in=plans)
     _wipe(Assignment.objects.filter(task__in=tasks))
+    _wipe(IndicatorTarget.objects.filter(indicator__task__in=tasks))
+    _wipe(Indicator.objects.filter(task__in=tasks))
     _wipe(tasks)
     _wipe(PlanDuty.objects.filter(plan__in=plans))
     _wipe(PlanRole.objects.filter(plan__in=plans))
