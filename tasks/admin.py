@@ -31,7 +31,7 @@ from .models import (
     User,
 )
 from .plan_document.admin import PlanDocumentImportMixin
-from .resources import AssignmentResource, TaskResource, UnitResource
+from .resources import AssignmentResource, IndicatorResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
 
 
@@ -263,7 +263,8 @@ class IndicatorTargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedAdmin):
+class IndicatorAdmin(ImportExportHistoryAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ["name", "unit_of_measure", "task", "direction", "aggregation", "is_share"]
     list_filter = ["task__plan", "direction", "aggregation", "is_share"]
     search_fields = ["name", "task__number", "task__title", "task__plan__code"]

@@ -862,6 +862,10 @@ class Indicator(models.Model):
         verbose_name = "chỉ tiêu"
         verbose_name_plural = "chỉ tiêu"
         ordering = ["task", "order", "pk"]
+        permissions = [
+            ("import_indicator", "Có thể nhập chỉ tiêu từ tệp"),
+            ("export_indicator", "Có thể xuất chỉ tiêu ra tệp"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "name"],

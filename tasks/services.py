@@ -312,6 +312,29 @@ def indicators_from_output_kinds(*, task: Task, kinds) -> list[Indicator]:
     return created
 
 
+def indicator_targets_set(*, indicator: Indicator, scope: str, targets) -> None:
+    """Make `targets` ((year or period key, or "" for the plan; value) pairs) the indicator's targets
+    of `scope`: others of that scope go, each is checked (IndicatorTarget.clean) before it is saved."""
+    indicator.targets.filter(scope=scope).delete()
+    for key, value in targets:
+        target = IndicatorTarget(indicator=indicator, scope=scope, value=value)
+        if scope == TargetScope.YEAR:
+            year = int(key) if str(key).isascii() and str(key).isdigit() else None
+            if year is None:
+                raise ValidationError(f"Mức chỉ tiêu theo năm: năm “{key}” không hợp lệ.")
+            target.year = year
+        elif scope == TargetScope.PERIOD:
+            target.period_key = str(key)
+        try:
+            target.full_clean()
+        except ValidationError as error:
+            where = f"{target.scope_label.lower()}" if key else "cả kế hoạch"
+            raise ValidationError(
+                [f"Mức chỉ tiêu {where}: {message}" for message in error.messages]
+            ) from error
+        target.save()
+
+
 def _indicator_rows(row: dict, number: str) -> list[dict]:
     """A task's indicators in a plan file: its `indicators` (format 3), and the counts its
     `output_kinds` names (formats 1 and 2), each as the indicator it became."""

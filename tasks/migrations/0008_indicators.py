@@ -222,6 +222,10 @@ class Migration(migrations.Migration):
                 "verbose_name": "chỉ tiêu",
                 "verbose_name_plural": "chỉ tiêu",
                 "ordering": ["task", "order", "pk"],
+                "permissions": [
+                    ("import_indicator", "Có thể nhập chỉ tiêu từ tệp"),
+                    ("export_indicator", "Có thể xuất chỉ tiêu ra tệp"),
+                ],
             },
         ),
         migrations.CreateModel(
