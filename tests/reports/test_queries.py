@@ -230,7 +230,7 @@ BUDGETS = {
     "reminder log": 10,
     "funds": 12,
     "funds of every year": 12,
-    "funds export": 9,
+    "funds export": 10,  # with the indicator values of the same reports (issue 13)
     "consolidated preview": 12,
     "consolidated form": 11,
     "consolidated docx": 9,
