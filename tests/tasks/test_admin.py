@@ -1,13 +1,27 @@
 """The admin in Vietnamese: every page loads, assignments inline, history of every change."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tasks.models import Assignment, AssignmentRole, LegalDocument, Plan, PlanDuty, Task, Unit, User
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    Indicator,
+    IndicatorTarget,
+    LegalDocument,
+    Plan,
+    PlanDuty,
+    Task,
+    Unit,
+    User,
+)
 from tests.factories import UserFactory
+from tests.helpers import rows
 
-MODELS = [Unit, User, LegalDocument, Plan, PlanDuty, Task, Assignment]
+MODELS = [Unit, User, LegalDocument, Plan, PlanDuty, Task, Assignment, Indicator]
 
 
 def _admin_url(model, view, *args):
@@ -144,3 +158,84 @@ def test_import_and_export_each_need_their_own_permission(client, plan_463, mode
 
     assert client.get(_admin_url(model, "export")).status_code == 200
     assert client.get(_admin_url(model, "import")).status_code == 403
+
+
+def _indicator_post(indicator, *targets):
+    data = {
+        "task": indicator.task_id,
+        "name": indicator.name,
+        "unit_of_measure": indicator.unit_of_measure,
+        "decimals": indicator.decimals,
+        "direction": indicator.direction,
+        "aggregation": indicator.aggregation,
+        "accumulation": indicator.accumulation,
+        "order": indicator.order,
+        "targets-TOTAL_FORMS": len(targets),
+        "targets-INITIAL_FORMS": 0,
+        "targets-MIN_NUM_FORMS": 0,
+        "targets-MAX_NUM_FORMS": 1000,
+    }
+    if indicator.is_share:
+        data["is_share"] = "on"
+    for index, target in enumerate(targets):
+        for key, value in target.items():
+            data[f"targets-{index}-{key}"] = value
+    return data
+
+
+@pytest.fixture
+def share(plan_463):
+    return Indicator.objects.create(
+        task=plan_463.tasks.get(number=1),
+        name="Tỷ lệ hồ sơ trực tuyến",
+        unit_of_measure="%",
+        decimals=1,
+        is_share=True,
+    )
+
+
+def test_the_task_page_lists_its_indicators_and_an_indicator_takes_targets_the_vietnamese_way(
+    admin_client, share
+):
+    task_page = admin_client.get(_admin_url(Task, "change", share.task_id)).content.decode()
+    assert "indicators-TOTAL_FORMS" in task_page and "Tỷ lệ hồ sơ trực tuyến" in task_page
+
+    response = admin_client.post(
+        _admin_url(Indicator, "change", share.pk),
+        _indicator_post(
+            share,
+            {"scope": "year", "year": "2026", "value": "83,5"},
+            {"scope": "period", "period_key": "2026-h1", "value": "70"},
+            {"scope": "plan", "value": "90"},
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert sorted(share.targets.values_list("scope", "year", "period_key", "value")) == [
+        ("period", None, "2026-h1", Decimal(70)),
+        ("plan", None, "", Decimal(90)),
+        ("year", 2026, "", Decimal("83.5")),
+    ]
+    # and the page shows them back as they were typed
+    assert 'value="83,5"' in admin_client.get(_admin_url(Indicator, "change", share.pk)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ({"scope": "period", "period_key": "", "value": "70"}, "Chỉ tiêu theo kỳ cần mã kỳ báo cáo"),
+        ({"scope": "year", "year": "", "value": "70"}, "Chỉ tiêu theo năm cần năm áp dụng."),
+        ({"scope": "year", "year": "2026", "value": "83.5"}, "dấu phẩy trước phần thập phân"),
+        ({"scope": "year", "year": "2026", "value": "120"}, "Tỷ lệ phần trăm không vượt quá 100."),
+        ({"scope": "year", "year": "2026", "value": "83,55"}, "tối đa 1 chữ số thập phân"),
+        ({"scope": "year", "year": "2026", "value": "-1"}, "Số liệu không được âm."),
+    ],
+)
+def test_a_bad_target_is_refused_in_words_and_saves_nothing(admin_client, share, target, message):
+    before = rows(Indicator, IndicatorTarget)
+
+    response = admin_client.post(_admin_url(Indicator, "change", share.pk), _indicator_post(share, target))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert rows(Indicator, IndicatorTarget) == before
