@@ -227,8 +227,9 @@ class IndicatorValue(models.Model):
     report = models.ForeignKey(
         TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="indicator_values"
     )
+    # PROTECT: an indicator that units reported on is never deleted with their numbers.
     indicator = models.ForeignKey(
-        Indicator, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="values"
+        Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="values"
     )
     value = models.DecimalField(
         "số liệu thực hiện", max_digits=INDICATOR_MAX_DIGITS, decimal_places=INDICATOR_DECIMAL_PLACES

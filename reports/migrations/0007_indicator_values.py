@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 (
                     "indicator",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.PROTECT,
                         related_name="values",
                         to="tasks.indicator",
                         verbose_name="chỉ tiêu",

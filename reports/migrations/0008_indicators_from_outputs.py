@@ -86,6 +86,7 @@ def indicators_to_outputs(apps, schema_editor):
         ],
         batch_size=BATCH,
     )
+    IndicatorValue.objects.filter(indicator__name__in=name_to_kind).delete()
     Indicator.objects.filter(name__in=name_to_kind).delete()
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from reports.models import IndicatorValue
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -19,7 +20,7 @@ from tasks.models import (
     User,
 )
 from tests.factories import UserFactory
-from tests.helpers import rows
+from tests.helpers import report_save, rows
 
 MODELS = [Unit, User, LegalDocument, Plan, PlanDuty, Task, Assignment, Indicator]
 
@@ -239,3 +240,41 @@ def test_a_bad_target_is_refused_in_words_and_saves_nothing(admin_client, share,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert rows(Indicator, IndicatorTarget) == before
+
+
+def test_an_indicator_units_reported_on_is_not_deleted_from_the_task_page(
+    admin_client, before_deadline, world
+):
+    # Given task 1's count of events, with a value reported
+    task = world.plan.tasks.get(number=1)
+    events = task.indicators.get(name__startswith="Hội nghị")
+    report_save(world.report("ttkhcn", 1), world.ttkhcn_staff, values={events.pk: 2})
+    before = rows(Indicator, IndicatorValue)
+
+    # When the administrator deletes it on the task's page
+    response = admin_client.post(
+        _admin_url(Task, "change", task.pk),
+        _inline_post(
+            task,
+            _rows(task),
+            **{
+                "indicators-TOTAL_FORMS": 1,
+                "indicators-INITIAL_FORMS": 1,
+                "indicators-0-id": events.pk,
+                "indicators-0-task": task.pk,
+                "indicators-0-name": events.name,
+                "indicators-0-unit_of_measure": events.unit_of_measure,
+                "indicators-0-decimals": 0,
+                "indicators-0-direction": "at_least",
+                "indicators-0-aggregation": "sum",
+                "indicators-0-accumulation": "cumulative",
+                "indicators-0-order": 1,
+                "indicators-0-DELETE": "on",
+            },
+        ),
+    )
+
+    # Then the page says why not, and the indicator and its value are still there
+    assert response.status_code == 200
+    assert "số liệu chỉ tiêu" in response.content.decode()
+    assert rows(Indicator, IndicatorValue) == before
