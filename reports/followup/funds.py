@@ -144,7 +144,7 @@ def indicator_value_rows(*, plan_id: int | None = None, year: int | None = None)
             "report__period__plan__code",
             "report__period__cutoff_to",
             "report__task__sort_key",
-            "report__unit_name",
+            Vietnamese("report__unit_name"),
             "indicator__order",
             "indicator_id",
         )

@@ -1,7 +1,11 @@
 """Indicators in Chromium: a unit reports 83,4% against a target of 80% and sees it exceeded; the
-coordinator sees the same on the board, and filters the tasks whose indicators are not met."""
+coordinator sees the same on the board, filters the tasks whose indicators are not met, and reads
+the target and the value in the consolidated report's Word file."""
+
+import io
 
 import pytest
+from docx import Document
 from playwright.sync_api import expect
 
 from tasks.models import Indicator, IndicatorAggregation, IndicatorTarget, TargetScope
@@ -77,3 +81,12 @@ def test_a_unit_exceeds_its_target_and_the_coordinator_sees_it(before_deadline, 
     trend = page.locator("table.indicators tr", has_text=SHARE)
     expect(trend).to_contain_text("83,4 / 80,0")
     expect(trend.locator(".verdict")).to_have_text("vượt")
+
+    # The consolidated report's Word file, downloaded, gives task 1 its target, value and verdict
+    page.goto(f"/tong-hop/{world.plan.pk}/{world.period.key}/")
+    expect(page.locator("article.document")).to_contain_text(f"{SHARE}: chỉ tiêu 80,0 %, thực hiện 83,4 %")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải Word (.docx)").click()
+    word = Document(io.BytesIO(download.value.path().read_bytes()))
+    text = "\n".join(paragraph.text for paragraph in word.paragraphs)
+    assert f"{SHARE}: chỉ tiêu 80,0 %, thực hiện 83,4 % (vượt)" in text

@@ -145,7 +145,8 @@ def test_a_format_1_file_loads_the_same_plan_as_a_format_2_file():
 def test_a_format_2_file_loads_the_same_plan_its_counts_as_indicators():
     old, today = _loaded(FORMAT_2_463), _loaded(PLAN_463)
 
-    assert old == today
+    # (the rest of the two files' meaning is compared above)
+    assert (old["indicators"], old["targets"]) == (today["indicators"], today["targets"])
     # Task 1 offered events, articles and participants: three whole-number indicators, added up
     assert [row[1:] for row in old["indicators"] if row[0] == "1"] == [
         ("Hội nghị, sự kiện, lớp tập huấn tổ chức", "sự kiện", 0, "at_least", "sum", "cumulative", False, 1),
