@@ -136,7 +136,11 @@ class UnitAdmin(ImportExportHistoryAdmin):
         "valid_to",
         "successor",
     ]
-    list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter), "groups"]
+    list_filter = [
+        "kind",
+        ("valid_to", admin.EmptyFieldListFilter),
+        ("groups", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent", "successor"]
     list_select_related = ["parent", "successor"]

@@ -242,8 +242,8 @@ def test_each_report_gets_its_task_deadline(plan_463, coordinator):
         deadline=datetime.date(2026, 11, 30),
     ).period
 
-    # Then ongoing tasks (1, 3, 5) are judged at the period's deadline, the yearly task 4 at its
-    # 15/11 of the year, and the fixed task 2 keeps 31/03/2024
+    # Then the tasks with no day of their own (1, 3, 5, and 4, "Hàng năm" in the plan's words) are
+    # judged at the period's deadline, and the fixed task 2 keeps 31/03/2024
     deadlines = {
         (number, code): deadline
         for number, code, deadline in period.reports.values_list("task__number", "unit__code", "deadline")
@@ -253,7 +253,7 @@ def test_each_report_gets_its_task_deadline(plan_463, coordinator):
             "1": datetime.date(2026, 11, 30),
             "2": datetime.date(2024, 3, 31),
             "3": datetime.date(2026, 11, 30),
-            "4": datetime.date(2026, 11, 15),
+            "4": datetime.date(2026, 11, 30),
             "5": datetime.date(2026, 11, 30),
         }[number]
         assert deadline == expected, (number, code)
