@@ -37,11 +37,12 @@ CSV_ESCAPE = "'"
 MONEY = "money"
 INTEGER = "integer"
 PERCENT = "percent"
+NUMBER = "number"  # a whole or decimal number, shown with the decimals it has (an indicator's value)
 DATE = "date"
 TEXT = "text"
 AUTO = "auto"  # numbers as numbers, anything else as text: the admin's sheets, typed by their widgets
 
-NUMBER_FORMATS = {MONEY: "#,##0", INTEGER: "#,##0", PERCENT: "0", DATE: "dd/mm/yyyy"}
+NUMBER_FORMATS = {MONEY: "#,##0", INTEGER: "#,##0", PERCENT: "0", NUMBER: "General", DATE: "dd/mm/yyyy"}
 FONT = {"font_name": "Times New Roman", "valign": "top"}
 HEADER = {"bold": True, "bg_color": "#DDE7F0", "text_wrap": True}
 MAX_CELL_TEXT = 32_767  # Excel refuses longer cells

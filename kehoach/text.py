@@ -19,10 +19,13 @@ def number_vi(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def number_text(value) -> str:
-    """Any number as Vietnamese readers write it: 1250 → "1.250", 83.4 → "83,4", 1250.5 → "1.250,5"
-    (a fraction as it is, at most two decimals, trailing zeros dropped); "" for nothing; anything
-    that is no number as its text."""
+def number_text(value, decimals: int | None = None) -> str:
+    """Any number as Vietnamese readers write it: 1250 → "1.250", 83.4 → "83,4", 1250.5 → "1.250,5";
+    "" for nothing; anything that is no number as its text. With `decimals`, exactly that many
+    decimals (an indicator's own: 83.4 with 2 → "83,40"). Without, trailing zeros are dropped; a
+    float (a computed share, an average) is rounded to at most two decimals, while a Decimal or an
+    int (a number stored or typed) is shown whole, so that what is shown reads back as the same
+    number (parse_decimal_vi)."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -33,13 +36,47 @@ def number_text(value) -> str:
         return str(value)
     if not number.is_finite():
         return str(value)
-    number = (
-        number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if number != number.to_integral() else number
-    )
+    if decimals is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    elif isinstance(value, float) and number != number.to_integral():
+        number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{abs(number):f}".partition(".")
-    fraction = fraction.rstrip("0")
+    if decimals is None:
+        fraction = fraction.rstrip("0")
     text = number_vi(int(whole)) + ("," + fraction if fraction else "")
-    return "-" + text if number < 0 else text
+    return "-" + text if number < 0 and number != 0 else text
+
+
+# A number as Vietnamese users type it: a dot or a space between thousands, a comma before the
+# decimals ("1.250", "1 250", "83,4", "1.250,75"); ASCII digits only.
+_TYPED_NUMBER = re.compile(r"(-?)([0-9]+|[0-9]{1,3}(?:([. ])[0-9]{3})(?:\3[0-9]{3})*)(?:,([0-9]+))?")
+
+
+class NumberTextError(ValueError):
+    """Text that is not a number as Vietnamese users write it; its message says how to write one."""
+
+
+def parse_decimal_vi(text) -> Decimal | None:
+    """The number a person typed, the Vietnamese way ("83,4", "1.250", "1.250,5"), as a Decimal;
+    None for nothing typed. Raises NumberTextError for anything else: "83.4" (a dot groups
+    thousands, so it is a typing mistake, not 83,4), "1e3", "12abc"."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal | int):
+        return Decimal(text)
+    text = str(text).strip().replace("\u00a0", " ")
+    if not text:
+        return None
+    match = _TYPED_NUMBER.fullmatch(text)
+    if not match or len(text) > 40:
+        raise NumberTextError(
+            "Hãy ghi một số: dấu phẩy trước phần thập phân, dấu chấm giữa các nhóm nghìn (ví dụ 83,4 hoặc 1.250)."
+        )
+    sign, whole, _, fraction = match.groups()
+    try:
+        return Decimal(f"{sign}{re.sub(r'[^0-9]', '', whole)}.{fraction or '0'}").normalize() + 0
+    except InvalidOperation:  # pragma: no cover - the pattern admits digits only
+        raise NumberTextError("Hãy ghi một số.") from None
 
 
 def person_name(user, *, nobody: str = "") -> str:

@@ -1,4 +1,4 @@
-"""Reporting: periods, each unit's report on each task, its outputs, files and events, the follow-up
+"""Reporting: periods, each unit's report on each task, its indicator values, files and events, the follow-up
 (directions, reminders) and the consolidated report."""
 
 import uuid
@@ -12,7 +12,15 @@ from simple_history.models import HistoricalRecords
 
 from kehoach.db import Vietnamese
 from kehoach.text import date_range_validators
-from tasks.models import AssignmentRole, OutputKind, Plan, Task, Unit
+from tasks.models import (
+    INDICATOR_DECIMAL_PLACES,
+    INDICATOR_MAX_DIGITS,
+    AssignmentRole,
+    Indicator,
+    Plan,
+    Task,
+    Unit,
+)
 from tasks.schedule import ScheduleKind, working_days_between
 
 
@@ -220,28 +228,39 @@ class TaskReport(models.Model):
         return timezone.localdate(self.submitted_at) > self.period.deadline
 
 
-MAX_OUTPUT_QUANTITY = 10**9
-
-
-class ReportOutput(models.Model):
-    """A quantitative output of a report: how many events, documents, orders..."""
+class IndicatorValue(models.Model):
+    """The number a report gives for one indicator of its task (its actual value in the period)."""
 
     report = models.ForeignKey(
-        TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="outputs"
+        TaskReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="indicator_values"
     )
-    kind = models.CharField("chỉ tiêu", max_length=20, choices=OutputKind.choices)
-    quantity = models.PositiveIntegerField("số lượng")
+    # PROTECT: an indicator that units reported on is never deleted with their numbers.
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(
+        "số liệu thực hiện", max_digits=INDICATOR_MAX_DIGITS, decimal_places=INDICATOR_DECIMAL_PLACES
+    )
 
     class Meta:
-        verbose_name = "kết quả định lượng"
-        verbose_name_plural = "kết quả định lượng"
-        ordering = ["report", "kind"]
+        verbose_name = "số liệu chỉ tiêu"
+        verbose_name_plural = "số liệu chỉ tiêu"
+        ordering = ["report", "indicator__order", "indicator"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "kind"], name="output_unique_kind_per_report"),
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                name="indicator_value_unique_per_report",
+                violation_error_message="Báo cáo đã có số liệu cho chỉ tiêu này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="indicator_value_not_negative",
+                violation_error_message="Số liệu không được âm.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.quantity}"
+        return f"{self.indicator.name}: {self.value}"
 
 
 def evidence_path(instance, filename):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("thong-bao/cai-dat/", views.notification_settings, name="notification_settings"),
     path("ke-hoach/", views.plan_list, name="plan_list"),
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("ke-hoach/<int:pk>/chi-tieu/", views.plan_indicators, name="plan_indicators"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/sua/", views.report_edit, name="report_edit"),

@@ -21,12 +21,15 @@ from .forms import (
     AssignmentAdminForm,
     AssignmentInlineFormSet,
     BoundedImportForm,
+    IndicatorTargetForm,
     ReorganisationForm,
     TaskAdminForm,
 )
 from .models import (
     Assignment,
     GroupMembership,
+    Indicator,
+    IndicatorTarget,
     LegalDocument,
     Plan,
     PlanDuty,
@@ -44,7 +47,7 @@ from .reorganisation import (
     mappings_to_json,
     units_reorganise,
 )
-from .resources import AssignmentResource, TaskResource, UnitResource
+from .resources import AssignmentResource, IndicatorResource, TaskResource, UnitResource
 from .services import no_lead_message, tasks_saved
 
 
@@ -378,6 +381,45 @@ class AssignmentInline(KeyCheckedAutocomplete, admin.TabularInline):
     fields = ["unit", "role", "reporting", "note", "order"]
 
 
+class IndicatorInline(admin.StackedInline):
+    """The task's indicators; each one's targets are set on its own page (the link "Thay đổi")."""
+
+    model = Indicator
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("name", "unit_of_measure"),
+        ("decimals", "is_share"),
+        ("direction", "aggregation", "accumulation"),
+        "order",
+    ]
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    form = IndicatorTargetForm
+    extra = 1
+    fields = ["scope", "year", "period_key", "value"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ImportExportHistoryAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = ["name", "unit_of_measure", "task", "direction", "aggregation", "is_share"]
+    list_filter = ["task__plan", "direction", "aggregation", "is_share"]
+    search_fields = ["name", "task__number", "task__title", "task__plan__code"]
+    autocomplete_fields = ["task"]
+    list_select_related = ["task__plan"]
+    inlines = [IndicatorTargetInline]
+    fields = [
+        "task",
+        ("name", "unit_of_measure"),
+        ("decimals", "is_share"),
+        ("direction", "aggregation", "accumulation"),
+        "order",
+    ]
+
+
 @admin.register(Task)
 class TaskAdmin(ImportExportHistoryAdmin):
     resource_classes = [TaskResource]
@@ -388,12 +430,9 @@ class TaskAdmin(ImportExportHistoryAdmin):
     search_fields = ["number", "title", "content", "plan__code", "plan__title"]
     autocomplete_fields = ["plan", "parent"]
     list_select_related = ["plan"]
-    inlines = [AssignmentInline]
+    inlines = [AssignmentInline, IndicatorInline]
     fieldsets = [
-        (
-            None,
-            {"fields": ["plan", "number", "parent", "title", "title_is_short", "content", "output_kinds"]},
-        ),
+        (None, {"fields": ["plan", "number", "parent", "title", "title_is_short", "content"]}),
         ("Thời hạn", {"fields": ["deadline_kind", "due_date", "due_day", "due_month", "deadline_text"]}),
         ("Nguyên văn phân công trong kế hoạch", {"fields": ["lead_text", "partner_text"]}),
     ]

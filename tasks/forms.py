@@ -1,4 +1,5 @@
 import zipfile
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -6,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export.forms import ImportForm
 
-from kehoach.text import number_vi
+from kehoach.text import NumberTextError, number_text, number_vi, parse_decimal_vi
 
-from .models import Assignment, AssignmentRole, OutputKind, Task, UnitKind
+from .models import Assignment, AssignmentRole, IndicatorTarget, Task, UnitKind
 from .services import no_lead_message
 
 # An XLSX is a few XML parts; thousands of entries is not a sheet.
@@ -103,14 +104,6 @@ class AssignmentAdminForm(forms.ModelForm):
 
 
 class TaskAdminForm(forms.ModelForm):
-    output_kinds = forms.TypedMultipleChoiceField(
-        label="Chỉ tiêu định lượng",
-        choices=OutputKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.",
-    )
-
     class Meta:
         model = Task
         fields = [
@@ -119,7 +112,6 @@ class TaskAdminForm(forms.ModelForm):
             "parent",
             "title",
             "content",
-            "output_kinds",
             "deadline_kind",
             "due_date",
             "due_day",
@@ -194,3 +186,30 @@ class ReorganisationForm(forms.Form):
 
     def successor_fields(self):
         return [self[f"successor_{unit.pk}"] for unit in self.units]
+
+
+class VietnameseDecimalField(forms.Field):
+    """A number as Vietnamese users type it: "83,4", "1.250", "1.250,5" (kehoach.text)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return number_text(value)
+        return value
+
+    def to_python(self, value):
+        try:
+            return parse_decimal_vi(value)
+        except NumberTextError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class IndicatorTargetForm(forms.ModelForm):
+    """A target typed the Vietnamese way, checked against its indicator by the model's clean()."""
+
+    value = VietnameseDecimalField(label="Mức chỉ tiêu", help_text="Ví dụ: 80 hoặc 83,5 hoặc 1.250.")
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["scope", "year", "period_key", "value"]

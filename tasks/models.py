@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -593,7 +594,8 @@ class PlanDuty(models.Model):
 # Tasks and assignments
 # ------------------------------------------------------------------------------
 class OutputKind(models.TextChoices):
-    """Quantitative outputs a unit may report for a task, where they fit it."""
+    """The seven counts plan 463's tasks offered before indicators; older plan files and sheets still
+    name them, and each becomes an indicator (OUTPUT_KIND_INDICATORS)."""
 
     EVENTS = "events", "Hội nghị, sự kiện, lớp tập huấn tổ chức"
     ARTICLES = "articles", "Tin, bài, phóng sự tuyên truyền"
@@ -688,12 +690,6 @@ class Task(models.Model):
     deadline_text = models.CharField(
         "thời hạn (nguyên văn)", max_length=255, blank=True, help_text="Ví dụ: “Trong quý I/2024”."
     )
-    output_kinds = models.JSONField(
-        "chỉ tiêu định lượng",
-        default=list,
-        blank=True,
-        help_text="Các chỉ tiêu định lượng đơn vị báo cáo cho nhiệm vụ này.",
-    )
     units = models.ManyToManyField(Unit, through="Assignment", related_name="tasks", verbose_name="đơn vị")
 
     history = HistoricalRecords()
@@ -778,8 +774,6 @@ class Task(models.Model):
                         break
                     seen.add(ancestor.pk)
                     ancestor = ancestor.parent
-        if not isinstance(self.output_kinds, list) or not set(self.output_kinds) <= set(OutputKind.values):
-            errors["output_kinds"] = "Chỉ tiêu định lượng không hợp lệ."
         if self.deadline_kind == DeadlineKind.FIXED and self.due_date is None:
             errors["due_date"] = "Nhiệm vụ có thời hạn cố định cần ngày hoàn thành."
         if self.deadline_kind == DeadlineKind.YEARLY and (self.due_day is None or self.due_month is None):
@@ -894,6 +888,220 @@ class Assignment(models.Model):
             )
         if not self.unit.is_group and self.reporting == Reporting.MEMBERS:
             raise ValidationError({"reporting": "Chỉ nhóm đơn vị mới có “từng thành viên báo cáo”."})
+
+
+# ------------------------------------------------------------------------------
+# Indicators (chỉ tiêu) of a task and their targets
+# ------------------------------------------------------------------------------
+class IndicatorDirection(models.TextChoices):
+    AT_LEAST = "at_least", "Tối thiểu (đạt khi không thấp hơn chỉ tiêu)"
+    AT_MOST = "at_most", "Tối đa (đạt khi không cao hơn chỉ tiêu)"
+
+
+class IndicatorAggregation(models.TextChoices):
+    SUM = "sum", "Cộng số liệu của các đơn vị"
+    EACH_UNIT = "each_unit", "Mỗi đơn vị một chỉ tiêu riêng"
+
+
+class IndicatorAccumulation(models.TextChoices):
+    CUMULATIVE = "cumulative", "Cộng dồn qua các kỳ"
+    LEVEL = "level", "Mức đạt được (lấy số của kỳ gần nhất)"
+
+
+# Digits of every indicator number stored (values and targets): 16 before the decimal point, 4 after.
+INDICATOR_MAX_DIGITS = 20
+INDICATOR_DECIMAL_PLACES = 4
+INDICATOR_MAX_VALUE = Decimal(10) ** (INDICATOR_MAX_DIGITS - INDICATOR_DECIMAL_PLACES) - 1
+
+# The seven counts of plan 463 that tasks offered before indicators (plan files of format 1 and the
+# "Chỉ tiêu định lượng" column still name them): the indicator each becomes, and its unit of measure.
+OUTPUT_KIND_INDICATORS = {
+    OutputKind.EVENTS: ("Hội nghị, sự kiện, lớp tập huấn tổ chức", "sự kiện"),
+    OutputKind.ARTICLES: ("Tin, bài, phóng sự tuyên truyền", "tin, bài"),
+    OutputKind.PARTICIPANTS: ("Lượt người tham dự", "lượt người"),
+    OutputKind.DOCUMENTS: ("Văn bản ban hành hoặc tham mưu ban hành", "văn bản"),
+    OutputKind.TECHNOLOGIES: ("Công nghệ, kết quả nghiên cứu được hỗ trợ, chuyển giao", "công nghệ, kết quả"),
+    OutputKind.ORDERS: ("Nhiệm vụ đặt hàng", "nhiệm vụ"),
+    OutputKind.RESEARCH_NEEDS: ("Nhu cầu nghiên cứu được công bố", "nhu cầu"),
+}
+
+
+class Indicator(models.Model):
+    """A quantitative indicator (chỉ tiêu) of a task: what units report in numbers, and how their
+    numbers are judged against the targets the plan sets (reports.states.indicator_verdict)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(
+        "tên chỉ tiêu", max_length=255, help_text="Ví dụ: Tỷ lệ hồ sơ trực tuyến toàn trình."
+    )
+    unit_of_measure = models.CharField(
+        "đơn vị tính", max_length=50, help_text="Ví dụ: %, lượt, văn bản, doanh nghiệp, tỷ đồng, ha."
+    )
+    decimals = models.PositiveSmallIntegerField(
+        "số chữ số thập phân",
+        default=0,
+        validators=[MaxValueValidator(INDICATOR_DECIMAL_PLACES)],
+        help_text=f"0 cho số nguyên; tối đa {INDICATOR_DECIMAL_PLACES}.",
+    )
+    direction = models.CharField(
+        "chiều đánh giá",
+        max_length=10,
+        choices=IndicatorDirection.choices,
+        default=IndicatorDirection.AT_LEAST,
+    )
+    aggregation = models.CharField(
+        "cách tổng hợp", max_length=10, choices=IndicatorAggregation.choices, default=IndicatorAggregation.SUM
+    )
+    accumulation = models.CharField(
+        "cách tính qua các kỳ",
+        max_length=12,
+        choices=IndicatorAccumulation.choices,
+        default=IndicatorAccumulation.CUMULATIVE,
+    )
+    is_share = models.BooleanField(
+        "là tỷ lệ phần trăm", default=False, help_text="Số liệu và chỉ tiêu không vượt quá 100."
+    )
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["task", "order", "pk"]
+        permissions = [
+            ("import_indicator", "Có thể nhập chỉ tiêu từ tệp"),
+            ("export_indicator", "Có thể xuất chỉ tiêu ra tệp"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "name"],
+                name="indicator_unique_name_in_task",
+                violation_error_message="Nhiệm vụ đã có chỉ tiêu mang tên này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=INDICATOR_DECIMAL_PLACES),
+                name="indicator_decimals_at_most_4",
+                violation_error_message=f"Số chữ số thập phân tối đa là {INDICATOR_DECIMAL_PLACES}.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit_of_measure})"
+
+    def value_error(self, value: Decimal) -> str | None:
+        """What is wrong with `value` as a number of this indicator (a reported value or a target),
+        in words; None when it fits. The one rule for both."""
+        if value < 0:
+            return "Số liệu không được âm."
+        if value > INDICATOR_MAX_VALUE:
+            return "Số quá lớn."
+        exponent = value.normalize().as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+        if decimals > self.decimals:
+            if self.decimals == 0:
+                return "Chỉ tiêu này tính bằng số nguyên: hãy ghi số không có phần thập phân."
+            return f"Chỉ tiêu này ghi tối đa {self.decimals} chữ số thập phân."
+        if self.is_share and value > 100:
+            return "Tỷ lệ phần trăm không vượt quá 100."
+        return None
+
+
+class TargetScope(models.TextChoices):
+    PERIOD = "period", "Một kỳ báo cáo"
+    YEAR = "year", "Một năm"
+    PLAN = "plan", "Cả thời gian kế hoạch"
+
+
+class IndicatorTarget(models.Model):
+    """The number an indicator should reach: in one reporting period (by the period's key), in one
+    year, or over the whole plan."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="targets"
+    )
+    scope = models.CharField(
+        "áp dụng cho", max_length=10, choices=TargetScope.choices, default=TargetScope.YEAR
+    )
+    year = models.PositiveSmallIntegerField(
+        "năm",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="Với chỉ tiêu theo năm.",
+    )
+    period_key = models.SlugField(
+        "mã kỳ báo cáo",
+        max_length=40,
+        blank=True,
+        help_text="Với chỉ tiêu theo kỳ: mã kỳ theo lịch của kế hoạch, ví dụ 2026-h1, 2026-q3, 2026.",
+    )
+    value = models.DecimalField(
+        "chỉ tiêu", max_digits=INDICATOR_MAX_DIGITS, decimal_places=INDICATOR_DECIMAL_PLACES
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mức chỉ tiêu"
+        verbose_name_plural = "mức chỉ tiêu"
+        ordering = ["indicator", "scope", "year", "period_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "scope", "year", "period_key"],
+                name="target_unique_per_scope",
+                violation_error_message="Chỉ tiêu đã có mức cho kỳ, năm hoặc cả kế hoạch này.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope=TargetScope.PERIOD, year__isnull=True) & ~Q(period_key="")
+                    | Q(scope=TargetScope.YEAR, year__isnull=False, period_key="")
+                    | Q(scope=TargetScope.PLAN, year__isnull=True, period_key="")
+                ),
+                name="target_fields_match_scope",
+                violation_error_message=(
+                    "Mức chỉ tiêu không khớp phạm vi: theo kỳ cần mã kỳ; theo năm cần năm; cả kế hoạch "
+                    "không ghi năm hay kỳ."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_not_negative",
+                violation_error_message="Chỉ tiêu không được âm.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope_label}: {self.value}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == TargetScope.PERIOD:
+            return f"Kỳ {self.period_key}"
+        if self.scope == TargetScope.YEAR:
+            return f"Năm {self.year}"
+        return "Cả kế hoạch"
+
+    def clean(self):
+        errors = {}
+        if self.scope == TargetScope.PERIOD:
+            self.year = None
+            if not self.period_key:
+                errors["period_key"] = "Chỉ tiêu theo kỳ cần mã kỳ báo cáo (ví dụ 2026-h1)."
+        elif self.scope == TargetScope.YEAR:
+            self.period_key = ""
+            if self.year is None:
+                errors["year"] = "Chỉ tiêu theo năm cần năm áp dụng."
+        else:
+            self.year, self.period_key = None, ""
+        if self.value is not None and self.indicator_id is not None:
+            problem = self.indicator.value_error(self.value)
+            if problem:
+                errors["value"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 # ------------------------------------------------------------------------------

@@ -17,23 +17,29 @@ from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from kehoach.text import number_vi
+from kehoach.text import NumberTextError, number_text, number_vi, parse_decimal_vi
 
 from .models import (
+    OUTPUT_KIND_INDICATORS,
     TASK_NUMBER,
     Assignment,
     AssignmentRole,
     DeadlineKind,
+    Indicator,
+    IndicatorAccumulation,
+    IndicatorAggregation,
+    IndicatorDirection,
     OutputKind,
     Plan,
     Reporting,
+    TargetScope,
     Task,
     Unit,
     UnitKind,
     default_reporting,
     task_number_text,
 )
-from .services import tasks_saved
+from .services import indicator_targets_set, indicators_from_output_kinds, tasks_saved
 
 
 class ChoiceWidget(widgets.Widget):
@@ -407,6 +413,21 @@ class UnitResource(SafeModelResource):
                 raise ValidationError({"groups": str(exc)}) from None
 
 
+class OutputKindsField(fields.Field):
+    """The column "Chỉ tiêu định lượng" of sheets written before indicators: on import, each of plan
+    463's counts named becomes an indicator of the task (one it has is kept); on export, the counts
+    among the task's indicators. Other indicators have their own sheet (IndicatorResource)."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance.imported_output_kinds = self.clean(row, **kwargs)
+
+    def get_value(self, instance):
+        if instance.pk is None:
+            return []
+        names = {indicator.name for indicator in instance.indicators.all()}
+        return [kind for kind, (name, _) in OUTPUT_KIND_INDICATORS.items() if name in names]
+
+
 class TaskResource(SafeModelResource):
     plan = fields.Field(attribute="plan", column_name="Kế hoạch", widget=PlanWidget())
     number = fields.Field(attribute="number", column_name="Số thứ tự", widget=TaskNumberWidget())
@@ -426,7 +447,7 @@ class TaskResource(SafeModelResource):
         attribute="due_month", column_name="Hạn hằng năm: tháng", widget=widgets.IntegerWidget()
     )
     deadline_text = text("deadline_text", "Thời hạn (nguyên văn)")
-    output_kinds = fields.Field(
+    output_kinds = OutputKindsField(
         attribute="output_kinds", column_name="Chỉ tiêu định lượng", widget=ChoiceListWidget(OutputKind)
     )
 
@@ -451,19 +472,175 @@ class TaskResource(SafeModelResource):
         ]
 
     def get_queryset(self):
-        return Task.objects.select_related("plan")
+        return Task.objects.select_related("plan").prefetch_related("indicators")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.prime(dataset, "plan")
         self._touched_tasks = set()
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A count the task lacks is an indicator to add: the row changes the task.
+        kinds = getattr(instance, "imported_output_kinds", None)
+        if kinds and set(kinds) - set(self.fields["output_kinds"].get_value(instance)):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def after_save_instance(self, instance, row, **kwargs):
         self._touched_tasks.add(instance.pk)
+        kinds = getattr(instance, "imported_output_kinds", None)
+        if kinds:
+            indicators_from_output_kinds(task=instance, kinds=kinds)
 
     def after_import(self, dataset, result, **kwargs):
         user = kwargs.get("user")
         tasks_saved(task_ids=self._touched_tasks, by=user if getattr(user, "pk", None) else None)
+
+
+class TargetsWidget(widgets.Widget):
+    """An indicator's targets of one scope in one cell: "2025: 80; 2026: 90,5" by year, "2026-h1: 40"
+    by period key, "150,5" for the whole plan (numbers written the Vietnamese way)."""
+
+    def __init__(self, scope: str, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return []
+        if self.scope == TargetScope.PLAN:
+            return [("", self._number(text))]
+        targets = []
+        for part in (part.strip() for part in text.split(";")):
+            if not part:
+                continue
+            key, colon, number = part.partition(":")
+            if not colon:
+                example = (
+                    "2025: 80; 2026: 90,5" if self.scope == TargetScope.YEAR else "2026-h1: 40; 2026: 85"
+                )
+                raise ValueError(f"Mức chỉ tiêu “{part}” thiếu {self._what()}: ghi dạng “{example}”.")
+            targets.append((key.strip(), self._number(number.strip())))
+        return targets
+
+    def _what(self) -> str:
+        return "năm" if self.scope == TargetScope.YEAR else "mã kỳ"
+
+    @staticmethod
+    def _number(text):
+        try:
+            number = parse_decimal_vi(text)
+        except NumberTextError:
+            number = None
+        if number is None:
+            raise ValueError(f"Mức chỉ tiêu “{text}” không phải là một số (ví dụ 80 hoặc 90,5).")
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "; ".join(
+            f"{key}: {number_text(number)}" if key else number_text(number) for key, number in value or []
+        )
+
+
+class TargetsField(fields.Field):
+    """The targets of one scope of an indicator, as TargetsWidget writes them; saved after the
+    indicator (IndicatorResource.after_save_instance)."""
+
+    def __init__(self, scope: str, column_name: str):
+        self.scope = scope
+        super().__init__(attribute=f"targets_{scope}", column_name=column_name, widget=TargetsWidget(scope))
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance.imported_targets = getattr(instance, "imported_targets", {})
+        instance.imported_targets[self.scope] = self.clean(row, **kwargs)
+
+    def get_value(self, instance):
+        if instance.pk is None:
+            return []
+        return [
+            (target.period_key if self.scope == TargetScope.PERIOD else str(target.year or ""), target.value)
+            for target in instance.targets.all()
+            if target.scope == self.scope
+        ]
+
+
+class IndicatorResource(SafeModelResource):
+    """The indicators of tasks and their targets, one indicator a row (docs/domain.md, "Indicators
+    and targets"). A sheet's targets of a scope replace that scope's targets of the indicator."""
+
+    plan = text("task__plan__code", "Kế hoạch", readonly=True)
+    task = fields.Field(attribute="task", column_name="Nhiệm vụ số", widget=TaskWidget())
+    name = text("name", "Tên chỉ tiêu")
+    unit_of_measure = text("unit_of_measure", "Đơn vị tính")
+    decimals = fields.Field(
+        attribute="decimals", column_name="Số chữ số thập phân", widget=widgets.IntegerWidget()
+    )
+    direction = fields.Field(
+        attribute="direction", column_name="Chiều đánh giá", widget=ChoiceWidget(IndicatorDirection)
+    )
+    aggregation = fields.Field(
+        attribute="aggregation", column_name="Cách tổng hợp", widget=ChoiceWidget(IndicatorAggregation)
+    )
+    accumulation = fields.Field(
+        attribute="accumulation",
+        column_name="Cách tính qua các kỳ",
+        widget=ChoiceWidget(IndicatorAccumulation),
+    )
+    is_share = fields.Field(
+        attribute="is_share", column_name="Là tỷ lệ phần trăm", widget=widgets.BooleanWidget()
+    )
+    order = fields.Field(attribute="order", column_name="Thứ tự", widget=widgets.IntegerWidget())
+    targets_year = TargetsField(TargetScope.YEAR, "Mức chỉ tiêu theo năm")
+    targets_period = TargetsField(TargetScope.PERIOD, "Mức chỉ tiêu theo kỳ")
+    targets_plan = TargetsField(TargetScope.PLAN, "Mức chỉ tiêu cả kế hoạch")
+
+    class Meta(SafeModelResource.Meta):
+        model = Indicator
+        name = "Chỉ tiêu"
+        import_id_fields = ["task", "name"]
+        fields = [
+            "plan",
+            "task",
+            "name",
+            "unit_of_measure",
+            "decimals",
+            "direction",
+            "aggregation",
+            "accumulation",
+            "is_share",
+            "order",
+            "targets_year",
+            "targets_period",
+            "targets_plan",
+        ]
+
+    def get_queryset(self):
+        return Indicator.objects.select_related("task__plan").prefetch_related("targets")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.prime(dataset, "task")
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # Blank cells keep the model's defaults (whole numbers, at least, added up, cumulative).
+        for name in ("decimals", "direction", "aggregation", "accumulation", "order"):
+            if getattr(instance, name) in (None, ""):
+                setattr(instance, name, Indicator._meta.get_field(name).get_default())
+        if instance.is_share is None:
+            instance.is_share = False
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The targets are rows of their own: a sheet that changes only them changes the indicator.
+        for scope, targets in getattr(instance, "imported_targets", {}).items():
+            if sorted(targets) != sorted(self.fields[f"targets_{scope}"].get_value(instance)):
+                return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        for scope, targets in getattr(instance, "imported_targets", {}).items():
+            indicator_targets_set(indicator=instance, scope=scope, targets=targets)
 
 
 class AssignmentLoader(BaseInstanceLoader):

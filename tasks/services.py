@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -12,15 +13,25 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from kehoach.text import NumberTextError, parse_decimal_vi
+
 from .models import (
+    OUTPUT_KIND_INDICATORS,
     Assignment,
     AssignmentRole,
     DeadlineKind,
     GroupMembership,
+    Indicator,
+    IndicatorAccumulation,
+    IndicatorAggregation,
+    IndicatorDirection,
+    IndicatorTarget,
     LegalDocument,
+    OutputKind,
     Plan,
     PlanDuty,
     ScheduleKind,
+    TargetScope,
     Task,
     Unit,
     default_reporting,
@@ -244,11 +255,12 @@ def plan_load(*, data: dict) -> LoadResult:
                 "due_date": _date(row.get("due_date")),
                 "due_day": row.get("due_day"),
                 "due_month": row.get("due_month"),
-                "output_kinds": row.get("output_kinds", []),
                 "title_is_short": row.get("title_is_short", False),
             },
         )
         tasks[number] = task
+        for order, indicator in enumerate(_indicator_rows(row, number), start=1):
+            _indicator_load(result, task, indicator, order)
         for order, assignment in enumerate(row.get("assignments", []), start=1):
             assigned = unit(assignment["unit"])
             _get_or_create(
@@ -264,6 +276,110 @@ def plan_load(*, data: dict) -> LoadResult:
             )
     result.followed = tasks_saved(task_ids=plan.tasks.values_list("pk", flat=True))
     return result
+
+
+INDICATOR_FIELDS = ("unit_of_measure", "decimals", "direction", "aggregation", "accumulation", "is_share")
+
+
+def output_kind_indicator(kind: str) -> dict:
+    """The indicator one of plan 463's seven counts becomes: a whole number, the units' values
+    added up, to reach at least its target, accumulating over periods."""
+    name, unit_of_measure = OUTPUT_KIND_INDICATORS[OutputKind(kind)]
+    return {
+        "name": name,
+        "unit_of_measure": unit_of_measure,
+        "decimals": 0,
+        "direction": IndicatorDirection.AT_LEAST,
+        "aggregation": IndicatorAggregation.SUM,
+        "accumulation": IndicatorAccumulation.CUMULATIVE,
+        "is_share": False,
+    }
+
+
+def indicators_from_output_kinds(*, task: Task, kinds) -> list[Indicator]:
+    """Give `task` the indicator each of the counts `kinds` becomes, unless it has one of that name;
+    the indicators created."""
+    existing = set(task.indicators.values_list("name", flat=True))
+    order = task.indicators.count()
+    created = []
+    for kind in kinds:
+        values = output_kind_indicator(kind)
+        if values["name"] in existing:
+            continue
+        order += 1
+        indicator = Indicator(task=task, order=order, **values)
+        indicator.full_clean()
+        indicator.save()
+        existing.add(indicator.name)
+        created.append(indicator)
+    return created
+
+
+def indicator_targets_set(*, indicator: Indicator, scope: str, targets) -> None:
+    """Make `targets` ((year or period key, or "" for the plan; value) pairs) the indicator's targets
+    of `scope`: others of that scope go, each is checked (IndicatorTarget.clean) before it is saved."""
+    indicator.targets.filter(scope=scope).delete()
+    for key, value in targets:
+        target = IndicatorTarget(indicator=indicator, scope=scope, value=value)
+        if scope == TargetScope.YEAR:
+            year = int(key) if str(key).isascii() and str(key).isdigit() else None
+            if year is None:
+                raise ValidationError(f"Mức chỉ tiêu theo năm: năm “{key}” không hợp lệ.")
+            target.year = year
+        elif scope == TargetScope.PERIOD:
+            target.period_key = str(key)
+        try:
+            target.full_clean()
+        except ValidationError as error:
+            where = f"{target.scope_label.lower()}" if key else "cả kế hoạch"
+            raise ValidationError(
+                [f"Mức chỉ tiêu {where}: {message}" for message in error.messages]
+            ) from error
+        target.save()
+
+
+def _indicator_rows(row: dict, number: str) -> list[dict]:
+    """A task's indicators in a plan file: its `indicators` (format 3), and the counts its
+    `output_kinds` names (formats 1 and 2), each as the indicator it became."""
+    kinds = row.get("output_kinds") or []
+    unknown = [kind for kind in kinds if kind not in OutputKind.values]
+    if unknown:
+        raise ValidationError(
+            f"Nhiệm vụ {number}: chỉ tiêu định lượng không có: " + ", ".join(map(str, unknown))
+        )
+    return [output_kind_indicator(kind) for kind in kinds] + list(row.get("indicators") or [])
+
+
+def _indicator_load(result: LoadResult, task: Task, row: dict, order: int) -> None:
+    """Create an indicator of a plan file and its targets; an indicator that exists (by name) is
+    kept as it is, with its targets."""
+    indicator, created = _get_or_create(
+        result,
+        Indicator,
+        {"task": task, "name": row.get("name", "")},
+        {key: row[key] for key in INDICATOR_FIELDS if key in row} | {"order": order},
+    )
+    if not created:
+        return
+    for target in row.get("targets") or []:
+        value = target.get("value")
+        try:
+            value = parse_decimal_vi(value) if isinstance(value, str) else Decimal(str(value))
+        except (NumberTextError, ArithmeticError, ValueError):
+            raise ValidationError(
+                f"Chỉ tiêu {indicator.name} (nhiệm vụ {task.number}): mức chỉ tiêu “{value}” không phải là một số."
+            ) from None
+        _get_or_create(
+            result,
+            IndicatorTarget,
+            {
+                "indicator": indicator,
+                "scope": target.get("scope", TargetScope.YEAR),
+                "year": target.get("year"),
+                "period_key": target.get("period_key") or "",
+            },
+            {"value": value},
+        )
 
 
 # What a plan file may change on a unit that exists: the registry's facts, so that a file records a

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db.models import QuerySet
 
-from reports.models import Completion, Evidence, ReportEvent, ReportOutput, TaskReport
+from reports.models import Completion, Evidence, IndicatorValue, ReportEvent, TaskReport
 from reports.workflow.services import (
     report_accept,
     report_reopen,
@@ -20,7 +20,7 @@ from reports.workflow.services import (
     report_submit,
     report_update,
 )
-from tasks.models import Role, Unit, User
+from tasks.models import OUTPUT_KIND_INDICATORS, Indicator, OutputKind, Role, Unit, User
 from tasks.services import plan_load_file
 from tests.factories import UserFactory
 
@@ -66,12 +66,12 @@ def rows(*models_or_querysets, exclude=("updated_at",)) -> dict[str, list[dict]]
 
 def report_snapshot(report_or_pk) -> dict:
     """Everything a user could see of one report, read back from the database: its row (but
-    `updated_at`), and every column of its outputs, events and evidence."""
+    `updated_at`), and every column of its indicator values, events and evidence."""
     pk = getattr(report_or_pk, "pk", report_or_pk)
     (report,) = _values(TaskReport.objects.filter(pk=pk), exclude=("updated_at",))
     return {
         "report": report,
-        "outputs": _values(ReportOutput.objects.filter(report_id=pk), exclude=()),
+        "values": _values(IndicatorValue.objects.filter(report_id=pk), exclude=()),
         "events": _values(ReportEvent.objects.filter(report_id=pk), exclude=()),
         "evidence": _values(Evidence.objects.filter(report_id=pk), exclude=()),
     }
@@ -125,15 +125,30 @@ def fresh(report: TaskReport) -> TaskReport:
 # ------------------------------------------------------------------------------
 # A report in a given state, through the services
 # ------------------------------------------------------------------------------
-def report_save(report: TaskReport, by, *, outputs=None, **content) -> TaskReport:
+def output_indicator(task, kind: str) -> Indicator:
+    """The indicator of `task` that one of plan 463's counts (an OutputKind) became."""
+    return task.indicators.get(name=OUTPUT_KIND_INDICATORS[OutputKind(kind)][0])
+
+
+def output_values(world, outputs: dict) -> dict:
+    """`outputs` (one of plan 463's counts → value) as the values of task 1's indicators they became."""
+    task = world.plan.tasks.get(number="1")
+    return {output_indicator(task, kind).pk: value for kind, value in outputs.items()}
+
+
+def report_save(report: TaskReport, by, *, outputs=None, values=None, **content) -> TaskReport:
     """`by` saves the report from its current version: `content` (fields of the report) over
-    `CONTENT`, and `outputs` (kind → quantity, None removes it)."""
+    `CONTENT`, `values` (indicator id → value, None removes it) and `outputs` (the same, the
+    indicator named by the count it became: "events" → 2)."""
+    values = dict(values or {})
+    for kind, value in (outputs or {}).items():
+        values[output_indicator(report.task, kind).pk] = value
     return report_update(
         report=report,
         by=by,
         version=fresh(report).version,
         data={**CONTENT, **content},
-        outputs=outputs or {},
+        values=values,
     )
 
 

@@ -136,7 +136,6 @@ def _take(report: TaskReport, status: str, completion: str, completed_on: dateti
             "progress": 100 if done else 60,
             **content,
         },
-        outputs={},
     )
     reviewer = permissions.reviewers_of(report).order_by("username").first()
     for step in STEPS[status]:

@@ -52,6 +52,7 @@ import unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,22 +69,28 @@ from reports.models import (
     ConsolidatedReport,
     Direction,
     Evidence,
+    IndicatorValue,
     Reminder,
     ReminderStage,
     ReportEvent,
     ReportingPeriod,
-    ReportOutput,
     ReportStatus,
     TaskReport,
 )
 from reports.states import deadline_for
 from reports.workflow.services import ALLOWED_EVIDENCE
 from tasks.models import (
+    OUTPUT_KIND_INDICATORS,
     Assignment,
     AssignmentRole,
     DeadlineKind,
     DutyKind,
     GroupMembership,
+    Indicator,
+    IndicatorAccumulation,
+    IndicatorAggregation,
+    IndicatorDirection,
+    IndicatorTarget,
     OutputKind,
     Plan,
     PlanDuty,
@@ -190,7 +197,9 @@ class DemoSummary:
     periods: int = 0
     reports: int = 0
     reporting_units: int = 0  # units with a report in the last year
-    outputs: int = 0
+    outputs: int = 0  # indicator values reported
+    indicators: int = 0
+    targets: int = 0
     evidence: int = 0
     events: int = 0
     directions: int = 0
@@ -308,7 +317,7 @@ def demo_delete() -> None:
     periods = ReportingPeriod.objects.filter(plan__in=plans)
     reports = TaskReport.objects.filter(period__in=periods)
     units = _demo_units()
-    for model in (ReportEvent, ReportOutput, Evidence, Direction):
+    for model in (ReportEvent, IndicatorValue, Evidence, Direction):
         _wipe(model.objects.filter(report__in=reports))
     _wipe(reports)
     ConsolidatedReport.objects.filter(plan__in=plans).delete()
@@ -317,6 +326,8 @@ def demo_delete() -> None:
     _wipe(periods)
     tasks = Task.objects.filter(plan__in=plans)
     _wipe(Assignment.objects.filter(task__in=tasks))
+    _wipe(IndicatorTarget.objects.filter(indicator__task__in=tasks))
+    _wipe(Indicator.objects.filter(task__in=tasks))
     _wipe(tasks)
     _wipe(PlanDuty.objects.filter(plan__in=plans))
     _wipe(PlanRole.objects.filter(plan__in=plans))
@@ -396,6 +407,21 @@ OUTPUT_RANGES = {
     OutputKind.ORDERS: (1, 6),
     OutputKind.RESEARCH_NEEDS: (1, 15),
 }
+# How the counts and the shares are judged (Indicator's direction, aggregation, accumulation).
+COUNT_RULES = (
+    IndicatorDirection.AT_LEAST.value,
+    IndicatorAggregation.SUM.value,
+    IndicatorAccumulation.CUMULATIVE.value,
+)
+SHARE_RULES = (
+    IndicatorDirection.AT_LEAST.value,
+    IndicatorAggregation.EACH_UNIT.value,
+    IndicatorAccumulation.LEVEL.value,
+)
+SHARE_EVERY = 4
+SHARE_KIND = "share"
+SHARE = ("Tỷ lệ hồ sơ, thủ tục xử lý trực tuyến toàn trình",)
+SHARE_TARGET = Decimal(80)
 QUARTERS = {1: ((31, 3), "I"), 2: ((30, 6), "II"), 3: ((30, 9), "III"), 4: ((31, 12), "IV")}
 YEARLY_DUE = [(31, 3), (30, 6), (30, 9), (31, 10), (15, 12)]
 
@@ -434,7 +460,6 @@ TASK_FIELDS = (
     "due_day",
     "due_month",
     "deadline_text",
-    "output_kinds",
 )
 ASSIGNMENT_FIELDS = ("task", "unit", "role", "reporting", "note", "order")
 PERIOD_FIELDS = (
@@ -475,7 +500,19 @@ REPORT_FIELDS = (
     "accepted_at",
 )
 EVENT_FIELDS = ("report", "kind", "actor", "actor_name", "comment", "late", "created_at")
-OUTPUT_FIELDS = ("report", "kind", "quantity")
+INDICATOR_FIELDS = (
+    "task",
+    "name",
+    "unit_of_measure",
+    "decimals",
+    "direction",
+    "aggregation",
+    "accumulation",
+    "is_share",
+    "order",
+)
+TARGET_FIELDS = ("indicator", "scope", "year", "period_key", "value")
+VALUE_FIELDS = ("report", "indicator", "value")
 EVIDENCE_FIELDS = ("report", "file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
 DIRECTION_FIELDS = ("report", "text", "author", "author_name", "created_at")
 HALF_HOUR = datetime.timedelta(minutes=30)
@@ -583,6 +620,8 @@ class _Task(NamedTuple):
     due_day: int | None
     due_month: int | None
     output_kinds: list[str]
+    # (indicator id, what it counts: an OutputKind, or SHARE), once the indicators are written
+    indicators: list[tuple[int, str]]
     # (unit, role, reporting, note), leads first, in the assignments' order
     assigned: list[tuple[Unit, str, str, str]]
     # (unit, role) of every unit owing a report on it when it exists, as `period_open` decides
@@ -632,7 +671,6 @@ class _Generator:
         self.locals_end = _month_day(reorganisation["locals_end"], self.reorg_year)
         self.email_domain = words["email_domain"]
         self.tz = timezone.get_default_timezone()
-        self.json = Task._meta.get_field("output_kinds").get_db_prep_save
         self.d, self.dt = (
             connection.ops.adapt_datefield_value,
             _datetime_adapter(self.tz, self.first_year, last_year),
@@ -1117,6 +1155,7 @@ class _Generator:
                 for order, (unit, role, reporting, note) in enumerate(task.assigned, start=1)
             ]
         _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
+        self.make_indicators()
         s = self.summary
         s.plans, s.tasks, s.assignments = len(self.plans), len(drafts), len(assignments)
         s.sub_tasks = sum(parent is not None for _, _, parent in drafts)
@@ -1289,7 +1328,6 @@ class _Generator:
             due_day,
             due_month,
             deadline_text,
-            self.json(output_kinds, connection),
         )
         task = _Task(
             0,
@@ -1300,10 +1338,63 @@ class _Generator:
             due_day,
             due_month,
             output_kinds,
+            [],
             assigned,
             self.owed(assigned),
         )
         return task, row
+
+    # -- indicators ----------------------------------------------------------------------------
+    def make_indicators(self) -> None:
+        """Each task's counts (as plan 463's tasks had them, by its activity) with a yearly target
+        for most, and every SHARE_EVERY-th task a share each unit must reach (a percentage with one
+        decimal, a level) with its yearly target."""
+        rows = []
+        for plan_tasks in self.tasks.values():
+            for index, task in enumerate(plan_tasks):
+                for order, kind in enumerate(task.output_kinds, start=1):
+                    name, unit_of_measure = OUTPUT_KIND_INDICATORS[OutputKind(kind)]
+                    rows.append((task.pk, name, unit_of_measure, 0, *COUNT_RULES, False, order))
+                if index % SHARE_EVERY == SHARE_EVERY - 1:
+                    rows.append((task.pk, SHARE[0], "%", 1, *SHARE_RULES, True, len(task.output_kinds) + 1))
+        _insert(Indicator, INDICATOR_FIELDS, rows)
+        task_ids = [task.pk for plan_tasks in self.tasks.values() for task in plan_tasks]
+        found: dict[int, list[tuple[int, str]]] = {}
+        kind_of = {name: kind for kind, (name, _) in OUTPUT_KIND_INDICATORS.items()}
+        for pk, task_id, name in (
+            Indicator.objects.filter(task_id__in=task_ids)
+            .order_by("task_id", "order")
+            .values_list("pk", "task_id", "name")
+        ):
+            found.setdefault(task_id, []).append((pk, kind_of.get(name, SHARE_KIND)))
+        decimal = connection.ops.adapt_decimalfield_value
+        targets = []
+        for plan in self.plans:
+            plan_years = range(max(plan.issued_year, self.first_year), self.plan_last_year[plan.pk] + 1)
+            for index, task in enumerate(self.tasks[plan.pk]):
+                task = task._replace(indicators=found.get(task.pk, []))
+                self.tasks[plan.pk][index] = task
+                for indicator_id, kind in task.indicators:
+                    if kind != SHARE_KIND and self.rand() < 0.3:
+                        continue  # some counts have no target: "chưa đặt chỉ tiêu"
+                    for year in plan_years:
+                        value = SHARE_TARGET if kind == SHARE_KIND else self.count_target(kind)
+                        targets.append((indicator_id, "year", year, "", decimal(value, 20, 4)))
+        _insert(IndicatorTarget, TARGET_FIELDS, targets)
+        self.summary.indicators, self.summary.targets = len(rows), len(targets)
+
+    def count_target(self, kind: str) -> Decimal:
+        """A yearly target of a count: about what two reports of a unit bring."""
+        low, high = OUTPUT_RANGES[kind]
+        return Decimal(self.ri(low, high) * 2)
+
+    def indicator_value(self, kind: str):
+        """A value a unit reports, adapted for the database."""
+        if kind == SHARE_KIND:
+            value = Decimal(self.ri(550, 1000)) / 10
+        else:
+            value = Decimal(self.ri(*OUTPUT_RANGES[kind]))
+        return connection.ops.adapt_decimalfield_value(value, 20, 4)
 
     # -- periods -------------------------------------------------------------------------------
     def stage(self, year: int, cutoff_from: datetime.date, deadline: datetime.date) -> str:
@@ -1540,8 +1631,8 @@ class _Generator:
             for kind, moment, user, comment, late in timeline[-3:]
         ]
         outputs = evidence = direction = None
-        if task.output_kinds and completion != "not_started" and rand() < 0.85:
-            outputs = [(kind, ri(*OUTPUT_RANGES[kind])) for kind in task.output_kinds]
+        if task.indicators and completion != "not_started" and rand() < 0.85:
+            outputs = [(indicator_id, self.indicator_value(kind)) for indicator_id, kind in task.indicators]
         if submitted_at and completion != "not_started" and rand() < 0.3:
             evidence = [self.evidence(year, staff, opened, submitted_at) for _ in range(ri(1, 2))]
         if escalate and submitted_at and rand() < 0.6:
@@ -1593,7 +1684,7 @@ class _Generator:
             if direction:
                 directions.append(pk + direction)
         _insert(ReportEvent, EVENT_FIELDS, events)
-        _insert(ReportOutput, OUTPUT_FIELDS, outputs)
+        _insert(IndicatorValue, VALUE_FIELDS, outputs)
         _insert(Evidence, EVIDENCE_FIELDS, evidence)
         _insert(Direction, DIRECTION_FIELDS, directions)
         if settings.DEBUG:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kehoach.db import Vietnamese
@@ -23,13 +23,13 @@ from reports.exports.docx import document_docx
 from reports.models import (
     Completion,
     ConsolidatedReport,
-    ReportOutput,
     ReportStatus,
     TaskReport,
     TaskState,
 )
 from reports.states import state_expression
-from tasks.models import Assignment, AssignmentRole, DeadlineKind, OutputKind, Reporting, Task
+from reports.workflow.selectors import IndicatorLine, plan_indicator_lines
+from tasks.models import Assignment, AssignmentRole, DeadlineKind, Reporting, Task
 
 from .selectors import Scope, edition_file
 
@@ -128,7 +128,6 @@ class Composition:
     reports: list[TaskReport]  # every report of the scope, with .state; task, role, unit, period order
     edited: dict[int, str]  # task id → result as the office edited it
     done_before: list[TaskReport] = field(default_factory=list)  # fixed-date tasks finished earlier
-    outputs: dict[int, dict[str, int]] = field(default_factory=dict)  # report id → kind → quantity
 
     def reports_of(self, task: Task) -> list[TaskReport]:
         return self._by_task.get(task.pk, [])
@@ -286,16 +285,6 @@ def _one_paragraph(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _output_columns() -> dict:
-    """Each report's quantity of every output kind, read in the reports' own query."""
-    return {
-        f"out_{kind}": Subquery(
-            ReportOutput.objects.filter(report=OuterRef("pk"), kind=kind).values("quantity")[:1]
-        )
-        for kind in OutputKind.values
-    }
-
-
 def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date) -> Composition:
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
     first = scope.periods[0]
@@ -310,19 +299,10 @@ def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date
     for report in (
         TaskReport.objects.filter(Q(period__in=scope.periods) | earlier)
         .select_related("period")
-        .annotate(state=state_expression(today), **_output_columns())
+        .annotate(state=state_expression(today))
         .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
     ):
         (reports if report.period_id in {p.pk for p in scope.periods} else done_before).append(report)
-    outputs = {
-        report.pk: {
-            kind: quantity
-            for kind in OutputKind.values
-            if (quantity := getattr(report, f"out_{kind}")) is not None
-        }
-        for report in [*reports, *done_before]
-        if report.status == ReportStatus.ACCEPTED
-    }
     edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
     return Composition(
         scope=scope,
@@ -330,7 +310,6 @@ def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date
         reports=reports,
         edited=edited,
         done_before=done_before,
-        outputs=outputs,
     )
 
 
@@ -431,15 +410,19 @@ def _sum(values) -> int | None:
     return sum(values) if values else None
 
 
-def _figures(outputs: list[dict[str, int]]) -> list[Figure]:
-    """The outputs reported, summed kind by kind in the order of `OutputKind`. Indicators with their
-    targets (docs/domain.md) will join these, one `Figure` each with its `target`."""
-    labels = dict(OutputKind.choices)
-    totals: dict[str, int] = {}
-    for quantities in outputs:
-        for kind, quantity in quantities.items():
-            totals[kind] = totals.get(kind, 0) + quantity
-    return [Figure(label=labels[kind], actual=totals[kind]) for kind in OutputKind.values if kind in totals]
+def _figures(lines: list[IndicatorLine]) -> list[Figure]:
+    """A task's indicators judged at the scope's last period, as the document writes them."""
+    return [
+        Figure(
+            label=line.name,
+            actual=line.actual,
+            target=line.target,
+            unit=line.unit_of_measure,
+            verdict=line.verdict_label,
+            decimals=line.decimals,
+        )
+        for line in lines
+    ]
 
 
 def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
@@ -447,6 +430,10 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
     end = scope.last.deadline
     parts, rows = [], []
     task_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
+    # Each task's indicators judged at the last period of the scope, from what the units sent.
+    indicators: dict[int, list[IndicatorLine]] = {}
+    for line in plan_indicator_lines(plan=scope.plan, period=scope.last):
+        indicators.setdefault(line.task_id, []).append(line)
     for task in composition.tasks:
         assigned = composition.assigned.get(task.pk, [])
         accepted = [
@@ -475,7 +462,7 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
                 state=STATE_LABELS[state] if state else "Không có đơn vị báo cáo",
                 funds_planned=_sum(r.funds_planned for r in accepted),
                 funds_spent=_sum(r.funds_spent for r in accepted),
-                figures=_figures([composition.outputs.get(r.pk, {}) for r in accepted]),
+                figures=_figures(indicators.get(task.pk, [])),
             )
         )
     tasks = {task.pk: task for task in composition.tasks}
@@ -511,7 +498,6 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
                 state=STATE_LABELS[state],
                 funds_planned=accepted.funds_planned if accepted else None,
                 funds_spent=accepted.funds_spent if accepted else None,
-                figures=_figures([composition.outputs.get(accepted.pk, {})]) if accepted else [],
             )
         )
     plan = scope.plan

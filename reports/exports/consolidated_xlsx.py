@@ -1,9 +1,9 @@
-"""The Excel appendix of the consolidated report: the appendix table, the counts by state, and every
-unit report of the period, one row each."""
+"""The Excel appendix of the consolidated report: the appendix table, the counts by state, each task's
+indicators against their targets, and every unit report of the period, one row each."""
 
 from __future__ import annotations
 
-from kehoach.spreadsheets import DATE, INTEGER, MONEY, PERCENT, Column, Sheet, workbook_bytes
+from kehoach.spreadsheets import DATE, INTEGER, MONEY, NUMBER, PERCENT, Column, Sheet, workbook_bytes
 
 from .document import ReportDocument
 
@@ -16,6 +16,15 @@ APPENDIX_COLUMNS = [
     Column("Thời hạn", DATE, 12),
     Column("Kết quả thực hiện", width=70),
     Column("Tình trạng", width=26),
+]
+INDICATOR_COLUMNS = [
+    Column("Nhiệm vụ", width=10),
+    Column("Tên nhiệm vụ", width=40),
+    Column("Chỉ tiêu", width=40),
+    Column("Đơn vị tính", width=14),
+    Column("Mức chỉ tiêu", NUMBER, 14),
+    Column("Thực hiện", NUMBER, 14),
+    Column("Đánh giá", width=18),
 ]
 REPORT_COLUMNS = [
     Column("Kỳ báo cáo", width=22),
@@ -66,6 +75,15 @@ def consolidated_workbook(document: ReportDocument) -> bytes:
         ([label, n] for label, n in document.state_counts),
         footer=[["Tổng cộng", sum(n for _, n in document.state_counts)]],
     )
+    indicators = Sheet(
+        "Chỉ tiêu",
+        INDICATOR_COLUMNS,
+        (
+            [part.number, part.title, f.label, f.unit, f.target, f.actual, f.verdict]
+            for part in document.tasks
+            for f in part.figures
+        ),
+    )
     reports = Sheet(
         "Báo cáo đơn vị",
         REPORT_COLUMNS,
@@ -96,4 +114,4 @@ def consolidated_workbook(document: ReportDocument) -> bytes:
             for r in document.unit_reports
         ),
     )
-    return workbook_bytes([appendix, counts, reports])
+    return workbook_bytes([appendix, counts, indicators, reports])

@@ -11,17 +11,20 @@ import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass
 class Figure:
-    """A figure of a task: what the units reported (summed over the accepted reports) and, once
-    targets are set for the task, what the plan aimed at."""
+    """An indicator of a task judged at the report's last period (reports.states.indicator_result):
+    its target, what the units sent, and the verdict in words."""
 
-    label: str  # "Tin, bài, phóng sự tuyên truyền"
-    actual: int | None
-    target: int | None = None  # the indicator's target, when there is one
-    unit: str = ""  # "lượt người", "%"; empty for a count
+    label: str  # "Tỷ lệ hồ sơ trực tuyến toàn trình"
+    actual: Decimal | int | None  # None: nothing sent yet
+    target: Decimal | int | None = None  # the target that applies; None without one
+    unit: str = ""  # "lượt người", "%"
+    verdict: str = ""  # "đạt", "vượt", "chưa đạt", "chưa có số liệu", "chưa đặt chỉ tiêu"
+    decimals: int = 0  # the indicator's decimals, as its numbers are written
 
 
 @dataclass
@@ -41,7 +44,7 @@ class TaskPart:
     state: str = ""  # the task's state over the span (five states, or awaiting review)
     funds_planned: int | None = None  # đồng, summed over the accepted reports; None: none reported
     funds_spent: int | None = None
-    figures: list[Figure] = field(default_factory=list)  # reported outputs; indicators to come
+    figures: list[Figure] = field(default_factory=list)  # the task's indicators against their targets
 
 
 @dataclass
@@ -59,6 +62,7 @@ class AppendixRow:
     deadline_date: datetime.date | None = None  # the same deadline as a date, for spreadsheets
     funds_planned: int | None = None  # of the accepted report
     funds_spent: int | None = None
+    # Editions issued before indicators held the unit's counts here; a row has none since.
     figures: list[Figure] = field(default_factory=list)
 
 
@@ -141,7 +145,20 @@ def document_data(doc: ReportDocument) -> dict:
     data["date"] = doc.date.isoformat() if doc.date else None
     for row in data["appendix"]:
         row["deadline_date"] = row["deadline_date"].isoformat() if row["deadline_date"] else None
+    for figure in (f for item in [*data["tasks"], *data["appendix"]] for f in item["figures"]):
+        for name in ("actual", "target"):
+            if isinstance(figure[name], Decimal):
+                figure[name] = str(figure[name])
     return data
+
+
+def _figure(data: dict) -> Figure:
+    """A figure `document_data` wrote: its numbers back as numbers (text for a Decimal)."""
+    figure = Figure(**data)
+    for name in ("actual", "target"):
+        if isinstance(getattr(figure, name), str):
+            setattr(figure, name, Decimal(getattr(figure, name)))
+    return figure
 
 
 def document_from_data(data: dict) -> ReportDocument:
@@ -149,7 +166,7 @@ def document_from_data(data: dict) -> ReportDocument:
     data = dict(data)
     data["date"] = datetime.date.fromisoformat(data["date"]) if data.get("date") else None
     data["tasks"] = [
-        TaskPart(**{**part, "figures": [Figure(**f) for f in part.get("figures", [])]})
+        TaskPart(**{**part, "figures": [_figure(f) for f in part.get("figures", [])]})
         for part in data.get("tasks", [])
     ]
     data["appendix"] = [
@@ -159,7 +176,7 @@ def document_from_data(data: dict) -> ReportDocument:
                 "deadline_date": datetime.date.fromisoformat(row["deadline_date"])
                 if row.get("deadline_date")
                 else None,
-                "figures": [Figure(**f) for f in row.get("figures", [])],
+                "figures": [_figure(f) for f in row.get("figures", [])],
             }
         )
         for row in data.get("appendix", [])

@@ -24,6 +24,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from kehoach.text import number_text
+
 from .document import AppendixRow, ReportDocument, TaskPart
 
 FONT = "Times New Roman"
@@ -121,13 +123,23 @@ def _funds(planned: int | None, spent: int | None) -> str:
 
 
 def _figures(figures) -> str:
-    """ "Tin, bài: 12; Lượt người tham dự: 300 (chỉ tiêu 250)" """
-    return "; ".join(
-        f"{f.label}: {_number(f.actual) if f.actual is not None else 'chưa báo cáo'}"
-        + (f" {f.unit}" if f.unit else "")
-        + (f" (chỉ tiêu {_number(f.target)})" if f.target is not None else "")
-        for f in figures
-    )
+    """ "Tỷ lệ hồ sơ trực tuyến: chỉ tiêu 80 %, thực hiện 83,4 % (vượt); Hội nghị: thực hiện 3 hội
+    nghị (chưa đặt chỉ tiêu)" """
+    lines = []
+    for f in figures:
+        unit = f" {f.unit}" if f.unit else ""
+        parts = []
+        if f.target is not None:
+            parts.append(f"chỉ tiêu {number_text(f.target, f.decimals)}{unit}")
+        if f.actual is not None:
+            parts.append(f"thực hiện {number_text(f.actual, f.decimals)}{unit}")
+        elif not f.verdict:
+            parts.append("chưa báo cáo")
+        if not parts:
+            lines.append(f"{f.label}: {f.verdict}")
+        else:
+            lines.append(f"{f.label}: {', '.join(parts)}" + (f" ({f.verdict})" if f.verdict else ""))
+    return "; ".join(lines)
 
 
 def _date_words(date: datetime.date | None, year: int) -> str:
@@ -475,7 +487,7 @@ def _task_part(document, part: TaskPart):
     if funds:
         lines.append(("Kinh phí (đồng)", funds))
     if part.figures:
-        lines.append(("Số liệu", _figures(part.figures)))
+        lines.append(("Chỉ tiêu", _figures(part.figures)))
     for index, (label, value) in enumerate(lines):
         _labelled(document, label, value, LABEL if index == 0 else BODY)
     _write(document, "Kết quả:", replace(LABEL, italic=True))

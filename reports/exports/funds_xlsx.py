@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kehoach.spreadsheets import INTEGER, MONEY, Column, Sheet, workbook_bytes
+from kehoach.spreadsheets import INTEGER, MONEY, NUMBER, Column, Sheet, workbook_bytes
 
 MONEY_COLUMNS = [
     Column("Kinh phí dự trù (đồng)", MONEY, 22),
@@ -18,8 +18,9 @@ def _money(row) -> list:
     return [row["planned"], row["spent"], row["reports"], row["with_funds"]]
 
 
-def funds_workbook(funds, detail: Iterable[dict]) -> bytes:
-    """`funds` (totals by year, task and unit) and the `detail` rows, one sheet each."""
+def funds_workbook(funds, detail: Iterable[dict], indicator_values: Iterable[dict] = ()) -> bytes:
+    """`funds` (totals by year, task and unit), the `detail` rows and the `indicator_values` the same
+    reports give, one sheet each."""
     total_row = ["Tổng cộng", *_money(funds.total)]
     sheets = [
         Sheet(
@@ -80,6 +81,34 @@ def funds_workbook(funds, detail: Iterable[dict]) -> bytes:
                     row["funds_spent"],
                 ]
                 for row in detail
+            ),
+        ),
+        Sheet(
+            "Chỉ tiêu",
+            [
+                Column("Năm", INTEGER, 10),
+                Column("Kế hoạch", width=14),
+                Column("Kỳ báo cáo", width=22),
+                Column("Nhiệm vụ", width=10),
+                Column("Tên nhiệm vụ", width=40),
+                Column("Đơn vị", width=40),
+                Column("Chỉ tiêu", width=40),
+                Column("Đơn vị tính", width=14),
+                Column("Số liệu thực hiện", NUMBER, 18),
+            ],
+            (
+                [
+                    row["report__period__year"],
+                    row["report__period__plan__code"],
+                    row["report__period__name"],
+                    row["report__task__number"],
+                    row["report__task__title"],
+                    row["report__unit_name"],
+                    row["indicator__name"],
+                    row["indicator__unit_of_measure"],
+                    row["value"],
+                ]
+                for row in indicator_values
             ),
         ),
     ]

@@ -17,7 +17,15 @@ from django.urls import reverse
 
 from kehoach.db import Vietnamese, vi_sort_key
 from reports.models import Reminder, ReportingPeriod, ReportStatus, TaskReport, TaskState
-from reports.states import EDITABLE_STATUSES, SHORT_LABELS, state_expression
+from reports.states import (
+    EDITABLE_STATUSES,
+    SHORT_LABELS,
+    IndicatorResult,
+    Verdict,
+    state_expression,
+    worst_verdict,
+)
+from reports.workflow.selectors import indicator_results
 from tasks.models import AssignmentRole, DeadlineKind, Plan, Task, Unit
 
 UNITS_PER_PAGE = 50
@@ -101,6 +109,11 @@ class Board:
     overdue_fixed: list[TaskReport]  # the first LIST_LIMIT of overdue_fixed_total
     overdue_fixed_total: int
     unit_choices: list[tuple[int, str]]
+    # The indicators of the tasks shown, judged at the period (reports.states.indicator_result), and
+    # each task's worst verdict; `not_met` counts the plan's tasks with an indicator "chưa đạt".
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    task_verdicts: dict[int, Verdict] = field(default_factory=dict)
+    not_met: int = 0
 
     @property
     def days_left(self) -> int:
@@ -116,16 +129,29 @@ def board_build(
     unit_id: int | None = None,
     task_id: int | None = None,
     state: str | None = None,
+    indicators_not_met: bool = False,
     page_number=1,
     owing_page_number=1,
     task_page_number=1,
 ) -> Board:
-    """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen)."""
+    """The board of `period`; `tasks` are the plan's tasks in order (the columns, unless one is chosen).
+    With `indicators_not_met`, only the tasks with an indicator "chưa đạt" and their units."""
     plan = period.plan
     reports = TaskReport.objects.filter(period=period).annotate(state=state_expression(today))
     all_tasks = tasks
+    results = indicator_results(plan_id=plan.pk, period=period)
+    not_met = {
+        task_pk
+        for task_pk, task_results in results.items()
+        if any(r.verdict == Verdict.NOT_MET for r in task_results)
+    }
     task_page = Paginator(
-        [task for task in tasks if task_id is None or task.pk == task_id], TASKS_PER_PAGE
+        [
+            task
+            for task in tasks
+            if (task_id is None or task.pk == task_id) and (not indicators_not_met or task.pk in not_met)
+        ],
+        TASKS_PER_PAGE,
     ).get_page(task_page_number)
     tasks = list(task_page.object_list)
 
@@ -138,7 +164,15 @@ def board_build(
         matching = matching.filter(task_id=task_id)
     if state:
         matching = matching.filter(state=state)
-    every_unit, units = _unit_rows(reports, unit_id=unit_id, task_id=task_id, state=state)
+    if indicators_not_met:
+        matching = matching.filter(task_id__in=not_met)
+    # Which reports count, by task: the task chosen, the tasks with an indicator "chưa đạt", or all.
+    task_q = Q()
+    if task_id is not None:
+        task_q &= Q(task_id=task_id)
+    if indicators_not_met:
+        task_q &= Q(task_id__in=not_met)
+    every_unit, units = _unit_rows(reports, unit_id=unit_id, task_q=task_q or None, state=state)
     unit_choices = sorted(
         ((row.unit_id, row.name) for row in every_unit.values()), key=lambda c: vi_sort_key(c[1])
     )
@@ -190,21 +224,27 @@ def board_build(
         overdue_fixed=overdue_fixed,
         overdue_fixed_total=len(overdue_fixed) if len(overdue_fixed) < LIST_LIMIT else overdue.count(),
         unit_choices=unit_choices,
+        indicators=[result for task in tasks for result in results.get(task.pk, [])],
+        task_verdicts={
+            task_pk: worst_verdict(result.verdict for result in task_results)
+            for task_pk, task_results in results.items()
+        },
+        not_met=len(not_met),
     )
 
 
 def _unit_rows(
-    reports, *, unit_id: int | None = None, task_id: int | None = None, state: str | None = None
+    reports, *, unit_id: int | None = None, task_q: Q | None = None, state: str | None = None
 ) -> tuple[dict[int, UnitRow], dict[int, UnitRow]]:
     """Every reporting unit of the period, and the units with reports matching the filters with
     the counts of those reports only, in one aggregate query (by unit, state and status: the unit
-    and state filters pick groups, the task filter a conditional count)."""
+    and state filters pick groups, the tasks' filter `task_q` a conditional count)."""
     groups = (
         reports.values("unit_id", "state", "status")
         .annotate(
             n=Count("pk"),
             name=Max("unit_name"),
-            **({"n_task": Count("pk", filter=Q(task_id=task_id))} if task_id is not None else {}),
+            **({"n_task": Count("pk", filter=task_q)} if task_q is not None else {}),
         )
         .order_by()
     )
@@ -213,7 +253,7 @@ def _unit_rows(
     for group in groups:
         row = every.setdefault(group["unit_id"], UnitRow(unit_id=group["unit_id"], name=group["name"]))
         row.name = max(row.name, group["name"])
-        n = group["n_task"] if task_id is not None else group["n"]
+        n = group["n_task"] if task_q is not None else group["n"]
         if (
             not n
             or (unit_id is not None and group["unit_id"] != unit_id)

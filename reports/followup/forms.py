@@ -22,6 +22,12 @@ class BoardFilterForm(forms.Form):
     state = forms.ChoiceField(
         label="Tình trạng", required=False, choices=[("", "Mọi tình trạng"), *TaskState.choices]
     )
+    chi_tieu = forms.ChoiceField(
+        label="Chỉ tiêu",
+        required=False,
+        choices=[("", "Mọi nhiệm vụ"), ("chua_dat", "Chưa đạt chỉ tiêu")],
+        error_messages={"invalid_choice": "Bộ lọc chỉ tiêu không hợp lệ."},
+    )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     chua_gui = forms.IntegerField(
         required=False, min_value=1, widget=forms.HiddenInput

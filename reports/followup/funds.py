@@ -12,7 +12,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from kehoach.db import Vietnamese
 from reports.exports.funds_xlsx import funds_workbook
-from reports.models import ReportStatus, TaskReport
+from reports.models import IndicatorValue, ReportStatus, TaskReport
 from reports.states import SENT_STATUSES
 from tasks.models import AssignmentRole
 
@@ -124,8 +124,38 @@ def funds_detail_rows(*, plan_id: int | None = None, year: int | None = None):
         }
 
 
+def indicator_value_rows(*, plan_id: int | None = None, year: int | None = None):
+    """The indicator values of the sent reports of the filter, for the export, read in chunks."""
+    values = IndicatorValue.objects.filter(report__in=sent_reports(plan_id=plan_id, year=year))
+    yield from (
+        values.values(
+            "report__period__year",
+            "report__period__plan__code",
+            "report__period__name",
+            "report__task__number",
+            "report__task__title",
+            "report__unit_name",
+            "indicator__name",
+            "indicator__unit_of_measure",
+            "value",
+        )
+        .order_by(
+            "-report__period__year",
+            "report__period__plan__code",
+            "report__period__cutoff_to",
+            "report__task__sort_key",
+            Vietnamese("report__unit_name"),
+            "indicator__order",
+            "indicator_id",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
 def funds_xlsx(*, plan_id: int | None = None, year: int | None = None) -> bytes:
-    """The funds of the filter as an XLSX workbook."""
+    """The funds of the filter as an XLSX workbook, with the indicator values of the same reports."""
     return funds_workbook(
-        funds_summary(plan_id=plan_id, year=year), funds_detail_rows(plan_id=plan_id, year=year)
+        funds_summary(plan_id=plan_id, year=year),
+        funds_detail_rows(plan_id=plan_id, year=year),
+        indicator_value_rows(plan_id=plan_id, year=year),
     )

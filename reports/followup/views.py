@@ -67,6 +67,7 @@ def board(request):
         unit_id=data.get("unit"),
         task_id=task_id,
         state=data.get("state") or None,
+        indicators_not_met=data.get("chi_tieu") == "chua_dat",
         page_number=data.get("page") or 1,
         owing_page_number=data.get("chua_gui") or 1,
         task_page_number=data.get("cot") or 1,

@@ -17,10 +17,11 @@ def vnd(amount):
 
 
 @register.filter
-def number(value):
+def number(value, decimals=None):
     """1250 → “1.250”, 83.4 → “83,4”: a count or a quantity as Vietnamese readers write it; text that
-    is no number is shown as it is."""
-    return number_text(value)
+    is no number is shown as it is. `|number:indicator.decimals` writes exactly an indicator's
+    decimals (“83,40”); nothing is shown as "" (follow with `|default:"—"` where a dash is due)."""
+    return number_text(value, decimals)
 
 
 @register.filter
@@ -106,3 +107,9 @@ def options(choices, selected=None):
             for value, label in choices
         )
     )
+
+
+@register.filter
+def get_value(mapping, key):
+    """`mapping[key]`, or None when it has no such key."""
+    return mapping.get(key) if mapping else None

@@ -1,13 +1,16 @@
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
-from kehoach.text import parse_id
-from reports.models import MAX_OUTPUT_QUANTITY, ReportingPeriod, TaskReport
-from tasks.models import OutputKind
+from kehoach.text import number_text, parse_id
+from reports.models import ReportingPeriod, TaskReport
+from reports.states import target_for
+from tasks.forms import VietnameseDecimalField
 
+from .selectors import task_indicators
 from .services import REPORT_FIELDS
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -50,8 +53,29 @@ class GroupedIntegerField(forms.IntegerField):
         return {}
 
 
+class IndicatorValueField(VietnameseDecimalField):
+    """A value of one indicator as Vietnamese users type it ("83,4", "1.250"), checked against the
+    indicator (whole or decimal, its decimals, a share at most 100, never negative)."""
+
+    def __init__(self, *, indicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return number_text(value, self.indicator.decimals)
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            problem = self.indicator.value_error(value)
+            if problem:
+                raise ValidationError(problem, code="invalid")
+
+
 class ReportForm(forms.ModelForm):
-    """The report's content, plus one quantity field per output kind that fits the task."""
+    """The report's content, plus one field per indicator of the task, its target beside it."""
 
     # Read in clean(): a hidden field's error would have no visible field to sit beside.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -72,19 +96,30 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        existing = {output.kind: output.quantity for output in self.instance.outputs.all()}
-        for kind in self.instance.task.output_kinds:
-            self.fields[f"output_{kind}"] = GroupedIntegerField(
-                label=OutputKind(kind).label,
-                min_value=0,
-                max_value=MAX_OUTPUT_QUANTITY,
+        existing = {value.indicator_id: value.value for value in self.instance.indicator_values.all()}
+        self.indicators = task_indicators(self.instance.task)
+        for indicator in self.indicators:
+            target = target_for(indicator.target_list, self.instance.period)
+            target_text = (
+                f"Mức chỉ tiêu: {number_text(target.value, indicator.decimals)} {indicator.unit_of_measure} "
+                f"({target.scope_label.lower()})."
+                if target is not None
+                else "Chưa đặt mức chỉ tiêu."
+            )
+            kind = (
+                f"số có tối đa {indicator.decimals} chữ số thập phân" if indicator.decimals else "số nguyên"
+            )
+            self.fields[f"indicator_{indicator.pk}"] = IndicatorValueField(
+                indicator=indicator,
+                label=f"{indicator.name} ({indicator.unit_of_measure})",
                 required=False,
-                initial=existing.get(kind),
+                initial=existing.get(indicator.pk),
+                help_text=f"{target_text} Ghi {kind}, ví dụ {'83,4' if indicator.decimals else '1.250'}.",
             )
 
     @property
-    def output_fields(self):
-        return [self[f"output_{kind}"] for kind in self.instance.task.output_kinds]
+    def indicator_fields(self):
+        return [self[f"indicator_{indicator.pk}"] for indicator in self.indicators]
 
     def clean_version(self):
         value = (self.cleaned_data.get("version") or "").strip()
@@ -108,8 +143,11 @@ class ReportForm(forms.ModelForm):
         # only reads the values typed, and leaves the report as it is until the service saves it.
         pass
 
-    def outputs(self) -> dict:
-        return {kind: self.cleaned_data.get(f"output_{kind}") for kind in self.instance.task.output_kinds}
+    def indicator_values(self) -> dict:
+        """Each indicator's id and the value typed (None for an empty field)."""
+        return {
+            indicator.pk: self.cleaned_data.get(f"indicator_{indicator.pk}") for indicator in self.indicators
+        }
 
 
 class CommentForm(forms.Form):

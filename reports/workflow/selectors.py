@@ -1,24 +1,45 @@
 """Reads behind the pages: joined and aggregated in SQL, so a page's query count is fixed."""
 
 import datetime
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from kehoach.db import Vietnamese
 from kehoach.history import attach_changes
-from kehoach.text import person_name
+from kehoach.text import number_text, person_name
 from reports import permissions
 from reports.models import (
     RETURN_EVENTS,
     Evidence,
+    IndicatorValue,
     ReportEvent,
     ReportingPeriod,
     ReportStatus,
     TaskReport,
     TaskState,
 )
-from reports.states import EDITABLE_STATUSES, state_expression
-from tasks.models import Assignment, Plan, PlanStatus, Role, Task, User
+from reports.states import (
+    EDITABLE_STATUSES,
+    SENT_STATUSES,
+    IndicatorResult,
+    ReportedValue,
+    Verdict,
+    indicator_result,
+    state_expression,
+)
+from tasks.models import (
+    Assignment,
+    Indicator,
+    IndicatorAggregation,
+    IndicatorTarget,
+    Plan,
+    PlanStatus,
+    Role,
+    Task,
+    User,
+)
 
 from .notifications import NOTIFIED_EVENTS
 
@@ -170,7 +191,7 @@ def report_detail(user, pk: int) -> TaskReport:
     queryset = (
         permissions.reports_visible_to(user)
         .select_related("period__plan", "task", "unit__successor", "updated_by")
-        .prefetch_related("outputs", "evidence__uploaded_by", "events", "directions")
+        .prefetch_related("indicator_values", "evidence__uploaded_by", "events", "directions")
     )
     return queryset.get(pk=pk)
 
@@ -270,3 +291,211 @@ def notifications_for(user, since: datetime.datetime | None = None) -> QuerySet:
         .order_by("-created_at", "-pk")
     )
     return events.filter(created_at__gt=since) if since is not None else events
+
+
+# ------------------------------------------------------------------------------
+# Indicators against their targets (reports.states.indicator_result)
+# ------------------------------------------------------------------------------
+def _indicator_values(indicators_filter: Q, *, user, until: datetime.date, report_pks=()):
+    """The values reported for the indicators of `indicators_filter` in periods whose data ends by
+    `until`, by reports already sent (and the reports `report_pks`, whatever their status), among
+    those `user` may see (every report for permissions.ALL), by indicator id: one query."""
+    queryset = IndicatorValue.objects.filter(indicators_filter, report__period__cutoff_to__lte=until)
+    sent = Q(report__status__in=SENT_STATUSES)
+    queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
+    if user is not permissions.ALL:
+        queryset = queryset.filter(report__in=permissions.reports_visible_to(user))
+    by_indicator: dict[int, list[ReportedValue]] = {}
+    rows = queryset.values_list(
+        "indicator_id",
+        "report__unit_id",
+        "report__period_id",
+        "report__period__year",
+        "report__period__cutoff_to",
+        "value",
+    ).order_by()
+    for indicator_id, unit_id, period_id, year, cutoff_to, value in rows:
+        by_indicator.setdefault(indicator_id, []).append(
+            ReportedValue(unit_id, period_id, year, cutoff_to, value)
+        )
+    return by_indicator
+
+
+INDICATOR_COLUMNS = [field.attname for field in Indicator._meta.concrete_fields]
+TARGET_COLUMNS = ("id", "scope", "year", "period_key", "value")
+
+
+def _indicators(task_filter: Q) -> list[Indicator]:
+    """The indicators of the tasks of `task_filter`, in the tasks' order, each with its task (number
+    and title only) and its targets in `target_list`: one query (indicators joined to their targets)."""
+    names = [
+        *INDICATOR_COLUMNS,
+        "task__plan_id",
+        "task__number",
+        "task__title",
+        *(f"targets__{column}" for column in TARGET_COLUMNS),
+    ]
+    rows = Indicator.objects.filter(task_filter).order_by("task__sort_key", "order", "pk", "targets__pk")
+    indicators: dict[int, Indicator] = {}
+    for row in rows.values(*names):
+        indicator = indicators.get(row["id"])
+        if indicator is None:
+            indicator = Indicator(**{column: row[column] for column in INDICATOR_COLUMNS})
+            indicator.task = Task(
+                pk=row["task_id"],
+                plan_id=row["task__plan_id"],
+                number=row["task__number"],
+                title=row["task__title"],
+            )
+            indicator.target_list = []
+            indicators[indicator.pk] = indicator
+        if row["targets__id"] is not None:
+            target = IndicatorTarget(**{column: row[f"targets__{column}"] for column in TARGET_COLUMNS})
+            target.indicator = indicator
+            indicator.target_list.append(target)
+    return list(indicators.values())
+
+
+def task_indicators(task: Task) -> list[Indicator]:
+    """The task's indicators, each with its targets in `target_list`: one query."""
+    return _indicators(Q(task_id=task.pk))
+
+
+def indicator_results(
+    *, plan_id: int, period: ReportingPeriod, user=permissions.ALL, task_ids=None
+) -> dict[int, list[IndicatorResult]]:
+    """Each task's indicators of the plan (of `task_ids` only, when given) judged at `period`, from
+    what the units sent and `user` may see, by task id. A fixed number of queries."""
+    task_filter = (
+        Q(task__plan_id=plan_id) if task_ids is None else Q(task__plan_id=plan_id, task_id__in=task_ids)
+    )
+    indicators = _indicators(task_filter)
+    if not indicators:
+        return {}
+    value_filter = Q(indicator__task__plan_id=plan_id)
+    if task_ids is not None:
+        value_filter &= Q(indicator__task_id__in=task_ids)
+    values = _indicator_values(value_filter, user=user, until=period.cutoff_to)
+    results: dict[int, list[IndicatorResult]] = {}
+    for indicator in indicators:
+        result = indicator_result(indicator, indicator.target_list, period, values.get(indicator.pk, []))
+        results.setdefault(indicator.task_id, []).append(result)
+    return results
+
+
+def report_indicator_results(report: TaskReport, user) -> list[IndicatorResult]:
+    """The indicators of the report's task judged at its period, counting the report itself (even
+    unsent) with what other units sent that `user` may see."""
+    return reports_indicator_results([report], user)[report.pk]
+
+
+def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]:
+    """For each report (by id): the indicators of its task judged at its period, counting the
+    reports themselves (even unsent) with what the units sent that `user` may see. A report is
+    judged on its own unit's numbers where each unit has its own target. Three queries."""
+    reports = list(reports)
+    task_ids = {report.task_id for report in reports}
+    indicators = _indicators(Q(task_id__in=task_ids)) if task_ids else []
+    by_task: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_task.setdefault(indicator.task_id, []).append(indicator)
+    values = {}
+    if indicators:
+        values = _indicator_values(
+            Q(indicator__task_id__in=task_ids),
+            user=user,
+            until=max(report.period.cutoff_to for report in reports),
+            report_pks=[report.pk for report in reports],
+        )
+    results = {}
+    for report in reports:
+        results[report.pk] = []
+        for indicator in by_task.get(report.task_id, []):
+            result = indicator_result(
+                indicator, indicator.target_list, report.period, values.get(indicator.pk, [])
+            )
+            if indicator.aggregation == IndicatorAggregation.EACH_UNIT:
+                # Each unit has its own target: the report is judged on its unit's numbers alone.
+                actual, verdict = result.units.get(report.unit_id, (None, Verdict.NO_DATA))
+                result = replace(result, actual=actual, verdict=verdict)
+            results[report.pk].append(result)
+    return results
+
+
+def indicator_trends(plan: Plan, user=permissions.ALL) -> tuple[list[ReportingPeriod], list]:
+    """The plan's periods (the oldest first), and every indicator of the plan with its (period,
+    result) at each: the plan's indicator page. A fixed number of queries."""
+    periods = sorted(plan.periods.all(), key=lambda period: (period.cutoff_to, period.pk))
+    if not periods:
+        return [], [(indicator, []) for indicator in _indicators(Q(task__plan_id=plan.pk))]
+    indicators = _indicators(Q(task__plan_id=plan.pk))
+    values = _indicator_values(Q(indicator__task__plan_id=plan.pk), user=user, until=periods[-1].cutoff_to)
+    rows = []
+    for indicator in indicators:
+        targets = list(indicator.target_list)
+        reported = values.get(indicator.pk, [])
+        rows.append(
+            (
+                indicator,
+                [(period, indicator_result(indicator, targets, period, reported)) for period in periods],
+            )
+        )
+    return periods, rows
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One indicator of one task against its target, in plain values (for the consolidated report)."""
+
+    task_id: int
+    task_number: str
+    task_title: str
+    name: str
+    unit_of_measure: str
+    decimals: int
+    is_share: bool
+    target: Decimal | None
+    actual: Decimal | None
+    verdict: str  # a reports.states.Verdict value
+    verdict_label: str  # "đạt", "vượt", "chưa đạt", "chưa có số liệu", "chưa đặt chỉ tiêu"
+    target_text: str  # "80", "1.250,5", "" without a target
+    actual_text: str
+
+
+def plan_indicator_lines(
+    *, plan: Plan, period: ReportingPeriod | None = None, year: int | None = None
+) -> list[IndicatorLine]:
+    """Every indicator of the plan's tasks judged at `period`, or at the last period of `year`
+    (the yearly report's), counting what the units sent: plain data, the tasks' order. Empty when
+    the plan has no period that year."""
+    if period is None:
+        periods = [p for p in plan.periods.all() if year is None or p.year == year]
+        if not periods:
+            return []
+        period = max(periods, key=lambda p: (p.cutoff_to, p.pk))
+    lines = []
+    for results in indicator_results(plan_id=plan.pk, period=period).values():
+        for result in results:
+            indicator = result.indicator
+            lines.append(
+                IndicatorLine(
+                    task_id=indicator.task_id,
+                    task_number=indicator.task.number,
+                    task_title=indicator.task.title,
+                    name=indicator.name,
+                    unit_of_measure=indicator.unit_of_measure,
+                    decimals=indicator.decimals,
+                    is_share=indicator.is_share,
+                    target=result.target_value,
+                    actual=result.actual,
+                    verdict=result.verdict.value,
+                    verdict_label=result.verdict.label,
+                    target_text=""
+                    if result.target is None
+                    else number_text(result.target_value, indicator.decimals),
+                    actual_text=""
+                    if result.actual is None
+                    else number_text(result.actual, indicator.decimals),
+                )
+            )
+    return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import filetype
 from django.conf import settings
@@ -17,16 +18,15 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
 from kehoach.db import Vietnamese, vi_sort_key
-from kehoach.text import date_in_range, date_range_message, number_vi, person_name, unidecode_vi
+from kehoach.text import date_in_range, date_range_message, person_name, unidecode_vi
 from reports import permissions
 from reports.models import (
-    MAX_OUTPUT_QUANTITY,
     Completion,
     EventKind,
     Evidence,
+    IndicatorValue,
     ReportEvent,
     ReportingPeriod,
-    ReportOutput,
     ReportStatus,
     TaskReport,
 )
@@ -532,7 +532,7 @@ HANDED_OVER_REASON = "Chuyển cho đơn vị kế thừa"
 def reports_hand_over(*, handovers, successors, ended, by=None, **kwargs) -> list[str]:
     """After units were reorganised (`tasks.signals.units_reorganised`): in open periods whose
     deadline falls after the old unit's last day, each report the old unit had not sent (draft or
-    returned) passes, with its content, outputs, files and events, to the successor that took the
+    returned) passes, with its content, indicator values, files and events, to the successor that took the
     assignment (or, for a task it answered through a group, its successor), under the successor's
     name; a report sent or accepted stays the old unit's, under
     its name. A report is not handed over when the successor already has one for the task in that
@@ -647,13 +647,15 @@ def report_content_errors(report: TaskReport, today: datetime.date) -> dict[str,
 
 @transaction.atomic
 def report_update(
-    *, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None]
+    *, report: TaskReport, by, version: int, data: dict, values: dict[int, Decimal | None] | None = None
 ) -> TaskReport:
     """Save the report's content if nobody saved it since `version`; otherwise refuse, change nothing.
 
-    `data` holds fields of `REPORT_FIELDS`; `outputs` maps an output kind of the task to its
-    quantity (None removes it). Errors name their field.
+    `data` holds fields of `REPORT_FIELDS`; `values` maps the id of an indicator of the task to the
+    report's actual value (None removes it). Errors name their field; an indicator's error is keyed
+    `indicator_<id>`.
     """
+    values = values or {}
     current = _locked(report)
     _allowed(by, "edit", current)
     if current.version != version:
@@ -678,29 +680,32 @@ def report_update(
     current.updated_by = by
     current.version = version + 1
     current.full_clean(exclude=["period", "task", "unit"])
-    unknown = set(outputs) - set(current.task.output_kinds)
+    indicators = {indicator.pk: indicator for indicator in current.task.indicators.all()}
+    unknown = set(values) - set(indicators)
     if unknown:
-        raise ValidationError("Chỉ tiêu không thuộc nhiệm vụ: " + ", ".join(sorted(unknown)))
-    wrong = [
-        kind
-        for kind, quantity in outputs.items()
-        if quantity is not None
-        and (not isinstance(quantity, int) or not 0 <= quantity <= MAX_OUTPUT_QUANTITY)
-    ]
-    if wrong:
-        raise ValidationError(
-            f"Số lượng của chỉ tiêu phải là số nguyên từ 0 đến {number_vi(MAX_OUTPUT_QUANTITY)}"
-            + ": "
-            + ", ".join(sorted(wrong))
-        )
+        raise ValidationError("Chỉ tiêu không thuộc nhiệm vụ của báo cáo.")
+    value_errors = {}
+    for indicator_id, value in values.items():
+        if value is None:
+            continue
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            value_errors[f"indicator_{indicator_id}"] = "Hãy ghi một số."
+            continue
+        problem = indicators[indicator_id].value_error(Decimal(value))
+        if problem:
+            value_errors[f"indicator_{indicator_id}"] = problem
+    if value_errors:
+        raise ValidationError(value_errors)
     # The row is locked since `_locked`, so the version read above cannot change before this save.
     current._history_user = by
     current.save()
-    for kind, quantity in outputs.items():
-        if quantity is None:
-            ReportOutput.objects.filter(report=current, kind=kind).delete()
+    for indicator_id, value in values.items():
+        if value is None:
+            IndicatorValue.objects.filter(report=current, indicator_id=indicator_id).delete()
         else:
-            ReportOutput.objects.update_or_create(report=current, kind=kind, defaults={"quantity": quantity})
+            IndicatorValue.objects.update_or_create(
+                report=current, indicator_id=indicator_id, defaults={"value": Decimal(value)}
+            )
     record_event(current, TRANSITIONS["edit"].event, by)
     return current
 
@@ -817,11 +822,17 @@ def evidence_add(*, report: TaskReport, by, upload) -> Evidence:
 
 @transaction.atomic
 def report_update_with_evidence(
-    *, report: TaskReport, by, version: int, data: dict, outputs: dict[str, int | None], uploads=()
+    *,
+    report: TaskReport,
+    by,
+    version: int,
+    data: dict,
+    values: dict[int, Decimal | None] | None = None,
+    uploads=(),
 ) -> TaskReport:
     """Save the report's content and add the evidence files sent with it, all or nothing: a file
     refused leaves the report as it was (`report_update`, `evidence_add`)."""
-    saved = report_update(report=report, by=by, version=version, data=data, outputs=outputs)
+    saved = report_update(report=report, by=by, version=version, data=data, values=values)
     for upload in uploads:
         try:
             evidence_add(report=saved, by=by, upload=upload)

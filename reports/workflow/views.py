@@ -191,6 +191,17 @@ PLAN_TASKS_PER_PAGE = 30
 
 
 @require_safe
+def plan_indicators(request, pk):
+    """Every indicator of the plan: its target, what the units sent so far, and its trend over the
+    plan's periods, from the reports the user may see."""
+    plan = Plan.objects.filter(pk=pk).first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    periods, rows = selectors.indicator_trends(plan, request.user)
+    return render(request, "reports/plan_indicators.html", {"plan": plan, "periods": periods, "rows": rows})
+
+
+@require_safe
 def task_detail(request, pk):
     try:
         task = selectors.task_detail(pk)
@@ -208,11 +219,20 @@ def task_detail(request, pk):
             status = 400
         else:
             period = chosen
+    results = (
+        selectors.indicator_results(
+            plan_id=task.plan_id, period=period, user=request.user, task_ids=[task.pk]
+        ).get(task.pk, [])
+        if period
+        else []
+    )
     context = {
         "task": task,
         "periods": periods,
         "period": period,
         "reports": selectors.task_reports_visible(task, request.user, period, today) if period else [],
+        "indicator_results": results,
+        "indicators": selectors.task_indicators(task) if period is None else [r.indicator for r in results],
         "history": selectors.task_history(task),
     }
     return render(request, "reports/task_detail.html", context, status=status)
@@ -229,6 +249,8 @@ def report_detail(request, pk):
         "report": report,
         "known_now_as": report.unit.known_now_as(report.unit_name, _today()),
         "state": report_state(report, _today()),
+        "indicator_results": selectors.report_indicator_results(report, user),
+        "own_values": {value.indicator_id: value.value for value in report.indicator_values.all()},
         "can_edit": permissions.can_edit_report(user, report),
         "can_submit": permissions.can_submit_report(user, report),
         "can_review": permissions.can_review_report(user, report),
@@ -274,7 +296,7 @@ def report_edit(request, pk):
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data={name: form.cleaned_data[name] for name in services.REPORT_FIELDS},
-                outputs=form.outputs(),
+                values=form.indicator_values(),
                 uploads=[upload] if upload else [],
             )
         except ValidationError as error:
@@ -427,13 +449,18 @@ def review_queue(request):
         form.add_error("unit", "Đơn vị này không có báo cáo chờ bạn duyệt trong kế hoạch, kỳ đã chọn.")
         unit_id = None
     reports = selectors.review_queue(user, _today(), plan_id=plan_id, period_id=period_id, unit_id=unit_id)
+    page = Paginator(reports, REVIEW_QUEUE_PER_PAGE).get_page(chosen.get("page"))
+    page.object_list = list(page.object_list)
+    results = selectors.reports_indicator_results(page.object_list, user)
+    for report in page.object_list:
+        report.indicator_results = results[report.pk]
     context = {
         "form": form,
         "groups": groups,
         "total": sum(group["waiting"] for group in groups),
         "units": units,
         "chosen": {"plan": plan_id, "period": period_id, "unit": unit_id},
-        "page": Paginator(reports, REVIEW_QUEUE_PER_PAGE).get_page(chosen.get("page")),
+        "page": page,
         "query": query_without(request, "page"),
     }
     return render(request, "reports/review_queue.html", context, status=400 if form.errors else 200)

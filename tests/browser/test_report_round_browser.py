@@ -86,7 +86,7 @@ def test_the_yearly_round_from_draft_to_accepted(before_deadline, page, world):
     page.get_by_label("Đã hoàn thành").check()
     page.get_by_label("Ngày hoàn thành").fill("15/10/2026")
     page.get_by_role("button", name="Lưu báo cáo").click()
-    expect(page.locator("main")).to_contain_text("Lượt người tham dự: 350")
+    expect(page.locator("table.indicators tr", has_text="Lượt người tham dự")).to_contain_text("350")
 
     # The head resubmits.
     log_in(page, world.ttkhcn_head)

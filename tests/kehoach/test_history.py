@@ -13,14 +13,38 @@ from tests.tasks.test_admin import _admin_url, _inline_post, _rows
 
 @pytest.fixture
 def changed(admin_client, world):
-    """Task 1 saved in the admin with its quantities reordered (a JSON list), its lead turned partner
-    and back, a partner replaced by another unit, and a unit given an end date."""
+    """Task 1 saved in the admin with an indicator changed and one added (with a target), its lead
+    turned partner and back, a partner replaced by another unit, and a unit given an end date."""
     task = world.plan.tasks.get(number=1)
-    task.output_kinds = ["research_needs", "events"]
-    task.save()
+    indicator = task.indicators.order_by("order").first()
     response = admin_client.post(
         _admin_url(Task, "change", task.pk),
-        _inline_post(task, _rows(task), output_kinds=["events", "research_needs"]),
+        _inline_post(
+            task,
+            _rows(task),
+            **{
+                "indicators-TOTAL_FORMS": 2,
+                "indicators-INITIAL_FORMS": 1,
+                "indicators-0-id": indicator.pk,
+                "indicators-0-task": task.pk,
+                "indicators-0-name": indicator.name,
+                "indicators-0-unit_of_measure": "cuộc",
+                "indicators-0-decimals": 0,
+                "indicators-0-direction": "at_least",
+                "indicators-0-aggregation": "sum",
+                "indicators-0-accumulation": "cumulative",
+                "indicators-0-order": 1,
+                "indicators-1-task": task.pk,
+                "indicators-1-name": "Tỷ lệ doanh nghiệp được hỗ trợ",
+                "indicators-1-unit_of_measure": "%",
+                "indicators-1-decimals": 1,
+                "indicators-1-is_share": "on",
+                "indicators-1-direction": "at_least",
+                "indicators-1-aggregation": "each_unit",
+                "indicators-1-accumulation": "level",
+                "indicators-1-order": 9,
+            },
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     partner = task.assignments.filter(role=AssignmentRole.PARTNER).order_by("pk").first()

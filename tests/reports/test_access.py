@@ -214,6 +214,7 @@ ROUTES = {
     "home": Route(at(lambda world, target: "/")),
     "plan_list": Route(at(lambda world, target: "/ke-hoach/")),
     "plan_detail": Route(at(lambda world, target: f"/ke-hoach/{world.plan.pk}/")),
+    "plan_indicators": Route(at(lambda world, target: f"/ke-hoach/{world.plan.pk}/chi-tieu/")),
     "task_detail": Route(at(lambda world, target: f"/nhiem-vu/{world.report(*target).task_id}/")),
     "report_detail": Route(on_report("")),
     "report_edit": Route(on_report("sua/", data=edit_data), saved),
@@ -260,6 +261,7 @@ MATRIX = {
     "home": {"GET": OK_FOR_EVERYONE, "POST": NOT_ALLOWED},
     "plan_list": {"GET": OK_FOR_EVERYONE, "POST": NOT_ALLOWED},
     "plan_detail": {"GET": OK_FOR_EVERYONE, "POST": NOT_ALLOWED},
+    "plan_indicators": {"GET": OK_FOR_EVERYONE, "POST": NOT_ALLOWED},
     "task_detail": {"GET": OK_FOR_EVERYONE, "POST": NOT_ALLOWED},
     "report_detail": {
         "GET": [302, 404, 200, 200, 200, 200, 200, 200],

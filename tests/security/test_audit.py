@@ -18,7 +18,7 @@ def test_a_report_change_and_its_submission_are_recorded_with_who_and_when(befor
         by=world.ttkhcn_staff,
         version=report.version,
         data={"results": "Đã làm.", "completion": "in_progress", "progress": 30},
-        outputs={},
+        values={},
     )
     report_submit(report=report, by=world.ttkhcn_head)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reports.models import ReportingPeriod, TaskReport
 from tasks.models import Assignment, Plan, Reporting, Task, Unit, UnitKind, User
-from tests.helpers import report_in, rows
+from tests.helpers import output_indicator, report_in, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,8 @@ def test_a_period_form_with_a_superscript_plan_opens_nothing(coordinator_client)
         ("version", "²"),
         ("output_events", "²"),
         ("output_events", "1²"),
+        ("output_events", "１２"),
+        ("output_events", "1e3"),
         ("funds_planned", "١٢٣"),
         ("version", "9" * 30),
     ],
@@ -58,6 +60,8 @@ def test_the_report_form_refuses_digits_that_are_no_number(world, staff_client, 
         "completion": "in_progress",
         "progress": "10",
     }
+    if field.startswith("output_"):  # the field of the indicator that count became
+        field = f"indicator_{output_indicator(report.task, field.removeprefix('output_')).pk}"
     data[field] = value
 
     response = staff_client.post(reverse("reports:report_edit", args=[report.pk]), data)

@@ -16,14 +16,14 @@ from reports.models import (
     ConsolidatedReport,
     Direction,
     Evidence,
+    IndicatorValue,
     Reminder,
     ReportEvent,
     ReportingPeriod,
-    ReportOutput,
     TaskReport,
 )
 from reports.workflow.services import evidence_add
-from tasks.models import Assignment, Task, Unit, User
+from tasks.models import Assignment, Indicator, IndicatorTarget, Task, Unit, User
 from tests.factories import PDF
 from tests.helpers import rows
 
@@ -92,6 +92,7 @@ URLS = {
     "reports:home": ({}, False),
     "reports:plan_list": ({}, False),
     "reports:plan_detail": ({"pk": "plan"}, False),
+    "reports:plan_indicators": ({"pk": "plan"}, False),
     "reports:task_detail": ({"pk": "task"}, False),
     "reports:report_detail": ({"pk": "report"}, True),
     "reports:report_edit": ({"pk": "report"}, True),
@@ -153,7 +154,9 @@ def victim_data():
         Reminder,
         ReportingPeriod,
         ConsolidatedReport,
-        ReportOutput,
+        IndicatorValue,
+        Indicator,
+        IndicatorTarget,
         Assignment,
         Unit,
         Task,

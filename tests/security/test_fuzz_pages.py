@@ -138,7 +138,7 @@ BESIDE_OTHERS = ["²", "9" * 30, "-1", "31/02/2026", TWICE, ""]
 UNLINKED_PARAMETERS = {
     "login": ["next"],
     "logout": ["next"],
-    "reports:board": ["plan", "ky", "unit", "task", "state", "page", "chua_gui"],
+    "reports:board": ["plan", "ky", "unit", "task", "state", "chi_tieu", "page", "chua_gui"],
     "reports:reminder_list": ["unit", "page"],
     "reports:escalation_list": ["cho", "page"],
     "reports:funds": ["plan", "year", "page", "nhiem_vu", "don_vi"],

@@ -46,6 +46,7 @@ PAGES = {
     "reports:home": "ttkhcn_staff",
     "reports:plan_list": "coordinator",
     "reports:plan_detail": "coordinator",
+    "reports:plan_indicators": "ttkhcn_staff",
     "reports:task_detail": "coordinator",
     "reports:report_detail": "coordinator",
     "reports:report_edit": "qlcn_staff",  # on a draft of their own unit: see report_edit_url

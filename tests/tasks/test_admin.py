@@ -1,13 +1,28 @@
 """The admin in Vietnamese: every page loads, assignments inline, history of every change."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tasks.models import Assignment, AssignmentRole, LegalDocument, Plan, PlanDuty, Task, Unit, User
+from reports.models import IndicatorValue
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    Indicator,
+    IndicatorTarget,
+    LegalDocument,
+    Plan,
+    PlanDuty,
+    Task,
+    Unit,
+    User,
+)
 from tests.factories import UserFactory
+from tests.helpers import report_save, rows
 
-MODELS = [Unit, User, LegalDocument, Plan, PlanDuty, Task, Assignment]
+MODELS = [Unit, User, LegalDocument, Plan, PlanDuty, Task, Assignment, Indicator]
 
 
 def _admin_url(model, view, *args):
@@ -60,6 +75,11 @@ def _inline_post(task, rows, **task_fields):
         "assignments-INITIAL_FORMS": sum(1 for r in rows if r.get("id")),
         "assignments-MIN_NUM_FORMS": 0,
         "assignments-MAX_NUM_FORMS": 1000,
+        # The task's indicators (an inline of their own), left as they are.
+        "indicators-TOTAL_FORMS": 0,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
     }
     data.update(task_fields)
     for index, row in enumerate(rows):
@@ -139,3 +159,122 @@ def test_import_and_export_each_need_their_own_permission(client, plan_463, mode
 
     assert client.get(_admin_url(model, "export")).status_code == 200
     assert client.get(_admin_url(model, "import")).status_code == 403
+
+
+def _indicator_post(indicator, *targets):
+    data = {
+        "task": indicator.task_id,
+        "name": indicator.name,
+        "unit_of_measure": indicator.unit_of_measure,
+        "decimals": indicator.decimals,
+        "direction": indicator.direction,
+        "aggregation": indicator.aggregation,
+        "accumulation": indicator.accumulation,
+        "order": indicator.order,
+        "targets-TOTAL_FORMS": len(targets),
+        "targets-INITIAL_FORMS": 0,
+        "targets-MIN_NUM_FORMS": 0,
+        "targets-MAX_NUM_FORMS": 1000,
+    }
+    if indicator.is_share:
+        data["is_share"] = "on"
+    for index, target in enumerate(targets):
+        for key, value in target.items():
+            data[f"targets-{index}-{key}"] = value
+    return data
+
+
+@pytest.fixture
+def share(plan_463):
+    return Indicator.objects.create(
+        task=plan_463.tasks.get(number=1),
+        name="Tỷ lệ hồ sơ trực tuyến",
+        unit_of_measure="%",
+        decimals=1,
+        is_share=True,
+    )
+
+
+def test_the_task_page_lists_its_indicators_and_an_indicator_takes_targets_the_vietnamese_way(
+    admin_client, share
+):
+    task_page = admin_client.get(_admin_url(Task, "change", share.task_id)).content.decode()
+    assert "indicators-TOTAL_FORMS" in task_page and "Tỷ lệ hồ sơ trực tuyến" in task_page
+
+    response = admin_client.post(
+        _admin_url(Indicator, "change", share.pk),
+        _indicator_post(
+            share,
+            {"scope": "year", "year": "2026", "value": "83,5"},
+            {"scope": "period", "period_key": "2026-h1", "value": "70"},
+            {"scope": "plan", "value": "90"},
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert sorted(share.targets.values_list("scope", "year", "period_key", "value")) == [
+        ("period", None, "2026-h1", Decimal(70)),
+        ("plan", None, "", Decimal(90)),
+        ("year", 2026, "", Decimal("83.5")),
+    ]
+    # and the page shows them back as they were typed
+    assert 'value="83,5"' in admin_client.get(_admin_url(Indicator, "change", share.pk)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ({"scope": "period", "period_key": "", "value": "70"}, "Chỉ tiêu theo kỳ cần mã kỳ báo cáo"),
+        ({"scope": "year", "year": "", "value": "70"}, "Chỉ tiêu theo năm cần năm áp dụng."),
+        ({"scope": "year", "year": "2026", "value": "83.5"}, "dấu phẩy trước phần thập phân"),
+        ({"scope": "year", "year": "2026", "value": "120"}, "Tỷ lệ phần trăm không vượt quá 100."),
+        ({"scope": "year", "year": "2026", "value": "83,55"}, "tối đa 1 chữ số thập phân"),
+        ({"scope": "year", "year": "2026", "value": "-1"}, "Số liệu không được âm."),
+    ],
+)
+def test_a_bad_target_is_refused_in_words_and_saves_nothing(admin_client, share, target, message):
+    before = rows(Indicator, IndicatorTarget)
+
+    response = admin_client.post(_admin_url(Indicator, "change", share.pk), _indicator_post(share, target))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert rows(Indicator, IndicatorTarget) == before
+
+
+def test_an_indicator_units_reported_on_is_not_deleted_from_the_task_page(
+    admin_client, before_deadline, world
+):
+    # Given task 1's count of events, with a value reported
+    task = world.plan.tasks.get(number=1)
+    events = task.indicators.get(name__startswith="Hội nghị")
+    report_save(world.report("ttkhcn", 1), world.ttkhcn_staff, values={events.pk: 2})
+    before = rows(Indicator, IndicatorValue)
+
+    # When the administrator deletes it on the task's page
+    response = admin_client.post(
+        _admin_url(Task, "change", task.pk),
+        _inline_post(
+            task,
+            _rows(task),
+            **{
+                "indicators-TOTAL_FORMS": 1,
+                "indicators-INITIAL_FORMS": 1,
+                "indicators-0-id": events.pk,
+                "indicators-0-task": task.pk,
+                "indicators-0-name": events.name,
+                "indicators-0-unit_of_measure": events.unit_of_measure,
+                "indicators-0-decimals": 0,
+                "indicators-0-direction": "at_least",
+                "indicators-0-aggregation": "sum",
+                "indicators-0-accumulation": "cumulative",
+                "indicators-0-order": 1,
+                "indicators-0-DELETE": "on",
+            },
+        ),
+    )
+
+    # Then the page says why not, and the indicator and its value are still there
+    assert response.status_code == 200
+    assert "số liệu chỉ tiêu" in response.content.decode()
+    assert rows(Indicator, IndicatorValue) == before

@@ -6,13 +6,24 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from tasks.models import Assignment, GroupMembership, LegalDocument, Plan, PlanDuty, Task, Unit
+from tasks.models import (
+    Assignment,
+    GroupMembership,
+    Indicator,
+    IndicatorTarget,
+    LegalDocument,
+    Plan,
+    PlanDuty,
+    Task,
+    Unit,
+)
 from tasks.services import PLAN_FILE_FORMAT, plan_load, plan_load_file
 from tests.helpers import PLAN_463, PLANS, rows
 
@@ -57,6 +68,22 @@ def _meaning() -> dict:
         ),
         "assignments": sorted(
             Assignment.objects.values_list("task__number", "unit__code", "role", "reporting", "note")
+        ),
+        "indicators": sorted(
+            Indicator.objects.values_list(
+                "task__number",
+                "name",
+                "unit_of_measure",
+                "decimals",
+                "direction",
+                "aggregation",
+                "accumulation",
+                "is_share",
+                "order",
+            )
+        ),
+        "targets": sorted(
+            IndicatorTarget.objects.values_list("indicator__name", "scope", "year", "period_key", "value")
         ),
     }
 
@@ -113,6 +140,39 @@ def test_a_format_1_file_loads_the_same_plan_as_a_format_2_file():
         if before != after
     }
     assert changed == {(n, "nhom-don-vi-thuoc-so", "named", "members") for n in ("1", "3", "4", "5")}
+
+
+def test_a_format_2_file_loads_the_same_plan_its_counts_as_indicators():
+    old, today = _loaded(FORMAT_2_463), _loaded(PLAN_463)
+
+    # (the rest of the two files' meaning is compared above)
+    assert (old["indicators"], old["targets"]) == (today["indicators"], today["targets"])
+    # Task 1 offered events, articles and participants: three whole-number indicators, added up
+    assert [row[1:] for row in old["indicators"] if row[0] == "1"] == [
+        ("Hội nghị, sự kiện, lớp tập huấn tổ chức", "sự kiện", 0, "at_least", "sum", "cumulative", False, 1),
+        ("Lượt người tham dự", "lượt người", 0, "at_least", "sum", "cumulative", False, 3),
+        ("Tin, bài, phóng sự tuyên truyền", "tin, bài", 0, "at_least", "sum", "cumulative", False, 2),
+    ]
+    assert old["targets"] == []
+
+
+def test_a_format_3_file_gives_indicators_and_their_targets():
+    meaning = _loaded(NQ57)
+
+    share = next(row for row in meaning["indicators"] if row[0] == "6")
+    assert share[1:8] == (
+        "Tỷ lệ hồ sơ công việc của Sở xử lý trên môi trường mạng",
+        "%",
+        1,
+        "at_least",
+        "each_unit",
+        "level",
+        True,
+    )
+    targets = {(name, scope, year): value for name, scope, year, _, value in meaning["targets"]}
+    assert targets[share[1], "year", 2026] == Decimal("90.5")  # "90,5", written the Vietnamese way
+    assert targets["Kinh phí bố trí thực hiện Kế hoạch", "plan", None] == Decimal("150.5")
+    assert targets["Doanh nghiệp được hỗ trợ đổi mới công nghệ", "year", 2025] == 20
 
 
 def test_a_format_1_file_has_every_assignment_report_as_before():
@@ -173,14 +233,24 @@ def _sub_task_first(data):
         (_set(["tasks", 0, "assignments"], [{"unit": "ttkhcn", "role": "partner"}]), "chủ trì"),
         (_sub_task_first, "không có nhiệm vụ cha 4"),
         (_set(["plan", "basis_documents"], ["99-NQ/TW"]), "99-NQ/TW"),
+        (
+            _set(["tasks", 0, "output_kinds"], ["events", "khong-co"]),
+            "chỉ tiêu định lượng không có: khong-co",
+        ),
+        (_set(["tasks", 7, "indicators", 0, "targets", 0, "value"], "nhiều"), "“nhiều” không phải là một số"),
+        (_set(["tasks", 7, "indicators", 0, "targets", 0, "value"], "83.4"), "“83.4” không phải là một số"),
+        (_set(["tasks", 7, "indicators", 0, "targets", 0, "value"], 120), "không vượt quá 100"),
+        (_set(["tasks", 7, "indicators", 0, "targets", 0, "value"], "80,25"), "tối đa 1 chữ số thập phân"),
+        (_set(["tasks", 7, "indicators", 0, "targets", 0, "scope"], "period"), "cần mã kỳ báo cáo"),
+        (_set(["tasks", 7, "indicators", 0, "unit_of_measure"], ""), "Chỉ tiêu"),
     ],
 )
 def test_a_wrong_plan_file_loads_nothing_and_says_why(change, message):
-    before = rows(Unit, Plan, Task, Assignment)
+    before = rows(Unit, Plan, Task, Assignment, Indicator, IndicatorTarget)
     with pytest.raises(ValidationError) as refused:
         plan_load(data=_with(change))
     assert message in " ".join(refused.value.messages)
-    assert rows(Unit, Plan, Task, Assignment) == before
+    assert rows(Unit, Plan, Task, Assignment, Indicator, IndicatorTarget) == before
 
 
 @pytest.mark.parametrize(

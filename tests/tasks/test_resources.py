@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -13,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kehoach.spreadsheets import CSVFormat, XLSXFormat
-from tasks.models import Assignment, AssignmentRole, GroupMembership, Task, Unit
-from tasks.resources import AssignmentResource, TaskResource, UnitResource
+from tasks.models import Assignment, AssignmentRole, GroupMembership, Indicator, IndicatorTarget, Task, Unit
+from tasks.resources import AssignmentResource, IndicatorResource, TaskResource, UnitResource
 from tests.factories import UserFactory
 from tests.helpers import rows
 
-RESOURCES = [UnitResource, TaskResource, AssignmentResource]
+RESOURCES = [UnitResource, TaskResource, AssignmentResource, IndicatorResource]
 # Everything an import could touch, history included.
 IMPORTED = (
     Unit,
@@ -26,9 +27,13 @@ IMPORTED = (
     GroupMembership.history.model,
     Task,
     Assignment,
+    Indicator,
+    IndicatorTarget,
     Unit.history.model,
     Task.history.model,
     Assignment.history.model,
+    Indicator.history.model,
+    IndicatorTarget.history.model,
 )
 
 
@@ -57,6 +62,131 @@ def test_an_export_imported_back_changes_nothing(plan_463, resource_class, sheet
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == len(result.rows) > 0
     assert rows(*IMPORTED) == before
+
+
+INDICATOR_HEADERS = [
+    "Kế hoạch",
+    "Nhiệm vụ số",
+    "Tên chỉ tiêu",
+    "Đơn vị tính",
+    "Số chữ số thập phân",
+    "Chiều đánh giá",
+    "Cách tổng hợp",
+    "Cách tính qua các kỳ",
+    "Là tỷ lệ phần trăm",
+    "Mức chỉ tiêu theo năm",
+    "Mức chỉ tiêu theo kỳ",
+    "Mức chỉ tiêu cả kế hoạch",
+]
+
+
+def _indicator_sheet(*rows):
+    dataset = tablib.Dataset(headers=INDICATOR_HEADERS)
+    for row in rows:
+        dataset.append(row)
+    return dataset
+
+
+SHARE_ROW = (
+    "kh-463",
+    3,
+    "Tỷ lệ hồ sơ trực tuyến toàn trình",
+    "%",
+    1,
+    "Tối thiểu (đạt khi không thấp hơn chỉ tiêu)",
+    "Mỗi đơn vị một chỉ tiêu riêng",
+    "Mức đạt được (lấy số của kỳ gần nhất)",
+    "1",
+    "2025: 80; 2026: 90,5",
+    "2026-h1: 85",
+    "",
+)
+
+
+def test_an_indicator_sheet_gives_indicators_and_their_targets(plan_463):
+    events = Indicator.objects.get(task__plan__code="kh-463", task__number="1", name__startswith="Hội nghị")
+    result = IndicatorResource().import_data(
+        _indicator_sheet(
+            SHARE_ROW,
+            ("kh-463", 1, events.name, "sự kiện", "", "", "", "", "", "2026: 12", "", "1.250"),
+        ),
+        dry_run=False,
+    )
+
+    assert not result.has_errors() and not result.has_validation_errors(), [
+        row.error.messages for row in result.invalid_rows
+    ]
+    share = Indicator.objects.get(task__number="3", name="Tỷ lệ hồ sơ trực tuyến toàn trình")
+    assert (share.decimals, share.is_share, share.aggregation, share.accumulation) == (
+        1,
+        True,
+        "each_unit",
+        "level",
+    )
+    assert sorted(share.targets.values_list("scope", "year", "period_key", "value")) == [
+        ("period", None, "2026-h1", Decimal(85)),
+        ("year", 2025, "", Decimal(80)),
+        ("year", 2026, "", Decimal("90.5")),
+    ]
+    # the count of plan 463 kept what it was, with its new targets
+    events.refresh_from_db()
+    assert (events.decimals, events.aggregation, events.order) == (0, "sum", 1)
+    assert sorted(events.targets.values_list("scope", "year", "value")) == [
+        ("plan", None, Decimal(1250)),
+        ("year", 2026, Decimal(12)),
+    ]
+    # and the export writes the targets back the Vietnamese way
+    exported = {row[2]: row for row in IndicatorResource().export() if row[1] == "3"}
+    assert exported[share.name][10:13] == ("2025: 80; 2026: 90,5", "2026-h1: 85", "")
+
+
+@pytest.mark.parametrize(
+    "column, value, reason",
+    [
+        ("Mức chỉ tiêu theo năm", "2026: 83.4", "không phải là một số"),
+        ("Mức chỉ tiêu theo năm", "90,5", "thiếu năm"),
+        ("Mức chỉ tiêu theo năm", "hai nghìn: 5", "không hợp lệ"),
+        ("Mức chỉ tiêu theo năm", "2026: 120", "không vượt quá 100"),
+        ("Mức chỉ tiêu theo kỳ", "2026-h1: 85,25", "tối đa 1 chữ số thập phân"),
+        ("Số chữ số thập phân", "7", "4"),
+        ("Cách tổng hợp", "trung bình", "không hợp lệ"),
+        ("Tên chỉ tiêu", "", "không được để trắng"),
+    ],
+)
+def test_a_bad_indicator_row_imports_nothing_and_says_why(plan_463, column, value, reason):
+    before = rows(*IMPORTED)
+    row = list(SHARE_ROW)
+    row[INDICATOR_HEADERS.index(column)] = value
+
+    result = IndicatorResource().import_data(
+        _indicator_sheet(tuple(row), ("kh-463", 1, "Chỉ tiêu mới", "lượt", "", "", "", "", "", "", "", "")),
+        dry_run=False,
+    )
+
+    assert result.has_validation_errors() or result.has_errors()
+    messages = " ".join(
+        message for invalid in result.invalid_rows for message in invalid.error.messages
+    ) + " ".join(str(error.error) for row_result in result.rows for error in row_result.errors)
+    assert reason in messages, messages
+    assert rows(*IMPORTED) == before
+
+
+def test_the_old_column_of_counts_gives_a_task_its_indicators(plan_463):
+    task = Task.objects.get(plan__code="kh-463", number="2")
+    dataset = TaskResource().export()
+    number_column = dataset.headers.index("Số thứ tự")
+    counts = dataset.headers.index("Chỉ tiêu định lượng")
+    sheet = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        row = list(row)
+        if row[number_column] == "2":
+            row[counts] = "Nhiệm vụ đặt hàng; Lượt người tham dự"
+            sheet.append(row)
+
+    result = TaskResource().import_data(sheet, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert {"Nhiệm vụ đặt hàng", "Lượt người tham dự"} <= set(task.indicators.values_list("name", flat=True))
 
 
 def test_sheet_headers_are_vietnamese(plan_463):

@@ -82,7 +82,7 @@ def pdf(name: str, extra: bytes = b"") -> SimpleUploadedFile:
 
 def enrich(world) -> None:
     """Add to `world` a row in every table a backup must keep, through the services where there are some."""
-    # A report written, with outputs, evidence and an escalation; sent, directed and accepted.
+    # A report written, with indicator values, evidence and an escalation; sent, directed and accepted.
     task = world.report("ttkhcn", 1).task
     report = report_in(
         world,
@@ -92,7 +92,7 @@ def enrich(world) -> None:
         progress=60,
         difficulties="Thiếu kinh phí tổ chức hội thảo.",
         escalate=True,
-        outputs=dict.fromkeys(task.output_kinds[:2], 2),
+        values=dict.fromkeys(task.indicators.values_list("pk", flat=True)[:2], 2),
     )
     evidence_add(report=report, by=world.ttkhcn_staff, upload=pdf("bien-ban-hoi-thao.pdf"))
     evidence_add(report=report, by=world.ttkhcn_staff, upload=pdf("danh-sach-dai-bieu.pdf", b"%% 2\n"))
@@ -189,7 +189,7 @@ FILLED = [
     "reports.reportingperiod",
     "reports.taskreport",
     "reports.historicaltaskreport",
-    "reports.reportoutput",
+    "reports.indicatorvalue",
     "reports.evidence",
     "reports.reportevent",
     "reports.direction",

@@ -19,9 +19,9 @@ from reports.models import (
     ConsolidatedTaskResult,
     Direction,
     Evidence,
+    IndicatorValue,
     ReportEvent,
     ReportingPeriod,
-    ReportOutput,
     ReportStatus,
     TaskReport,
     TaskState,
@@ -33,6 +33,8 @@ from tasks.models import (
     AssignmentRole,
     DeadlineKind,
     GroupMembership,
+    Indicator,
+    IndicatorTarget,
     Plan,
     PlanDuty,
     PlanRole,
@@ -158,7 +160,32 @@ def snapshot() -> dict[str, list[tuple]]:
                 "due_day",
                 "due_month",
                 "deadline_text",
-                "output_kinds",
+            )
+        ),
+        "indicators": list(
+            Indicator.objects.filter(task__plan__in=demo_plans())
+            .order_by("task__plan__code", "task__number", "order")
+            .values_list(
+                "task__plan__code",
+                "task__number",
+                "name",
+                "unit_of_measure",
+                "decimals",
+                "direction",
+                "aggregation",
+                "accumulation",
+                "is_share",
+                "order",
+            )
+        ),
+        "targets": sorted(
+            IndicatorTarget.objects.filter(indicator__task__plan__in=demo_plans()).values_list(
+                "indicator__task__plan__code",
+                "indicator__task__number",
+                "indicator__name",
+                "scope",
+                "year",
+                "value",
             )
         ),
         "assignments": list(
@@ -217,8 +244,8 @@ def snapshot() -> dict[str, list[tuple]]:
                 *report, "kind", "actor__username", "actor_name", "comment", "late", "created_at"
             )
         ),
-        "outputs": sorted(
-            ReportOutput.objects.filter(report__in=reports).values_list(*report, "kind", "quantity")
+        "values": sorted(
+            IndicatorValue.objects.filter(report__in=reports).values_list(*report, "indicator__name", "value")
         ),
         "evidence": sorted(
             Evidence.objects.filter(report__in=reports).values_list(
@@ -265,7 +292,9 @@ def test_the_summary_counts_what_is_in_the_database():
     assert summary.periods == ReportingPeriod.objects.filter(plan__in=demo_plans()).count()
     assert summary.reports == reports.count() > 0
     assert summary.events == ReportEvent.objects.filter(report__in=reports).count()
-    assert summary.outputs == ReportOutput.objects.filter(report__in=reports).count()
+    assert summary.outputs == IndicatorValue.objects.filter(report__in=reports).count()
+    assert summary.indicators == Indicator.objects.filter(task__plan__in=demo_plans()).count()
+    assert summary.targets == IndicatorTarget.objects.filter(indicator__task__plan__in=demo_plans()).count()
     assert summary.evidence == Evidence.objects.filter(report__in=reports).count()
     assert summary.directions == Direction.objects.filter(report__in=reports).count()
     assert summary.reports_by_status == dict(Counter(reports.values_list("status", flat=True))) | {
@@ -522,7 +551,14 @@ def test_all_five_task_states_and_all_statuses_occur():
     assert demo_reports().exclude(difficulties="").exists()
     assert Direction.objects.filter(report__in=demo_reports(), report__escalate=True).exists()
     assert not Direction.objects.filter(report__in=demo_reports(), report__escalate=False).exists()
-    assert ReportOutput.objects.filter(report__in=demo_reports()).exists()
+    assert IndicatorValue.objects.filter(report__in=demo_reports()).exists()
+    # The default shape has indicators of both kinds: whole counts, and shares with one decimal that
+    # each unit must reach, with targets, and values judged against them
+    shares = Indicator.objects.filter(task__plan__in=demo_plans(), is_share=True, decimals=1)
+    assert shares.exists() and Indicator.objects.filter(task__plan__in=demo_plans(), decimals=0).exists()
+    assert IndicatorValue.objects.filter(indicator__in=shares, value__lt=80).exists()
+    assert IndicatorValue.objects.filter(indicator__in=shares, value__gt=80).exists()
+    assert IndicatorTarget.objects.filter(indicator__in=shares).exists()
     file = Evidence.objects.filter(report__in=demo_reports()).select_related("report__period").first()
     assert file.file.name.startswith(f"minh-chung/{file.report.period.year}/")
     assert file.content_type and file.size > 0 and "." in file.original_name

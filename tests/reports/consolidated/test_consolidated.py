@@ -3,6 +3,7 @@ preview, the Word and Excel exports (from the browser and the command line) and 
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,9 +14,16 @@ from openpyxl import load_workbook
 from reports.consolidated.generator import document_build
 from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
-from reports.models import Completion, ConsolidatedReport, ConsolidatedTaskResult, ReportStatus, TaskReport
+from reports.models import (
+    Completion,
+    ConsolidatedReport,
+    ConsolidatedTaskResult,
+    IndicatorValue,
+    ReportStatus,
+    TaskReport,
+)
 from reports.workflow.services import StaleReportError
-from tasks.models import Task
+from tasks.models import Indicator, IndicatorTarget, TargetScope, Task
 from tests.helpers import report_in
 
 HOSTILE = '=HYPERLINK("http://example.com")'
@@ -170,12 +178,17 @@ def test_the_defaults_come_from_the_plan(year):
 
 
 def test_building_costs_the_same_queries_with_many_reports(year, django_assert_max_num_queries):
-    # the plan's basis documents are read once for the opening of a report not yet prepared
-    with django_assert_max_num_queries(8):
+    # the plan's basis documents are read once for the opening of a report not yet prepared; the
+    # tasks' indicators with their targets, and the values sent, two queries
+    with django_assert_max_num_queries(10):
         document_build(scope_of(year.period))
     for n in range(60):
         make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
-        TaskReport.objects.create(
+        indicator = Indicator.objects.create(
+            task=make_task, name="Hội nghị tổ chức", unit_of_measure="hội nghị"
+        )
+        IndicatorTarget.objects.create(indicator=indicator, scope=TargetScope.PLAN, value=Decimal(2))
+        report = TaskReport.objects.create(
             period=year.period,
             task=make_task,
             unit=year.ttkhcn_staff.unit,
@@ -187,9 +200,11 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
             completed_on=datetime.date(2026, 10, 1),
             results="x",
         )
-    # the plan's basis documents are read once for the opening of a report not yet prepared
-    with django_assert_max_num_queries(8):
-        assert len(document_build(scope_of(year.period)).appendix) == 81
+        IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(3))
+    with django_assert_max_num_queries(10):
+        document = document_build(scope_of(year.period))
+    assert len(document.appendix) == 81
+    assert sum(len(part.figures) for part in document.tasks) >= 60
 
 
 # ------------------------------------------------------------------------------
@@ -378,7 +393,7 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
     assert response.status_code == 200
     assert 'filename="bao-cao-kh-463-2026-phu-luc.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Phụ lục", "Tổng hợp tình trạng", "Báo cáo đơn vị"]
+    assert book.sheetnames == ["Phụ lục", "Tổng hợp tình trạng", "Chỉ tiêu", "Báo cáo đơn vị"]
     appendix = book["Phụ lục"]
     assert appendix.freeze_panes == "A2"
     assert [c.value for c in appendix[1]] == [
@@ -500,7 +515,7 @@ def test_anonymous_visitors_get_the_login_page(client, year):
 
 def test_the_preview_costs_few_queries(client, year, django_assert_max_num_queries):
     client.force_login(year.coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert (
             client.get(
                 reverse("reports:consolidated_detail", args=[year.plan.pk, year.period.key])

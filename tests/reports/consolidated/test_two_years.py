@@ -15,9 +15,9 @@ from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_issue, consolidated_new_edition, consolidated_save
 from reports.models import Completion, ConsolidatedReport, ReportingPeriod, TaskReport
 from reports.workflow.services import period_open, report_accept, report_reopen, report_submit
-from tasks.models import Plan
+from tasks.models import IndicatorTarget, Plan, TargetScope, Task
 from tests.conftest import world_build
-from tests.helpers import REOPEN_COMMENT, fresh, head_of, report_in, report_save, staff_of
+from tests.helpers import REOPEN_COMMENT, fresh, head_of, output_indicator, report_in, report_save, staff_of
 from tests.reports.exports.test_docx import first_line, page_text, pages, run
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -50,6 +50,11 @@ def two_years(plan_463, time_machine):
     time_machine.move_to(datetime.datetime(2025, 11, 20, 9, tzinfo=TZ), tick=False)
     period_open(plan=plan, year=2025, by=world.coordinator)
     world.period = ReportingPeriod.objects.get(plan=plan, key="2025")
+    task_1 = Task.objects.get(plan=plan, number="1")
+    for kind, target in (("articles", 10), ("events", 3)):
+        IndicatorTarget.objects.create(
+            indicator=output_indicator(task_1, kind), scope=TargetScope.YEAR, year=2025, value=target
+        )
     report_in(world, "returned", "ttkhcn", 1, results="Lần đầu thiếu số liệu.")
     report_save(
         world.report("ttkhcn", 1),
@@ -114,9 +119,12 @@ def test_the_2025_report_tells_what_is_true_for_the_year(two_years):
         ["Đã báo cáo, chờ Sở xem xét", "1"],  # task 4: sent, not reviewed, not overdue
         ["Tổng số nhiệm vụ", "5"],
     ]
-    # Funds and reported figures of task 1
+    # Funds of task 1, and its indicators judged against their 2025 targets
     assert "Dự trù 2.000.000; đã sử dụng 1.500.000" in text
-    assert "Tin, bài, phóng sự tuyên truyền: 12" in text
+    assert "Tin, bài, phóng sự tuyên truyền: chỉ tiêu 10 tin, bài, thực hiện 12 tin, bài (vượt)" in text
+    assert (
+        "Hội nghị, sự kiện, lớp tập huấn tổ chức: chỉ tiêu 3 sự kiện, thực hiện 2 sự kiện (chưa đạt)" in text
+    )
     # The opening cites the plan and its basis; the appendix is announced; numbers standard
     assert "Kế hoạch số 58/KH-SKHCN ngày 20/02/2024" in text
     assert "Công văn số 1394/UBND-KGVX ngày 05/02/2024" in text
@@ -131,6 +139,9 @@ def test_the_2025_report_tells_what_is_true_for_the_year(two_years):
     ttkhcn = next(r for r in reports if r[2] == "1" and r[4] == "Trung tâm Khoa học và Công nghệ")
     assert ttkhcn[16:18] == (2_000_000, 1_500_000)
     assert any(r[14] == "Có" for r in reports)  # the difficulty raised to the Director
+    indicators = list(book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True))
+    articles = next(r for r in indicators if r[0] == "1" and r[2] == "Tin, bài, phóng sự tuyên truyền")
+    assert articles[3:] == ("tin, bài", 10, 12, "vượt")  # the numbers typed as numbers
 
 
 def test_task_states_of_the_2025_report(two_years):

@@ -3,6 +3,7 @@ the reminder log and the remind-now button: figures, permissions and bad input."
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -10,8 +11,18 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.followup import views as followup_views
-from reports.models import Direction, EventKind, Reminder, ReminderKind, ReportEvent, ReportStatus, TaskReport
-from tasks.models import Unit
+from reports.models import (
+    Direction,
+    EventKind,
+    IndicatorValue,
+    Reminder,
+    ReminderKind,
+    ReportEvent,
+    ReportStatus,
+    TaskReport,
+)
+from tasks.models import Indicator, Unit
+from tests.helpers import output_indicator
 
 SENT_AT = datetime.datetime(2026, 10, 10, 2, 0, tzinfo=datetime.UTC)
 ROLES = [
@@ -214,6 +225,20 @@ def test_the_funds_export_is_a_workbook_of_numbers_with_inert_text(client, funde
     TaskReport.objects.filter(pk=funded.report("lhh", 1).pk).update(
         unit_name='=HYPERLINK("http://example.com")'
     )
+    # Indicator values of a sent report (exported) and of a draft (not yet the unit's word)
+    task_1 = funded.report("lhh", 1).task
+    IndicatorValue.objects.create(
+        report=funded.report("lhh", 1), indicator=output_indicator(task_1, "participants"), value=1250
+    )
+    share = Indicator.objects.create(
+        task=task_1, name="Tỷ lệ hồ sơ trực tuyến", unit_of_measure="%", decimals=1, is_share=True, order=9
+    )
+    IndicatorValue.objects.create(report=funded.report("lhh", 1), indicator=share, value=Decimal("83.4"))
+    draft = funded.report("qlcn", 3)
+    of_task_3 = Indicator.objects.create(
+        task=draft.task, name="Doanh nghiệp được hỗ trợ", unit_of_measure="doanh nghiệp"
+    )
+    IndicatorValue.objects.create(report=draft, indicator=of_task_3, value=Decimal("99"))
     client.force_login(funded.finance)
 
     response = client.get(reverse("reports:funds_export") + "?year=2026")
@@ -222,7 +247,7 @@ def test_the_funds_export_is_a_workbook_of_numbers_with_inert_text(client, funde
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="kinh-phi-2026.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Theo năm", "Theo nhiệm vụ", "Theo đơn vị", "Chi tiết"]
+    assert book.sheetnames == ["Theo năm", "Theo nhiệm vụ", "Theo đơn vị", "Chi tiết", "Chỉ tiêu"]
     detail = book["Chi tiết"]
     assert detail.freeze_panes == "A2"
     assert [cell.value for cell in detail[1]][:3] == ["Năm", "Kế hoạch", "Nhiệm vụ"]
@@ -234,6 +259,12 @@ def test_the_funds_export_is_a_workbook_of_numbers_with_inert_text(client, funde
     by_unit = book["Theo đơn vị"]
     assert [cell.value for cell in list(by_unit.iter_rows())[-1]][:3] == ["Tổng cộng", 65_000_000, 32_500_000]
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+    # and the indicators of the sent reports, their values as numbers
+    indicators = [list(row) for row in book["Chỉ tiêu"].iter_rows(min_row=2)]
+    assert [(row[6].value, row[8].value, row[8].data_type) for row in indicators] == [
+        ("Lượt người tham dự", 1250, "n"),
+        ("Tỷ lệ hồ sơ trực tuyến", 83.4, "n"),
+    ]
 
 
 def test_a_bad_funds_filter_is_explained(client, funded):

@@ -47,7 +47,7 @@ def test_two_simultaneous_saves_of_one_version_one_wins_one_is_refused(world):
             by=user,
             version=version,
             data={"results": text, "completion": "in_progress", "progress": 40},
-            outputs={},
+            values={},
         )
 
     results = _race(save("Bản của cán bộ", world.ttkhcn_staff), save("Bản của giám đốc", world.ttkhcn_head))
@@ -75,7 +75,7 @@ def test_many_saves_at_once_lose_nothing(world):
                     by=user,
                     version=version,
                     data={"results": f"Bản số {n}"},
-                    outputs={},
+                    values={},
                 )
             )
             for n, user in enumerate(editors)

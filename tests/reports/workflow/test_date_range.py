@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 
 from kehoach.text import EARLIEST_DATE, LATEST_DATE, date_in_range
-from reports.models import Evidence, ReportEvent, ReportingPeriod, ReportOutput, TaskReport
+from reports.models import Evidence, IndicatorValue, ReportEvent, ReportingPeriod, TaskReport
 from reports.workflow.services import report_content_errors
 from tests.helpers import report_in, rows
 from tests.reports.workflow.test_forms import form_data, is_vietnamese, read_page
 
-REPORTING = (ReportingPeriod, TaskReport, ReportOutput, ReportEvent, Evidence)
+REPORTING = (ReportingPeriod, TaskReport, IndicatorValue, ReportEvent, Evidence)
 RANGE_MESSAGE = "Ngày hoàn thành phải trong khoảng từ 01/01/2000 đến 31/12/2100."
 
 

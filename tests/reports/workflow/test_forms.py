@@ -2,7 +2,7 @@
 and the period form.
 
 Each bad post must show the user a message in Vietnamese, next to the field it concerns when
-there is one, and change nothing: the report's fields, version, outputs, events and files are
+there is one, and change nothing: the report's fields, version, indicator values, events and files are
 compared before and after. One happy path shows what a good post does.
 """
 
@@ -15,8 +15,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.models import Evidence, ReportEvent, ReportingPeriod, ReportOutput, ReportStatus, TaskReport
-from tests.helpers import report_in, rows
+from reports.models import Evidence, IndicatorValue, ReportEvent, ReportingPeriod, ReportStatus, TaskReport
+from tasks.models import Indicator, Task
+from tests.helpers import output_indicator, report_in, rows
 
 RESULTS = "Đã tổ chức 2 hội thảo giới thiệu công nghệ, 150 lượt người tham dự."
 ICT = datetime.timezone(datetime.timedelta(hours=7))
@@ -27,7 +28,7 @@ ENGLISH = re.compile(r"\b(enter|select|ensure|this field|valid|choice|required|f
 pytestmark = pytest.mark.usefixtures("media_root")
 
 # Everything a post could change: periods, reports, their outputs, events and files.
-REPORTING = (ReportingPeriod, TaskReport, ReportOutput, ReportEvent, Evidence)
+REPORTING = (ReportingPeriod, TaskReport, IndicatorValue, Indicator, ReportEvent, Evidence)
 
 
 # ------------------------------------------------------------------------------
@@ -125,7 +126,16 @@ def form_data(**changes) -> dict:
         "output_participants": "150",
     }
     data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return {field_name(key): value for key, value in data.items() if value is not None}
+
+
+def field_name(name: str) -> str:
+    """The form's name of a field: "output_events" is the field of task 1's indicator that the
+    count "events" became ("indicator_<id>"); other names are themselves."""
+    if not name.startswith("output_"):
+        return name
+    task = Task.objects.get(plan__code="kh-463", number="1")
+    return f"indicator_{output_indicator(task, name.removeprefix('output_')).pk}"
 
 
 @pytest.fixture
@@ -177,8 +187,15 @@ BAD_REPORT_POSTS = [
         "Ngày hoàn thành không được sau hôm nay.",
     ),
     ("unknown-completion", {"completion": "almost"}, "completion", None),
-    ("output-quantity-minus-1", {"output_events": "-1"}, "output_events", None),
-    ("output-quantity-not-a-number", {"output_participants": "nhiều"}, "output_participants", None),
+    ("indicator-minus-1", {"output_events": "-1"}, "output_events", "Số liệu không được âm."),
+    ("indicator-not-a-number", {"output_participants": "nhiều"}, "output_participants", None),
+    ("indicator-dot-decimal", {"output_participants": "83.4"}, "output_participants", None),
+    (
+        "indicator-decimal-for-a-whole-number",
+        {"output_events": "2,5"},
+        "output_events",
+        "Chỉ tiêu này tính bằng số nguyên: hãy ghi số không có phần thập phân.",
+    ),
     (
         "spent-without-planned",
         {"funds_spent": "1000000"},
@@ -207,6 +224,7 @@ def test_bad_report_input_is_shown_in_vietnamese_and_changes_nothing(
     page = read_page(response)
     assert page.alerts and all(is_vietnamese(alert) for alert in page.alerts), page.alerts
     # and the message sits next to the field, in Vietnamese
+    field = field_name(field)
     errors = page.field_errors.get(field)
     assert errors, f"no message next to {field}: {page.field_errors}"
     assert all(is_vietnamese(error) for error in errors), errors
@@ -242,12 +260,12 @@ def test_a_number_typed_with_vietnamese_thousand_dots_is_read_right_or_refused(
         value = (
             stored.funds_planned
             if field == "funds_planned"
-            else stored.outputs.get(kind="participants").quantity
+            else stored.indicator_values.get(indicator__name__startswith="Lượt người").value
         )
         assert value == meant, f"typed {typed!r}, stored {value!r}"
     else:
         assert response.status_code == 400
-        errors = read_page(response).field_errors.get(field)
+        errors = read_page(response).field_errors.get(field_name(field))
         assert errors and all(is_vietnamese(error) for error in errors), errors
         assert rows(*REPORTING) == before
 
@@ -349,10 +367,7 @@ def test_a_valid_post_saves_and_shows_the_report(report, staff_client, world):
         2_500_000,
         True,
     )
-    assert list(stored.outputs.order_by("kind").values_list("kind", "quantity")) == [
-        ("articles", 12),
-        ("events", 3),
-    ]
+    assert sorted(stored.indicator_values.values_list("indicator__order", "value")) == [(1, 3), (2, 12)]
     last = stored.events.last()
     assert (last.kind, last.actor_id) == ("saved", world.ttkhcn_staff.pk)
 
@@ -388,7 +403,7 @@ def test_the_form_shows_the_saved_amounts_and_outputs(report, staff_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(r'name="funds_planned"[^>]*value="5000000"', html)
-    assert re.search(r'name="output_events"[^>]*value="1"', html)
+    assert re.search(rf'name="{field_name("output_events")}"[^>]*value="1"', html)
     assert re.search(r'name="version"[^>]*value="2"|value="2"[^>]*name="version"', html)
 
 

@@ -20,9 +20,9 @@ from reports.models import (
     Completion,
     EventKind,
     Evidence,
+    IndicatorValue,
     ReportEvent,
     ReportingPeriod,
-    ReportOutput,
     ReportStatus,
     TaskReport,
 )
@@ -39,9 +39,28 @@ from reports.workflow.services import (
     report_submit,
     report_update,
 )
-from tasks.models import Assignment, AssignmentRole, Reporting, Role, Task, Unit, UnitKind
+from tasks.models import (
+    OUTPUT_KIND_INDICATORS,
+    Assignment,
+    AssignmentRole,
+    Indicator,
+    Reporting,
+    Role,
+    Task,
+    Unit,
+    UnitKind,
+)
 from tests.factories import PDF, UnitFactory, UserFactory
-from tests.helpers import RESULTS, fresh, report_in, report_save, report_snapshot, report_take, rows
+from tests.helpers import (
+    RESULTS,
+    fresh,
+    output_values,
+    report_in,
+    report_save,
+    report_snapshot,
+    report_take,
+    rows,
+)
 
 ICT = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
@@ -484,7 +503,7 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
         by=world.ttkhcn_staff,
         version=1,
         data={"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 60},
-        outputs={"events": 2},
+        values=output_values(world, {"events": 2}),
     )
     report = fresh(report)
     assert (report.status, report.version, report.results, report.updated_by) == (
@@ -513,7 +532,7 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
         by=world.ttkhcn_staff,
         version=2,
         data={"results": FIXED_RESULTS},
-        outputs={"events": 2, "articles": 3},
+        values=output_values(world, {"events": 2, "articles": 3}),
     )
     report = fresh(report)
     assert (report.status, report.version, report.results) == (ReportStatus.RETURNED, 3, FIXED_RESULTS)
@@ -552,7 +571,7 @@ def test_full_round_draft_submit_return_fix_resubmit_accept(before_deadline, wor
         (EventKind.SUBMITTED, world.ttkhcn_head.pk, world.ttkhcn_head.get_full_name(), "Đã bổ sung."),
         (EventKind.ACCEPTED, world.coordinator.pk, world.coordinator.get_full_name(), ""),
     ]
-    assert list(report.outputs.values_list("kind", "quantity")) == [("articles", 3), ("events", 2)]
+    assert _values_of(report) == [(EVENTS, 2), (ARTICLES, 3)]
 
 
 def test_the_leadership_accepts_the_coordinating_units_own_report(before_deadline, world):
@@ -902,7 +921,7 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
         by=world.ttkhcn_staff,
         version=seen_by_staff.version,
         data={"results": RESULTS, "completion": Completion.IN_PROGRESS, "progress": 40},
-        outputs={"events": 2},
+        values=output_values(world, {"events": 2}),
     )
 
     # and the head then saves from the version they opened
@@ -912,7 +931,7 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
             by=world.ttkhcn_head,
             version=seen_by_head.version,
             data={"results": "Bản của giám đốc.", "completion": Completion.NOT_STARTED, "progress": 0},
-            outputs={"events": None, "articles": 9},
+            values=output_values(world, {"events": None, "articles": 9}),
         )
 
     # Then the head is told to reload, and the staff's content is intact
@@ -925,7 +944,7 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
         2,
         world.ttkhcn_staff,
     )
-    assert list(stored.outputs.values_list("kind", "quantity")) == [("events", 2)]
+    assert _values_of(stored) == [(EVENTS, 2)]
     assert list(stored.events.filter(kind=EventKind.SAVED).values_list("actor_id", flat=True)) == [
         world.ttkhcn_staff.pk
     ]
@@ -936,7 +955,7 @@ def test_a_second_save_from_a_stale_version_is_refused_and_overwrites_nothing(be
         by=world.ttkhcn_head,
         version=stored.version,
         data={"results": "Bản của giám đốc."},
-        outputs={},
+        values={},
     )
     assert (fresh(stored).results, fresh(stored).version) == ("Bản của giám đốc.", 3)
 
@@ -1006,7 +1025,7 @@ def test_done_without_a_completion_date_is_refused(before_deadline, world):
             by=world.ttkhcn_staff,
             version=1,
             data={"results": RESULTS, "completion": Completion.DONE, "completed_on": None, "progress": 100},
-            outputs={"events": 1},
+            values=output_values(world, {"events": 1}),
         )
 
     assert "ngày hoàn thành" in " ".join(raised.value.messages)
@@ -1075,45 +1094,61 @@ def test_progress_over_100_is_refused(before_deadline, world):
     assert report_snapshot(report) == before
 
 
-def test_outputs_are_created_updated_and_deleted(before_deadline, world):
+def _values_of(report):
+    return list(
+        IndicatorValue.objects.filter(report=report)
+        .order_by("indicator__order")
+        .values_list("indicator__name", "value")
+    )
+
+
+EVENTS, ARTICLES, PARTICIPANTS = (
+    OUTPUT_KIND_INDICATORS[kind][0] for kind in ("events", "articles", "participants")
+)
+
+
+def test_indicator_values_are_created_updated_and_deleted(before_deadline, world):
     report = world.report("ttkhcn", 1)
 
     # When the staff reports 2 events and 5 articles
     report_save(report, world.ttkhcn_staff, outputs={"events": 2, "articles": 5})
-    assert list(ReportOutput.objects.filter(report=report).values_list("kind", "quantity")) == [
-        ("articles", 5),
-        ("events", 2),
-    ]
-    events_row = ReportOutput.objects.get(report=report, kind="events")
+    assert _values_of(report) == [(EVENTS, 2), (ARTICLES, 5)]
+    events_row = IndicatorValue.objects.get(report=report, indicator__name=EVENTS)
 
     # and then 3 events, no articles, and leaves participants out
     report_save(report, world.ttkhcn_staff, outputs={"events": 3, "articles": None})
 
     # Then the events row is updated in place, the articles row is gone, nothing else appears
-    assert list(ReportOutput.objects.filter(report=report).values_list("pk", "kind", "quantity")) == [
-        (events_row.pk, "events", 3),
+    assert list(IndicatorValue.objects.filter(report=report).values_list("pk", "value")) == [
+        (events_row.pk, 3)
     ]
 
-    # and an output not sent at all is left as it was
+    # and a value not sent at all is left as it was
     report_save(report, world.ttkhcn_staff, outputs={"participants": 150})
-    assert list(ReportOutput.objects.filter(report=report).values_list("kind", "quantity")) == [
-        ("events", 3),
-        ("participants", 150),
-    ]
+    assert _values_of(report) == [(EVENTS, 3), (PARTICIPANTS, 150)]
 
 
-def test_an_output_kind_that_does_not_fit_the_task_is_refused(before_deadline, world):
+def test_an_indicator_of_another_task_is_refused(before_deadline, world):
     # Given task 1 (events, articles, participants), its report already holding 2 events
     report = world.report("ttkhcn", 1)
     report_save(report, world.ttkhcn_staff, outputs={"events": 2})
     before = report_snapshot(report)
+    orders_of_task_4 = Indicator.objects.get(
+        task__plan=world.plan, task__number="4", name__startswith="Nhiệm vụ đặt"
+    )
 
-    # When an output of task 4 (orders) is sent along with a change
+    # When a value of task 4's indicator is sent along with a change
     with pytest.raises(ValidationError) as raised:
-        report_save(report, world.ttkhcn_staff, results=FIXED_RESULTS, outputs={"events": 5, "orders": 1})
+        report_save(
+            report,
+            world.ttkhcn_staff,
+            results=FIXED_RESULTS,
+            outputs={"events": 5},
+            values={orders_of_task_4.pk: 1},
+        )
 
-    # Then the whole save is refused, naming the intruder, and nothing changed
-    assert "orders" in raised.value.messages[0]
+    # Then the whole save is refused, in words, and nothing changed
+    assert "không thuộc nhiệm vụ" in raised.value.messages[0]
     assert report_snapshot(report) == before
 
 

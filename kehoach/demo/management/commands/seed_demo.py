@@ -134,7 +134,8 @@ class Command(BaseCommand):
             f"trách nhiệm tổ chức thực hiện: {number_vi(s.duties)}",
             f"  Kỳ báo cáo: {number_vi(s.periods)}; đơn vị báo cáo năm {s.last_year}: {number_vi(s.reporting_units)}",
             f"  Báo cáo nhiệm vụ: {number_vi(s.reports)} ({statuses})",
-            f"  Kết quả định lượng: {number_vi(s.outputs)}; tệp minh chứng (chỉ thông tin, không có tệp): "
+            f"  Chỉ tiêu: {number_vi(s.indicators)} ({number_vi(s.targets)} mức chỉ tiêu theo năm); "
+            f"số liệu chỉ tiêu đã báo cáo: {number_vi(s.outputs)}; tệp minh chứng (chỉ thông tin, không có tệp): "
             f"{number_vi(s.evidence)}; sự kiện: {number_vi(s.events)}; ý kiến chỉ đạo: {number_vi(s.directions)}",
         ]
         rate = s.reports / elapsed if elapsed > 0 else 0
