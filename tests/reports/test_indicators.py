@@ -180,6 +180,28 @@ def test_a_unit_reports_83_comma_4_against_80_and_sees_it_exceeded(before_deadli
     assert 'value="83,4"' in again
 
 
+def test_the_page_and_the_form_list_indicators_in_one_order_with_grouped_numbers(
+    before_deadline, world, share, client
+):
+    # A count made after the share but ordered before it: the order, not the creation, decides
+    visitors = Indicator.objects.create(
+        task=share.task, name="Lượt người dự tập huấn", unit_of_measure="lượt", order=0
+    )
+    report = world.report("ttkhcn", 1)
+    report_save(report, world.ttkhcn_staff, values={visitors.pk: 1250, share.pk: Decimal("83.4")})
+    client.force_login(world.ttkhcn_staff)
+
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    form = client.get(reverse("reports:report_edit", args=[report.pk])).content.decode()
+
+    names = [indicator.name for indicator in share.task.indicators.all()]
+    assert names.index("Lượt người dự tập huấn") < names.index(share.name)
+    assert [name for name in sorted(names, key=page.find) if name in page] == names
+    assert [name for name in sorted(names, key=form.find) if name in form] == names
+    assert "1.250" in page and "1250" not in page
+    assert 'value="1.250"' in form
+
+
 @pytest.mark.parametrize(
     "typed, message",
     [
