@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from reports.models import Completion, Evidence, IndicatorValue, ReportEvent, TaskReport
@@ -226,11 +226,14 @@ def plan_load_seed():
         _seeded = (result, [(model, copies) for model, copies in rows if copies])
         return result
     result, rows = _seeded
-    for model, copies in rows:
-        model._base_manager.bulk_create(copies)
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
-            cursor.execute(statement)
+    # One transaction, so that rows may refer to rows of a model copied later (the keys are checked
+    # at commit), also in the tests that commit
+    with transaction.atomic():
+        for model, copies in rows:
+            model._base_manager.bulk_create(copies)
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
+                cursor.execute(statement)
     return result
 
 
