@@ -74,8 +74,8 @@ def bulk_insert(model, rows: list[dict], **constant) -> int:
     (by attname: `task_id`, `unit_name`); every other field takes `constant`'s value or the value a
     new instance would have (its default, the time for `auto_now` fields). Like `bulk_create`, no
     signal is sent and no history written; unlike it, each field is prepared once for all the rows
-    that share its value, and the rows go in with `executemany`. The primary keys are not returned:
-    read them back by a unique key. Returns how many rows were written."""
+    that share its value. The primary keys are not returned: read them back by a unique key.
+    Returns how many rows were written."""
     if not rows:
         return 0
     varying = list(rows[0])
@@ -91,14 +91,18 @@ def bulk_insert(model, rows: list[dict], **constant) -> int:
     prepare = [model._meta.get_field(name) for name in varying]
     plain = {field.attname for field in prepare if field.get_internal_type() in PLAIN_TYPES}
     quote = connection.ops.quote_name
-    columns = [field.column for field in fields]
-    statement = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) VALUES "
+    one = f"({', '.join(['%s'] * len(fields))})"
     order = [field.attname for field in fields]
+    # SQLite runs `executemany` as one prepared statement; a PostgreSQL driver may send it row by row,
+    # so there the rows go as a multi-row VALUES, as many as the parameters allow.
+    per_statement = (
+        min(1000, connection.features.max_query_params // len(fields))
+        if connection.features.max_query_params
+        else 1000
+    )
     with connection.cursor() as cursor:
-        for batch in chunks(rows, 2000):
+        for batch in chunks(rows, 2000 if connection.vendor == "sqlite" else per_statement):
             values = []
             for row in batch:
                 own = {
@@ -109,7 +113,13 @@ def bulk_insert(model, rows: list[dict], **constant) -> int:
                     for value in (row[field.attname],)
                 }
                 values.append([own[name] if name in own else shared[name] for name in order])
-            cursor.executemany(statement, values)
+            if connection.vendor == "sqlite":
+                cursor.executemany(head + one, values)  # noqa: S608 -- names from the model, values as parameters
+            else:
+                cursor.execute(
+                    head + ", ".join([one] * len(values)),  # noqa: S608 -- names from the model, values as parameters
+                    [value for row in values for value in row],
+                )
     return len(rows)
 
 

@@ -190,14 +190,11 @@ def _create_period(plan: Plan, spec: PeriodSpec, by, *, gaps: bool = True) -> Re
     return period
 
 
-def _reporting_units(period: ReportingPeriod):
-    """Units that report for themselves and exist on the period's deadline: a unit that ended before
-    it is not asked (its successor answers for its tasks), nor one founded after it."""
-    return Unit.objects.reporting().active_on(period.deadline)
-
-
 def _in_force(valid_from, valid_to, day: datetime.date) -> bool:
-    """As `active_on` and `valid_on` read dates: an open end is no end."""
+    """Whether a unit (or a membership) with these dates exists on `day`, as `Unit.objects.active_on`
+    and `GroupMembership.objects.valid_on` read them: an open end is no end. A period asks the units
+    that report for themselves and exist on its deadline: a unit that ended before it is not asked
+    (its successor answers for its tasks), nor one founded after it."""
     return (valid_to is None or valid_to >= day) and (valid_from is None or valid_from <= day)
 
 
@@ -657,10 +654,6 @@ def _reports_follow_roles(roles: dict[int, str], by, label) -> list[str]:
         f"{label(r.period_id, r.task_id, r.unit_name)}: {r.get_role_display().lower()}"
         for r in (changed[pk] for pk in roles)
     ]
-
-
-def _report_label(report: TaskReport) -> str:
-    return f"{report.unit_name}, nhiệm vụ {report.task.number}, {report.period.name}"
 
 
 def follow_task_changes(*, task_ids, by=None, **kwargs) -> list[str]:
