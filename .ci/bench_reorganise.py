@@ -38,11 +38,12 @@ def mappings() -> list[Mapping]:
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lt=on))
         .order_by("pk")[:UNITS]
     )
+    # The new unit's code from the old one's key: "moi-" and a demo code may outgrow the code's 40
+    # characters (PostgreSQL refuses what SQLite stores).
     Unit.objects.bulk_create(
-        Unit(code=f"moi-{unit.code}", name=f"{unit.name} (mới)", kind=unit.kind, valid_from=on)
-        for unit in old
+        Unit(code=f"moi-{unit.pk}", name=f"{unit.name} (mới)", kind=unit.kind, valid_from=on) for unit in old
     )
-    return [Mapping(unit.code, f"moi-{unit.code}", on) for unit in old]
+    return [Mapping(unit.code, f"moi-{unit.pk}", on) for unit in old]
 
 
 def main():

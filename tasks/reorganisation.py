@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from kehoach.db import Vietnamese
+from kehoach.bulk import bulk_set_ids, chunks, history_copy
+from kehoach.db import vi_sort_key
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 from kehoach.text import date_in_range, date_range_message
 
-from .models import Assignment, AssignmentRole, GroupMembership, Task, Unit
+from .models import Assignment, AssignmentRole, GroupMembership, Plan, Task, Unit
 from .services import tasks_saved
 from .signals import units_reorganised
 
@@ -155,10 +156,20 @@ def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
     if errors:
         raise ValidationError(errors)
 
-    assignments = list(
-        Assignment.objects.filter(unit__in=[units[code] for code in by_old])
-        .select_related("task__plan", "unit")
-        .order_by("task__plan__code", "task__sort_key", Vietnamese("unit__name"))
+    old_units = {units[code].pk: units[code] for code in by_old}
+    # Plain rows, each task and unit one object: thousands of assignments are read, not built.
+    rows = list(
+        Assignment.objects.filter(unit__in=list(old_units))
+        .order_by()
+        .values_list("pk", "task_id", "unit_id", "role")
+    )
+    tasks = Task.objects.in_bulk({task_id for _, task_id, _, _ in rows})
+    plans = Plan.objects.in_bulk({task.plan_id for task in tasks.values()})
+    for task in tasks.values():
+        task.plan = plans[task.plan_id]
+    assignments = sorted(
+        (_Assigned(pk, tasks[task_id], old_units[unit_id], role) for pk, task_id, unit_id, role in rows),
+        key=lambda a: (a.task.plan.code, a.task.sort_key, vi_sort_key(a.unit.name)),
     )
     groups_of_old = GroupMembership.objects.filter(member__in=[units[code] for code in by_old]).values(
         "group"
@@ -195,6 +206,7 @@ def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
     reason = "Tổ chức lại đơn vị"
     result = ReorganisationResult(applied=False)
     ended = []
+    _parents_cached(units.values())
     for code, lines in by_old.items():
         old = units[code]
         successor = named[old.pk]
@@ -212,39 +224,49 @@ def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
         ended, Unit, ["valid_to", "successor"], default_user=by, default_change_reason=reason
     )
 
+    successors = {successor.pk: successor for _, successor in moves}
     existing = {
-        (a.task_id, a.unit_id): a
-        for a in Assignment.objects.filter(
-            task__in={a.task_id for a, _ in moves}, unit__in={s.pk for _, s in moves}
+        (task_id, unit_id): _Assigned(pk, tasks[task_id], successors[unit_id], role)
+        for pk, task_id, unit_id, role in Assignment.objects.filter(
+            task__in={a.task_id for a, _ in moves}, unit__in=list(successors)
         )
+        .order_by()
+        .values_list("pk", "task_id", "unit_id", "role")
     }
     moved, merged, handovers = [], [], []
+    moving, upgraded = set(), []  # pks of `moved`; of assignments made leads by a merge
     for assignment, successor in moves:
         words = (
             f"Nhiệm vụ {assignment.task.number} ({assignment.task.plan.code}): phân công "
-            f"{assignment.get_role_display().lower()} của {assignment.unit.name} chuyển sang {successor.name}"
+            f"{AssignmentRole(assignment.role).label.lower()} của {assignment.unit.name} chuyển sang {successor.name}"
         )
         handovers.append((assignment.unit_id, successor.pk, assignment.task_id))
         already = existing.get((assignment.task_id, successor.pk))
         if already is None:
             assignment.unit = successor
             existing[(assignment.task_id, successor.pk)] = assignment
+            moving.add(assignment.pk)
             moved.append(assignment)
             result.assignments.append(words + ".")
             continue
         if assignment.role == AssignmentRole.LEAD and already.role != AssignmentRole.LEAD:
             already.role = AssignmentRole.LEAD
-            if already not in moved:
+            upgraded.append(already.pk)
+            if already.pk not in moving:
+                moving.add(already.pk)
                 moved.append(already)
         merged.append(assignment)
         result.assignments.append(f"{words} (đã được phân công: gộp vào phân công sẵn có).")
-    for assignment in merged:
-        assignment._history_user = by
-        assignment._change_reason = reason
-        assignment.delete()
-    bulk_update_with_history(
-        moved, Assignment, ["unit", "role"], default_user=by, default_change_reason=reason
-    )
+    for batch in chunks([a.pk for a in merged]):
+        for assignment in Assignment.objects.filter(pk__in=batch):
+            assignment._history_user = by
+            assignment._change_reason = reason
+            assignment.delete()
+    # Set-based: thousands of assignments move in a few statements, their history rows together.
+    bulk_set_ids(Assignment, "unit", {a.pk: a.unit_id for a in moved})
+    for batch in chunks(upgraded):
+        Assignment.objects.filter(pk__in=batch).update(role=AssignmentRole.LEAD)
+    history_copy(Assignment, [a.pk for a in moved], history_type="~", by=by, reason=reason)
 
     leadless = [task for task in _leadless(affected, min(ends.values())) if task.pk not in leadless_before]
     if leadless:
@@ -266,6 +288,33 @@ def _reorganise(mappings: list[Mapping], by) -> ReorganisationResult:
     result.reports += [sentence for _receiver, said in responses for sentence in said or ()]
     result.reports += tasks_saved(task_ids=affected, by=by)
     return result
+
+
+@dataclass(slots=True)
+class _Assigned:
+    """An assignment as a reorganisation reads it: a plain row with its task (and plan) and unit."""
+
+    pk: int
+    task: Task
+    unit: Unit
+    role: str
+
+    @property
+    def task_id(self) -> int:
+        return self.task.pk
+
+    @property
+    def unit_id(self) -> int:
+        return self.unit.pk
+
+
+def _parents_cached(units) -> None:
+    """Give `units` (and their ancestors) their parent from one read of every unit, so that checking
+    them (`Unit.clean` follows the parents) costs no query per unit."""
+    tree = Unit.objects.order_by().in_bulk()
+    for unit in [*units, *tree.values()]:
+        if unit.parent_id is not None and unit.parent_id in tree:
+            unit.parent = tree[unit.parent_id]
 
 
 def _memberships_follow(ended: list[Unit], by, reason: str) -> list[str]:

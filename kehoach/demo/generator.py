@@ -1457,7 +1457,7 @@ class _Generator:
 
     # -- reports -------------------------------------------------------------------------------
     def existing_on(self, day: datetime.date) -> set[int]:
-        """Units that report for themselves and exist on `day` (`_reporting_units` of the services)."""
+        """Units that report for themselves and exist on `day` (`_in_force` of the services' `_Map.owed`)."""
         return {
             u.pk
             for u in self.units

@@ -11,17 +11,19 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
-from kehoach.db import Vietnamese, vi_sort_key
+from kehoach.bulk import bulk_insert, bulk_set_ids, chunks, history_copy
+from kehoach.db import vi_sort_key
 from kehoach.text import date_in_range, date_range_message, person_name, unidecode_vi
 from reports import permissions
 from reports.models import (
     Completion,
+    Direction,
     EventKind,
     Evidence,
     IndicatorValue,
@@ -188,10 +190,12 @@ def _create_period(plan: Plan, spec: PeriodSpec, by, *, gaps: bool = True) -> Re
     return period
 
 
-def _reporting_units(period: ReportingPeriod):
-    """Units that report for themselves and exist on the period's deadline: a unit that ended before
-    it is not asked (its successor answers for its tasks), nor one founded after it."""
-    return Unit.objects.reporting().active_on(period.deadline)
+def _in_force(valid_from, valid_to, day: datetime.date) -> bool:
+    """Whether a unit (or a membership) with these dates exists on `day`, as `Unit.objects.active_on`
+    and `GroupMembership.objects.valid_on` read them: an open end is no end. A period asks the units
+    that report for themselves and exist on its deadline: a unit that ended before it is not asked
+    (its successor answers for its tasks), nor one founded after it."""
+    return (valid_to is None or valid_to >= day) and (valid_from is None or valid_from <= day)
 
 
 def _answering(unit: Unit, existing: dict[int, Unit], all_units: dict[int, Unit]) -> Unit | None:
@@ -206,88 +210,169 @@ def _answering(unit: Unit, existing: dict[int, Unit], all_units: dict[int, Unit]
     return None
 
 
-def _owed(period: ReportingPeriod) -> list[tuple[Assignment, Unit]]:
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """An assignment as a period reads it to ask reports: its task (with its deadline rule), the
+    unit assigned, its role and how the unit reports."""
+
+    task_id: int
+    task: Task
+    unit_id: int
+    role: str
+    reporting: str
+
+
+class _Map:
+    """What deciding who owes what in periods of some plans reads: their tasks, their assignments
+    (named-only ones owe nothing), every unit and the memberships of the groups whose members
+    report. Read once, in a fixed number of queries, for as many periods as asked."""
+
+    def __init__(self, plan_ids):
+        plan_ids = set(plan_ids)
+        self.tasks = Task.objects.filter(plan__in=plan_ids).in_bulk()
+        self.units = Unit.objects.order_by().in_bulk()
+        self.reporting = {pk: unit for pk, unit in self.units.items() if unit.kind != UnitKind.GROUP}
+        by_plan: dict[int, list[Asked]] = {}
+        for task_id, unit_id, role, reporting in (
+            Assignment.objects.filter(task__plan__in=plan_ids)
+            .exclude(reporting=Reporting.NAMED)
+            .order_by()
+            .values_list("task_id", "unit_id", "role", "reporting")
+        ):
+            task = self.tasks[task_id]
+            by_plan.setdefault(task.plan_id, []).append(Asked(task_id, task, unit_id, role, reporting))
+        # Leads first ("lead" < "partner"): a successor answering for a lead and a partner leads.
+        self.assignments = {
+            plan_id: sorted(
+                rows,
+                key=lambda a: (a.task.sort_key, a.role, vi_sort_key(self.units[a.unit_id].name)),
+            )
+            for plan_id, rows in by_plan.items()
+        }
+        groups = {a.unit_id for rows in by_plan.values() for a in rows if a.reporting != Reporting.REPORTS}
+        self.members: dict[int, list[tuple[int, datetime.date | None, datetime.date | None]]] = {}
+        for group_id, member_id, valid_from, valid_to in (
+            GroupMembership.objects.filter(group__in=groups)
+            .order_by()
+            .values_list("group_id", "member_id", "valid_from", "valid_to")
+        ):
+            self.members.setdefault(group_id, []).append((member_id, valid_from, valid_to))
+
+    def owed(self, period: ReportingPeriod, task_ids=None) -> list[tuple[Asked, Unit]]:
+        """`_owed(period)`, for the tasks `task_ids` only when given."""
+        day = period.deadline
+        existing = {
+            pk: unit for pk, unit in self.reporting.items() if _in_force(unit.valid_from, unit.valid_to, day)
+        }
+        assignments = [
+            a for a in self.assignments.get(period.plan_id, ()) if task_ids is None or a.task_id in task_ids
+        ]
+        owed, seen = [], set()
+        direct = {(a.task_id, a.unit_id) for a in assignments if a.reporting == Reporting.REPORTS}
+        for assignment in assignments:
+            if assignment.reporting == Reporting.REPORTS:
+                units = [self.units[assignment.unit_id]]
+            else:
+                units = sorted(
+                    (
+                        self.units[member_id]
+                        for member_id, valid_from, valid_to in self.members.get(assignment.unit_id, ())
+                        if _in_force(valid_from, valid_to, day)
+                    ),
+                    key=lambda unit: vi_sort_key(unit.name),
+                )
+            for unit in units:
+                if unit.pk not in existing and unit.kind != UnitKind.GROUP:
+                    unit = _answering(unit, existing, self.reporting)
+                    if unit is None:
+                        continue
+                key = (assignment.task_id, unit.pk)
+                if unit.pk not in existing or key in seen:
+                    continue
+                if assignment.reporting == Reporting.MEMBERS and key in direct:
+                    continue
+                seen.add(key)
+                owed.append((assignment, existing[unit.pk]))
+        return owed
+
+
+def _owed(period: ReportingPeriod) -> list[tuple[Asked, Unit]]:
     """(assignment, unit reporting on it) for every report the period asks: each unit that reports on
     its own, and each member of a group whose members report, as the group is on the period's
     deadline (dated memberships; a member assigned itself answers for its own assignment); named-only assignments owe nothing. A unit that does not exist on the
     period's deadline is not asked: its successor existing then answers for its part, with its role
     (once per task: as a lead if it answers for a lead)."""
-    assignments = list(
-        Assignment.objects.filter(task__plan=period.plan)
-        .exclude(reporting=Reporting.NAMED)
-        .select_related("task__plan", "unit")
-        .prefetch_related(
-            Prefetch(
-                "unit__group_memberships",
-                queryset=GroupMembership.objects.valid_on(period.deadline).select_related("member"),
-                to_attr="members_then",
-            )
+    return _Map([period.plan_id]).owed(period)
+
+
+def _periods_fill(
+    periods: list[ReportingPeriod], by, owed: dict[int, list[tuple[Asked, Unit]]]
+) -> list[dict]:
+    """Create the reports each of `periods` asks (`owed`, by period) that are missing, but those of a
+    fixed-date task completed and accepted in an earlier period, each with its event "opened", in a
+    fixed number of queries per thousands of reports. Returns the reports created (their
+    `period_id`, `task_id`, `unit_id`, `unit_name`), period after period."""
+    if not periods:
+        return []
+    completed_fixed: dict[tuple[int, int], datetime.date] = {}
+    for task_id, unit_id, deadline in (
+        TaskReport.objects.filter(
+            task__plan__in={period.plan_id for period in periods},
+            task__deadline_kind=DeadlineKind.FIXED,
+            period__deadline__lt=max(period.deadline for period in periods),
+            status=ReportStatus.ACCEPTED,
+            completion=Completion.DONE,
         )
-        # Leads first ("lead" < "partner"): a successor answering for a lead and a partner leads.
-        .order_by("task__sort_key", "role", Vietnamese("unit__name"))
-    )
-    existing = {unit.pk: unit for unit in _reporting_units(period)}
-    all_units = None  # read once, only when a unit assigned has ended (successors are followed)
-    owed, seen = [], set()
-    direct = {(a.task_id, a.unit_id) for a in assignments if a.reporting == Reporting.REPORTS}
-    for assignment in assignments:
-        if assignment.reporting == Reporting.REPORTS:
-            units = [assignment.unit]
-        else:
-            units = sorted(
-                (m.member for m in assignment.unit.members_then), key=lambda unit: vi_sort_key(unit.name)
-            )
-        for unit in units:
-            if unit.pk not in existing and unit.kind != UnitKind.GROUP:
-                if all_units is None:
-                    all_units = Unit.objects.reporting().in_bulk()
-                unit = _answering(unit, existing, all_units)
-                if unit is None:
-                    continue
+        .order_by()
+        .values_list("task_id", "unit_id", "period__deadline")
+    ):
+        key = (task_id, unit_id)
+        completed_fixed[key] = min(deadline, completed_fixed.get(key, deadline))
+    reports = TaskReport.objects.filter(period__in=periods).order_by()
+    existing = set(reports.values_list("period_id", "task_id", "unit_id"))
+    new_reports = []
+    for period in periods:
+        for assignment, unit in owed.get(period.pk, ()):
             key = (assignment.task_id, unit.pk)
-            if unit.pk not in existing or key in seen:
+            if (period.pk, *key) in existing:
                 continue
-            if assignment.reporting == Reporting.MEMBERS and key in direct:
+            if key in completed_fixed and completed_fixed[key] < period.deadline:
                 continue
-            seen.add(key)
-            owed.append((assignment, existing[unit.pk]))
-    return owed
+            new_reports.append(
+                {
+                    "period_id": period.pk,
+                    "task_id": assignment.task_id,
+                    "unit_id": unit.pk,
+                    "unit_name": unit.name,
+                    "role": assignment.role,
+                    "deadline": deadline_for(assignment.task, period),
+                }
+            )
+    if not new_reports:
+        return []
+    bulk_insert(TaskReport, new_reports)
+    wanted = {(r["period_id"], r["task_id"], r["unit_id"]) for r in new_reports}
+    created = {
+        (period_id, task_id, unit_id): pk
+        for pk, period_id, task_id, unit_id in reports.values_list("pk", "period_id", "task_id", "unit_id")
+        if (period_id, task_id, unit_id) in wanted
+    }
+    bulk_insert(
+        ReportEvent,
+        [{"report_id": created[(r["period_id"], r["task_id"], r["unit_id"])]} for r in new_reports],
+        kind=EventKind.OPENED,
+        actor=by,
+        actor_name=person_name(by),
+    )
+    return new_reports
 
 
 def period_fill(*, period: ReportingPeriod, by, task_ids=None) -> int:
     """Create the reports `period` asks that are missing (a unit assigned since it was opened), and
     nothing else; a fixed-date task completed and accepted in an earlier period is not asked again.
     Only for the tasks `task_ids` when given. Returns how many were created."""
-    completed_fixed = set(
-        TaskReport.objects.filter(
-            task__plan=period.plan,
-            task__deadline_kind=DeadlineKind.FIXED,
-            period__deadline__lt=period.deadline,
-            status=ReportStatus.ACCEPTED,
-            completion=Completion.DONE,
-        ).values_list("task_id", "unit_id")
-    )
-    existing = set(period.reports.values_list("task_id", "unit_id"))
-    new_reports = [
-        TaskReport(
-            period=period,
-            task=assignment.task,
-            unit=unit,
-            unit_name=unit.name,
-            role=assignment.role,
-            deadline=deadline_for(assignment.task, period),
-        )
-        for assignment, unit in _owed(period)
-        if (task_ids is None or assignment.task_id in task_ids)
-        and (assignment.task_id, unit.pk) not in existing
-        and (assignment.task_id, unit.pk) not in completed_fixed
-    ]
-    created = TaskReport.objects.bulk_create(new_reports)
-    ReportEvent.objects.bulk_create(
-        ReportEvent(report=report, kind=EventKind.OPENED, actor=by, actor_name=person_name(by))
-        for report in created
-    )
-    return len(created)
+    owed = _Map([period.plan_id]).owed(period, task_ids)
+    return len(_periods_fill([period], by, {period.pk: owed}))
 
 
 @transaction.atomic
@@ -401,28 +486,35 @@ def reports_rejudge(*, periods=None, tasks=None) -> int:
     """Store again the deadline that judges each report of open `periods` (or of open periods of
     `tasks`), after a period's deadline or a task's deadline rule changed. Returns how many moved.
 
-    Closed periods keep the deadline they were judged by.
+    Closed periods keep the deadline they were judged by. Reads the reports as plain rows and each
+    period and task once, whatever the number of reports.
     """
-    reports = TaskReport.objects.filter(period__is_open=True).select_related("period", "task")
+    reports = TaskReport.objects.filter(period__is_open=True)
+    open_periods = ReportingPeriod.objects.filter(is_open=True)
     if periods is not None:
-        reports = reports.filter(period__in=list(periods))
+        periods = list(periods)
+        reports = reports.filter(period__in=periods)
+        open_periods = open_periods.filter(pk__in=[period.pk for period in periods])
+    task_map = None
     if tasks is not None:
-        reports = reports.filter(task__in=list(tasks))
+        tasks = list(tasks)
+        task_map = {task.pk: task for task in tasks}
+        reports = reports.filter(task__in=tasks)
+        open_periods = open_periods.filter(plan__in={task.plan_id for task in tasks})
+    period_map = {period.pk: period for period in open_periods.only("pk", "deadline", "year")}
+    rows = list(reports.order_by().values_list("pk", "deadline", "period_id", "task_id"))
+    if task_map is None:
+        task_map = Task.objects.only("pk", "deadline_kind", "due_date", "due_day", "due_month").in_bulk(
+            {task_id for _, _, _, task_id in rows}
+        )
+    judged: dict[tuple[int, int], datetime.date] = {}
     moved = []
-    for report in reports.only(
-        "pk",
-        "deadline",
-        "period__deadline",
-        "period__year",
-        "task__deadline_kind",
-        "task__due_date",
-        "task__due_day",
-        "task__due_month",
-    ):
-        deadline = deadline_for(report.task, report.period)
-        if report.deadline != deadline:
-            report.deadline = deadline
-            moved.append(report)
+    for pk, deadline, period_id, task_id in rows:
+        key = (task_id, period_id)
+        if key not in judged:
+            judged[key] = deadline_for(task_map[task_id], period_map[period_id])
+        if deadline != judged[key]:
+            moved.append(TaskReport(pk=pk, deadline=judged[key]))
     TaskReport.objects.bulk_update(moved, ["deadline"], batch_size=1000)
     return len(moved)
 
@@ -467,54 +559,101 @@ def reports_follow_assignments(*, task_ids, by=None) -> AssignmentsFollowed:
     newly owing a report gets it; a report not yet sent (draft or returned) of a unit no longer owing
     it is withdrawn (deleted; its history keeps its content), unless files or directions hang on it;
     a report sent or accepted is never touched; the role of a report not yet sent follows its
-    assignment's. Closed periods keep what they were."""
+    assignment's. Closed periods keep what they were.
+
+    Set-based: who owes what is read once for every open period, and the reports as plain rows, so
+    the number of queries does not grow with the tasks, units, periods or reports."""
     task_ids = set(task_ids)
     done = AssignmentsFollowed([], [], [], [])
     plans = Task.objects.filter(pk__in=task_ids).values("plan_id")
-    for period in ReportingPeriod.objects.filter(is_open=True, plan__in=plans).order_by("deadline", "pk"):
-        owed = {
-            (assignment.task_id, unit.pk): assignment
-            for assignment, unit in _owed(period)
-            if assignment.task_id in task_ids
-        }
-        before = set(period.reports.filter(task_id__in=task_ids).values_list("pk", flat=True))
-        if period_fill(period=period, by=by, task_ids=task_ids):
-            done.created += [
-                _report_label(report)
-                for report in period.reports.filter(task_id__in=task_ids)
-                .exclude(pk__in=before)
-                .select_related("task", "period")
-                .order_by("task__sort_key", Vietnamese("unit_name"))
-            ]
-        reports = (
-            period.reports.filter(task_id__in=task_ids)
-            .select_related("task", "period")
-            .order_by("task__sort_key", Vietnamese("unit_name"))
-        )
-        for report in reports:
-            assignment = owed.get((report.task_id, report.unit_id))
-            if report.status in SENT_STATUSES:
-                if assignment is None:
-                    done.kept.append(_report_label(report))
-            elif assignment is None:
-                if report.evidence.exists() or report.directions.exists():
-                    done.kept.append(_report_label(report))
-                    continue
-                report._change_reason = WITHDRAWN_REASON
-                report._history_user = by
-                report.delete()
-                done.withdrawn.append(_report_label(report))
-            elif report.role != assignment.role:
-                report.role = assignment.role
-                report._change_reason = "Đổi vai trò theo phân công"
-                report._history_user = by
-                report.save(update_fields=["role", "updated_at"])
-                done.role_changed.append(f"{_report_label(report)}: {report.get_role_display().lower()}")
+    periods = list(ReportingPeriod.objects.filter(is_open=True, plan__in=plans).order_by("deadline", "pk"))
+    if not periods:
+        return done
+    owed_map = _Map({period.plan_id for period in periods})
+    tasks = owed_map.tasks
+    owed = {period.pk: owed_map.owed(period, task_ids) for period in periods}
+    created = _periods_fill(periods, by, owed)
+    order = {period.pk: n for n, period in enumerate(periods)}
+    by_period = {period.pk: period for period in periods}
+
+    def label(period_id, task_id, unit_name) -> str:
+        return f"{unit_name}, nhiệm vụ {tasks[task_id].number}, {by_period[period_id].name}"
+
+    def place(period_id, task_id, unit_name):
+        return order[period_id], tasks[task_id].sort_key, vi_sort_key(unit_name)
+
+    done.created += [
+        label(r["period_id"], r["task_id"], r["unit_name"])
+        for r in sorted(created, key=lambda r: place(r["period_id"], r["task_id"], r["unit_name"]))
+    ]
+    roles = {
+        period_id: {(assignment.task_id, unit.pk): assignment.role for assignment, unit in pairs}
+        for period_id, pairs in owed.items()
+    }
+    rows = sorted(
+        (
+            row
+            for row in TaskReport.objects.filter(period__in=periods)
+            .order_by()
+            .values_list("pk", "period_id", "task_id", "unit_id", "unit_name", "status", "role")
+            if row[2] in task_ids
+        ),
+        key=lambda row: place(row[1], row[2], row[4]),
+    )
+    unowed = [row for row in rows if (row[2], row[3]) not in roles[row[1]] and row[5] not in SENT_STATUSES]
+    held = set()
+    for batch in chunks([row[0] for row in unowed]):
+        held.update(Evidence.objects.filter(report__in=batch).order_by().values_list("report_id", flat=True))
+        held.update(Direction.objects.filter(report__in=batch).order_by().values_list("report_id", flat=True))
+    withdrawn, role_changed = [], {}
+    for pk, period_id, task_id, unit_id, unit_name, status, role in rows:
+        owed_role = roles[period_id].get((task_id, unit_id))
+        if status in SENT_STATUSES:
+            if owed_role is None:
+                done.kept.append(label(period_id, task_id, unit_name))
+        elif owed_role is None:
+            if pk in held:
+                done.kept.append(label(period_id, task_id, unit_name))
+                continue
+            withdrawn.append(pk)
+            done.withdrawn.append(label(period_id, task_id, unit_name))
+        elif role != owed_role:
+            role_changed[pk] = owed_role
+    _reports_withdraw(withdrawn, by)
+    done.role_changed += _reports_follow_roles(role_changed, by, label)
     return done
 
 
-def _report_label(report: TaskReport) -> str:
-    return f"{report.unit_name}, nhiệm vụ {report.task.number}, {report.period.name}"
+def _reports_withdraw(pks: list[int], by) -> None:
+    """Delete the reports `pks` (not sent, no files or directions on them), each with its last content
+    in its history (`WITHDRAWN_REASON`)."""
+    for batch in chunks(pks):
+        for report in TaskReport.objects.filter(pk__in=batch).order_by("pk"):
+            report._change_reason = WITHDRAWN_REASON
+            report._history_user = by
+            report.delete()
+
+
+def _reports_follow_roles(roles: dict[int, str], by, label) -> list[str]:
+    """Give each report of `roles` (pk → role) the role of its assignment, in its history; returns
+    what changed, in words, in the order given."""
+    now = timezone.now()
+    changed = {}
+    for batch in chunks(roles):
+        for report in TaskReport.objects.filter(pk__in=batch):
+            report.role, report.updated_at = roles[report.pk], now
+            changed[report.pk] = report
+    bulk_update_with_history(
+        list(changed.values()),
+        TaskReport,
+        ["role", "updated_at"],
+        default_user=by,
+        default_change_reason="Đổi vai trò theo phân công",
+    )
+    return [
+        f"{label(r.period_id, r.task_id, r.unit_name)}: {r.get_role_display().lower()}"
+        for r in (changed[pk] for pk in roles)
+    ]
 
 
 def follow_task_changes(*, task_ids, by=None, **kwargs) -> list[str]:
@@ -539,70 +678,67 @@ def reports_hand_over(*, handovers, successors, ended, by=None, **kwargs) -> lis
     period (the change of assignments then withdraws it, its content kept in the history, or keeps
     it if files hang on it). Refused while an open period whose deadline the old unit still reaches
     holds a report it has not sent: that period asks the old unit, which the move would undo.
-    Returns what was done, in words."""
+    Returns what was done, in words. The reports are read as plain rows and handed over in a few
+    statements, whatever their number."""
     chosen = {(old, task): successor for old, successor, task in handovers}
     successors = {old: successor for old, successor in successors.items() if successor}
     if not chosen and not successors:
         return []
-    reports = list(
+    rows = list(
         TaskReport.objects.filter(period__is_open=True, unit_id__in=set(ended))
-        .select_related("period", "task", "unit")
-        .order_by("period__deadline", "task__sort_key", "unit_name")
+        .order_by()
+        .values_list("pk", "period_id", "task_id", "unit_id", "unit_name", "status")
     )
+    periods = ReportingPeriod.objects.filter(is_open=True).in_bulk()
+    tasks = Task.objects.only("pk", "number", "sort_key").in_bulk({row[2] for row in rows})
+    rows.sort(key=lambda row: (periods[row[1]].deadline, tasks[row[2]].sort_key, row[4]))
 
-    def target(report):
-        return chosen.get((report.unit_id, report.task_id)) or successors.get(report.unit_id)
+    def target(unit_id, task_id):
+        return chosen.get((unit_id, task_id)) or successors.get(unit_id)
+
+    def label(period_id, task_id, unit_name) -> str:
+        return f"{unit_name}, nhiệm vụ {tasks[task_id].number}, {periods[period_id].name}"
 
     early = [
-        report
-        for report in reports
-        if (report.unit_id, report.task_id) in chosen
-        and report.status not in SENT_STATUSES
-        and report.period.deadline <= ended[report.unit_id]
-    ]
-    reports = [
-        report for report in reports if report.period.deadline > ended[report.unit_id] and target(report)
+        (period_id, task_id, unit_name)
+        for _, period_id, task_id, unit_id, unit_name, status in rows
+        if (unit_id, task_id) in chosen
+        and status not in SENT_STATUSES
+        and periods[period_id].deadline <= ended[unit_id]
     ]
     if early:
         raise ValidationError(
             [
-                f"Kỳ “{report.period.name}” còn mở, hạn gửi {report.period.deadline:%d/%m/%Y} trong thời gian "
-                f"{report.unit_name} còn hoạt động, và báo cáo nhiệm vụ {report.task.number} của đơn vị này chưa "
-                "gửi: hãy để đơn vị gửi báo cáo hoặc đóng kỳ trước khi tổ chức lại."
-                for report in early
+                f"Kỳ “{periods[period_id].name}” còn mở, hạn gửi {periods[period_id].deadline:%d/%m/%Y} trong "
+                f"thời gian {unit_name} còn hoạt động, và báo cáo nhiệm vụ {tasks[task_id].number} của đơn vị "
+                "này chưa gửi: hãy để đơn vị gửi báo cáo hoặc đóng kỳ trước khi tổ chức lại."
+                for period_id, task_id, unit_name in early
             ]
         )
-    periods = {report.period_id for report in reports}
-    units = Unit.objects.in_bulk({target(report) for report in reports})
+    rows = [row for row in rows if periods[row[1]].deadline > ended[row[3]] and target(row[3], row[2])]
+    units = Unit.objects.in_bulk({target(row[3], row[2]) for row in rows})
     taken = set(
-        TaskReport.objects.filter(
-            period_id__in=periods, unit_id__in=units, task_id__in={r.task_id for r in reports}
-        ).values_list("period_id", "task_id", "unit_id")
+        TaskReport.objects.filter(period_id__in={row[1] for row in rows}, unit_id__in=units)
+        .order_by()
+        .values_list("period_id", "task_id", "unit_id")
     )
-    handed, kept, refused = [], [], []
-    for report in reports:
-        successor = units[target(report)]
-        label = f"{report.unit_name} → {successor.name}, nhiệm vụ {report.task.number}, {report.period.name}"
-        if report.status in SENT_STATUSES:
-            kept.append(_report_label(report))
-        elif (report.period_id, report.task_id, successor.pk) in taken:
-            refused.append(label)
+    handed, kept, refused = {}, [], []
+    for pk, period_id, task_id, unit_id, unit_name, status in rows:
+        successor = units[target(unit_id, task_id)]
+        words = f"{unit_name} → {successor.name}, nhiệm vụ {tasks[task_id].number}, {periods[period_id].name}"
+        if status in SENT_STATUSES:
+            kept.append(label(period_id, task_id, unit_name))
+        elif (period_id, task_id, successor.pk) in taken:
+            refused.append(words)
         else:
-            taken.add((report.period_id, report.task_id, successor.pk))
-            report.unit, report.unit_name = successor, successor.name
-            handed.append((report, label))
-    bulk_update_with_history(
-        [report for report, _ in handed],
-        TaskReport,
-        ["unit", "unit_name"],
-        default_user=by,
-        default_change_reason=HANDED_OVER_REASON,
-    )
+            taken.add((period_id, task_id, successor.pk))
+            handed[pk] = (successor.pk, words)
+    _reports_hand(handed, by)
     said = []
     if handed:
         said.append(
             f"Kỳ đang mở: chuyển {len(handed)} báo cáo chưa gửi, cùng nội dung và tệp minh chứng, cho đơn vị kế "
-            f"thừa ({'; '.join(label for _, label in handed)})."
+            f"thừa ({'; '.join(words for _, words in handed.values())})."
         )
     if kept:
         said.append(f"Kỳ đang mở: giữ {len(kept)} báo cáo đã gửi dưới tên đơn vị cũ ({'; '.join(kept)}).")
@@ -612,6 +748,16 @@ def reports_hand_over(*, handovers, successors, ended, by=None, **kwargs) -> lis
             f"nhiệm vụ đó trong kỳ ({'; '.join(refused)})."
         )
     return said
+
+
+def _reports_hand(handed: dict[int, tuple[int, str]], by) -> None:
+    """Give each report of `handed` (pk → (successor pk, …)) to its successor, under the successor's
+    name, with a row in its history (`HANDED_OVER_REASON`); a few statements per `BATCH` reports."""
+    bulk_set_ids(TaskReport, "unit", {pk: successor for pk, (successor, _) in handed.items()})
+    name_now = Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("name")[:1])
+    for batch in chunks(handed):
+        TaskReport.objects.filter(pk__in=batch).update(unit_name=name_now)
+    history_copy(TaskReport, handed, history_type="~", by=by, reason=HANDED_OVER_REASON)
 
 
 # ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kehoach.spreadsheets import Column, Sheet, workbook_bytes
-from reports.models import Evidence, ReportStatus, TaskReport
+from reports.models import EventKind, Evidence, ReportEvent, ReportStatus, TaskReport
 from reports.workflow.services import HANDED_OVER_REASON, evidence_add, period_fill
 from tasks.models import Assignment, AssignmentRole, GroupMembership, Task, Unit, UnitKind
 from tasks.reorganisation import Mapping, mappings_from_sheet, units_reorganise
@@ -361,6 +361,29 @@ def test_a_reorganisation_of_300_units_costs_about_as_many_queries_as_one_of_30(
     moved = TaskReport.objects.filter(period=world.period, unit__code__startswith="lon-moi-")
     assert moved.count() == 300  # each old unit's draft, handed to its merged department
     assert not TaskReport.objects.filter(period=world.period, unit__code__regex=r"^lon-[0-9]+$").exists()
+
+
+def test_sent_reports_kept_and_new_ones_asked_cost_no_query_per_unit(world):
+    # Given the old departments each sent their 2026 report (it stays theirs, and the merged
+    # department is asked a report of its own on the task): the path that creates reports
+    small_mappings = _departments(world, 30, "nho")
+    large_mappings = _departments(world, 300, "lon")
+    TaskReport.objects.filter(period=world.period, unit__code__regex=r"^(nho|lon)-[0-9]+$").update(
+        status=ReportStatus.SUBMITTED
+    )
+
+    small = _queries(world, small_mappings)
+    large = _queries(world, large_mappings)
+
+    assert large <= small + 30, (small, large)
+    kept = TaskReport.objects.filter(period=world.period, unit__code__regex=r"^lon-[0-9]+$")
+    assert kept.count() == 300 and set(kept.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
+    asked = TaskReport.objects.filter(period=world.period, unit__code__startswith="lon-moi-")
+    assert asked.count() == 300
+    assert set(asked.values_list("status", flat=True)) == {ReportStatus.DRAFT}
+    assert all(
+        ReportEvent.objects.filter(report=report, kind=EventKind.OPENED).count() == 1 for report in asked[:5]
+    )
 
 
 def test_a_reorganisation_of_300_units_is_one_transaction(world):
