@@ -8,11 +8,12 @@ the office may edit it, and an edited result stays as edited until it is reset.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -393,15 +394,17 @@ def compose(
     consolidated: ConsolidatedReport,
     today: datetime.date,
     *,
-    texts: bool | slice | Iterable[int] = True,
+    texts: bool | slice | Iterable[int] | Callable[[list[Task]], Iterable[int]] = True,
 ) -> Composition:
     """The scope's reports read in one pass over the scope with only the columns needed; their
     results' texts for every task (`texts` True), for the tasks of `texts` only (a slice of the
-    plan's tasks in order, or their ids), or none. A fixed number of queries, whatever the number
+    plan's tasks in order, their ids, or a function of the tasks giving their ids), or none. A fixed number of queries, whatever the number
     of tasks, units and periods."""
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
     if isinstance(texts, slice):
         texts = [task.pk for task in tasks[texts]]
+    elif callable(texts):
+        texts = list(texts(tasks))
     by_pk = {task.pk: task for task in tasks}
     first = scope.periods[0]
     in_scope = {period.pk for period in scope.periods}
@@ -473,6 +476,28 @@ def document_build(
     document = _document(scope, consolidated, composition, part)
     document.unit_reports = _unit_report_rows(scope, today, composition.tasks)
     return document
+
+
+@dataclass
+class Preview:
+    """A page of the preview: the report with the parts and appendix rows of a page of its tasks."""
+
+    document: ReportDocument
+    page: Page  # of the plan's tasks, in order
+
+
+def preview_build(scope: Scope, consolidated: ConsolidatedReport, number, size: int) -> Preview:
+    """Page `number` (as typed: the last page when past it, the first when not a number) of the
+    report, `size` tasks to a page: `document_build(..., part=...)` in the same queries."""
+    pages = {}
+
+    def page_of(tasks: list[Task]) -> list[int]:
+        pages["page"] = page = Paginator(range(len(tasks)), size).get_page(number)
+        pages["part"] = part = slice((page.number - 1) * size, page.number * size)
+        return [task.pk for task in tasks[part]]
+
+    composition = compose(scope, consolidated, timezone.localdate(), texts=page_of)
+    return Preview(_document(scope, consolidated, composition, pages["part"]), pages["page"])
 
 
 UNIT_REPORT_COLUMNS = (

@@ -14,7 +14,6 @@ from kehoach.http import query_without
 from reports import permissions
 from reports.exports.document import document_from_data
 from reports.models import ConsolidatedReport
-from tasks.models import Task
 
 from . import selectors
 from .forms import ConsolidatedForm, IssueForm
@@ -23,9 +22,9 @@ from .generator import (
     TEXT_FIELDS,
     compose,
     consolidated_for,
-    document_build,
     export_bytes,
     export_name,
+    preview_build,
 )
 from .selectors import Scope
 from .services import ISSUED, consolidated_issue, consolidated_new_edition, consolidated_save
@@ -83,10 +82,8 @@ def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: Consolidat
         appendix = [row for row in document.appendix if row.task_number in numbers]
         parts = list(page)
     else:
-        count = Task.objects.filter(plan=scope.plan).count()
-        page = Paginator(range(count), TASKS_PER_PAGE).get_page(request.GET.get("page"))
-        first = (page.number - 1) * TASKS_PER_PAGE
-        document = document_build(scope, consolidated=shown, part=slice(first, first + TASKS_PER_PAGE))
+        preview = preview_build(scope, shown, request.GET.get("page"), TASKS_PER_PAGE)
+        document, page = preview.document, preview.page
         appendix, parts = document.appendix, document.tasks
     shown_parts = []
     for part in parts:
