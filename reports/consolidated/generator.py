@@ -198,6 +198,10 @@ class Composition:
                 rows[pk].has_results = bool(text.strip())
         if self.text_ids is not None:
             self.text_ids = sorted({*self.text_ids, *wanted})
+            # Their lines are composed in order: put their reports in it, and group them again.
+            self.reports = _in_text_order(self.reports, self.tasks, set(self.text_ids))
+            for name in ("_by_task", "latest", "_latest_by_task"):
+                self.__dict__.pop(name, None)
 
     @cached_property
     def assigned(self) -> dict[int, list[Assignment]]:
@@ -242,7 +246,10 @@ class Composition:
         latest: dict[tuple[int, int], ReportRow] = {}
         for report in self.reports:
             key = (report.task_id, report.unit_id)
-            if key not in latest or report.period.deadline >= latest[key].period.deadline:
+            if key not in latest or (report.period.deadline, report.pk) >= (
+                latest[key].period.deadline,
+                latest[key].pk,
+            ):
                 latest[key] = report
         return [report for report in self.reports if latest[report.task_id, report.unit_id] is report]
 
@@ -389,6 +396,15 @@ def _text_order(reports: list[ReportRow], tasks: dict[int, Task]) -> list[Report
     )
 
 
+def _in_text_order(reports: list[ReportRow], tasks: list[Task], text_ids: set[int]) -> list[ReportRow]:
+    """The reports of the tasks `text_ids` in the order of their results' lines, then the others as
+    they came: those are only counted and judged, which needs no order."""
+    by_pk = {task.pk: task for task in tasks}
+    return _text_order([r for r in reports if r.task_id in text_ids], by_pk) + [
+        r for r in reports if r.task_id not in text_ids
+    ]
+
+
 def compose(
     scope: Scope,
     consolidated: ConsolidatedReport,
@@ -450,7 +466,9 @@ def compose(
     return Composition(
         scope=scope,
         tasks=tasks,
-        reports=_text_order(reports, by_pk),
+        reports=_text_order(reports, by_pk)
+        if texts is True
+        else _in_text_order(reports, tasks, set(texts or [])),
         edited=edited,
         done_before=_text_order(done_before, by_pk),
         text_ids=None if texts is True else list(texts or []),
