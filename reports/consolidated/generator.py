@@ -414,13 +414,15 @@ def compose(
 ) -> Composition:
     """The scope's reports read in one pass over the scope with only the columns needed; their
     results' texts for every task (`texts` True), for the tasks of `texts` only (a slice of the
-    plan's tasks in order, their ids, or a function of the tasks giving their ids), or none. A fixed number of queries, whatever the number
-    of tasks, units and periods."""
+    plan's tasks in order, their ids, or a function of the tasks giving their ids), or none (False).
+    A fixed number of queries, whatever the number of tasks, units and periods."""
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
     if isinstance(texts, slice):
         texts = [task.pk for task in tasks[texts]]
     elif callable(texts):
         texts = list(texts(tasks))
+    elif texts is not True:
+        texts = list(texts or [])
     by_pk = {task.pk: task for task in tasks}
     first = scope.periods[0]
     in_scope = {period.pk for period in scope.periods}
