@@ -1,5 +1,6 @@
 from django import forms
 
+from kehoach.text import number_text
 from reports.models import ConsolidatedReport
 from reports.workflow.forms import DATE_WIDGET
 
@@ -46,7 +47,10 @@ class ConsolidatedForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, tasks, composed: dict[int, str], **kwargs):
+    def __init__(self, *args, tasks, composed: dict[int, str | None], line_counts: dict[int, int], **kwargs):
+        """`composed`: each task's result as it stands (edited, or composed from the unit reports), or
+        None for a composed result too long to carry in the form (`line_counts` says how long): its
+        box starts empty, and left empty the task keeps following the unit reports."""
         super().__init__(*args, **kwargs)
         self.tasks = tasks
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
@@ -55,12 +59,20 @@ class ConsolidatedForm(forms.ModelForm):
             "invalid": "Biểu mẫu thiếu phiên bản; hãy mở lại trang rồi sửa tiếp.",
         }
         for task in tasks:
+            text = composed.get(task.pk)
             self.fields[f"result_{task.pk}"] = forms.CharField(
                 label=f"{task.number}. {task.title}",
                 required=False,
                 max_length=50_000,
                 widget=forms.Textarea(attrs={"rows": 6}),
-                initial=composed[task.pk],
+                initial=text or "",
+                help_text=""
+                if text is not None
+                else (
+                    f"Kết quả được soạn từ {number_text(line_counts.get(task.pk, 0))} dòng báo cáo của các đơn vị, "
+                    "quá dài để sửa tại đây: xem toàn văn ở bản xem trước và tệp Word. Để trống thì giữ kết quả "
+                    "soạn từ báo cáo của đơn vị; ghi nội dung vào ô này để thay bằng nội dung Phòng viết."
+                ),
             )
 
     @property

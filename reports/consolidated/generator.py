@@ -8,14 +8,29 @@ the office may edit it, and an edited result stays as edited until it is reset.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kehoach.db import Vietnamese
+from kehoach.db import vi_sort_key
 from kehoach.text import document_numbers, lower_first
 from reports.exports.consolidated_xlsx import consolidated_workbook
 from reports.exports.document import AppendixRow, Figure, ReportDocument, TaskPart, UnitReportRow
@@ -23,6 +38,8 @@ from reports.exports.docx import document_docx
 from reports.models import (
     Completion,
     ConsolidatedReport,
+    Evidence,
+    ReportingPeriod,
     ReportStatus,
     TaskReport,
     TaskState,
@@ -118,6 +135,39 @@ def consolidated_for(scope: Scope) -> ConsolidatedReport:
 # ------------------------------------------------------------------------------
 # Composition
 # ------------------------------------------------------------------------------
+ROLE_LABELS = dict(AssignmentRole.choices)
+
+
+@dataclass(slots=True)
+class ReportRow:
+    """One unit report as the consolidated report reads it: only the columns it needs, read in one
+    pass over the scope (no model objects, no per-task or per-period query)."""
+
+    pk: int
+    task_id: int
+    unit_id: int
+    unit_name: str
+    role: str
+    status: str
+    state: str  # reports.states.state_expression at the report's day
+    period: ReportingPeriod
+    deadline: datetime.date
+    completion: str
+    completed_on: datetime.date | None
+    funds_planned: int | None
+    funds_spent: int | None
+    has_results: bool  # its results hold some text
+    results: str = ""  # read only where a text is shown (`compose(..., texts=...)`)
+
+    @property
+    def period_id(self) -> int:
+        return self.period.pk
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
 @dataclass
 class Composition:
     """The unit reports of a scope, read once, arranged per task and unit; with the reports of
@@ -125,91 +175,116 @@ class Composition:
 
     scope: Scope
     tasks: list[Task]
-    reports: list[TaskReport]  # every report of the scope, with .state; task, role, unit, period order
+    reports: list[ReportRow]  # every report of the scope, with .state; task, role, unit, period order
     edited: dict[int, str]  # task id → result as the office edited it
-    done_before: list[TaskReport] = field(default_factory=list)  # fixed-date tasks finished earlier
+    done_before: list[ReportRow] = field(default_factory=list)  # fixed-date tasks finished earlier
+    text_ids: list[int] | None = None  # the tasks whose texts were read; None: every task
 
-    def reports_of(self, task: Task) -> list[TaskReport]:
+    def reports_of(self, task: Task) -> list[ReportRow]:
         return self._by_task.get(task.pk, [])
+
+    def read_texts(self, task_ids) -> None:
+        """Read the results' texts of the tasks `task_ids` where a composition read without them
+        (`compose(..., texts=False)`): only the reports whose text makes a line, in one query."""
+        wanted = set(task_ids)
+        rows = {
+            r.pk: r
+            for r in [*self.reports, *self.done_before]
+            if r.task_id in wanted and r.has_results and r.status == ReportStatus.ACCEPTED
+        }
+        if rows:
+            for pk, text in TaskReport.objects.filter(pk__in=list(rows)).values_list("pk", "results"):
+                rows[pk].results = text
+                rows[pk].has_results = bool(text.strip())
+        if self.text_ids is not None:
+            self.text_ids = sorted({*self.text_ids, *wanted})
+            # Their lines are composed in order: put their reports in it, and group them again.
+            self.reports = _in_text_order(self.reports, self.tasks, set(self.text_ids))
+            for name in ("_by_task", "latest", "_latest_by_task"):
+                self.__dict__.pop(name, None)
 
     @cached_property
     def assigned(self) -> dict[int, list[Assignment]]:
         """Task id → its assignments, lead first (groups and named ones too); read when the document
         needs them (the form composing results does not)."""
         assigned: dict[int, list[Assignment]] = {}
-        for assignment in (
-            Assignment.objects.filter(task__plan=self.scope.plan)
-            .select_related("unit")
-            .order_by("task", "role", "order", "pk")
-        ):
+        assignments = Assignment.objects.filter(task__plan=self.scope.plan)
+        if self.text_ids is not None:
+            assignments = assignments.filter(task_id__in=self.text_ids)
+        for assignment in assignments.select_related("unit").order_by("task", "role", "order", "pk"):
             assigned.setdefault(assignment.task_id, []).append(assignment)
         return assigned
 
-    def done_before_of(self, task: Task) -> list[TaskReport]:
+    def done_before_of(self, task: Task) -> list[ReportRow]:
         return self._done_before_by_task.get(task.pk, [])
 
     @cached_property
-    def _by_task(self) -> dict[int, list[TaskReport]]:
-        by_task: dict[int, list[TaskReport]] = {}
+    def _by_task(self) -> dict[int, list[ReportRow]]:
+        by_task: dict[int, list[ReportRow]] = {}
         for report in self.reports:
             by_task.setdefault(report.task_id, []).append(report)
         return by_task
 
     @cached_property
-    def _done_before_by_task(self) -> dict[int, list[TaskReport]]:
+    def _done_before_by_task(self) -> dict[int, list[ReportRow]]:
         """Each task's earlier completions, one per unit (its latest), not those asked again now."""
         now = {(report.task_id, report.unit_id) for report in self.reports}
-        latest: dict[tuple[int, int], TaskReport] = {}
+        latest: dict[tuple[int, int], ReportRow] = {}
         for report in self.done_before:
             key = (report.task_id, report.unit_id)
             if key not in now:
                 latest[key] = report  # ordered by period: the last one wins
-        by_task: dict[int, list[TaskReport]] = {}
+        by_task: dict[int, list[ReportRow]] = {}
         for report in latest.values():
             by_task.setdefault(report.task_id, []).append(report)
         return by_task
 
     @cached_property
-    def latest(self) -> list[TaskReport]:
+    def latest(self) -> list[ReportRow]:
         """Each task and unit's report of the scope's last period it reports in: its state is the
         state at the end of the scope."""
-        latest: dict[tuple[int, int], TaskReport] = {}
+        latest: dict[tuple[int, int], ReportRow] = {}
         for report in self.reports:
             key = (report.task_id, report.unit_id)
-            if key not in latest or report.period.deadline >= latest[key].period.deadline:
+            if key not in latest or (report.period.deadline, report.pk) >= (
+                latest[key].period.deadline,
+                latest[key].pk,
+            ):
                 latest[key] = report
         return [report for report in self.reports if latest[report.task_id, report.unit_id] is report]
 
     @cached_property
-    def _latest_by_task(self) -> dict[int, list[TaskReport]]:
-        by_task: dict[int, list[TaskReport]] = {}
+    def _latest_by_task(self) -> dict[int, list[ReportRow]]:
+        by_task: dict[int, list[ReportRow]] = {}
         for report in self.latest:
             by_task.setdefault(report.task_id, []).append(report)
         return by_task
 
-    def latest_of(self, task: Task) -> list[TaskReport]:
+    def latest_of(self, task: Task) -> list[ReportRow]:
         return self._latest_by_task.get(task.pk, [])
 
-    def composed_result(self, task: Task) -> str:
+    def result_lines(self, task: Task) -> list[str]:
+        """The lines of the task's composed result: earlier completions, each accepted result (lead
+        first, then partners, each unit's periods in order), then the units with no accepted result."""
         lines = [_done_before_line(report) for report in self.done_before_of(task)]
+        accepted_units = set()
         for report in self.reports_of(task):
-            if report.status == ReportStatus.ACCEPTED and report.results.strip():
+            if report.status == ReportStatus.ACCEPTED and report.has_results:
+                accepted_units.add(report.unit_id)
                 period = f"[{report.period.name}] " if self.scope.spans_periods else ""
                 lines.append(
-                    f"{report.unit_name} ({report.get_role_display().lower()}): {period}"
+                    f"{report.unit_name} ({report.role_label.lower()}): {period}"
                     f"{_one_paragraph(report.results)}"
                 )
-        accepted_units = {
-            r.unit_id
-            for r in self.reports_of(task)
-            if r.status == ReportStatus.ACCEPTED and r.results.strip()
-        }
         missing = [r for r in self.latest_of(task) if r.unit_id not in accepted_units]
         if missing:
             lines.append(_missing_line(missing))
         if not lines:
-            return NO_REPORTING_UNIT
-        return "\n".join(lines)
+            return [NO_REPORTING_UNIT]
+        return lines
+
+    def composed_result(self, task: Task) -> str:
+        return "\n".join(self.result_lines(task))
 
     def result(self, task: Task) -> str:
         return self.edited.get(task.pk) or self.composed_result(task)
@@ -254,7 +329,7 @@ def _judged(report: TaskReport) -> str:
 def _done_before_line(report: TaskReport) -> str:
     return (
         f"Đã hoàn thành ngày {report.completed_on:%d/%m/%Y} ({report.unit_name} "
-        f"{report.get_role_display().lower()}; kết quả đã báo cáo {lower_first(report.period.name)}): "
+        f"{report.role_label.lower()}; kết quả đã báo cáo {lower_first(report.period.name)}): "
         f"{_one_paragraph(report.results)}"
     )
 
@@ -271,7 +346,7 @@ def _status_words(report: TaskReport) -> str:
 
 
 def _missing_line(reports: list[TaskReport]) -> str:
-    units = "; ".join(f"{r.unit_name} ({r.get_role_display().lower()}) {_status_words(r)}" for r in reports)
+    units = "; ".join(f"{r.unit_name} ({r.role_label.lower()}) {_status_words(r)}" for r in reports)
     return f"Chưa có kết quả được Sở xác nhận của: {units}."
 
 
@@ -285,107 +360,268 @@ def _one_paragraph(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def compose(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date) -> Composition:
+REPORT_COLUMNS = (
+    "pk",
+    "task_id",
+    "unit_id",
+    "unit_name",
+    "role",
+    "status",
+    "state",
+    "period_id",
+    "deadline",
+    "completion",
+    "completed_on",
+    "funds_planned",
+    "funds_spent",
+    "has_results",
+)
+
+
+def _text_order(reports: list[ReportRow], tasks: dict[int, Task]) -> list[ReportRow]:
+    """Task, role (lead first), unit name in Vietnamese order, period, id: the order in which results
+    are composed. Sorted here rather than by the database's collation, which costs a call per
+    comparison on SQLite; each name is ranked once."""
+    names = sorted({r.unit_name for r in reports}, key=vi_sort_key)
+    rank = {name: index for index, name in enumerate(names)}
+    return sorted(
+        reports,
+        key=lambda r: (
+            tasks[r.task_id].sort_key if r.task_id in tasks else "",
+            r.role,
+            rank[r.unit_name],
+            r.period.deadline,
+            r.pk,
+        ),
+    )
+
+
+def _in_text_order(reports: list[ReportRow], tasks: list[Task], text_ids: set[int]) -> list[ReportRow]:
+    """The reports of the tasks `text_ids` in the order of their results' lines, then the others as
+    they came: those are only counted and judged, which needs no order."""
+    by_pk = {task.pk: task for task in tasks}
+    return _text_order([r for r in reports if r.task_id in text_ids], by_pk) + [
+        r for r in reports if r.task_id not in text_ids
+    ]
+
+
+def compose(
+    scope: Scope,
+    consolidated: ConsolidatedReport,
+    today: datetime.date,
+    *,
+    texts: bool | slice | Iterable[int] | Callable[[list[Task]], Iterable[int]] = True,
+) -> Composition:
+    """The scope's reports read in one pass over the scope with only the columns needed; their
+    results' texts for every task (`texts` True), for the tasks of `texts` only (a slice of the
+    plan's tasks in order, their ids, or a function of the tasks giving their ids), or none (False).
+    A fixed number of queries, whatever the number of tasks, units and periods."""
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
+    if isinstance(texts, slice):
+        texts = [task.pk for task in tasks[texts]]
+    elif callable(texts):
+        texts = list(texts(tasks))
+    elif texts is not True:
+        texts = list(texts or [])
+    by_pk = {task.pk: task for task in tasks}
     first = scope.periods[0]
+    in_scope = {period.pk for period in scope.periods}
+    periods = {period.pk: period for period in scope.plan_periods or scope.periods}
+    # Ids rather than joins: the plan's earlier periods and its fixed-date tasks are known already.
     earlier = Q(
-        period__plan=scope.plan,
-        period__deadline__lt=first.deadline,
-        task__deadline_kind=DeadlineKind.FIXED,
+        period_id__in=[p.pk for p in periods.values() if p.deadline < first.deadline],
+        task_id__in=[task.pk for task in tasks if task.deadline_kind == DeadlineKind.FIXED],
         status=ReportStatus.ACCEPTED,
         completion=Completion.DONE,
     )
-    reports, done_before = [], []
-    for report in (
-        TaskReport.objects.filter(Q(period__in=scope.periods) | earlier)
-        .select_related("period")
+    queryset = (
+        TaskReport.objects.filter(Q(period_id__in=sorted(in_scope)) | earlier)
         .annotate(state=state_expression(today))
-        .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
-    ):
-        (reports if report.period_id in {p.pk for p in scope.periods} else done_before).append(report)
+        .order_by()
+    )
+    columns = list(REPORT_COLUMNS)
+    if texts is True:
+        columns[-1] = "results"  # has_results is told by the text itself
+    else:
+        # Whether a result holds any text, without reading it; told again by the text once read.
+        queryset = queryset.annotate(
+            has_results=ExpressionWrapper(~Q(results=""), output_field=BooleanField())
+        )
+    if texts is not True and texts:
+        ids = list(texts)
+        queryset = queryset.annotate(
+            text=Case(When(task_id__in=ids, then=F("results")), default=Value(""), output_field=TextField())
+        )
+        columns.append("text")
+    reports, done_before = [], []
+    for values in queryset.values_list(*columns):
+        if texts is True:
+            row = ReportRow(
+                *values[:7], periods[values[7]], *values[8:13], bool(values[13].strip()), values[13]
+            )
+        else:
+            row = ReportRow(*values[:7], periods[values[7]], *values[8:])
+            if row.results:
+                row.has_results = bool(row.results.strip())
+        (reports if values[7] in in_scope else done_before).append(row)
     edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
     return Composition(
         scope=scope,
         tasks=tasks,
-        reports=reports,
+        reports=_text_order(reports, by_pk)
+        if texts is True
+        else _in_text_order(reports, tasks, set(texts or [])),
         edited=edited,
-        done_before=done_before,
+        done_before=_text_order(done_before, by_pk),
+        text_ids=None if texts is True else list(texts or []),
     )
 
 
 def document_build(
-    scope: Scope, today: datetime.date | None = None, consolidated: ConsolidatedReport | None = None
+    scope: Scope,
+    today: datetime.date | None = None,
+    consolidated: ConsolidatedReport | None = None,
+    *,
+    part: slice | None = None,
 ) -> ReportDocument:
     """The whole consolidated report of `scope` as data, in a fixed number of queries; `consolidated`
-    is the edition (`consolidated_for`) when the caller has read it already."""
+    is the edition (`consolidated_for`) when the caller has read it already.
+
+    With `part` (a slice of the plan's tasks in order), only those tasks' parts and appendix rows are
+    in the document, and only their texts are read: a page of the preview. The counts, the opening
+    and sections I, III–V stay those of the whole report."""
     today = today or timezone.localdate()
     consolidated = consolidated or consolidated_for(scope)
-    composition = compose(scope, consolidated, today)
-    document = _document(scope, consolidated, composition)
-    document.unit_reports = _unit_report_rows(scope, today)
+    composition = compose(scope, consolidated, today, texts=True if part is None else part)
+    document = _document(scope, consolidated, composition, part)
+    document.unit_reports = _unit_report_rows(scope, today, composition.tasks)
     return document
 
 
-def _unit_report_rows(scope: Scope, today: datetime.date):
-    """Every report of the scope for the Excel file, read in chunks when the writer gets to it."""
+@dataclass
+class Preview:
+    """A page of the preview: the report with the parts and appendix rows of a page of its tasks."""
+
+    document: ReportDocument
+    page: Page  # of the plan's tasks, in order
+
+
+def preview_build(scope: Scope, consolidated: ConsolidatedReport, number, size: int) -> Preview:
+    """Page `number` (as typed: the last page when past it, the first when not a number) of the
+    report, `size` tasks to a page: `document_build(..., part=...)` in the same queries."""
+    pages = {}
+
+    def page_of(tasks: list[Task]) -> list[int]:
+        pages["page"] = page = Paginator(range(len(tasks)), size).get_page(number)
+        pages["part"] = part = slice((page.number - 1) * size, page.number * size)
+        return [task.pk for task in tasks[part]]
+
+    composition = compose(scope, consolidated, timezone.localdate(), texts=page_of)
+    return Preview(_document(scope, consolidated, composition, pages["part"]), pages["page"])
+
+
+UNIT_REPORT_COLUMNS = (
+    "pk",
+    "period_id",
+    "task_id",
+    "unit_name",
+    "role",
+    "status",
+    "state",
+    "deadline",
+    "completion",
+    "completed_on",
+    "progress",
+    "results",
+    "difficulties",
+    "escalate",
+    "proposals",
+    "funds_planned",
+    "funds_spent",
+    "submitted_at",
+    "accepted_at",
+    "files",
+)
+
+
+def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
+    """Every report of the scope for the Excel file, read when the writer gets to it: one query with
+    only its own columns (the period's and the task's words are those already read), its evidence
+    counted by a subquery rather than a grouping of every column, in the order of the appendix."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
     completions = dict(Completion.choices)
-    reports = (
-        TaskReport.objects.filter(period__in=scope.periods)
-        .annotate(state=state_expression(today), files=Count("evidence"))
-        .values(
-            "period__name",
-            "period__plan__code",
-            "task__number",
-            "task__title",
-            "unit_name",
-            "role",
-            "status",
-            "state",
-            "deadline",
-            "completion",
-            "completed_on",
-            "progress",
-            "results",
-            "difficulties",
-            "escalate",
-            "proposals",
-            "funds_planned",
-            "funds_spent",
-            "submitted_at",
-            "accepted_at",
-            "files",
-        )
-        .order_by("task__sort_key", "role", Vietnamese("unit_name"), "period__deadline", "pk")
+    periods = {period.pk: period for period in scope.periods}
+    by_pk = {task.pk: task for task in tasks}
+    zone = timezone.get_current_timezone()
+    files = (
+        Evidence.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    for r in reports.iterator(chunk_size=2000):
-        yield UnitReportRow(
-            period=r["period__name"],
-            plan=r["period__plan__code"],
-            task_number=r["task__number"],
-            task_title=r["task__title"],
-            unit=r["unit_name"],
-            role=roles[r["role"]],
-            status=statuses[r["status"]],
-            state=STATE_LABELS[PENDING if r["status"] == ReportStatus.SUBMITTED else r["state"]],
-            deadline=r["deadline"],
-            completion=completions[r["completion"]],
-            completed_on=r["completed_on"],
-            progress=r["progress"],
-            results=r["results"],
-            difficulties=r["difficulties"],
-            escalated=r["escalate"],
-            proposals=r["proposals"],
-            funds_planned=r["funds_planned"],
-            funds_spent=r["funds_spent"],
-            submitted_on=_local_date(r["submitted_at"]),
-            accepted_on=_local_date(r["accepted_at"]),
-            files=r["files"],
+    rows = list(
+        TaskReport.objects.filter(period__in=scope.periods)
+        .annotate(state=state_expression(today), files=Coalesce(Subquery(files), 0))
+        .order_by()
+        .values_list(*UNIT_REPORT_COLUMNS)
+    )
+    rank = {name: index for index, name in enumerate(sorted({r[3] for r in rows}, key=vi_sort_key))}
+    rows.sort(
+        key=lambda r: (
+            by_pk[r[2]].sort_key if r[2] in by_pk else "",
+            r[4],
+            rank[r[3]],
+            periods[r[1]].deadline,
+            r[0],
         )
-
-
-def _local_date(moment):
-    return timezone.localdate(moment) if moment else None
+    )
+    for (
+        _pk,
+        period_id,
+        task_id,
+        unit_name,
+        role,
+        status,
+        state,
+        deadline,
+        completion,
+        completed_on,
+        progress,
+        results,
+        difficulties,
+        escalate,
+        proposals,
+        funds_planned,
+        funds_spent,
+        submitted_at,
+        accepted_at,
+        count,
+    ) in rows:
+        task = by_pk.get(task_id)
+        yield UnitReportRow(
+            period=periods[period_id].name,
+            plan=scope.plan.code,
+            task_number=task.number if task else "",
+            task_title=task.title if task else "",
+            unit=unit_name,
+            role=roles[role],
+            status=statuses[status],
+            state=STATE_LABELS[PENDING if status == ReportStatus.SUBMITTED else state],
+            deadline=deadline,
+            completion=completions[completion],
+            completed_on=completed_on,
+            progress=progress,
+            results=results,
+            difficulties=difficulties,
+            escalated=escalate,
+            proposals=proposals,
+            funds_planned=funds_planned,
+            funds_spent=funds_spent,
+            submitted_on=submitted_at.astimezone(zone).date() if submitted_at else None,
+            accepted_on=accepted_at.astimezone(zone).date() if accepted_at else None,
+            files=count,
+        )
 
 
 def _names(assignments: list[Assignment], role: str, day: datetime.date) -> list[str]:
@@ -425,16 +661,26 @@ def _figures(lines: list[IndicatorLine]) -> list[Figure]:
     ]
 
 
-def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Composition) -> ReportDocument:
+def _document(
+    scope: Scope, consolidated: ConsolidatedReport, composition: Composition, part: slice | None = None
+) -> ReportDocument:
     roles = dict(AssignmentRole.choices)
     end = scope.last.deadline
     parts, rows = [], []
     task_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
+    shown = {task.pk for task in composition.tasks[part if part is not None else slice(None)]}
     # Each task's indicators judged at the last period of the scope, from what the units sent.
     indicators: dict[int, list[IndicatorLine]] = {}
-    for line in plan_indicator_lines(plan=scope.plan, period=scope.last):
+    for line in plan_indicator_lines(
+        plan=scope.plan, period=scope.last, task_ids=None if part is None else sorted(shown)
+    ):
         indicators.setdefault(line.task_id, []).append(line)
     for task in composition.tasks:
+        if task.pk not in shown:
+            state = composition.state(task)
+            if state is not None:
+                task_counts[state] += 1
+            continue
         assigned = composition.assigned.get(task.pk, [])
         accepted = [
             r for r in composition.latest_of(task) if r.status == ReportStatus.ACCEPTED
@@ -466,9 +712,9 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
             )
         )
     tasks = {task.pk: task for task in composition.tasks}
-    accepted_of: dict[tuple[int, int], TaskReport] = {}
+    accepted_of: dict[tuple[int, int], ReportRow] = {}
     for report in composition.reports:
-        if report.status == ReportStatus.ACCEPTED and report.results.strip():
+        if report.status == ReportStatus.ACCEPTED and report.has_results:
             accepted_of[report.task_id, report.unit_id] = report
     earlier = [r for task in composition.tasks for r in composition.done_before_of(task)]
     unit_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
@@ -476,12 +722,15 @@ def _document(scope: Scope, consolidated: ConsolidatedReport, composition: Compo
         [*earlier, *composition.latest],
         key=lambda r: (tasks[r.task_id].sort_key, r.role, r.unit_name, r.period.deadline, r.pk),
     )
+    in_scope = {period.pk for period in scope.periods}
     for order, report in enumerate(in_order, start=1):
         task = tasks[report.task_id]
-        is_earlier = report.period_id not in {p.pk for p in scope.periods}
+        is_earlier = report.period_id not in in_scope
         accepted = report if is_earlier else accepted_of.get((report.task_id, report.unit_id))
         state = _judged(report)
         unit_counts[state] += 1
+        if task.pk not in shown:
+            continue
         summary = _row_summary(report, accepted)
         if is_earlier:
             summary = f"Đã hoàn thành ngày {report.completed_on:%d/%m/%Y} ({lower_first(report.period.name)}): {summary}"

@@ -4,7 +4,7 @@ reports (the report's content is read by `generator`)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reports import permissions
 from reports.models import ConsolidatedReport, ReportingPeriod
@@ -22,6 +22,7 @@ class Scope:
     name: str  # "6 tháng đầu năm 2026", "Năm 2026"
     periods: list[ReportingPeriod]  # in order of their deadlines
     year: int
+    plan_periods: list[ReportingPeriod] = field(default_factory=list)  # every period of the plan
 
     @property
     def last(self) -> ReportingPeriod:
@@ -46,11 +47,11 @@ def scope(plan: Plan, key: str) -> Scope | None:
     periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("deadline"))
     period = next((p for p in periods if p.key == key), None)
     if period is not None:
-        return Scope(plan, key, period.name, [period], period.year)
+        return Scope(plan, key, period.name, [period], period.year, periods)
     if YEAR.fullmatch(key or ""):
         of_year = [p for p in periods if p.year == int(key)]
         if of_year:
-            return Scope(plan, key, f"Năm {key}", of_year, int(key))
+            return Scope(plan, key, f"Năm {key}", of_year, int(key), periods)
     return None
 
 

@@ -80,11 +80,13 @@ def consolidated_save(
     current.full_clean(exclude=["plan"])
     current._history_user = by
     current.save()
-    composition = compose(scope, current, today or timezone.localdate())
+    # Only the texts of the results posted with some text are read, to compare them.
+    composition = compose(scope, current, today or timezone.localdate(), texts=False)
     plan_tasks = {task.pk: task for task in composition.tasks}
     unknown = set(results) - set(plan_tasks)
     if unknown:
         raise ValidationError("Nhiệm vụ không thuộc kế hoạch của kỳ báo cáo.")
+    composition.read_texts(task_id for task_id, text in results.items() if text.strip())
     for task_id, text in results.items():
         text = text.strip()
         if not text or _same(text, composition.composed_result(plan_tasks[task_id])):

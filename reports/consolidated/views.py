@@ -22,14 +22,22 @@ from .generator import (
     TEXT_FIELDS,
     compose,
     consolidated_for,
-    document_build,
     export_bytes,
     export_name,
+    preview_build,
 )
 from .selectors import Scope
 from .services import ISSUED, consolidated_issue, consolidated_new_edition, consolidated_save
 
 ROWS_PER_PAGE = 30
+# The preview shows the report a page of tasks at a time, each task's result and each appendix row
+# condensed: a monthly plan's yearly report runs to megabytes, which the Word file carries whole.
+TASKS_PER_PAGE = 10
+SHOWN_LINES = 6  # lines of a task's result shown in the preview
+SHOWN_CHARS = 600  # characters of a line of a result, or of an appendix row's result, shown
+# The form carries a task's composed result when it has no more lines than this; a longer one is
+# left out (its box empty: the task keeps following the unit reports unless the office writes one).
+FORM_LINES = 8
 
 
 def _scope(request, plan_pk, key) -> Scope:
@@ -59,16 +67,37 @@ def consolidated_list(request):
     )
 
 
+def _condensed(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS].rstrip() + "…"
+
+
 def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: ConsolidatedReport):
     """The preview of an edition: an issued one as it was frozen, the one being prepared (or the
-    defaults of a report not yet prepared) as it stands now."""
+    defaults of a report not yet prepared) as it stands now; a page of its tasks at a time, with
+    their rows of the appendix, each result condensed."""
     if shown.is_issued:
         document = document_from_data(shown.snapshot)
+        page = Paginator(document.tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+        numbers = {part.number for part in page}
+        appendix = [row for row in document.appendix if row.task_number in numbers]
+        parts = list(page)
     else:
-        document = document_build(scope, consolidated=shown)
+        preview = preview_build(scope, shown, request.GET.get("page"), TASKS_PER_PAGE)
+        document, page = preview.document, preview.page
+        appendix, parts = document.appendix, document.tasks
+    shown_parts = []
+    for part in parts:
+        lines = [line for line in part.result.splitlines() if line.strip()]
+        shown_parts.append(
+            (part, [_condensed(line) for line in lines[:SHOWN_LINES]], len(lines) - SHOWN_LINES)
+        )
     context = {
         "scope": scope,
         "document": document,
+        "parts": shown_parts,
+        "appendix": [(row, _condensed(row.summary)) for row in appendix],
+        "page": page,
+        "query": query_without(request, "page"),
         "shown": shown,
         "latest": latest,
         "editions": selectors.editions(scope) if latest.pk else [],
@@ -103,10 +132,22 @@ def consolidated_edit(request, plan_pk, key):
     if consolidated.is_issued:
         messages.error(request, ISSUED)
         return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
-    composition = compose(scope, consolidated, timezone.localdate())
-    composed = {task.pk: composition.result(task) for task in composition.tasks}
+    # Read without the texts, then the texts of the results short enough to carry in the form.
+    composition = compose(scope, consolidated, timezone.localdate(), texts=False)
+    line_counts = {task.pk: len(composition.result_lines(task)) for task in composition.tasks}
+    short = [task.pk for task in composition.tasks if line_counts[task.pk] <= FORM_LINES]
+    composition.read_texts(short)
+    composed = {
+        task.pk: composition.edited.get(task.pk)
+        or (composition.composed_result(task) if task.pk in short else None)
+        for task in composition.tasks
+    }
     form = ConsolidatedForm(
-        request.POST or None, instance=consolidated, tasks=composition.tasks, composed=composed
+        request.POST or None,
+        instance=consolidated,
+        tasks=composition.tasks,
+        composed=composed,
+        line_counts=line_counts,
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import io
 import re
 from dataclasses import dataclass, replace
@@ -23,6 +24,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from kehoach.text import number_text
 
@@ -210,31 +213,41 @@ def _element(tag: str, text: str | None = None, **attributes: str):
 
 
 def _new_paragraph(container):
-    """A new paragraph in a document, cell or header; a cell's first, untouched paragraph is reused."""
+    """A new paragraph in a document, cell or header; a cell's first, untouched paragraph is reused.
+
+    In the body, the paragraph goes straight before the closing section properties, its last child:
+    python-docx would look for them from the first child for every new paragraph, which made a long
+    report quadratic."""
     if isinstance(container, DocxDocument):
-        # The body's paragraphs are not listed: that builds an object for each one, every time.
-        return container.add_paragraph()
+        body = container.element.body
+        p = OxmlElement("w:p")
+        last = body[-1]  # lxml walks from the last child for a negative index; len() counts them all
+        if last.tag == qn("w:sectPr"):
+            last.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, container._body)
     paragraphs = container.paragraphs
     if len(paragraphs) == 1 and not paragraphs[0].runs and paragraphs[0]._p.pPr is None:
         return paragraphs[0]
     return container.add_paragraph()
 
 
-def _run(paragraph, text: str, look: Look):
-    run = paragraph.add_run()
-    if any(char in text for char in "\t\n\r\f"):
-        run.text = text  # python-docx turns these into tabs and breaks, character by character
-    elif text:
-        run._r.add_t(text)  # a task's composed result runs to thousands of characters
-    run.font.size = Pt(look.size)
-    run.font.bold = look.bold or None
-    run.font.italic = look.italic or None
-    return run
+@functools.cache
+def _run_model(size: float, bold: bool, italic: bool):
+    """An empty run of that font, laid out once by python-docx; every run of the report is a copy."""
+    run = Run(OxmlElement("w:r"), None)
+    run.font.size = Pt(size)
+    run.font.bold = bold or None
+    run.font.italic = italic or None
+    return run._r
 
 
-def _write(container, text: str, look: Look = BODY):
-    """A paragraph holding `text` (one line, already clean) as `look` says."""
-    paragraph = _new_paragraph(container)
+@functools.cache
+def _paragraph_model(look: Look):
+    """The paragraph properties of `look`, laid out once by python-docx; every paragraph of that
+    look gets a copy (laying out each of thousands of paragraphs took most of a long report's time)."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)
     fmt = paragraph.paragraph_format
     fmt.alignment = look.align
     fmt.first_line_indent = Mm(10) if look.indent else None
@@ -244,6 +257,27 @@ def _write(container, text: str, look: Look = BODY):
     fmt.keep_with_next = look.keep or None
     if look.outline is not None:
         paragraph._p.get_or_add_pPr().get_or_add_outlineLvl().val = look.outline
+    return paragraph._p.pPr
+
+
+def _run(paragraph, text: str, look: Look):
+    r = copy.deepcopy(_run_model(look.size, look.bold, look.italic))
+    paragraph._p.append(r)
+    run = Run(r, paragraph)
+    if any(char in text for char in "\t\n\r\f"):
+        run.text = text  # python-docx turns these into tabs and breaks, character by character
+    elif text:
+        r.add_t(text)  # a task's composed result runs to thousands of characters
+    return run
+
+
+def _write(container, text: str, look: Look = BODY):
+    """A paragraph holding `text` (one line, already clean) as `look` says."""
+    paragraph = _new_paragraph(container)
+    p = paragraph._p
+    if p.pPr is not None:
+        p.remove(p.pPr)
+    p.insert(0, copy.deepcopy(_paragraph_model(look)))
     if text:
         _run(paragraph, text, look)
     return paragraph

@@ -28,6 +28,7 @@ from reports.states import (
     Verdict,
     indicator_result,
     state_expression,
+    target_for,
 )
 from tasks.models import (
     Assignment,
@@ -37,6 +38,7 @@ from tasks.models import (
     Plan,
     PlanStatus,
     Role,
+    TargetScope,
     Task,
     User,
 )
@@ -375,12 +377,27 @@ def indicator_results(
     value_filter = Q(indicator__task__plan_id=plan_id)
     if task_ids is not None:
         value_filter &= Q(indicator__task_id__in=task_ids)
+    # Only the values some indicator's span can count (reports.states._counted): the period's own
+    # when every indicator is judged on the period, its year's when none has a target for the whole
+    # plan; a plan's earlier years are not read for nothing.
+    spans = {_span(indicator, period) for indicator in indicators}
+    if spans == {TargetScope.PERIOD}:
+        value_filter &= Q(report__period_id=period.pk)
+    elif TargetScope.PLAN not in spans:
+        value_filter &= Q(report__period__year=period.year)
     values = _indicator_values(value_filter, user=user, until=period.cutoff_to)
     results: dict[int, list[IndicatorResult]] = {}
     for indicator in indicators:
         result = indicator_result(indicator, indicator.target_list, period, values.get(indicator.pk, []))
         results.setdefault(indicator.task_id, []).append(result)
     return results
+
+
+def _span(indicator, period) -> str:
+    """The span of reports that judges `indicator` at `period`: that of the target that applies,
+    the period alone without one (reports.states.indicator_result)."""
+    target = target_for(indicator.target_list, period)
+    return target.scope if target is not None else TargetScope.PERIOD
 
 
 def report_indicator_results(report: TaskReport, user) -> list[IndicatorResult]:
@@ -463,18 +480,18 @@ class IndicatorLine:
 
 
 def plan_indicator_lines(
-    *, plan: Plan, period: ReportingPeriod | None = None, year: int | None = None
+    *, plan: Plan, period: ReportingPeriod | None = None, year: int | None = None, task_ids=None
 ) -> list[IndicatorLine]:
-    """Every indicator of the plan's tasks judged at `period`, or at the last period of `year`
-    (the yearly report's), counting what the units sent: plain data, the tasks' order. Empty when
-    the plan has no period that year."""
+    """Every indicator of the plan's tasks (of `task_ids` only, when given) judged at `period`, or at
+    the last period of `year` (the yearly report's), counting what the units sent: plain data, the
+    tasks' order. Empty when the plan has no period that year."""
     if period is None:
         periods = [p for p in plan.periods.all() if year is None or p.year == year]
         if not periods:
             return []
         period = max(periods, key=lambda p: (p.cutoff_to, p.pk))
     lines = []
-    for results in indicator_results(plan_id=plan.pk, period=period).values():
+    for results in indicator_results(plan_id=plan.pk, period=period, task_ids=task_ids).values():
         for result in results:
             indicator = result.indicator
             lines.append(

@@ -248,9 +248,10 @@ BUDGETS = {
     "funds, later pages": 12,
     "funds export": 10,  # with the indicator values of the same reports (issue 13)
     # The consolidated report judges each task's indicators: two queries (the indicators with their
-    # targets, the values sent); the form, which composes results only, does not.
+    # targets, the values sent); the form, which composes results only, does not, but reads the
+    # texts of the results short enough to carry apart from the reports (one query).
     "consolidated preview": 14,
-    "consolidated form": 11,
+    "consolidated form": 12,
     "consolidated docx": 11,
     "consolidated xlsx": 12,
     "calendar page": 6,
