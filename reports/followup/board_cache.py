@@ -24,17 +24,19 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import logging
 import zlib
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.template.loader import get_template
 
 from . import board as board_module
 from . import stamps
 
 BODY_TEMPLATE = "reports/_board_body.html"
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -73,16 +75,25 @@ def board_key(*, request, plans, plan, period, periods, can_remind: bool, today:
 
 
 def board_get(key: str | None) -> dict | None:
-    """The entry under `key`: the body's HTML and the filter's errors found while drawing it."""
+    """The entry under `key`: the body's HTML and the filter's errors found while drawing it. A cache
+    that cannot be read is a board to draw, never an error."""
     if key is None:
         return None
-    entry = cache.get(key)
+    try:
+        entry = cache.get(key)
+    except DatabaseError:
+        logger.warning("Không đọc được bộ nhớ đệm của bảng theo dõi; bảng được vẽ lại.", exc_info=True)
+        return None
     if entry is None:
         return None
     return {**entry, "html": zlib.decompress(entry["html"]).decode()}
 
 
 def board_set(key: str | None, *, html: str, errors: dict[str, list[str]]) -> None:
-    if key is not None:
+    if key is None:
+        return
+    try:
         # Compressed: a body of a few hundred kilobytes of repetitive HTML becomes a few tens.
         cache.set(key, {"html": zlib.compress(html.encode(), 1), "errors": errors})
+    except DatabaseError:
+        logger.warning("Không ghi được bộ nhớ đệm của bảng theo dõi.", exc_info=True)

@@ -45,7 +45,7 @@ def board(request):
     plans = selectors.followed_plans(user)
     form = BoardFilterForm(request.GET, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
-    plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans, today)
+    plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans)
     periods = selectors.plan_periods(plan) if plan else []
     if not periods:
         return render(
