@@ -1,4 +1,15 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def board_cache_install(sender, using="default", **kwargs):
+    """After every `migrate` (and `flush`): the cache's table when the cache is the database's, and
+    the triggers behind the board's change stamps (reports.followup.stamps)."""
+    from .followup import stamps
+
+    call_command("createcachetable", database=using, verbosity=0)
+    stamps.install(using)
 
 
 class ReportsConfig(AppConfig):
@@ -12,3 +23,4 @@ class ReportsConfig(AppConfig):
 
         tasks_changed.connect(follow_task_changes, dispatch_uid="reports.follow_task_changes")
         units_reorganised.connect(reports_hand_over, dispatch_uid="reports.reports_hand_over")
+        post_migrate.connect(board_cache_install, sender=self, dispatch_uid="reports.board_cache_install")

@@ -310,3 +310,14 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# ------------------------------------------------------------------------------
+# Cache: shared by every app server (the board's cache, reports.followup.board_cache)
+# ------------------------------------------------------------------------------
+# By default a table of the database (`migrate` creates it); any shared store Django supports may
+# replace it (e.g. redis://…). Never a per-process cache: app servers must see the same entries.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://kehoach_cache")}
+CACHES["default"].setdefault("TIMEOUT", env.int("CACHE_TIMEOUT", default=24 * 60 * 60))
+CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+    "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=1000)
+)

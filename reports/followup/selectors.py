@@ -1,7 +1,7 @@
 """Reads behind the follow-up pages: the filters' choices, the reminder log, the escalations. The
 board (`board.py`) and the funds (`funds.py`) have selectors of their own."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from reports import permissions
 from reports.models import Direction, Reminder, ReportingPeriod, TaskReport
@@ -23,19 +23,29 @@ def visible_report(user, pk) -> TaskReport | None:
 
 
 def followed_plans(user) -> list[Plan]:
-    """The plans whose board the user follows, in force first."""
+    """The plans whose board the user follows, in force first, with only what the board shows of
+    them (its selector and heading) and whether each has a period open (`has_open_period`)."""
     plans = permissions.in_plans(Plan.objects.all(), permissions.followed_plans(user), field="pk")
-    return list(plans.select_related("coordinating_unit").order_by("status", "-issued_year", "code"))
-
-
-def default_plan(plans: list[Plan], today) -> Plan | None:
-    """The plan the board shows first: the first in force with a period open, else the first."""
-    open_plans = set(
-        ReportingPeriod.objects.filter(plan__in=plans, is_open=True)
-        .values_list("plan_id", flat=True)
-        .distinct()
+    open_periods = ReportingPeriod.objects.filter(plan=OuterRef("pk"), is_open=True)
+    return list(
+        plans.only("pk", "code", "title")
+        .annotate(has_open_period=Exists(open_periods))
+        .order_by("status", "-issued_year", "code")
     )
-    return next((plan for plan in plans if plan.pk in open_plans), plans[0] if plans else None)
+
+
+def default_plan(plans: list[Plan]) -> Plan | None:
+    """The plan the board shows first: the first in force with a period open, else the first (of
+    `followed_plans`)."""
+    return next((plan for plan in plans if plan.has_open_period), plans[0] if plans else None)
+
+
+def plan_periods(plan: Plan) -> list[ReportingPeriod]:
+    """The plan's periods, the latest deadline first, each with `plan` as its plan (not read again)."""
+    periods = list(plan.periods.order_by("-deadline"))
+    for period in periods:
+        period.plan = plan
+    return periods
 
 
 def plan_tasks(plan: Plan) -> list[Task]:

@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from kehoach.http import next_or, query_without
@@ -21,6 +23,7 @@ from reports.workflow.forms import DirectionForm
 
 from . import selectors, services
 from .board import board_build
+from .board_cache import BODY_TEMPLATE, board_get, board_key, board_set
 from .forms import BoardFilterForm, FundsFilterForm
 from .funds import funds_detail, funds_summary, funds_xlsx
 
@@ -42,11 +45,11 @@ def board(request):
     plans = selectors.followed_plans(user)
     form = BoardFilterForm(request.GET, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
-    plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans, today)
-    periods = workflow_selectors.plan_periods(plan) if plan else []
+    plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans)
+    periods = selectors.plan_periods(plan) if plan else []
     if not periods:
         return render(
-            request, "reports/board.html", {"form": form, "board": None, "plans": plans, "plan": plan}
+            request, "reports/board.html", {"form": form, "body": None, "plans": plans, "plan": plan}
         )
     period = workflow_selectors.default_period(periods, today)
     if data.get("ky"):
@@ -54,12 +57,54 @@ def board(request):
         if period is None:
             form.add_error("ky", f"Kế hoạch {plan.code} không có kỳ báo cáo “{data['ky']}”.")
             period = workflow_selectors.default_period(periods, today)
+    can_remind = permissions.can_remind(user, plan.pk)
+    context = {
+        "form": form,
+        "plans": plans,
+        "plan_periods": periods,
+        "period": period,
+        "can_remind": can_remind,
+        "query": query_without(request, "page"),
+        "owing_query": query_without(request, "chua_gui"),
+        "columns_query": query_without(request, "cot"),
+        "states": TaskState.choices,
+    }
+    # The body is served from the cache while nothing it shows has changed (board_cache); a filter
+    # refused above draws it afresh.
+    key = None
+    if not form.errors:
+        key = board_key(
+            request=request,
+            plans=plans,
+            plan=plan,
+            period=period,
+            periods=periods,
+            can_remind=can_remind,
+            today=today,
+        )
+    cached = board_get(key)
+    if cached is not None:
+        for name, errors in cached["errors"].items():
+            for error in errors:
+                form.add_error(name, error)
+        context["body"] = mark_safe(cached["html"])  # noqa: S308 — drawn by our own template
+    else:
+        context["board"] = _board_drawn(form, data, plan=plan, period=period, today=today)
+        context["body"] = mark_safe(get_template(BODY_TEMPLATE).render(context))  # noqa: S308
+        board_set(
+            key, html=context["body"], errors={name: list(errors) for name, errors in form.errors.items()}
+        )
+    return render(request, "reports/board.html", context, status=400 if form.errors else 200)
+
+
+def _board_drawn(form, data, *, plan, period, today):
+    """The board of `period` as the filter asks; the filter's values that do not fit the plan or the
+    period are refused on the form (and drawn as if not given)."""
     tasks = selectors.plan_tasks(plan)
     task_id = data.get("task")
     if task_id and task_id not in {task.pk for task in tasks}:
         form.add_error("task", "Nhiệm vụ này không thuộc kế hoạch đã chọn.")
         task_id = None
-
     result = board_build(
         period=period,
         today=today,
@@ -74,18 +119,7 @@ def board(request):
     )
     if data.get("unit") and data["unit"] not in dict(result.unit_choices):
         form.add_error("unit", "Đơn vị này không báo cáo trong kỳ đã chọn.")
-    context = {
-        "form": form,
-        "board": result,
-        "plans": plans,
-        "plan_periods": periods,
-        "can_remind": permissions.can_remind(user, plan.pk),
-        "query": query_without(request, "page"),
-        "owing_query": query_without(request, "chua_gui"),
-        "columns_query": query_without(request, "cot"),
-        "states": TaskState.choices,
-    }
-    return render(request, "reports/board.html", context, status=400 if form.errors else 200)
+    return result
 
 
 @require_POST

@@ -1,0 +1,99 @@
+"""The board's cache: the drawn body of the board (counts, lists, matrix, indicators, chart), kept in
+Django's cache (settings.CACHES: a table of the database by default, shared by every app server) and
+served again while nothing it shows has changed.
+
+The key holds everything the body depends on:
+- the change stamps of the plan's periods and the global one (`stamps`): any row the board reads
+  that changed, in whatever way, gives another key, so no cell is ever stale and a report sent
+  shows on the next request;
+- the day (states and days left are judged against it) and the code that draws the body;
+- the plan, the period, every period of the plan as listed, the whole query string (filters, pages
+  of units, of columns and of units owing, and the links built from it);
+- what depends on who asks: the plans the user follows (the plan selector) and whether the user may
+  remind units. Two users share an entry only when the body they would be shown is the same.
+
+Outside the body, drawn on every request: the page around it, the messages, the filter's errors, and
+the form behind "Nhắc ngay" with the user's CSRF token.
+
+The cache is not used inside a transaction (a test's, or a caller's): its uncommitted writes have
+not changed the stamps yet (PostgreSQL replaces them at the commit).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import logging
+import zlib
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.template.loader import get_template
+
+from . import board as board_module
+from . import stamps
+
+BODY_TEMPLATE = "reports/_board_body.html"
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the code that draws the body: an entry drawn by another version of it (a server
+    not yet restarted after an upgrade, sharing the cache) is never served."""
+    from reports.templatetags import kehoach as tags
+
+    sources = [
+        Path(get_template(name).origin.name).read_bytes()
+        for name in (BODY_TEMPLATE, "reports/_pager.html", "reports/_state.html", "reports/_verdict.html")
+    ]
+    sources += [Path(module.__file__).read_bytes() for module in (board_module, tags)]
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+
+
+def board_key(*, request, plans, plan, period, periods, can_remind: bool, today: datetime.date) -> str | None:
+    """The key of the board asked by `request`, or None when it must be drawn afresh. One query."""
+    if connection.in_atomic_block:
+        return None
+    found = stamps.read([p.pk for p in periods])
+    if found is None:
+        return None
+    parts = (
+        _code_version(),
+        today.isoformat(),
+        plan.pk,
+        period.pk,
+        tuple((p.pk, p.key, p.name, p.is_open, p.deadline.isoformat()) for p in periods),
+        tuple((p.pk, p.code, p.title) for p in plans),
+        can_remind,
+        tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
+        tuple(sorted(found.items())),
+    )
+    return "board:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def board_get(key: str | None) -> dict | None:
+    """The entry under `key`: the body's HTML and the filter's errors found while drawing it. A cache
+    that cannot be read is a board to draw, never an error."""
+    if key is None:
+        return None
+    try:
+        entry = cache.get(key)
+    except DatabaseError:
+        logger.warning("Không đọc được bộ nhớ đệm của bảng theo dõi; bảng được vẽ lại.", exc_info=True)
+        return None
+    if entry is None:
+        return None
+    return {**entry, "html": zlib.decompress(entry["html"]).decode()}
+
+
+def board_set(key: str | None, *, html: str, errors: dict[str, list[str]]) -> None:
+    if key is None:
+        return
+    try:
+        # Compressed: a body of a few hundred kilobytes of repetitive HTML becomes a few tens.
+        cache.set(key, {"html": zlib.compress(html.encode(), 1), "errors": errors})
+    except DatabaseError:
+        logger.warning("Không ghi được bộ nhớ đệm của bảng theo dõi.", exc_info=True)
