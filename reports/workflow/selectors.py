@@ -283,16 +283,16 @@ def unit_head_names(unit_id: int) -> list[str]:
 def notifications_for(user, since: datetime.datetime | None = None) -> QuerySet:
     """What happened to the reports the user may see (sent, returned, accepted, reopened, directed),
     newest first, but what the user did; only after `since` when given."""
-    # Who sees every report is asked no list of them: the newest events are then read from the
-    # index of their time, a page at a time, however long the history.
-    everything = user.is_active and permissions.sees_every_report(user)
-    visible = Q() if everything else Q(report__in=permissions.reports_visible_to(user).values("pk"))
+    # A join to the reports, not a list of them: who sees every report is asked nothing, and the
+    # newest events are then read from the index of their time, a page at a time.
+    visible = permissions.report_visibility(user, "report__")
     events = (
-        ReportEvent.objects.filter(visible, kind__in=NOTIFIED_EVENTS)
+        ReportEvent.objects.filter(kind__in=NOTIFIED_EVENTS)
         .exclude(actor_id=user.pk)
         .select_related("report__task", "report__period__plan")
         .order_by("-created_at", "-pk")
     )
+    events = events.none() if visible is None else events.filter(visible)
     return events.filter(created_at__gt=since) if since is not None else events
 
 
@@ -322,7 +322,8 @@ def _indicator_values(indicators_filter: Q, *, user, until: datetime.date, repor
     sent = Q(report__status__in=SENT_STATUSES)
     queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
     if user is not permissions.ALL:
-        queryset = queryset.filter(report__in=permissions.reports_visible_to(user))
+        visible = permissions.report_visibility(user, "report__")
+        queryset = queryset.none() if visible is None else queryset.filter(visible)
     by_indicator: dict[int, list[ReportedValue]] = {}
     rows = queryset.values_list(
         "indicator_id",
