@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +21,19 @@ FEED_FILENAME = "han-bao-cao.ics"
 FEED_MAX_AGE = 60 * 60
 
 
+DEADLINES_PER_PAGE = 50
+
+
+def _deadlines_page(request, deadlines, today):
+    """A page of the deadlines: the one asked for, else the one holding the next deadline from
+    today (the earlier ones are a page back)."""
+    number = request.GET.get("page")
+    if number is None:
+        upcoming = next((i for i, deadline in enumerate(deadlines) if deadline.day >= today), 0)
+        number = upcoming // DEADLINES_PER_PAGE + 1
+    return Paginator(deadlines, DEADLINES_PER_PAGE).get_page(number)
+
+
 def _page(request, token: str | None = None):
     """The calendar page; with `token`, the address just issued, shown this once."""
     user, today = request.user, timezone.localdate()
@@ -34,7 +48,7 @@ def _page(request, token: str | None = None):
         "has_address": bool(user.calendar_token),
         "issued_at": user.calendar_token_issued_at,
         "calendar_name": calendar_name(user),
-        "deadlines": calendar_deadlines(user, today),
+        "deadlines": _deadlines_page(request, calendar_deadlines(user, today), today),
         "today": today,
     }
     return render(request, "reports/calendar.html", context)

@@ -284,29 +284,47 @@ def unit_head_names(unit_id: int) -> list[str]:
 def notifications_for(user, since: datetime.datetime | None = None) -> QuerySet:
     """What happened to the reports the user may see (sent, returned, accepted, reopened, directed),
     newest first, but what the user did; only after `since` when given."""
+    # A join to the reports, not a list of them: who sees every report is asked nothing, and the
+    # newest events are then read from the index of their time, a page at a time.
+    visible = permissions.report_visibility(user, "report__")
     events = (
-        ReportEvent.objects.filter(
-            kind__in=NOTIFIED_EVENTS, report__in=permissions.reports_visible_to(user).values("pk")
-        )
+        ReportEvent.objects.filter(kind__in=NOTIFIED_EVENTS)
         .exclude(actor_id=user.pk)
         .select_related("report__task", "report__period__plan")
         .order_by("-created_at", "-pk")
     )
+    events = events.none() if visible is None else events.filter(visible)
     return events.filter(created_at__gt=since) if since is not None else events
 
 
 # ------------------------------------------------------------------------------
 # Indicators against their targets (reports.states.indicator_result)
 # ------------------------------------------------------------------------------
+def _spans(indicators: list[Indicator], periods) -> Q:
+    """The values that can count when `indicators` are judged at `periods` (reports.states
+    `_counted`): a target of the period or of its year, or no target, counts that year's values
+    only; a target of the whole plan counts every year's. Keeps a plan of many years from reading
+    all of its history for one year's verdicts."""
+    plan_wide = [
+        indicator.pk
+        for indicator in indicators
+        if any(target.scope == TargetScope.PLAN for target in indicator.target_list)
+    ]
+    this_year = Q(report__period__year__in=sorted({period.year for period in periods}))
+    return this_year | Q(indicator_id__in=plan_wide) if plan_wide else this_year
+
+
 def _indicator_values(indicators_filter: Q, *, user, until: datetime.date, report_pks=()):
-    """The values reported for the indicators of `indicators_filter` in periods whose data ends by
+    """The values reported for the indicators of `indicators_filter` (naming the indicators by id, so
+    that the database reads their values by the indicator's index) in periods whose data ends by
     `until`, by reports already sent (and the reports `report_pks`, whatever their status), among
     those `user` may see (every report for permissions.ALL), by indicator id: one query."""
     queryset = IndicatorValue.objects.filter(indicators_filter, report__period__cutoff_to__lte=until)
     sent = Q(report__status__in=SENT_STATUSES)
     queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
     if user is not permissions.ALL:
-        queryset = queryset.filter(report__in=permissions.reports_visible_to(user))
+        visible = permissions.report_visibility(user, "report__")
+        queryset = queryset.none() if visible is None else queryset.filter(visible)
     by_indicator: dict[int, list[ReportedValue]] = {}
     rows = queryset.values_list(
         "indicator_id",
@@ -374,18 +392,18 @@ def indicator_results(
     indicators = _indicators(task_filter)
     if not indicators:
         return {}
-    value_filter = Q(indicator__task__plan_id=plan_id)
-    if task_ids is not None:
-        value_filter &= Q(indicator__task_id__in=task_ids)
     # Only the values some indicator's span can count (reports.states._counted): the period's own
-    # when every indicator is judged on the period, its year's when none has a target for the whole
-    # plan; a plan's earlier years are not read for nothing.
-    spans = {_span(indicator, period) for indicator in indicators}
-    if spans == {TargetScope.PERIOD}:
-        value_filter &= Q(report__period_id=period.pk)
-    elif TargetScope.PLAN not in spans:
-        value_filter &= Q(report__period__year=period.year)
-    values = _indicator_values(value_filter, user=user, until=period.cutoff_to)
+    # when every indicator is judged on the period alone, else its year's (and every year's for an
+    # indicator with a target over the whole plan).
+    if {_span(indicator, period) for indicator in indicators} == {TargetScope.PERIOD}:
+        spans = Q(report__period_id=period.pk)
+    else:
+        spans = _spans(indicators, [period])
+    values = _indicator_values(
+        Q(indicator_id__in=[indicator.pk for indicator in indicators]) & spans,
+        user=user,
+        until=period.cutoff_to,
+    )
     results: dict[int, list[IndicatorResult]] = {}
     for indicator in indicators:
         result = indicator_result(indicator, indicator.target_list, period, values.get(indicator.pk, []))
@@ -419,7 +437,8 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
     values = {}
     if indicators:
         values = _indicator_values(
-            Q(indicator__task_id__in=task_ids),
+            Q(indicator_id__in=[indicator.pk for indicator in indicators])
+            & _spans(indicators, [report.period for report in reports]),
             user=user,
             until=max(report.period.cutoff_to for report in reports),
             report_pks=[report.pk for report in reports],
@@ -439,25 +458,33 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
     return results
 
 
-def indicator_trends(plan: Plan, user=permissions.ALL) -> tuple[list[ReportingPeriod], list]:
-    """The plan's periods (the oldest first), and every indicator of the plan with its (period,
-    result) at each: the plan's indicator page. A fixed number of queries."""
-    periods = sorted(plan.periods.all(), key=lambda period: (period.cutoff_to, period.pk))
-    if not periods:
-        return [], [(indicator, []) for indicator in _indicators(Q(task__plan_id=plan.pk))]
-    indicators = _indicators(Q(task__plan_id=plan.pk))
-    values = _indicator_values(Q(indicator__task__plan_id=plan.pk), user=user, until=periods[-1].cutoff_to)
+def plan_indicators(plan: Plan) -> list[Indicator]:
+    """Every indicator of the plan's tasks with its targets, in the tasks' order: one query."""
+    return _indicators(Q(task__plan_id=plan.pk))
+
+
+def indicator_trends(
+    indicators: list[Indicator], periods: list[ReportingPeriod], user=permissions.ALL
+) -> list:
+    """Each of `indicators` (of one plan, from `plan_indicators`) with its (period, result) at each
+    of `periods` (the oldest first): the rows of the plan's indicator page, a page of indicators
+    and a year of periods at a time. One query, over the values that can count there only."""
+    if not periods or not indicators:
+        return [(indicator, []) for indicator in indicators]
+    values = _indicator_values(
+        Q(indicator_id__in=[indicator.pk for indicator in indicators]) & _spans(indicators, periods),
+        user=user,
+        until=periods[-1].cutoff_to,
+    )
     rows = []
     for indicator in indicators:
-        targets = list(indicator.target_list)
         reported = values.get(indicator.pk, [])
-        rows.append(
-            (
-                indicator,
-                [(period, indicator_result(indicator, targets, period, reported)) for period in periods],
-            )
-        )
-    return periods, rows
+        results = [
+            (period, indicator_result(indicator, indicator.target_list, period, reported))
+            for period in periods
+        ]
+        rows.append((indicator, results))
+    return rows
 
 
 @dataclass(frozen=True)

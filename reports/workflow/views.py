@@ -190,15 +190,40 @@ def plan_detail(request, pk):
 PLAN_TASKS_PER_PAGE = 30
 
 
+INDICATORS_PER_PAGE = 20
+
+
 @require_safe
 def plan_indicators(request, pk):
-    """Every indicator of the plan: its target, what the units sent so far, and its trend over the
-    plan's periods, from the reports the user may see."""
+    """The plan's indicators, a page at a time: each one's target, what the units sent so far, and
+    its trend over one year's periods (the current period's year unless another is chosen), from
+    the reports the user may see."""
     plan = Plan.objects.filter(pk=pk).first()
     if plan is None:
         raise Http404("Không tìm thấy kế hoạch.")
-    periods, rows = selectors.indicator_trends(plan, request.user)
-    return render(request, "reports/plan_indicators.html", {"plan": plan, "periods": periods, "rows": rows})
+    periods = sorted(plan.periods.all(), key=lambda period: (period.cutoff_to, period.pk))
+    years = sorted({period.year for period in periods}, reverse=True)
+    year = selectors.default_period(periods, _today()).year if periods else None
+    status = 200
+    chosen = request.GET.get("nam")
+    if chosen and years:
+        if parse_id(chosen) in years:
+            year = parse_id(chosen)
+        else:
+            messages.error(request, f"Kế hoạch {plan.code} không có kỳ báo cáo nào của năm “{chosen[:10]}”.")
+            status = 400
+    shown = [period for period in periods if period.year == year]
+    page = Paginator(selectors.plan_indicators(plan), INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "plan": plan,
+        "years": years,
+        "year": year,
+        "periods": shown,
+        "rows": selectors.indicator_trends(list(page.object_list), shown, request.user),
+        "page": page,
+        "query": query_without(request, "page"),
+    }
+    return render(request, "reports/plan_indicators.html", context, status=status)
 
 
 @require_safe

@@ -350,3 +350,105 @@ def test_the_plain_lines_for_the_consolidated_report(sent):
     assert (line.target_text, line.actual_text, line.unit_of_measure) == ("80,0", "83,4", "%")
     assert plan_indicator_lines(plan=world.plan, year=2031) == []
     assert plan_indicator_lines(plan=world.plan, period=ReportingPeriod.objects.get(plan=world.plan)) == lines
+
+
+@pytest.fixture
+def two_years(sent):
+    """A 2025 period before 2026's, in which ttkhcn sent 6 events; task 1 also counts its
+    documents, with a target over the whole plan (20), 5 sent in 2025 and 7 in 2026."""
+    world = sent.world
+    task = world.plan.tasks.get(number="1")
+    documents = Indicator.objects.create(
+        task=task, name="Văn bản ban hành", unit_of_measure="văn bản", order=20
+    )
+    IndicatorTarget.objects.create(indicator=documents, scope=TargetScope.PLAN, value=20)
+    period_2025 = ReportingPeriod.objects.create(
+        plan=world.plan,
+        key="2025",
+        name="Năm 2025",
+        year=2025,
+        deadline=datetime.date(2025, 11, 15),
+        cutoff_from=datetime.date(2024, 11, 11),
+        cutoff_to=datetime.date(2025, 11, 10),
+        is_open=False,
+    )
+    this_year = world.report("ttkhcn", 1)
+    last_year = TaskReport.objects.create(
+        period=period_2025,
+        task=task,
+        unit=this_year.unit,
+        unit_name=this_year.unit_name,
+        role=this_year.role,
+        deadline=period_2025.deadline,
+        status="accepted",
+        results="Đã thực hiện.",
+    )
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(report=last_year, indicator=sent.events, value=6),
+            IndicatorValue(report=last_year, indicator=documents, value=5),
+            IndicatorValue(report=this_year, indicator=documents, value=7),
+        ]
+    )
+    return SimpleNamespace(**vars(sent), documents=documents, period_2025=period_2025)
+
+
+def test_a_plan_wide_target_counts_every_year_and_a_yearly_one_its_year_only(client, two_years):
+    world = two_years.world
+    client.force_login(world.coordinator)
+    task = world.plan.tasks.get(number="1")
+
+    task_page = client.get(reverse("reports:task_detail", args=[task.pk]))
+
+    results = {r.indicator.name: r for r in task_page.context["indicator_results"]}
+    # 2026's events: the 4 of 2026 against 10, not the 6 of 2025 as well
+    assert (results[two_years.events.name].actual, results[two_years.events.name].verdict) == (
+        4,
+        Verdict.NOT_MET,
+    )
+    # the documents over the whole plan: 5 + 7 against 20
+    assert results["Văn bản ban hành"].actual == 12
+    lines = {
+        line.name: line
+        for line in plan_indicator_lines(plan=world.plan, year=2026)
+        if line.task_number == "1"
+    }
+    assert (lines["Văn bản ban hành"].actual, lines[two_years.events.name].actual) == (12, 4)
+
+
+def test_the_plan_indicator_page_shows_one_year_at_a_time(client, two_years):
+    world = two_years.world
+    client.force_login(world.leadership)
+    url = reverse("reports:plan_indicators", args=[world.plan.pk])
+
+    this_year = client.get(url)
+    last_year = client.get(url + "?nam=2025")
+    unknown = client.get(url + "?nam=2019")
+
+    assert [p.key for p in this_year.context["periods"]] == ["2026"]
+    assert this_year.context["years"] == [2026, 2025]
+    rows = {(i.task.number, i.name): results for i, results in last_year.context["rows"]}
+    ((period, result),) = rows["1", two_years.events.name]
+    assert (period.key, result.actual) == ("2025", 6)
+    ((_, documents),) = rows["1", "Văn bản ban hành"]
+    assert documents.actual == 5  # what the plan had reached by the end of 2025
+    assert unknown.status_code == 400
+    assert "không có kỳ báo cáo nào của năm “2019”" in unknown.content.decode()
+
+
+def test_the_plan_indicator_page_lists_a_page_of_indicators(client, world):
+    task = world.plan.tasks.get(number="2")
+    Indicator.objects.bulk_create(
+        Indicator(task=task, name=f"Chỉ tiêu thử {n:02}", unit_of_measure="lần", order=100 + n)
+        for n in range(45)
+    )
+    client.force_login(world.ttkhcn_staff)
+    url = reverse("reports:plan_indicators", args=[world.plan.pk])
+
+    first, last = client.get(url), client.get(url + "?page=99")
+
+    total = Indicator.objects.filter(task__plan=world.plan).count()
+    assert len(first.context["rows"]) == 20
+    assert first.context["page"].paginator.count == total > 45
+    assert len(last.context["rows"]) == total - 20 * (first.context["page"].paginator.num_pages - 1)
+    assert "Trang sau" in first.content.decode()

@@ -456,3 +456,30 @@ def test_the_page_costs_a_fixed_number_of_queries(client, with_tokens, django_as
     with django_assert_max_num_queries(6):
         page = client.get(PAGE).content.decode()
     assert "Nhiệm vụ thử tải số 29" in page
+
+
+def test_the_page_lists_fifty_deadlines_a_page_from_the_next_one(client, world):
+    """A monthly plan gives a unit hundreds of deadlines a year: the page shows fifty, starting from
+    the page of the next deadline; the feed still holds every one."""
+    unit = world.ttkhcn_staff.unit
+    past = ReportingPeriodFactory(
+        plan=world.plan, year=2025, deadline=datetime.date(2025, 11, 15), is_open=True
+    )
+    for n in range(60):
+        task = TaskFactory(plan=world.plan, number=200 + n, title=f"Nhiệm vụ lịch số {n}")
+        TaskReportFactory(period=past, task=task, unit=unit, deadline=past.deadline)
+    issue(world.ttkhcn_staff)
+    client.force_login(world.ttkhcn_staff)
+
+    first = client.get(PAGE)
+    earlier = client.get(PAGE + "?page=1")
+
+    deadlines = first.context["deadlines"]
+    total = deadlines.paginator.count
+    assert total == len(events(world.ttkhcn_staff)) > 60
+    assert deadlines.number == deadlines.paginator.num_pages > 1  # the page of the next deadlines
+    assert [d.day.year for d in deadlines.object_list].count(2026) == total - 60  # this year's, after 2025's
+    assert all(deadline.day.year == 2025 for deadline in earlier.context["deadlines"].object_list)
+    assert len(earlier.context["deadlines"].object_list) == 50
+    assert "← Hạn trước đó" in first.content.decode()
+    assert f'href="{PAGE}?page={deadlines.number - 1}"' in first.content.decode()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from reports.followup.services import direction_give
+from reports.workflow.selectors import notifications_for
 from reports.workflow.services import notification_settings_update, report_return, report_submit
 from tasks.models import Role, Unit, User
 from tests.factories import UserFactory
@@ -225,3 +226,24 @@ def test_a_unit_member_without_a_unit_of_the_plan_sees_nothing_of_it(client, wor
     html = client.get("/thong-bao/?tat_ca=1").content.decode()
 
     assert "Chưa có việc nào." in html
+
+
+def test_who_sees_every_report_is_told_of_every_plans_reports_but_their_own_steps(
+    client, world, before_deadline
+):
+    report = report_in(world, "submitted", "ttkhcn", 1, escalate=True, difficulties="Thiếu kinh phí.")
+    report_in(world, "submitted", "qlcn", 3)
+    direction_give(report=report, by=world.leadership, text="Đề nghị khẩn trương.")
+    inactive = UserFactory(
+        username="giamdoc-cu", unit=world.leadership.unit, role=Role.LEADERSHIP, is_active=False
+    )
+
+    client.force_login(world.leadership)
+    html = client.get("/thong-bao/?tat_ca=1").content.decode()
+    client.force_login(world.finance)
+    finance = client.get("/thong-bao/?tat_ca=1").content.decode()
+
+    assert "Trung tâm Khoa học và Công nghệ" in html and "Quản lý Chuyên ngành" in html
+    assert "Đề nghị khẩn trương." not in html  # the leadership's own direction
+    assert "Đề nghị khẩn trương." in finance
+    assert not notifications_for(inactive).exists()
