@@ -39,6 +39,7 @@ from reports.models import (
     Completion,
     ConsolidatedReport,
     Evidence,
+    IndicatorValue,
     ReportingPeriod,
     ReportStatus,
     TaskReport,
@@ -661,6 +662,28 @@ def _figures(lines: list[IndicatorLine]) -> list[Figure]:
     ]
 
 
+def _unit_figures(report_ids: set[int], period_ids: set[int], task_ids: set[int]) -> dict[int, list[Figure]]:
+    """The numbers each of the reports `report_ids` gave for its task's indicators, in the
+    indicators' order, by report id: one query, read by period and task (never a list of every
+    report's id)."""
+    figures: dict[int, list[Figure]] = {}
+    if not report_ids:
+        return figures
+    rows = (
+        IndicatorValue.objects.filter(report__period_id__in=period_ids, report__task_id__in=task_ids)
+        .order_by("indicator__order", "indicator__pk")
+        .values_list(
+            "report_id", "indicator__name", "indicator__unit_of_measure", "indicator__decimals", "value"
+        )
+    )
+    for report_id, name, unit, decimals, value in rows:
+        if report_id in report_ids:
+            figures.setdefault(report_id, []).append(
+                Figure(label=name, actual=value, unit=unit, decimals=decimals)
+            )
+    return figures
+
+
 def _document(
     scope: Scope, consolidated: ConsolidatedReport, composition: Composition, part: slice | None = None
 ) -> ReportDocument:
@@ -723,6 +746,17 @@ def _document(
         key=lambda r: (tasks[r.task_id].sort_key, r.role, r.unit_name, r.period.deadline, r.pk),
     )
     in_scope = {period.pk for period in scope.periods}
+    # The numbers of the report whose result each row gives (those of the rows shown)
+    summarised = [
+        report if report.period_id not in in_scope else accepted_of.get((report.task_id, report.unit_id))
+        for report in in_order
+        if report.task_id in shown
+    ]
+    figures_of = _unit_figures(
+        {report.pk for report in summarised if report is not None},
+        {report.period_id for report in summarised if report is not None},
+        shown,
+    )
     for order, report in enumerate(in_order, start=1):
         task = tasks[report.task_id]
         is_earlier = report.period_id not in in_scope
@@ -747,6 +781,7 @@ def _document(
                 state=STATE_LABELS[state],
                 funds_planned=accepted.funds_planned if accepted else None,
                 funds_spent=accepted.funds_spent if accepted else None,
+                figures=figures_of.get(accepted.pk, []) if accepted else [],
             )
         )
     plan = scope.plan

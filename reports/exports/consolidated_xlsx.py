@@ -1,5 +1,6 @@
 """The Excel appendix of the consolidated report: the appendix table, the counts by state, each task's
-indicators against their targets, and every unit report of the period, one row each."""
+indicators against their targets, the numbers each row of the appendix rests on, and every unit
+report of the period, one row each."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ INDICATOR_COLUMNS = [
     Column("Mức chỉ tiêu", NUMBER, 14),
     Column("Thực hiện", NUMBER, 14),
     Column("Đánh giá", width=18),
+]
+UNIT_FIGURE_COLUMNS = [
+    Column("TT", INTEGER, 6),
+    Column("Nhiệm vụ", width=10),
+    Column("Đơn vị", width=36),
+    Column("Chỉ tiêu", width=40),
+    Column("Đơn vị tính", width=14),
+    Column("Số liệu", NUMBER, 14),
 ]
 REPORT_COLUMNS = [
     Column("Kỳ báo cáo", width=22),
@@ -84,6 +93,16 @@ def consolidated_workbook(document: ReportDocument) -> bytes:
             for f in part.figures
         ),
     )
+    # The numbers behind each row of the appendix: what the unit reported and the Sở accepted
+    unit_figures = Sheet(
+        "Số liệu của đơn vị",
+        UNIT_FIGURE_COLUMNS,
+        (
+            [row.order, row.task_number, row.unit, f.label, f.unit, f.actual]
+            for row in document.appendix
+            for f in row.figures
+        ),
+    )
     reports = Sheet(
         "Báo cáo đơn vị",
         REPORT_COLUMNS,
@@ -114,4 +133,4 @@ def consolidated_workbook(document: ReportDocument) -> bytes:
             for r in document.unit_reports
         ),
     )
-    return workbook_bytes([appendix, counts, indicators, reports])
+    return workbook_bytes([appendix, counts, indicators, unit_figures, reports])

@@ -303,11 +303,12 @@ BUDGETS = {
     # targets, the values sent); the form, which composes results only, does not, but reads the
     # texts of the results short enough to carry apart from the reports (one query). A correction in
     # preparation also reads the edition issued before it.
-    "consolidated preview": 15,
+    # The preview and the files also read the numbers of the appendix's accepted reports.
+    "consolidated preview": 16,
     "consolidated form": 12,
     "consolidated issue form": 8,
-    "consolidated docx": 11,
-    "consolidated xlsx": 12,
+    "consolidated docx": 12,
+    "consolidated xlsx": 13,
     "consolidated issued edition": 9,  # the edition as issued: its stored snapshot, no composition
     "consolidated issued docx": 5,  # the stored file
     "consolidated issued xlsx": 7,

@@ -179,8 +179,9 @@ def test_the_defaults_come_from_the_plan(year):
 
 def test_building_costs_the_same_queries_with_many_reports(year, django_assert_max_num_queries):
     # the plan's basis documents are read once for the opening of a report not yet prepared; the
-    # tasks' indicators with their targets, and the values sent, two queries
-    with django_assert_max_num_queries(10):
+    # tasks' indicators with their targets, and the values sent, two queries; the numbers of the
+    # appendix's accepted reports, one
+    with django_assert_max_num_queries(11):
         document_build(scope_of(year.period))
     for n in range(60):
         make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
@@ -201,7 +202,7 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
             results="x",
         )
         IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(3))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         document = document_build(scope_of(year.period))
     assert len(document.appendix) == 81
     assert sum(len(part.figures) for part in document.tasks) >= 60
@@ -393,7 +394,13 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
     assert response.status_code == 200
     assert 'filename="bao-cao-kh-463-2026-phu-luc.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Phụ lục", "Tổng hợp tình trạng", "Chỉ tiêu", "Báo cáo đơn vị"]
+    assert book.sheetnames == [
+        "Phụ lục",
+        "Tổng hợp tình trạng",
+        "Chỉ tiêu",
+        "Số liệu của đơn vị",
+        "Báo cáo đơn vị",
+    ]
     appendix = book["Phụ lục"]
     assert appendix.freeze_panes == "A2"
     assert [c.value for c in appendix[1]] == [
@@ -515,7 +522,7 @@ def test_anonymous_visitors_get_the_login_page(client, year):
 
 def test_the_preview_costs_few_queries(client, year, django_assert_max_num_queries):
     client.force_login(year.coordinator)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert (
             client.get(
                 reverse("reports:consolidated_detail", args=[year.plan.pk, year.period.key])

@@ -107,7 +107,8 @@ def _pages(world):
 
 # The most queries each costs (those of tests/reports/test_queries.py for one period), whatever the
 # data: a page of tasks whose tasks have no indicator costs one less (no values to read).
-BUDGETS = {"preview": 14, "preview, page 2": 14, "form": 12, "docx": 11, "xlsx": 12}
+# The preview and the files read the numbers of the appendix's accepted reports (one query)
+BUDGETS = {"preview": 15, "preview, page 2": 15, "form": 12, "docx": 12, "xlsx": 13}
 
 
 def _measure(client, world):

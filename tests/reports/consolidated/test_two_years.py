@@ -125,6 +125,13 @@ def test_the_2025_report_tells_what_is_true_for_the_year(two_years):
     assert (
         "Hội nghị, sự kiện, lớp tập huấn tổ chức: chỉ tiêu 3 sự kiện, thực hiện 2 sự kiện (chưa đạt)" in text
     )
+    # The appendix row of task 1's lead carries the numbers it reported and the Sở accepted
+    ttkhcn_row = next(
+        line for line in text.splitlines() if line.startswith("1 | ") and "Trung tâm Khoa học" in line
+    )
+    figures = ttkhcn_row.partition(" Số liệu: ")[2]
+    assert "Tin, bài, phóng sự tuyên truyền: thực hiện 12 tin, bài" in figures
+    assert "Hội nghị, sự kiện, lớp tập huấn tổ chức: thực hiện 2 sự kiện" in figures
     # The opening cites the plan and its basis; the appendix is announced; numbers standard
     assert "Kế hoạch số 58/KH-SKHCN ngày 20/02/2024" in text
     assert "Công văn số 1394/UBND-KGVX ngày 05/02/2024" in text
@@ -142,6 +149,12 @@ def test_the_2025_report_tells_what_is_true_for_the_year(two_years):
     indicators = list(book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True))
     articles = next(r for r in indicators if r[0] == "1" and r[2] == "Tin, bài, phóng sự tuyên truyền")
     assert articles[3:] == ("tin, bài", 10, 12, "vượt")  # the numbers typed as numbers
+    unit_figures = list(book["Số liệu của đơn vị"].iter_rows(min_row=2, values_only=True))
+    assert (1, "1", "Trung tâm Khoa học và Công nghệ", "Tin, bài, phóng sự tuyên truyền", "tin, bài", 12) in [
+        row[:6] for row in unit_figures
+    ]
+    # Only what the Sở accepted: task 4's report, sent and not reviewed, gives no number
+    assert not any(row[1] == "4" for row in unit_figures)
 
 
 def test_task_states_of_the_2025_report(two_years):
