@@ -594,7 +594,7 @@ class PlanDuty(models.Model):
 # Tasks and assignments
 # ------------------------------------------------------------------------------
 class OutputKind(models.TextChoices):
-    """The seven counts plan 463's tasks offered before indicators; older plan files and sheets still
+    """The seven counts every task offered before indicators; older plan files and sheets still
     name them, and each becomes an indicator (OUTPUT_KIND_INDICATORS)."""
 
     EVENTS = "events", "Hội nghị, sự kiện, lớp tập huấn tổ chức"
@@ -913,7 +913,7 @@ INDICATOR_MAX_DIGITS = 20
 INDICATOR_DECIMAL_PLACES = 4
 INDICATOR_MAX_VALUE = Decimal(10) ** (INDICATOR_MAX_DIGITS - INDICATOR_DECIMAL_PLACES) - 1
 
-# The seven counts of plan 463 that tasks offered before indicators (plan files of format 1 and the
+# The seven counts that every task offered before indicators (plan files of format 1 and the
 # "Chỉ tiêu định lượng" column still name them): the indicator each becomes, and its unit of measure.
 OUTPUT_KIND_INDICATORS = {
     OutputKind.EVENTS: ("Hội nghị, sự kiện, lớp tập huấn tổ chức", "sự kiện"),

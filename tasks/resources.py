@@ -414,8 +414,8 @@ class UnitResource(SafeModelResource):
 
 
 class OutputKindsField(fields.Field):
-    """The column "Chỉ tiêu định lượng" of sheets written before indicators: on import, each of plan
-    463's counts named becomes an indicator of the task (one it has is kept); on export, the counts
+    """The column "Chỉ tiêu định lượng" of sheets written before indicators: on import, each of the seven
+    older counts named becomes an indicator of the task (one it has is kept); on export, the counts
     among the task's indicators. Other indicators have their own sheet (IndicatorResource)."""
 
     def save(self, instance, row, is_m2m=False, **kwargs):

@@ -282,7 +282,7 @@ INDICATOR_FIELDS = ("unit_of_measure", "decimals", "direction", "aggregation", "
 
 
 def output_kind_indicator(kind: str) -> dict:
-    """The indicator one of plan 463's seven counts becomes: a whole number, the units' values
+    """The indicator one of the seven older counts becomes: a whole number, the units' values
     added up, to reach at least its target, accumulating over periods."""
     name, unit_of_measure = OUTPUT_KIND_INDICATORS[OutputKind(kind)]
     return {

@@ -1367,7 +1367,7 @@ class _Generator:
 
     # -- indicators ----------------------------------------------------------------------------
     def make_indicators(self) -> None:
-        """Each task's counts (as plan 463's tasks had them, by its activity) with a yearly target
+        """Each task's counts (the seven older counts, by its activity) with a yearly target
         for most, and every SHARE_EVERY-th task a share each unit must reach (a percentage with one
         decimal, a level) with its yearly target."""
         rows = []
