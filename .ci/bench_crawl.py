@@ -7,8 +7,10 @@ plan, task, period or report with the most rows behind it). For each page: URL n
 status, size, SQL queries (CaptureQueriesContext) and the time of one warm request in this process.
 Downloads (Content-Disposition: attachment) are timed apart, as exports. The admin's lists of
 reports and of assignments are added as a superuser ("admin"), the only admin pages measured; so is
-the list of reminders (`UNLINKED`), which no link of the demo data reaches. The URL names no role
-reached are listed (`unreached`): the forms' targets, the login, the evidence files, the feed.
+the list of reminders and the search (`UNLINKED`), which no link of the demo data reaches (the
+search is a form: each role searches for words found in many tasks and reports, and the crawl follows
+the result's links to each kind and its next page). The URL names no role reached are listed
+(`unreached`): the forms' targets, the login, the evidence files, the feed.
 
 The sessions it logged in with are kept (in the database), so that wrk measures each page with the
 cookie of the same person; so is the authenticated floor (`alive_logged_in`). Prints one JSON line.
@@ -49,7 +51,17 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 SKIP = {"logout", "reports:evidence_download"}
 # Pages of a role that no link reaches in the demo data (the board links to the reminders of a unit
 # only once it was reminded, and the demo data set holds no reminder): crawled from as well as `/`.
-UNLINKED = {"coordinator": ["reports:reminder_list"], "leadership": ["reports:reminder_list"]}
+# Words of the demo data's task and report texts (fixtures/demo/province.json): many matches. Every
+# kind, then the reports alone (the most rows).
+SEARCH = [("reports:search", "?q=thuc+hien"), ("reports:search", "?q=thuc+hien&loai=bao-cao")]
+REMINDERS = [("reports:reminder_list", "")]
+UNLINKED = {
+    "coordinator": REMINDERS + SEARCH,
+    "leadership": REMINDERS + SEARCH,
+    "finance": SEARCH,
+    "head": SEARCH,
+    "staff": SEARCH,
+}
 ADMIN_PAGES = ["admin:reports_taskreport_changelist", "admin:tasks_assignment_changelist"]
 DOWNLOAD_RUNS = 3
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -187,7 +199,7 @@ def crawl(role: str, client: Client, per_name: int) -> tuple[list[dict], list[di
     pages, downloads, other = [], [], []
     seen: set[str] = set()
     taken: Counter = Counter()
-    layer = ["/", *(reverse(name) for name in UNLINKED.get(role, []))]
+    layer = ["/", *(reverse(name) + query for name, query in UNLINKED.get(role, []))]
     while layer:
         groups: dict[str, list[tuple[int, int, str, dict]]] = defaultdict(list)
         for order, path in enumerate(layer):
