@@ -87,16 +87,9 @@ def met(ok: bool) -> str:
 # ------------------------------------------------------------------------------
 # Databases: a fresh one for every shape
 # ------------------------------------------------------------------------------
-def reset_database(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme.startswith("sqlite"):
-        path = Path(parts.path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
+def _server(parts):
     import psycopg2  # the application's own driver, in the venv
 
-    name = parts.path.lstrip("/")
     server = psycopg2.connect(
         host=parts.hostname,
         port=parts.port or 5432,
@@ -105,10 +98,56 @@ def reset_database(url: str) -> None:
         dbname="postgres",
     )
     server.autocommit = True
+    return server
+
+
+def reset_database(url: str, source: str | None = None) -> None:
+    """An empty database at `url`, or (`source`, a database of the same server or an SQLite file) a
+    copy of one seeded beforehand; the source itself is never changed."""
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        path = Path(parts.path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if source:
+            import sqlite3
+
+            with sqlite3.connect(urlsplit(source).path) as src, sqlite3.connect(path) as copy:
+                src.backup(copy)
+        return
+    name = parts.path.lstrip("/")
+    server = _server(parts)
     with server.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        template = f' TEMPLATE "{urlsplit(source).path.lstrip("/")}"' if source else ""
+        cursor.execute(f'CREATE DATABASE "{name}"{template}')
     server.close()
+
+
+# What a database copied from a seeded one holds, for the results (seed_demo's own summary is not
+# kept with it).
+BENCH_COUNTS = r"""
+import json
+from reports.models import ReportingPeriod, TaskReport
+from tasks.models import Assignment, Plan, Task, Unit
+print(json.dumps([f"{model._meta.verbose_name_plural}: {model.objects.count():,}".replace(",", ".")
+                  for model in (Unit, Plan, Task, Assignment, ReportingPeriod, TaskReport)]))
+"""
+
+
+def copy_seeded(env, url: str, source: str) -> dict:
+    started = time.perf_counter()
+    reset_database(url, source)
+    manage(env, "migrate", "--noinput", "-v0")
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "overrides": "",
+        "copied_from": source,
+        "summary": [
+            f"Bản sao của dữ liệu mẫu đã tạo trước (seed_demo, hạt giống 463): {source}",
+            *json.loads(manage(env, "shell", "-v0", "-c", BENCH_COUNTS).strip().splitlines()[-1]),
+        ],
+    }
 
 
 def seed(env, args, shape: str) -> dict:
@@ -458,9 +497,12 @@ def shape_report(shape: str, results: dict, seconds: int) -> str:
     for db, result in results.items():
         s = result["seed"]
         overridden = f" (sizes overridden: `{s['overrides']}`)" if s["overrides"] else ""
-        lines.append(f"- {db}: seeded in {s['seconds']} s{overridden}; ran in {result['seconds']:.0f} s.")
+        how = f"copied from `{s['copied_from']}` and migrated" if "copied_from" in s else "seeded"
+        lines.append(f"- {db}: {how} in {s['seconds']} s{overridden}; ran in {result['seconds']:.0f} s.")
+    for db, result in results.items():
+        lines += ["", f"{db}:", "```", *result["seed"]["summary"], "```"]
+    lines += [""]
     first = next(iter(results.values()))
-    lines += ["", "```", *first["seed"]["summary"], "```", ""]
     lines += [
         "URL names no role reached by a GET link (not measured): "
         + ", ".join(f"`{name}`" for name in first["crawl"]["unreached"])
@@ -538,11 +580,20 @@ def main():
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--rush-seconds", type=int, default=60, help="the deadline rush's window")
     parser.add_argument("--skip", nargs="*", default=[], choices=STAGES, help="stages not run")
+    parser.add_argument(
+        "--seeded",
+        nargs="*",
+        default=[],
+        metavar="SHAPE:NAME=SOURCE",
+        help="copy a database seeded beforehand (seed_demo --shape SHAPE --seed 463) instead of seeding: "
+        "an SQLite URL, or a PostgreSQL URL of a database on the bench's server",
+    )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     all_results = {}
+    seeded = dict(pair.split("=", 1) for pair in args.seeded)
     for shape in args.shapes:
         results = {}
         for pair in args.databases:
@@ -562,9 +613,13 @@ def main():
                 "BENCH_IMPORT_ROWS": str(args.import_rows),
                 "BENCH_PER_NAME": str(args.per_name),
             }
-            reset_database(url)
-            print(f"[{shape} · {name}] nạp dữ liệu mẫu…", flush=True)
-            result = {"seed": seed(env, args, shape)}
+            if source := seeded.get(f"{shape}:{name}"):
+                print(f"[{shape} · {name}] chép dữ liệu mẫu đã tạo trước…", flush=True)
+                result = {"seed": copy_seeded(env, url, source)}
+            else:
+                reset_database(url)
+                print(f"[{shape} · {name}] nạp dữ liệu mẫu…", flush=True)
+                result = {"seed": seed(env, args, shape)}
             manage(env, "collectstatic", "--noinput", "-v0")
             print(f"[{shape} · {name}] duyệt các trang của từng vai trò…", flush=True)
             result["crawl"] = last_json(
