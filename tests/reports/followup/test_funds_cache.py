@@ -75,3 +75,28 @@ def test_people_shown_other_plans_never_share_a_page(client, sent):
 
     assert "837.000.000 đ" in every
     assert drawn and "777.000.000" not in mine and "837.000.000" not in mine
+
+
+def test_the_funds_served_again_cost_the_same_queries_at_any_size(client, sent):
+    get(client, sent.finance)
+    _, drawn, served = get(client, sent.finance)
+    assert not drawn
+
+    # Given forty more sent reports with funds
+    first = TaskReportFactory(
+        status=ReportStatus.SUBMITTED, submitted_at=SENT_AT, last_submitted_at=SENT_AT, funds_planned=1
+    )
+    TaskReportFactory.create_batch(
+        39,
+        period=first.period,
+        task=first.task,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=SENT_AT,
+        last_submitted_at=SENT_AT,
+        funds_planned=1,
+    )
+    page, drawn, _ = get(client, sent.finance)
+    _, drawn_again, served_large = get(client, sent.finance)
+
+    assert drawn and not drawn_again and "60.000.040 đ" in page
+    assert served_large == served
