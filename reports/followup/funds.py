@@ -172,13 +172,20 @@ def _body_version() -> str:
     return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
 
 
-def funds_body_key(stamp: str | None, *, query, plan_ids: list[int] | None) -> str | None:
+def funds_body_key(stamp: str | None, *, query, plan_ids: list[int] | None, choices) -> str | None:
     """The key of the page's body: the rows' stamp, the code, the whole query string (filters,
-    pages, the links built from it) and the plans summed (those the user sees); None when the
-    stamp cannot be known."""
+    pages, the links built from it), the plans summed and the filter's choices (the plans and years
+    the user may see); None when the stamp cannot be known. Two people share a body only when they
+    would be shown the same."""
     if stamp is None:
         return None
-    parts = (stamp, _body_version(), tuple((name, tuple(values)) for name, values in query), plan_ids)
+    parts = (
+        stamp,
+        _body_version(),
+        tuple((name, tuple(values)) for name, values in query),
+        plan_ids,
+        tuple(tuple(field_choices) for field_choices in choices),
+    )
     return "funds-body:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -245,8 +245,14 @@ def funds(request):
     form, chosen, plan_ids, period_ids = _funds_filter(request)
     stamp = funds_stamp(period_ids)
     # The body is drawn from the sums and the page of detail asked for; kept whole while none of
-    # the rows summed has changed (the stamp) for this query string and these plans.
-    key = funds_body_key(stamp, query=sorted(request.GET.lists()), plan_ids=plan_ids)
+    # the rows summed has changed (the stamp) for this query string, these plans and the plans and
+    # years the user may choose from.
+    key = funds_body_key(
+        stamp,
+        query=sorted(request.GET.lists()),
+        plan_ids=plan_ids,
+        choices=(form.fields["plan"].choices, form.fields["year"].choices),
+    )
     body = funds_body_get(key)
     if body is None:
         body = _funds_body(request, form, chosen, plan_ids, stamp)

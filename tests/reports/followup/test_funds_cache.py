@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import ReportStatus, TaskReport
-from tests.factories import TaskReportFactory
+from tasks.models import PlanRole, Role
+from tests.factories import PlanFactory, TaskReportFactory, UserFactory
 from tests.reports.followup.test_board_cache import without_token
 from tests.reports.followup.test_followup import SENT_AT, make
 
@@ -100,3 +101,21 @@ def test_the_funds_served_again_cost_the_same_queries_at_any_size(client, sent):
 
     assert drawn and not drawn_again and "60.000.040 đ" in page
     assert served_large == served
+
+
+def test_two_followers_of_one_plan_share_no_page_when_they_may_choose_other_plans(client, sent):
+    # Given the coordinator, who also follows the funds of another plan, and a person who follows the
+    # funds of plan 463 alone
+    other = PlanFactory(code="kh-rieng")
+    PlanRole.objects.create(user=sent.coordinator, plan=other, kind=PlanRole.Kind.FINANCE)
+    follower = UserFactory(username="theodoi.kinhphi", unit=sent.coordinator.unit, role=Role.STAFF)
+    PlanRole.objects.create(user=follower, plan=sent.plan, kind=PlanRole.Kind.FINANCE)
+    query = f"?plan={sent.plan.pk}"
+
+    coordinators, _, _ = get(client, sent.coordinator, query)
+    followers, drawn, _ = get(client, follower, query)
+
+    # Then both see plan 463's funds, but only the coordinator is offered the other plan
+    assert "60.000.000 đ" in coordinators and "60.000.000 đ" in followers
+    assert "kh-rieng" in coordinators
+    assert drawn and "kh-rieng" not in followers
