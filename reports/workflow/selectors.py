@@ -222,7 +222,37 @@ def review_queue(
     queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
     if unit_id is not None:
         queryset = queryset.filter(unit_id=unit_id)
-    return reports_with_state(queryset, today).order_by("last_submitted_at", "pk")
+    # Only what the queue shows and judges its indicators by: not the reports' texts, nor the plan's.
+    return reports_with_state(queryset, today).only(*QUEUE_FIELDS).order_by("last_submitted_at", "pk")
+
+
+QUEUE_FIELDS = (
+    "period",
+    "task",
+    "unit",
+    "unit_name",
+    "role",
+    "status",
+    "completion",
+    "completed_on",
+    "deadline",
+    "submitted_at",
+    "last_submitted_at",
+    "period__plan",
+    "period__key",
+    "period__name",
+    "period__kind",
+    "period__year",
+    "period__deadline",
+    "period__cutoff_from",
+    "period__cutoff_to",
+    "period__is_open",
+    "period__plan__code",
+    "task__plan",
+    "task__number",
+    "task__sort_key",
+    "task__title",
+)
 
 
 def review_queue_groups(user) -> list[dict]:
