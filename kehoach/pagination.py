@@ -15,3 +15,35 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+
+class UncountedPage:
+    """A page of a list that is never counted: one row more than the page is read, to know whether
+    a next page exists. For lists as long as a table of millions of rows whose total nobody needs
+    (the notifications): the page then costs what its rows cost, from an index in their order."""
+
+    def __init__(self, object_list, per_page: int, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        self.number = max(1, min(number, 100_000))
+        start = (self.number - 1) * per_page
+        rows = list(object_list[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1

@@ -22,7 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from tasks.models import Plan, PlanRole, Role, User
 
-from .models import TaskReport
+from .models import ReportingPeriod, TaskReport
 from .states import TRANSITIONS, Actor
 
 UNIT_ROLES = (Role.STAFF, Role.HEAD)
@@ -169,7 +169,7 @@ def speaks_for_unit(user, report: TaskReport) -> bool:
 
 
 def _other_coordinators(plan_id: int) -> QuerySet:
-    """Active coordinators of the plan (OuterRef'd in the review queue, plain here)."""
+    """Active coordinators of the plan."""
     return User.objects.filter(is_active=True).filter(
         Q(plan_roles__plan_id=plan_id, plan_roles__kind=PlanRole.Kind.COORDINATOR)
         | Q(role=Role.COORDINATOR, unit__coordinated_plans=plan_id)
@@ -267,23 +267,39 @@ def _plan_coordinators(plan, coordinating_unit) -> QuerySet:
     )
 
 
-def review_queue_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The reports `can_review_report` lets the user accept or return."""
+def review_queue_for(user, queryset: QuerySet | None = None, *, periods: QuerySet | None = None) -> QuerySet:
+    """The reports `can_review_report` lets the user accept or return, among those of `periods` (a
+    queryset of periods narrowing the queue to a plan or a period) when given."""
+    # The open periods as a list of ids the reports' index (status, period) is searched by: a join
+    # would read every sent report of every year and then drop those of closed periods, and a plan
+    # or period asked for narrows that list rather than the reports read.
+    open_periods = (ReportingPeriod.objects.all() if periods is None else periods).filter(is_open=True)
     queryset = (TaskReport.objects.all() if queryset is None else queryset).filter(
-        status__in=TRANSITIONS["accept"].sources, period__is_open=True
+        status__in=TRANSITIONS["accept"].sources, period_id__in=open_periods.values("pk")
     )
     if not _active(user) or is_admin(user):
         return queryset.none()
     mine = Q(pk__in=[])
     plans = coordinated_plans(user)
     if plans:
-        mine |= Q(period__plan__in=plans) & ~Q(unit_id=user.unit_id)
+        mine |= Q(period_id__in=open_periods.filter(plan__in=plans).values("pk")) & ~Q(unit_id=user.unit_id)
     if is_leadership(user):
-        coordinator_elsewhere = _plan_coordinators(
-            OuterRef("period__plan"), OuterRef("period__plan__coordinating_unit")
-        ).exclude(unit=OuterRef("unit"))
-        mine |= Q(unit_id=F("period__plan__coordinating_unit_id")) | ~Exists(coordinator_elsewhere)
+        mine |= Q(unit_id=F("period__plan__coordinating_unit_id")) | _no_coordinator_elsewhere()
     return queryset.filter(mine)
+
+
+def _no_coordinator_elsewhere() -> Q:
+    """The reports of which no active coordinator of the plan is outside the reporting unit, as
+    two small subqueries per report, each read by an index (the plan's roles, the coordinating
+    unit's people): `_plan_coordinators` in one subquery joined people to roles with an OR, which
+    read every person for every report and cost a leadership's queue hundreds of milliseconds."""
+    named_elsewhere = PlanRole.objects.filter(
+        plan_id=OuterRef("period__plan_id"), kind=PlanRole.Kind.COORDINATOR, user__is_active=True
+    ).exclude(user__unit=OuterRef("unit"))
+    of_unit_elsewhere = User.objects.filter(
+        is_active=True, role=Role.COORDINATOR, unit_id=OuterRef("period__plan__coordinating_unit_id")
+    ).exclude(unit=OuterRef("unit"))
+    return ~Exists(named_elsewhere) & ~Exists(of_unit_elsewhere)
 
 
 def plan_coordinators(plan: Plan) -> QuerySet:

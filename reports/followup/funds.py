@@ -2,19 +2,40 @@
 
 Only what units have sent counts (reports waiting for review or accepted): a draft's figures are
 not yet the unit's word, and a returned report's are being corrected.
+
+Summing every sent report of every year takes hundreds of milliseconds at a province's size, and
+seconds at ten times it; the sums, and each page of the detail, are kept in Django's cache and
+served again while none of the rows they are drawn from has changed. Their key holds the board's
+change stamps (`stamps`: a report's change replaces its period's stamp, a period's, plan's or
+task's the global one, whatever wrote it) of every period of the plan chosen (of every plan when
+none is), so a report sent or corrected shows on the next request; and a digest of this module,
+so a server running other code never serves an entry it did not write.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
+import pickle
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils.safestring import mark_safe
 
 from kehoach.db import Vietnamese
 from reports.exports.funds_xlsx import funds_workbook
 from reports.models import IndicatorValue, ReportStatus, TaskReport
 from reports.states import SENT_STATUSES
 from tasks.models import AssignmentRole
+
+from . import stamps
+
+logger = logging.getLogger(__name__)
 
 SUMS = {
     "planned": Sum("funds_planned"),
@@ -32,10 +53,12 @@ class Funds:
     by_unit: list[dict]
 
 
-def sent_reports(*, plan_id: int | None = None, year: int | None = None) -> QuerySet:
+def sent_reports(*, plan_ids: list[int] | None = None, year: int | None = None) -> QuerySet:
+    """The sent reports of the plans `plan_ids` (of every plan for None) and of `year` (of every
+    year for None)."""
     queryset = TaskReport.objects.filter(status__in=SENT_STATUSES)
-    if plan_id is not None:
-        queryset = queryset.filter(period__plan_id=plan_id)
+    if plan_ids is not None:
+        queryset = queryset.filter(period__plan_id__in=plan_ids)
     if year is not None:
         queryset = queryset.filter(period__year=year)
     return queryset
@@ -67,12 +90,14 @@ def _total(groups: list[dict]) -> dict:
     }
 
 
-def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Funds:
+def funds_summary(*, plan_ids: list[int] | None = None, year: int | None = None) -> Funds:
     """Totals for the filter, by year (all years of the plan, for the trend), by task and by unit; the
     totals are the units' sums added up, and `total["with_funds"]` is how many rows `funds_detail`
     gives (its pager's count)."""
-    selected = sent_reports(plan_id=plan_id, year=year)
-    by_year = sent_reports(plan_id=plan_id).values("period__year").annotate(**SUMS).order_by("-period__year")
+    selected = sent_reports(plan_ids=plan_ids, year=year)
+    by_year = (
+        sent_reports(plan_ids=plan_ids).values("period__year").annotate(**SUMS).order_by("-period__year")
+    )
     by_task = (
         selected.values("period__year", "period__plan__code", "task__sort_key", "task__number", "task__title")
         .annotate(**SUMS)
@@ -92,10 +117,119 @@ def funds_summary(*, plan_id: int | None = None, year: int | None = None) -> Fun
     )
 
 
-def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> QuerySet:
+@functools.cache
+def _code_version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def funds_stamp(period_ids: list[int]) -> str | None:
+    """The state of the rows the funds of `period_ids` are summed from (the periods of the plan
+    chosen, or of every plan), or None when it cannot be known (inside a transaction, whose writes
+    have not replaced the stamps yet; triggers missing): the sums are then read afresh. One query."""
+    if connection.in_atomic_block:
+        return None
+    found = stamps.read(sorted(period_ids))
+    if found is None:
+        return None
+    return hashlib.sha256(repr((_code_version(), sorted(found.items()))).encode()).hexdigest()
+
+
+def _cached(stamp: str | None, part: tuple, compute):
+    """What `compute()` gives, from the cache while the stamp is the same."""
+    if stamp is None:
+        return compute()
+    key = "funds:" + hashlib.sha256(repr((stamp, part)).encode()).hexdigest()
+    try:
+        entry = cache.get(key)
+    except DatabaseError:
+        logger.warning("Không đọc được bộ nhớ đệm của trang kinh phí; số liệu được tính lại.", exc_info=True)
+        entry = None
+    if entry is not None:
+        return pickle.loads(zlib.decompress(entry))
+    value = compute()
+    try:
+        cache.set(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
+    except DatabaseError:
+        logger.warning("Không ghi được bộ nhớ đệm của trang kinh phí.", exc_info=True)
+    return value
+
+
+FUNDS_BODY_TEMPLATE = "reports/_funds_body.html"
+
+
+@functools.cache
+def _body_version() -> str:
+    """A digest of the code that draws the page's body: this module and its templates."""
+    from django.template.loader import get_template
+
+    from reports.templatetags import kehoach as tags
+
+    sources = [
+        Path(get_template(name).origin.name).read_bytes()
+        for name in (FUNDS_BODY_TEMPLATE, "reports/_pager.html")
+    ]
+    sources += [Path(__file__).read_bytes(), Path(tags.__file__).read_bytes()]
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+
+
+def funds_body_key(stamp: str | None, *, query, plan_ids: list[int] | None, choices) -> str | None:
+    """The key of the page's body: the rows' stamp, the code, the whole query string (filters,
+    pages, the links built from it), the plans summed and the filter's choices (the plans and years
+    the user may see); None when the stamp cannot be known. Two people share a body only when they
+    would be shown the same."""
+    if stamp is None:
+        return None
+    parts = (
+        stamp,
+        _body_version(),
+        tuple((name, tuple(values)) for name, values in query),
+        plan_ids,
+        tuple(tuple(field_choices) for field_choices in choices),
+    )
+    return "funds-body:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def funds_body_get(key: str | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        entry = cache.get(key)
+    except DatabaseError:
+        logger.warning("Không đọc được bộ nhớ đệm của trang kinh phí; trang được vẽ lại.", exc_info=True)
+        return None
+    return None if entry is None else mark_safe(zlib.decompress(entry).decode())
+
+
+def funds_body_set(key: str | None, body: str) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, zlib.compress(body.encode(), 1))
+    except DatabaseError:
+        logger.warning("Không ghi được bộ nhớ đệm của trang kinh phí.", exc_info=True)
+
+
+def funds_summary_cached(*, stamp: str | None, plan_ids: list[int] | None, year: int | None) -> Funds:
+    """`funds_summary`, from the cache while nothing summed has changed."""
+    return _cached(stamp, ("summary", plan_ids, year), lambda: funds_summary(plan_ids=plan_ids, year=year))
+
+
+def funds_detail_page(
+    *, stamp: str | None, plan_ids: list[int] | None, year: int | None, bounds: tuple[int, int]
+):
+    """The rows `bounds` (start, stop) of `funds_detail`, from the cache while nothing has changed."""
+    start, stop = bounds
+    return _cached(
+        stamp,
+        ("detail", plan_ids, year, start, stop),
+        lambda: list(funds_detail(plan_ids=plan_ids, year=year)[start:stop]),
+    )
+
+
+def funds_detail(*, plan_ids: list[int] | None = None, year: int | None = None) -> QuerySet:
     """One row per sent report that states funds, for the detail table and the export."""
     return (
-        sent_reports(plan_id=plan_id, year=year)
+        sent_reports(plan_ids=plan_ids, year=year)
         .filter(Q(funds_planned__isnull=False) | Q(funds_spent__isnull=False))
         .values(
             "pk",
@@ -113,10 +247,10 @@ def funds_detail(*, plan_id: int | None = None, year: int | None = None) -> Quer
     )
 
 
-def funds_detail_rows(*, plan_id: int | None = None, year: int | None = None):
+def funds_detail_rows(*, plan_ids: list[int] | None = None, year: int | None = None):
     """`funds_detail` for the export, roles and statuses in words, read in chunks."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
-    for row in funds_detail(plan_id=plan_id, year=year).iterator(chunk_size=2000):
+    for row in funds_detail(plan_ids=plan_ids, year=year).iterator(chunk_size=2000):
         yield {
             **row,
             "role": roles.get(row["role"], row["role"]),
@@ -124,9 +258,9 @@ def funds_detail_rows(*, plan_id: int | None = None, year: int | None = None):
         }
 
 
-def indicator_value_rows(*, plan_id: int | None = None, year: int | None = None):
+def indicator_value_rows(*, plan_ids: list[int] | None = None, year: int | None = None):
     """The indicator values of the sent reports of the filter, for the export, read in chunks."""
-    values = IndicatorValue.objects.filter(report__in=sent_reports(plan_id=plan_id, year=year))
+    values = IndicatorValue.objects.filter(report__in=sent_reports(plan_ids=plan_ids, year=year))
     yield from (
         values.values(
             "report__period__year",
@@ -152,10 +286,10 @@ def indicator_value_rows(*, plan_id: int | None = None, year: int | None = None)
     )
 
 
-def funds_xlsx(*, plan_id: int | None = None, year: int | None = None) -> bytes:
+def funds_xlsx(*, plan_ids: list[int] | None = None, year: int | None = None) -> bytes:
     """The funds of the filter as an XLSX workbook, with the indicator values of the same reports."""
     return funds_workbook(
-        funds_summary(plan_id=plan_id, year=year),
-        funds_detail_rows(plan_id=plan_id, year=year),
-        indicator_value_rows(plan_id=plan_id, year=year),
+        funds_summary(plan_ids=plan_ids, year=year),
+        funds_detail_rows(plan_ids=plan_ids, year=year),
+        indicator_value_rows(plan_ids=plan_ids, year=year),
     )

@@ -53,10 +53,19 @@ def plan_tasks(plan: Plan) -> list[Task]:
     return list(plan.tasks.order_by("sort_key").only("pk", "plan_id", "number", "parent_id", "title"))
 
 
-def funds_choices() -> tuple[list[Plan], list[int]]:
-    plans = list(Plan.objects.order_by("-issued_year", "code"))
-    years = sorted(set(ReportingPeriod.objects.values_list("year", flat=True)), reverse=True)
-    return plans, years
+def funds_choices(visible: set[int] | None) -> tuple[list[Plan], list[int], dict[int, list[int]]]:
+    """The plans (of `visible`, every plan for None) and years of the funds' filter, and the ids of
+    each plan's periods (the funds' cache is keyed by their stamps): two queries."""
+    plans = Plan.objects.order_by("-issued_year", "code")
+    periods = ReportingPeriod.objects.values_list("pk", "plan_id", "year").order_by()
+    if visible is not None:
+        plans, periods = plans.filter(pk__in=visible), periods.filter(plan_id__in=visible)
+    by_plan: dict[int, list[int]] = {}
+    years = set()
+    for pk, plan_id, year in periods:
+        by_plan.setdefault(plan_id, []).append(pk)
+        years.add(year)
+    return list(plans), sorted(years, reverse=True), by_plan
 
 
 def reminder_log(*, unit: Unit | None = None) -> QuerySet:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,7 +25,17 @@ from . import selectors, services
 from .board import board_build
 from .board_cache import BODY_TEMPLATE, board_get, board_key, board_set
 from .forms import BoardFilterForm, FundsFilterForm
-from .funds import funds_detail, funds_summary, funds_xlsx
+from .funds import (
+    FUNDS_BODY_TEMPLATE,
+    funds_body_get,
+    funds_body_key,
+    funds_body_set,
+    funds_detail,
+    funds_detail_page,
+    funds_stamp,
+    funds_summary_cached,
+    funds_xlsx,
+)
 
 REMINDERS_PER_PAGE = 50
 ESCALATIONS_PER_PAGE = 30
@@ -205,54 +215,88 @@ def direction_add(request, pk):
 # Funds
 # ------------------------------------------------------------------------------
 def _funds_filter(request):
-    """The filter of the funds page and export; by default the current year, when it has a period."""
+    """The filter of the funds page and export; by default the current year, when it has a period.
+    With what it sums: the plans (None for every plan) and the ids of their periods (every period of
+    those plans, for the funds' cache). Only the plans whose funds the user sees are offered and summed."""
+    visible = permissions.funds_plans(request.user)
     if not permissions.can_view_funds(request.user):
         raise PermissionDenied(
             "Chỉ cán bộ theo dõi kinh phí, Lãnh đạo Sở và đơn vị điều phối kế hoạch xem kinh phí."
         )
-    plans, years = selectors.funds_choices()
+    plans, years, periods = selectors.funds_choices(visible)
     params = request.GET.copy()
     this_year = timezone.localdate().year
     if "year" not in params and this_year in years:
         params["year"] = str(this_year)
     form = FundsFilterForm(params, plans=plans, years=years)
     chosen = form.cleaned_data if form.is_valid() else {"plan": None, "year": None}
-    return form, chosen
+    if chosen["plan"] is not None:
+        plan_ids = [chosen["plan"]]
+    else:
+        plan_ids = None if visible is permissions.ALL else sorted(visible)
+    period_ids = [
+        pk for plan_id, ids in periods.items() if plan_ids is None or plan_id in plan_ids for pk in ids
+    ]
+    return form, chosen, plan_ids, period_ids
 
 
 @require_safe
 def funds(request):
-    form, chosen = _funds_filter(request)
-    summary = funds_summary(plan_id=chosen["plan"], year=chosen["year"])
+    form, chosen, plan_ids, period_ids = _funds_filter(request)
+    stamp = funds_stamp(period_ids)
+    # The body is drawn from the sums and the page of detail asked for; kept whole while none of
+    # the rows summed has changed (the stamp) for this query string, these plans and the plans and
+    # years the user may choose from.
+    key = funds_body_key(
+        stamp,
+        query=sorted(request.GET.lists()),
+        plan_ids=plan_ids,
+        choices=(form.fields["plan"].choices, form.fields["year"].choices),
+    )
+    body = funds_body_get(key)
+    if body is None:
+        body = _funds_body(request, form, chosen, plan_ids, stamp)
+        funds_body_set(key, body)
+    return render(request, "reports/funds.html", {"body": body}, status=400 if form.errors else 200)
+
+
+def _funds_body(request, form, chosen, plan_ids, stamp) -> str:
+    summary = funds_summary_cached(stamp=stamp, plan_ids=plan_ids, year=chosen["year"])
     detail = CountedPaginator(
-        funds_detail(plan_id=chosen["plan"], year=chosen["year"]),
+        funds_detail(plan_ids=plan_ids, year=chosen["year"]),
         FUNDS_DETAIL_PER_PAGE,
         count=summary.total["with_funds"],
+    ).get_page(request.GET.get("page"))
+    detail.object_list = funds_detail_page(
+        stamp=stamp,
+        plan_ids=plan_ids,
+        year=chosen["year"],
+        bounds=(detail.start_index() - 1, detail.end_index()) if detail.paginator.count else (0, 0),
     )
     context = {
         "form": form,
         "funds": summary,
         "by_task": Paginator(summary.by_task, FUNDS_ROWS_PER_PAGE).get_page(request.GET.get("nhiem_vu")),
         "by_unit": Paginator(summary.by_unit, FUNDS_ROWS_PER_PAGE).get_page(request.GET.get("don_vi")),
-        "detail": detail.get_page(request.GET.get("page")),
+        "detail": detail,
         "chosen": chosen,
         "query": query_without(request, "page"),
         "task_query": query_without(request, "nhiem_vu"),
         "unit_query": query_without(request, "don_vi"),
     }
-    return render(request, "reports/funds.html", context, status=400 if form.errors else 200)
+    return render_to_string(FUNDS_BODY_TEMPLATE, context, request=request)
 
 
 @require_safe
 def funds_export(request):
-    form, chosen = _funds_filter(request)
+    form, chosen, plan_ids, _period_ids = _funds_filter(request)
     if form.errors:
         messages.error(
             request,
             "Bộ lọc không hợp lệ: " + " ".join(str(e) for errors in form.errors.values() for e in errors),
         )
         return redirect("reports:funds")
-    content = funds_xlsx(plan_id=chosen["plan"], year=chosen["year"])
+    content = funds_xlsx(plan_ids=plan_ids, year=chosen["year"])
     suffix = f"-{chosen['year']}" if chosen["year"] else ""
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 
 from kehoach.db import Vietnamese
 from kehoach.history import attach_changes
@@ -198,6 +198,17 @@ def report_detail(user, pk: int) -> TaskReport:
     return queryset.get(pk=pk)
 
 
+def _review_queue(user, *, plan_id: int | None, period_id: int | None) -> QuerySet:
+    """The user's review queue in the plan and period chosen, narrowed by its periods (read first,
+    by their plan) rather than by each report's."""
+    periods = ReportingPeriod.objects.all()
+    if plan_id is not None:
+        periods = periods.filter(plan_id=plan_id)
+    if period_id is not None:
+        periods = periods.filter(pk=period_id)
+    return permissions.review_queue_for(user, periods=periods)
+
+
 def review_queue(
     user,
     today: datetime.date,
@@ -208,14 +219,40 @@ def review_queue(
 ) -> QuerySet:
     """The reports waiting for the user's review, the oldest sent first, narrowed by plan, period
     and unit; for a page of them (paginate it: the queue of a monthly plan holds thousands)."""
-    queryset = permissions.review_queue_for(user)
-    if plan_id is not None:
-        queryset = queryset.filter(period__plan_id=plan_id)
-    if period_id is not None:
-        queryset = queryset.filter(period_id=period_id)
+    queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
     if unit_id is not None:
         queryset = queryset.filter(unit_id=unit_id)
-    return reports_with_state(queryset, today).order_by("last_submitted_at", "pk")
+    # Only what the queue shows and judges its indicators by: not the reports' texts, nor the plan's.
+    return reports_with_state(queryset, today).only(*QUEUE_FIELDS).order_by("last_submitted_at", "pk")
+
+
+QUEUE_FIELDS = (
+    "period",
+    "task",
+    "unit",
+    "unit_name",
+    "role",
+    "status",
+    "completion",
+    "completed_on",
+    "deadline",
+    "submitted_at",
+    "last_submitted_at",
+    "period__plan",
+    "period__key",
+    "period__name",
+    "period__kind",
+    "period__year",
+    "period__deadline",
+    "period__cutoff_from",
+    "period__cutoff_to",
+    "period__is_open",
+    "period__plan__code",
+    "task__plan",
+    "task__number",
+    "task__sort_key",
+    "task__title",
+)
 
 
 def review_queue_groups(user) -> list[dict]:
@@ -230,15 +267,15 @@ def review_queue_groups(user) -> list[dict]:
 
 
 def review_queue_units(user, *, plan_id: int | None = None, period_id: int | None = None) -> list:
-    """(unit id, name) of the units with reports waiting for the user in the plan or period chosen,
-    by name, in one query."""
-    queryset = permissions.review_queue_for(user)
-    if plan_id is not None:
-        queryset = queryset.filter(period__plan_id=plan_id)
-    if period_id is not None:
-        queryset = queryset.filter(period_id=period_id)
-    rows = queryset.values("unit_id").annotate(name=Max("unit_name")).order_by("name", "unit_id")
-    return [(row["unit_id"], row["name"]) for row in rows]
+    """(unit id, name, how many wait) of the units with reports waiting for the user in the plan or
+    period chosen, by name, in one query (the counts are the queue's pager's)."""
+    queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
+    rows = (
+        queryset.values("unit_id")
+        .annotate(name=Max("unit_name"), waiting=Count("pk"))
+        .order_by("name", "unit_id")
+    )
+    return [(row["unit_id"], row["name"], row["waiting"]) for row in rows]
 
 
 def periods_overview(plans=permissions.ALL) -> QuerySet:
@@ -284,16 +321,25 @@ def unit_head_names(unit_id: int) -> list[str]:
 def notifications_for(user, since: datetime.datetime | None = None) -> QuerySet:
     """What happened to the reports the user may see (sent, returned, accepted, reopened, directed),
     newest first, but what the user did; only after `since` when given."""
-    # A join to the reports, not a list of them: who sees every report is asked nothing, and the
-    # newest events are then read from the index of their time, a page at a time.
-    visible = permissions.report_visibility(user, "report__")
     events = (
         ReportEvent.objects.filter(kind__in=NOTIFIED_EVENTS)
         .exclude(actor_id=user.pk)
         .select_related("report__task", "report__period__plan")
         .order_by("-created_at", "-pk")
     )
-    events = events.none() if visible is None else events.filter(visible)
+    visible = permissions.report_visibility(user)
+    if visible is None:
+        return events.none()
+    if visible:
+        if permissions.followed_plans(user) or permissions.funds_plans(user):
+            # Someone who follows plans sees a large share of all events: they are read newest first
+            # from the index of their time, each asked whether its report is visible, until a page
+            # is full (a join would read every event of those plans and sort them).
+            visible = Exists(TaskReport.objects.filter(visible, pk=OuterRef("report_id")))
+        else:
+            # A unit's own reports: a few among all, read from the index of their unit.
+            visible = permissions.report_visibility(user, "report__")
+        events = events.filter(visible)
     return events.filter(created_at__gt=since) if since is not None else events
 
 
@@ -444,12 +490,17 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
             report_pks=[report.pk for report in reports],
         )
     results = {}
+    # An indicator judged at a period is the same for every report of that period: judged once.
+    judged: dict[tuple[int, int], IndicatorResult] = {}
     for report in reports:
         results[report.pk] = []
         for indicator in by_task.get(report.task_id, []):
-            result = indicator_result(
-                indicator, indicator.target_list, report.period, values.get(indicator.pk, [])
-            )
+            key = (indicator.pk, report.period.pk)
+            if key not in judged:
+                judged[key] = indicator_result(
+                    indicator, indicator.target_list, report.period, values.get(indicator.pk, [])
+                )
+            result = judged[key]
             if indicator.aggregation == IndicatorAggregation.EACH_UNIT:
                 # Each unit has its own target: the report is judged on its unit's numbers alone.
                 actual, verdict = result.units.get(report.unit_id, (None, Verdict.NO_DATA))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kehoach.http import query_without
+from kehoach.pagination import CountedPaginator, UncountedPage
 from kehoach.text import parse_id
 from reports import permissions
 from reports.models import Evidence, TaskReport, TaskState
@@ -130,7 +131,7 @@ def notifications(request):
     everything = request.GET.get("tat_ca") == "1"
     events = selectors.notifications_for(request.user, None if everything else since)
     context = {
-        "page": Paginator(events, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page")),
+        "page": UncountedPage(events, NOTIFICATIONS_PER_PAGE, request.GET.get("page")),
         "since": since,
         "everything": everything,
         "query": query_without(request, "page"),
@@ -468,13 +469,16 @@ def review_queue(request):
     form = ReviewQueueFilterForm(request.GET, groups=groups)
     chosen = form.cleaned_data if form.is_valid() else {}
     plan_id, period_id = chosen.get("plan"), chosen.get("period")
-    units = selectors.review_queue_units(user, plan_id=plan_id, period_id=period_id)
+    unit_rows = selectors.review_queue_units(user, plan_id=plan_id, period_id=period_id)
+    waiting = {unit: count for unit, _name, count in unit_rows}
     unit_id = chosen.get("unit")
-    if unit_id is not None and unit_id not in dict(units):
+    if unit_id is not None and unit_id not in waiting:
         form.add_error("unit", "Đơn vị này không có báo cáo chờ bạn duyệt trong kế hoạch, kỳ đã chọn.")
         unit_id = None
     reports = selectors.review_queue(user, _today(), plan_id=plan_id, period_id=period_id, unit_id=unit_id)
-    page = Paginator(reports, REVIEW_QUEUE_PER_PAGE).get_page(chosen.get("page"))
+    # Counted by the units' list the page reads anyway, never by a query of its own.
+    count = waiting[unit_id] if unit_id is not None else sum(waiting.values())
+    page = CountedPaginator(reports, REVIEW_QUEUE_PER_PAGE, count=count).get_page(chosen.get("page"))
     page.object_list = list(page.object_list)
     results = selectors.reports_indicator_results(page.object_list, user)
     for report in page.object_list:
@@ -483,7 +487,7 @@ def review_queue(request):
         "form": form,
         "groups": groups,
         "total": sum(group["waiting"] for group in groups),
-        "units": units,
+        "units": [(unit, name) for unit, name, _count in unit_rows],
         "chosen": {"plan": plan_id, "period": period_id, "unit": unit_id},
         "page": page,
         "query": query_without(request, "page"),

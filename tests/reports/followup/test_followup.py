@@ -22,6 +22,7 @@ from reports.models import (
     TaskReport,
 )
 from tasks.models import Indicator, Unit
+from tests.factories import ReportingPeriodFactory, TaskReportFactory
 from tests.helpers import output_indicator
 
 SENT_AT = datetime.datetime(2026, 10, 10, 2, 0, tzinfo=datetime.UTC)
@@ -402,3 +403,56 @@ def test_who_reads_the_reminder_log(client, world, account, expected):
 def test_a_bad_reminder_log_filter(client, world, query, expected):
     client.force_login(world.coordinator)
     assert client.get(reverse("reports:reminder_list") + query).status_code == expected
+
+
+def test_a_coordinator_sees_the_funds_of_the_plans_they_coordinate_only(client, funded):
+    # Given another plan, coordinated by another unit, whose unit sent 777.000.000 planned
+    other = TaskReportFactory(
+        status=ReportStatus.SUBMITTED,
+        submitted_at=SENT_AT,
+        last_submitted_at=SENT_AT,
+        funds_planned=777_000_000,
+        funds_spent=1_000_000,
+    )
+    other_plan = other.period.plan
+
+    client.force_login(funded.coordinator)
+    mine = client.get(reverse("reports:funds"))
+    asked = client.get(reverse("reports:funds"), {"plan": other_plan.pk})
+    export = client.get(reverse("reports:funds_export") + "?year=")
+
+    # Then their page sums plan 463 alone, offers no other plan, and refuses to be asked for one
+    assert mine.context["funds"].total["planned"] == 65_000_000
+    assert "777.000.000" not in mine.content.decode()
+    assert other_plan.code not in mine.content.decode()
+    assert asked.status_code == 400 and "777.000.000" not in asked.content.decode()
+    book = load_workbook(io.BytesIO(export.content))
+    assert 777_000_000 not in [cell.value for row in book["Chi tiết"].iter_rows() for cell in row]
+    # while the leadership sees every plan's funds
+    client.force_login(funded.leadership)
+    every = client.get(reverse("reports:funds"))
+    assert every.context["funds"].total["planned"] == 65_000_000 + 777_000_000
+
+
+def test_the_funds_export_sums_the_year_asked(client, funded):
+    # Given a sent report of 2025 besides those of 2026
+    earlier = ReportingPeriodFactory(plan=funded.plan, year=2025, key="2025", name="Năm 2025")
+    TaskReportFactory(
+        period=earlier,
+        task=funded.report("lhh", 1).task,
+        status=ReportStatus.ACCEPTED,
+        submitted_at=SENT_AT,
+        last_submitted_at=SENT_AT,
+        funds_planned=3_000_000,
+    )
+    client.force_login(funded.finance)
+
+    def planned(query):
+        """The funds planned of the export's detail, added up."""
+        book = load_workbook(io.BytesIO(client.get(reverse("reports:funds_export") + query).content))
+        return sum(row[7].value or 0 for row in book["Chi tiết"].iter_rows(min_row=2))
+
+    # Then the file of a year holds that year's reports (this year's by default), every year's all
+    assert planned("") == planned("?year=2026") == 65_000_000
+    assert planned("?year=2025") == 3_000_000
+    assert planned("?year=") == 68_000_000

@@ -9,9 +9,11 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from reports.followup.services import direction_give
+from reports.workflow import views as workflow_views
 from reports.workflow.selectors import notifications_for
 from reports.workflow.services import notification_settings_update, report_return, report_submit
 from tasks.models import Role, Unit, User
@@ -216,6 +218,29 @@ def test_the_page_costs_the_same_queries_for_many_events(
         response = client.get("/thong-bao/?tat_ca=1")
     assert response.status_code == 200
     assert response.content.decode().count("<tr") >= 13
+
+
+def test_the_events_are_paged_without_being_counted(client, world, before_deadline, monkeypatch):
+    # Given pages of 5 events, and 12 reports sent to the coordinator
+    monkeypatch.setattr(workflow_views, "NOTIFICATIONS_PER_PAGE", 5)
+    for report in world.period.reports.exclude(unit__code="qlkh").select_related("unit", "period__plan")[:12]:
+        head = head_of(world, report)
+        report_save(report, head)
+        report_submit(report=report, by=head)
+    client.force_login(world.coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/thong-bao/?tat_ca=1").content.decode()
+    third = client.get("/thong-bao/?tat_ca=1&page=3").content.decode()
+    beyond = client.get("/thong-bao/?tat_ca=1&page=9").content.decode()
+    wrong = client.get("/thong-bao/?tat_ca=1&page=abc")
+
+    # Then no query counts them: a page reads one row more to know whether another follows
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
+    assert first.count("<tr") == 6 and "Trang 1" in first and "page=2" in first and "Trang trước" not in first
+    assert third.count("<tr") == 3 and "Trang 3" in third and "page=2" in third and "Trang sau" not in third
+    assert "Trang này không còn việc nào." in beyond and "page=8" in beyond
+    assert wrong.status_code == 200 and "Trang 1" in wrong.content.decode()
 
 
 def test_a_unit_member_without_a_unit_of_the_plan_sees_nothing_of_it(client, world, before_deadline):
