@@ -97,6 +97,24 @@ def matrix_cells(cells, tasks):
     return mark_safe("".join(parts))
 
 
+REPORTING_NOTES = {
+    "named": ' <small class="muted">(không báo cáo)</small>',
+    "members": ' <small class="muted">(từng thành viên báo cáo)</small>',
+}
+
+
+@register.simple_tag
+def unit_names(units, empty=""):
+    """The units a task names (reports.workflow.selectors.NamedUnit), each followed by “; ” and by
+    how it reports when it is not a plain reporting unit; `empty` when there is none. Written here
+    rather than as a template loop: a page of a large plan names hundreds of units."""
+    if not units:
+        return empty
+    return mark_safe(
+        "".join(f"{escape(unit.name)}{REPORTING_NOTES.get(unit.reporting, '')}; " for unit in units)
+    )
+
+
 @register.simple_tag
 def options(choices, selected=None):
     """The `<option>`s of a long select (a province's units): value, label, the selected one marked.

@@ -172,10 +172,9 @@ def plan_detail(request, pk):
         plan = selectors.plan_detail(pk)
     except Plan.DoesNotExist:
         raise Http404("Không tìm thấy kế hoạch.") from None
-    tasks = Paginator(selectors.plan_tasks_with_units(plan), PLAN_TASKS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    tasks = Paginator(selectors.plan_tasks(plan), PLAN_TASKS_PER_PAGE).get_page(request.GET.get("page"))
     tasks.object_list = list(tasks.object_list)
+    selectors.tasks_units(tasks.object_list)
     periods, earlier_periods = selectors.plan_periods_now(plan, _today())
     context = {
         "plan": plan,
