@@ -116,6 +116,26 @@ def unit_names(units, empty=""):
 
 
 @register.simple_tag
+def trend_cells(results, decimals):
+    """The `<td>` cells of one indicator's row on the plan's indicator page, one per (period, result)
+    of `results`: what was achieved, the target when one applies, and the verdict (as
+    `_verdict.html` writes it). Written here rather than as a template loop with an include per
+    cell: a page holds hundreds of cells."""
+    parts = []
+    for period, result in results:
+        actual = number_text(result.actual, decimals) or "—"
+        target = ""
+        if result.target:
+            target = " / " + escape(number_text(result.target_value, decimals) or "—")
+        verdict = result.verdict
+        parts.append(
+            f'<td data-label="{escape(period.name)}" class="number">{escape(actual)}{target}<br>'
+            f'<span class="verdict verdict-{escape(verdict.value)}">{escape(verdict.label)}</span></td>'
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
 def options(choices, selected=None):
     """The `<option>`s of a long select (a province's units): value, label, the selected one marked.
     A template loop spent as long on three hundred options as on the rest of the board."""

@@ -1,9 +1,11 @@
 """Reads behind the pages: joined and aggregated in SQL, so a page's query count is fixed."""
 
 import datetime
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Count, Max, Min, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
@@ -188,8 +190,11 @@ def task_detail(pk: int) -> Task:
 
 
 def plan_periods(plan: Plan) -> list[ReportingPeriod]:
-    """The plan's periods, the latest deadline first."""
-    return list(plan.periods.select_related("plan").order_by("-deadline"))
+    """The plan's periods, the latest deadline first, each holding `plan` (not read again per row)."""
+    periods = list(plan.periods.order_by("-deadline"))
+    for period in periods:
+        period.plan = plan
+    return periods
 
 
 def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
@@ -199,10 +204,32 @@ def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
     return (upcoming or open_periods or periods)[0]
 
 
-def task_reports_visible(task: Task, user, period: ReportingPeriod, today: datetime.date) -> QuerySet:
-    """The reports on `task` in `period` that the user may see: one period, whatever the years."""
-    queryset = permissions.reports_visible_to(user).filter(task=task, period=period)
-    return reports_with_state(queryset, today).order_by("role", Vietnamese("unit_name"))
+TASK_PAGE_REPORT_COLUMNS = (
+    "id",
+    "period_id",
+    "task_id",
+    "unit_id",
+    "unit_name",
+    "role",
+    "status",
+    "submitted_at",
+)
+
+
+def task_reports_visible(task: Task, user, period: ReportingPeriod, today: datetime.date) -> list[TaskReport]:
+    """The reports on `task` in `period` that the user may see (one period, whatever the years), with
+    their state and the columns the task's page shows; each holds `task` and `period`."""
+    queryset = (
+        permissions.reports_visible_to(user)
+        .filter(task=task, period=period)
+        .only(*TASK_PAGE_REPORT_COLUMNS)
+        .annotate(state=state_expression(today))
+        .order_by("role", Vietnamese("unit_name"))
+    )
+    reports = list(queryset)
+    for report in reports:
+        report.task, report.period = task, period
+    return reports
 
 
 def task_history(task: Task, limit: int = 100) -> list:
@@ -342,9 +369,7 @@ def _spans(indicators: list[Indicator], periods) -> Q:
     return this_year | Q(indicator_id__in=plan_wide) if plan_wide else this_year
 
 
-def _indicator_values(
-    indicators_filter: Q, *, plans: set[int], user, until: datetime.date, report_pks=()
-):
+def _indicator_values(indicators_filter: Q, *, plans: set[int], user, until: datetime.date, report_pks=()):
     """The values reported for the indicators of `indicators_filter` (naming the indicators by id, so
     that the database reads their values by the indicator's index), which belong to the plans
     `plans`, in periods whose data ends by `until`, by reports already sent (and the reports
@@ -354,9 +379,7 @@ def _indicator_values(
     # The status is compared as an expression, which no index serves: SQLite, without statistics,
     # would otherwise start from the index of reports by status and read every sent report of every
     # plan and year (84.000 at the monthly-120 shape, 270 ms) instead of the indicators' values.
-    queryset = queryset.alias(
-        report_status=Concat("report__status", Value(""), output_field=CharField())
-    )
+    queryset = queryset.alias(report_status=Concat("report__status", Value(""), output_field=CharField()))
     sent = Q(report_status__in=SENT_STATUSES)
     queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
     # Someone who sees every report of these plans needs no condition on them (which would lead the
@@ -384,9 +407,9 @@ INDICATOR_COLUMNS = [field.attname for field in Indicator._meta.concrete_fields]
 TARGET_COLUMNS = ("id", "scope", "year", "period_key", "value")
 
 
-def _indicators(task_filter: Q) -> list[Indicator]:
-    """The indicators of the tasks of `task_filter`, in the tasks' order, each with its task (number
-    and title only) and its targets in `target_list`: one query (indicators joined to their targets)."""
+def _indicator_rows(task_filter: Q) -> dict[int, list[dict]]:
+    """The rows of the indicators of the tasks of `task_filter` joined to their targets, by indicator
+    id in the tasks' order: one query."""
     names = [
         *INDICATOR_COLUMNS,
         "task__plan_id",
@@ -395,24 +418,36 @@ def _indicators(task_filter: Q) -> list[Indicator]:
         *(f"targets__{column}" for column in TARGET_COLUMNS),
     ]
     rows = Indicator.objects.filter(task_filter).order_by("task__sort_key", "order", "pk", "targets__pk")
-    indicators: dict[int, Indicator] = {}
+    grouped: dict[int, list[dict]] = {}
     for row in rows.values(*names):
-        indicator = indicators.get(row["id"])
-        if indicator is None:
-            indicator = Indicator(**{column: row[column] for column in INDICATOR_COLUMNS})
-            indicator.task = Task(
-                pk=row["task_id"],
-                plan_id=row["task__plan_id"],
-                number=row["task__number"],
-                title=row["task__title"],
-            )
-            indicator.target_list = []
-            indicators[indicator.pk] = indicator
+        grouped.setdefault(row["id"], []).append(row)
+    return grouped
+
+
+def _indicator(rows: list[dict]) -> Indicator:
+    """One indicator from its rows (`_indicator_rows`), with its task (number and title only) and its
+    targets in `target_list`."""
+    first = rows[0]
+    indicator = Indicator(**{column: first[column] for column in INDICATOR_COLUMNS})
+    indicator.task = Task(
+        pk=first["task_id"],
+        plan_id=first["task__plan_id"],
+        number=first["task__number"],
+        title=first["task__title"],
+    )
+    indicator.target_list = []
+    for row in rows:
         if row["targets__id"] is not None:
             target = IndicatorTarget(**{column: row[f"targets__{column}"] for column in TARGET_COLUMNS})
             target.indicator = indicator
             indicator.target_list.append(target)
-    return list(indicators.values())
+    return indicator
+
+
+def _indicators(task_filter: Q) -> list[Indicator]:
+    """The indicators of the tasks of `task_filter`, in the tasks' order, each with its task (number
+    and title only) and its targets in `target_list`: one query (indicators joined to their targets)."""
+    return [_indicator(rows) for rows in _indicator_rows(task_filter).values()]
 
 
 def task_indicators(task: Task) -> list[Indicator]:
@@ -499,15 +534,19 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
     return results
 
 
-def plan_indicators(plan: Plan) -> list[Indicator]:
-    """Every indicator of the plan's tasks with its targets, in the tasks' order: one query."""
-    return _indicators(Q(task__plan_id=plan.pk))
+def plan_indicators_page(plan: Plan, number, per_page: int) -> Page:
+    """The page `number` of the plan's indicators, in the tasks' order, each with its targets: one
+    query, which builds the page's indicators only."""
+    grouped = _indicator_rows(Q(task__plan_id=plan.pk))
+    page = Paginator(list(grouped), per_page).get_page(number)
+    page.object_list = [_indicator(grouped[pk]) for pk in page.object_list]
+    return page
 
 
 def indicator_trends(
     indicators: list[Indicator], periods: list[ReportingPeriod], user=permissions.ALL
 ) -> list:
-    """Each of `indicators` (of one plan, from `plan_indicators`) with its (period, result) at each
+    """Each of `indicators` (of one plan, from `plan_indicators_page`) with its (period, result) at each
     of `periods` (the oldest first): the rows of the plan's indicator page, a page of indicators
     and a year of periods at a time. One query, over the values that can count there only."""
     if not periods or not indicators:
@@ -521,12 +560,40 @@ def indicator_trends(
     rows = []
     for indicator in indicators:
         reported = values.get(indicator.pk, [])
+        counted = _countable(reported)
         results = [
-            (period, indicator_result(indicator, indicator.target_list, period, reported))
+            (
+                period,
+                indicator_result(
+                    indicator, indicator.target_list, period, counted(_span(indicator, period), period)
+                ),
+            )
             for period in periods
         ]
         rows.append((indicator, results))
     return rows
+
+
+def _countable(reported: list[ReportedValue]):
+    """`counted(scope, period)`: the values of `reported` (one indicator's) that a target of `scope`
+    can count at `period` (reports.states._counted filters them again). A year of monthly periods
+    would otherwise go through every value of the indicator once a period."""
+    by_period: dict[int, list[ReportedValue]] = {}
+    by_year: dict[int, list[ReportedValue]] = {}
+    ordered = sorted(reported, key=lambda value: value.cutoff_to)
+    cutoffs = [value.cutoff_to for value in ordered]
+    for value in ordered:
+        by_period.setdefault(value.period_id, []).append(value)
+        by_year.setdefault(value.year, []).append(value)
+
+    def counted(scope: str, period: ReportingPeriod) -> list[ReportedValue]:
+        if scope == TargetScope.PERIOD:
+            return by_period.get(period.pk, [])
+        if scope == TargetScope.YEAR:
+            return by_year.get(period.year, [])
+        return ordered[: bisect_right(cutoffs, period.cutoff_to)]
+
+    return counted
 
 
 @dataclass(frozen=True)

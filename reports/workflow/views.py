@@ -212,7 +212,7 @@ def plan_indicators(request, pk):
             messages.error(request, f"Kế hoạch {plan.code} không có kỳ báo cáo nào của năm “{chosen[:10]}”.")
             status = 400
     shown = [period for period in periods if period.year == year]
-    page = Paginator(selectors.plan_indicators(plan), INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.plan_indicators_page(plan, request.GET.get("page"), INDICATORS_PER_PAGE)
     context = {
         "plan": plan,
         "years": years,
