@@ -70,15 +70,31 @@ def current_periods(today: datetime.date, plans=permissions.ALL) -> list[Reporti
     )
 
 
+# The long texts of a report, and of its plan and its task, which no list of reports shows (a list of
+# difficulties shows the report's own): a list leaves them unread (`.defer`) rather than carry them
+# on each of its rows.
+REPORT_TEXTS = ("results", "difficulties", "proposals")
+RELATED_TEXTS = (
+    "period__plan__preamble", "period__plan__purposes", "period__plan__implementation_time",
+    "period__plan__funding_note", "period__plan__organisation", "period__plan__recipients",
+    "task__content", "task__lead_text", "task__partner_text",
+)  # fmt: skip
+LIST_DEFERRED = REPORT_TEXTS + RELATED_TEXTS
+
+
 def unit_reports_now(user, periods: list[ReportingPeriod], today: datetime.date) -> QuerySet:
     """What the user's unit has to do now: its reports in `periods` (the current ones), and those
     it still owes (a draft, or returned) in any open period; paginate them."""
+    # The open periods as a subquery rather than a join: the count of the pager then reads the
+    # unit's reports alone.
+    open_periods = ReportingPeriod.objects.filter(is_open=True).values("pk")
     now = Q(period__in=[period.pk for period in periods]) | Q(
-        period__is_open=True, status__in=EDITABLE_STATUSES
+        period__in=open_periods, status__in=EDITABLE_STATUSES
     )
     queryset = permissions.reports_visible_to(user).filter(now, unit_id=user.unit_id)
     return (
         reports_with_state(queryset, today)
+        .defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.filter(kind__in=RETURN_EVENTS)))
         .order_by("period__deadline", "period__plan__code", "task__sort_key", "pk")
     )
