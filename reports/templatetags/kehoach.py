@@ -146,7 +146,6 @@ def unit_report_row(report):
         left = f'<small class="muted">đã gửi {_local_date(report.last_submitted_at)}</small>'
     else:
         left = ""
-    late = ' <span class="status status-late">Gửi sau hạn</span>' if report.is_late else ""
     url = reverse("reports:report_detail", args=[report.pk])
     return mark_safe(
         "<tr>"
@@ -154,11 +153,46 @@ def unit_report_row(report):
         f'<small class="muted">{escape(period.plan.code)} · {escape(period.name)}</small>{returned}</td>'
         f'<td data-label="Vai trò">{escape(report.get_role_display())}</td>'
         f'<td data-label="Hạn gửi">{period.deadline:%d/%m/%Y}<br>{left}</td>'
+        f"{_status_state_cells(report)}</tr>"
+    )
+
+
+def _status_state_cells(report) -> str:
+    """A report's status (`_status.html`) and its task's state (`_state.html`), as two cells."""
+    late = ' <span class="status status-late">Gửi sau hạn</span>' if report.is_late else ""
+    return (
         f'<td data-label="Báo cáo"><span class="status status-{escape(report.status)}">'
         f"{escape(report.get_status_display())}</span>{late}</td>"
         f'<td data-label="Tình trạng"><span class="state state-{escape(report.state)}">'
         f"{escape(state_label(report.state))}</span></td>"
-        "</tr>"
+    )
+
+
+@register.simple_tag
+def assignment_rows(assignments):
+    """The rows of a task's assignments on its page: the unit (a group said so), the role, the note."""
+    parts = []
+    for assignment in assignments:
+        unit = assignment.unit
+        group = ' <small class="muted">(nhóm đơn vị)</small>' if unit.is_group else ""
+        parts.append(
+            f'<tr><td data-label="Đơn vị">{escape(unit.name)}{group}</td>'
+            f'<td data-label="Vai trò">{escape(assignment.get_role_display())}</td>'
+            f'<td data-label="Ghi chú">{escape(assignment.note)}</td></tr>'
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def task_report_row(report):
+    """One row of a period's reports on the task's page: the unit, its role, the report's status
+    and the task's state. Written here for the same reason as `unit_report_row`: a busy task has a
+    hundred units."""
+    url = reverse("reports:report_detail", args=[report.pk])
+    return mark_safe(
+        f'<tr><td data-label="Đơn vị"><a href="{url}">{escape(report.unit_name)}</a></td>'
+        f'<td data-label="Vai trò">{escape(report.get_role_display())}</td>'
+        f"{_status_state_cells(report)}</tr>"
     )
 
 
