@@ -144,7 +144,7 @@ def plans_managed_by(user) -> QuerySet:
 
 
 def plan_detail(pk: int) -> Plan:
-    """The plan with its documents and duties; its tasks and periods are read by `plan_tasks_page`
+    """The plan with its documents and duties; its tasks and periods are read by `plan_tasks`
     and `plan_periods_now`, a page and a year at a time."""
     return (
         Plan.objects.select_related("issuer", "coordinating_unit", "report_recipient")
