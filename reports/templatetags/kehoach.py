@@ -117,13 +117,25 @@ def unit_names(units, empty=""):
     )
 
 
+_SENTINEL_PK = 9_876_543_210
+
+
+def _report_url(context, pk: int) -> str:
+    """The address of report `pk`: reversed once per rendering of a page (a hundred rows would
+    otherwise reverse it a hundred times), then the sentinel id replaced by `pk`."""
+    pattern = context.render_context.get("report_url")
+    if pattern is None:
+        pattern = context.render_context["report_url"] = reverse("reports:report_detail", args=[_SENTINEL_PK])
+    return pattern.replace(str(_SENTINEL_PK), str(int(pk)))
+
+
 def _local_date(moment, pattern: str = "%d/%m/%Y") -> str:
     """An aware moment as the `date` filter writes it: in the site's time zone."""
     return timezone.localtime(moment).strftime(pattern)
 
 
-@register.simple_tag
-def unit_report_row(report):
+@register.simple_tag(takes_context=True)
+def unit_report_row(context, report):
     """One row of the unit's reports on the home page (`unit_reports_now`, each with `days_left`):
     the task and its period, a return's reason, the role, the deadline and what is left of it, the
     report's status and the task's state. Written here rather than in the template: a page holds
@@ -146,7 +158,7 @@ def unit_report_row(report):
         left = f'<small class="muted">đã gửi {_local_date(report.last_submitted_at)}</small>'
     else:
         left = ""
-    url = reverse("reports:report_detail", args=[report.pk])
+    url = _report_url(context, report.pk)
     return mark_safe(
         "<tr>"
         f'<td data-label="Nhiệm vụ"><a href="{url}">{escape(task.number)}. {escape(task.title)}</a><br>'
@@ -183,12 +195,12 @@ def assignment_rows(assignments):
     return mark_safe("".join(parts))
 
 
-@register.simple_tag
-def task_report_row(report):
+@register.simple_tag(takes_context=True)
+def task_report_row(context, report):
     """One row of a period's reports on the task's page: the unit, its role, the report's status
     and the task's state. Written here for the same reason as `unit_report_row`: a busy task has a
     hundred units."""
-    url = reverse("reports:report_detail", args=[report.pk])
+    url = _report_url(context, report.pk)
     return mark_safe(
         f'<tr><td data-label="Đơn vị"><a href="{url}">{escape(report.unit_name)}</a></td>'
         f'<td data-label="Vai trò">{escape(report.get_role_display())}</td>'
