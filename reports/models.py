@@ -199,6 +199,9 @@ class TaskReport(models.Model):
         indexes = [
             models.Index(fields=["unit", "period"], name="report_unit_period"),
             models.Index(fields=["status", "period"], name="report_status_period"),
+            # How many reports each period of a page has, waiting and accepted (`/ky-bao-cao/`, the
+            # home page): read from this index alone.
+            models.Index(fields=["period", "status"], name="report_period_status"),
             # The difficulties raised to the Director (`/chi-dao/`): a few among every report sent.
             models.Index(
                 fields=["-last_submitted_at"],

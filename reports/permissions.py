@@ -153,6 +153,16 @@ def report_visibility(user, prefix: str = "") -> Q | None:
     return visible
 
 
+def sees_every_report_of(user, plans) -> bool:
+    """Whether `report_visibility` lets the user see every report of the plans `plans` (ids)."""
+    if not _active(user):
+        return False
+    followed, funds = followed_plans(user), funds_plans(user)
+    if followed is ALL or funds is ALL:
+        return True
+    return set(plans) <= (followed | funds)
+
+
 def reports_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """The reports `can_view_report` lets the user see."""
     queryset = TaskReport.objects.all() if queryset is None else queryset

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from reports import permissions
 from reports.models import Direction, Reminder, ReportingPeriod, TaskReport
+from reports.workflow import selectors as workflow_selectors
 from tasks.models import Plan, Task, Unit
 
 
@@ -79,6 +80,7 @@ def escalations(*, pending_only: bool = False) -> QuerySet:
     reports = (
         TaskReport.objects.filter(escalate=True, submitted_at__isnull=False)
         .select_related("task", "period__plan")
+        .defer("results", *workflow_selectors.RELATED_TEXTS)
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("created_at", "pk")))
         .order_by("-period__year", "-last_submitted_at", "pk")
     )

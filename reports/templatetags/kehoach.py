@@ -1,4 +1,6 @@
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -94,6 +96,135 @@ def matrix_cells(cells, tasks):
                 f'<td data-label="NV {number}"><a class="state state-{escape(cell.state)}" href="{escape(cell.url)}" '
                 f'title="{escape(cell.title)}">{escape(cell.label)}</a></td>'
             )
+    return mark_safe("".join(parts))
+
+
+REPORTING_NOTES = {
+    "named": ' <small class="muted">(không báo cáo)</small>',
+    "members": ' <small class="muted">(từng thành viên báo cáo)</small>',
+}
+
+
+@register.simple_tag
+def unit_names(units, empty=""):
+    """The units a task names (reports.workflow.selectors.NamedUnit), each followed by “; ” and by
+    how it reports when it is not a plain reporting unit; `empty` when there is none. Written here
+    rather than as a template loop: a page of a large plan names hundreds of units."""
+    if not units:
+        return empty
+    return mark_safe(
+        "".join(f"{escape(unit.name)}{REPORTING_NOTES.get(unit.reporting, '')}; " for unit in units)
+    )
+
+
+_SENTINEL_PK = 9_876_543_210
+
+
+def _report_url(context, pk: int) -> str:
+    """The address of report `pk`: reversed once per rendering of a page (a hundred rows would
+    otherwise reverse it a hundred times), then the sentinel id replaced by `pk`."""
+    pattern = context.render_context.get("report_url")
+    if pattern is None:
+        pattern = context.render_context["report_url"] = reverse("reports:report_detail", args=[_SENTINEL_PK])
+    return pattern.replace(str(_SENTINEL_PK), str(int(pk)))
+
+
+def _local_date(moment, pattern: str = "%d/%m/%Y") -> str:
+    """An aware moment as the `date` filter writes it: in the site's time zone."""
+    return timezone.localtime(moment).strftime(pattern)
+
+
+@register.simple_tag(takes_context=True)
+def unit_report_row(context, report):
+    """One row of the unit's reports on the home page (`unit_reports_now`, each with `days_left`):
+    the task and its period, a return's reason, the role, the deadline and what is left of it, the
+    report's status and the task's state. Written here rather than in the template: a page holds
+    fifty rows, and looking up each of their values in the template cost more than the rest of the
+    page."""
+    period, task = report.period, report.task
+    returned = ""
+    event = report.return_event()
+    if event is not None:
+        by = f" bởi {escape(event.actor_name)}" if event.actor_name else ""
+        comment = f": <q>{escape(event.comment)}</q>" if event.comment else ""
+        returned = (
+            '<div class="notice notice-returned" role="note"><strong>Bị trả lại</strong> lúc '
+            f"{_local_date(event.created_at, '%H:%M %d/%m/%Y')}{by}{comment}</div>"
+        )
+    if report.status in EDITABLE_STATUSES:
+        css = "overdue" if report.days_left < 0 else "muted"
+        left = f'<small class="{css}">{escape(days_left_text(report.days_left))}</small>'
+    elif report.last_submitted_at:
+        left = f'<small class="muted">đã gửi {_local_date(report.last_submitted_at)}</small>'
+    else:
+        left = ""
+    url = _report_url(context, report.pk)
+    return mark_safe(
+        "<tr>"
+        f'<td data-label="Nhiệm vụ"><a href="{url}">{escape(task.number)}. {escape(task.title)}</a><br>'
+        f'<small class="muted">{escape(period.plan.code)} · {escape(period.name)}</small>{returned}</td>'
+        f'<td data-label="Vai trò">{escape(report.get_role_display())}</td>'
+        f'<td data-label="Hạn gửi">{period.deadline:%d/%m/%Y}<br>{left}</td>'
+        f"{_status_state_cells(report)}</tr>"
+    )
+
+
+def _status_state_cells(report) -> str:
+    """A report's status (`_status.html`) and its task's state (`_state.html`), as two cells."""
+    late = ' <span class="status status-late">Gửi sau hạn</span>' if report.is_late else ""
+    return (
+        f'<td data-label="Báo cáo"><span class="status status-{escape(report.status)}">'
+        f"{escape(report.get_status_display())}</span>{late}</td>"
+        f'<td data-label="Tình trạng"><span class="state state-{escape(report.state)}">'
+        f"{escape(state_label(report.state))}</span></td>"
+    )
+
+
+@register.simple_tag
+def assignment_rows(assignments):
+    """The rows of a task's assignments on its page: the unit (a group said so), the role, the note."""
+    parts = []
+    for assignment in assignments:
+        unit = assignment.unit
+        group = ' <small class="muted">(nhóm đơn vị)</small>' if unit.is_group else ""
+        parts.append(
+            f'<tr><td data-label="Đơn vị">{escape(unit.name)}{group}</td>'
+            f'<td data-label="Vai trò">{escape(assignment.get_role_display())}</td>'
+            f'<td data-label="Ghi chú">{escape(assignment.note)}</td></tr>'
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def task_report_row(context, report):
+    """One row of a period's reports on the task's page: the unit, its role, the report's status
+    and the task's state. Written here for the same reason as `unit_report_row`: a busy task has a
+    hundred units."""
+    url = _report_url(context, report.pk)
+    return mark_safe(
+        f'<tr><td data-label="Đơn vị"><a href="{url}">{escape(report.unit_name)}</a></td>'
+        f'<td data-label="Vai trò">{escape(report.get_role_display())}</td>'
+        f"{_status_state_cells(report)}</tr>"
+    )
+
+
+@register.simple_tag
+def trend_cells(results, decimals):
+    """The `<td>` cells of one indicator's row on the plan's indicator page, one per (period, result)
+    of `results`: what was achieved, the target when one applies, and the verdict (as
+    `_verdict.html` writes it). Written here rather than as a template loop with an include per
+    cell: a page holds hundreds of cells."""
+    parts = []
+    for period, result in results:
+        actual = number_text(result.actual, decimals) or "—"
+        target = ""
+        if result.target:
+            target = " / " + escape(number_text(result.target_value, decimals) or "—")
+        verdict = result.verdict
+        parts.append(
+            f'<td data-label="{escape(period.name)}" class="number">{escape(actual)}{target}<br>'
+            f'<span class="verdict verdict-{escape(verdict.value)}">{escape(verdict.label)}</span></td>'
+        )
     return mark_safe("".join(parts))
 
 

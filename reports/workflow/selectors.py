@@ -1,10 +1,13 @@
 """Reads behind the pages: joined and aggregated in SQL, so a page's query count is fixed."""
 
 import datetime
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from kehoach.db import Vietnamese
 from kehoach.history import attach_changes
@@ -32,6 +35,7 @@ from reports.states import (
 )
 from tasks.models import (
     Assignment,
+    AssignmentRole,
     Indicator,
     IndicatorAggregation,
     IndicatorTarget,
@@ -66,15 +70,31 @@ def current_periods(today: datetime.date, plans=permissions.ALL) -> list[Reporti
     )
 
 
+# The long texts of a report, and of its plan and its task, which no list of reports shows (a list of
+# difficulties shows the report's own): a list leaves them unread (`.defer`) rather than carry them
+# on each of its rows.
+REPORT_TEXTS = ("results", "difficulties", "proposals")
+RELATED_TEXTS = (
+    "period__plan__preamble", "period__plan__purposes", "period__plan__implementation_time",
+    "period__plan__funding_note", "period__plan__organisation", "period__plan__recipients",
+    "task__content", "task__lead_text", "task__partner_text",
+)  # fmt: skip
+LIST_DEFERRED = REPORT_TEXTS + RELATED_TEXTS
+
+
 def unit_reports_now(user, periods: list[ReportingPeriod], today: datetime.date) -> QuerySet:
     """What the user's unit has to do now: its reports in `periods` (the current ones), and those
     it still owes (a draft, or returned) in any open period; paginate them."""
+    # The open periods as a subquery rather than a join: the count of the pager then reads the
+    # unit's reports alone.
+    open_periods = ReportingPeriod.objects.filter(is_open=True).values("pk")
     now = Q(period__in=[period.pk for period in periods]) | Q(
-        period__is_open=True, status__in=EDITABLE_STATUSES
+        period__in=open_periods, status__in=EDITABLE_STATUSES
     )
     queryset = permissions.reports_visible_to(user).filter(now, unit_id=user.unit_id)
     return (
         reports_with_state(queryset, today)
+        .defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.filter(kind__in=RETURN_EVENTS)))
         .order_by("period__deadline", "period__plan__code", "task__sort_key", "pk")
     )
@@ -124,7 +144,7 @@ def plans_managed_by(user) -> QuerySet:
 
 
 def plan_detail(pk: int) -> Plan:
-    """The plan with its documents and duties; its tasks and periods are read by `plan_tasks_page`
+    """The plan with its documents and duties; its tasks and periods are read by `plan_tasks`
     and `plan_periods_now`, a page and a year at a time."""
     return (
         Plan.objects.select_related("issuer", "coordinating_unit", "report_recipient")
@@ -133,14 +153,40 @@ def plan_detail(pk: int) -> Plan:
     )
 
 
-def plan_tasks_with_units(plan: Plan) -> QuerySet:
-    """The plan's tasks in order, each with its assignments and their units; paginate them."""
-    assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
-    return (
-        Task.objects.filter(plan=plan)
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .order_by("sort_key", "pk")
+PLAN_PAGE_TASK_COLUMNS = (
+    "id", "plan_id", "parent_id", "number", "title", "title_is_short", "content",
+    "deadline_kind", "deadline_text", "due_date", "due_day", "due_month",
+)  # fmt: skip
+
+
+def plan_tasks(plan: Plan) -> QuerySet:
+    """The plan's tasks in order, with the columns the plan's page shows; paginate them, then give
+    the page's tasks their units with `tasks_units`."""
+    return Task.objects.filter(plan=plan).only(*PLAN_PAGE_TASK_COLUMNS).order_by("sort_key", "pk")
+
+
+@dataclass(frozen=True)
+class NamedUnit:
+    """A unit as a task names it: its name and how it reports (tasks.models.Reporting)."""
+
+    name: str
+    reporting: str
+
+
+def tasks_units(tasks: list[Task]) -> None:
+    """Give each of `tasks` its lead units (`leads`) and partner units (`partners`), in the plan's
+    order, as plain names: one query of a few columns, however many units a task names."""
+    by_task = {task.pk: task for task in tasks}
+    for task in tasks:
+        task.leads, task.partners = [], []
+    rows = (
+        Assignment.objects.filter(task_id__in=list(by_task))
+        .order_by("role", "order", "pk")
+        .values_list("task_id", "role", "reporting", "unit__name")
     )
+    for task_id, role, reporting, name in rows:
+        task = by_task[task_id]
+        (task.leads if role == AssignmentRole.LEAD else task.partners).append(NamedUnit(name, reporting))
 
 
 def plan_periods_now(plan: Plan, today: datetime.date) -> tuple[list[ReportingPeriod], int]:
@@ -160,8 +206,11 @@ def task_detail(pk: int) -> Task:
 
 
 def plan_periods(plan: Plan) -> list[ReportingPeriod]:
-    """The plan's periods, the latest deadline first."""
-    return list(plan.periods.select_related("plan").order_by("-deadline"))
+    """The plan's periods, the latest deadline first, each holding `plan` (not read again per row)."""
+    periods = list(plan.periods.order_by("-deadline"))
+    for period in periods:
+        period.plan = plan
+    return periods
 
 
 def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
@@ -171,10 +220,32 @@ def default_period(periods: list[ReportingPeriod], today) -> ReportingPeriod:
     return (upcoming or open_periods or periods)[0]
 
 
-def task_reports_visible(task: Task, user, period: ReportingPeriod, today: datetime.date) -> QuerySet:
-    """The reports on `task` in `period` that the user may see: one period, whatever the years."""
-    queryset = permissions.reports_visible_to(user).filter(task=task, period=period)
-    return reports_with_state(queryset, today).order_by("role", Vietnamese("unit_name"))
+TASK_PAGE_REPORT_COLUMNS = (
+    "id",
+    "period_id",
+    "task_id",
+    "unit_id",
+    "unit_name",
+    "role",
+    "status",
+    "submitted_at",
+)
+
+
+def task_reports_visible(task: Task, user, period: ReportingPeriod, today: datetime.date) -> list[TaskReport]:
+    """The reports on `task` in `period` that the user may see (one period, whatever the years), with
+    their state and the columns the task's page shows; each holds `task` and `period`."""
+    queryset = (
+        permissions.reports_visible_to(user)
+        .filter(task=task, period=period)
+        .only(*TASK_PAGE_REPORT_COLUMNS)
+        .annotate(state=state_expression(today))
+        .order_by("role", Vietnamese("unit_name"))
+    )
+    reports = list(queryset)
+    for report in reports:
+        report.task, report.period = task, period
+    return reports
 
 
 def task_history(task: Task, limit: int = 100) -> list:
@@ -294,9 +365,11 @@ def with_report_counts(periods) -> list[ReportingPeriod]:
         for row in TaskReport.objects.filter(period__in=[period.pk for period in periods])
         .values("period_id")
         .annotate(
-            total=Count("pk"),
-            submitted=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
-            accepted=Count("pk", filter=Q(status=ReportStatus.ACCEPTED)),
+            # Counted on the status (never empty), not the id: PostgreSQL then reads the index by
+            # period and status alone (report_period_status), as SQLite does.
+            total=Count("status"),
+            submitted=Count("status", filter=Q(status=ReportStatus.SUBMITTED)),
+            accepted=Count("status", filter=Q(status=ReportStatus.ACCEPTED)),
         )
         .order_by()
     }
@@ -360,15 +433,22 @@ def _spans(indicators: list[Indicator], periods) -> Q:
     return this_year | Q(indicator_id__in=plan_wide) if plan_wide else this_year
 
 
-def _indicator_values(indicators_filter: Q, *, user, until: datetime.date, report_pks=()):
+def _indicator_values(indicators_filter: Q, *, plans: set[int], user, until: datetime.date, report_pks=()):
     """The values reported for the indicators of `indicators_filter` (naming the indicators by id, so
-    that the database reads their values by the indicator's index) in periods whose data ends by
-    `until`, by reports already sent (and the reports `report_pks`, whatever their status), among
-    those `user` may see (every report for permissions.ALL), by indicator id: one query."""
+    that the database reads their values by the indicator's index), which belong to the plans
+    `plans`, in periods whose data ends by `until`, by reports already sent (and the reports
+    `report_pks`, whatever their status), among those `user` may see (every report for
+    permissions.ALL), by indicator id: one query."""
     queryset = IndicatorValue.objects.filter(indicators_filter, report__period__cutoff_to__lte=until)
-    sent = Q(report__status__in=SENT_STATUSES)
+    # The status is compared as an expression, which no index serves: SQLite, without statistics,
+    # would otherwise start from the index of reports by status and read every sent report of every
+    # plan and year (84.000 at the monthly-120 shape, 270 ms) instead of the indicators' values.
+    queryset = queryset.alias(report_status=Concat("report__status", Value(""), output_field=CharField()))
+    sent = Q(report_status__in=SENT_STATUSES)
     queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
-    if user is not permissions.ALL:
+    # Someone who sees every report of these plans needs no condition on them (which would lead the
+    # database to read the plans' reports first, then their values).
+    if user is not permissions.ALL and not permissions.sees_every_report_of(user, plans):
         visible = permissions.report_visibility(user, "report__")
         queryset = queryset.none() if visible is None else queryset.filter(visible)
     by_indicator: dict[int, list[ReportedValue]] = {}
@@ -391,9 +471,9 @@ INDICATOR_COLUMNS = [field.attname for field in Indicator._meta.concrete_fields]
 TARGET_COLUMNS = ("id", "scope", "year", "period_key", "value")
 
 
-def _indicators(task_filter: Q) -> list[Indicator]:
-    """The indicators of the tasks of `task_filter`, in the tasks' order, each with its task (number
-    and title only) and its targets in `target_list`: one query (indicators joined to their targets)."""
+def _indicator_rows(task_filter: Q) -> dict[int, list[dict]]:
+    """The rows of the indicators of the tasks of `task_filter` joined to their targets, by indicator
+    id in the tasks' order: one query."""
     names = [
         *INDICATOR_COLUMNS,
         "task__plan_id",
@@ -402,24 +482,36 @@ def _indicators(task_filter: Q) -> list[Indicator]:
         *(f"targets__{column}" for column in TARGET_COLUMNS),
     ]
     rows = Indicator.objects.filter(task_filter).order_by("task__sort_key", "order", "pk", "targets__pk")
-    indicators: dict[int, Indicator] = {}
+    grouped: dict[int, list[dict]] = {}
     for row in rows.values(*names):
-        indicator = indicators.get(row["id"])
-        if indicator is None:
-            indicator = Indicator(**{column: row[column] for column in INDICATOR_COLUMNS})
-            indicator.task = Task(
-                pk=row["task_id"],
-                plan_id=row["task__plan_id"],
-                number=row["task__number"],
-                title=row["task__title"],
-            )
-            indicator.target_list = []
-            indicators[indicator.pk] = indicator
+        grouped.setdefault(row["id"], []).append(row)
+    return grouped
+
+
+def _indicator(rows: list[dict]) -> Indicator:
+    """One indicator from its rows (`_indicator_rows`), with its task (number and title only) and its
+    targets in `target_list`."""
+    first = rows[0]
+    indicator = Indicator(**{column: first[column] for column in INDICATOR_COLUMNS})
+    indicator.task = Task(
+        pk=first["task_id"],
+        plan_id=first["task__plan_id"],
+        number=first["task__number"],
+        title=first["task__title"],
+    )
+    indicator.target_list = []
+    for row in rows:
         if row["targets__id"] is not None:
             target = IndicatorTarget(**{column: row[f"targets__{column}"] for column in TARGET_COLUMNS})
             target.indicator = indicator
             indicator.target_list.append(target)
-    return list(indicators.values())
+    return indicator
+
+
+def _indicators(task_filter: Q) -> list[Indicator]:
+    """The indicators of the tasks of `task_filter`, in the tasks' order, each with its task (number
+    and title only) and its targets in `target_list`: one query (indicators joined to their targets)."""
+    return [_indicator(rows) for rows in _indicator_rows(task_filter).values()]
 
 
 def task_indicators(task: Task) -> list[Indicator]:
@@ -447,6 +539,7 @@ def indicator_results(
         spans = _spans(indicators, [period])
     values = _indicator_values(
         Q(indicator_id__in=[indicator.pk for indicator in indicators]) & spans,
+        plans={plan_id},
         user=user,
         until=period.cutoff_to,
     )
@@ -485,6 +578,7 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
         values = _indicator_values(
             Q(indicator_id__in=[indicator.pk for indicator in indicators])
             & _spans(indicators, [report.period for report in reports]),
+            plans={indicator.task.plan_id for indicator in indicators},
             user=user,
             until=max(report.period.cutoff_to for report in reports),
             report_pks=[report.pk for report in reports],
@@ -509,33 +603,66 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
     return results
 
 
-def plan_indicators(plan: Plan) -> list[Indicator]:
-    """Every indicator of the plan's tasks with its targets, in the tasks' order: one query."""
-    return _indicators(Q(task__plan_id=plan.pk))
+def plan_indicators_page(plan: Plan, number, per_page: int) -> Page:
+    """The page `number` of the plan's indicators, in the tasks' order, each with its targets: one
+    query, which builds the page's indicators only."""
+    grouped = _indicator_rows(Q(task__plan_id=plan.pk))
+    page = Paginator(list(grouped), per_page).get_page(number)
+    page.object_list = [_indicator(grouped[pk]) for pk in page.object_list]
+    return page
 
 
 def indicator_trends(
     indicators: list[Indicator], periods: list[ReportingPeriod], user=permissions.ALL
 ) -> list:
-    """Each of `indicators` (of one plan, from `plan_indicators`) with its (period, result) at each
+    """Each of `indicators` (of one plan, from `plan_indicators_page`) with its (period, result) at each
     of `periods` (the oldest first): the rows of the plan's indicator page, a page of indicators
     and a year of periods at a time. One query, over the values that can count there only."""
     if not periods or not indicators:
         return [(indicator, []) for indicator in indicators]
     values = _indicator_values(
         Q(indicator_id__in=[indicator.pk for indicator in indicators]) & _spans(indicators, periods),
+        plans={indicator.task.plan_id for indicator in indicators},
         user=user,
         until=periods[-1].cutoff_to,
     )
     rows = []
     for indicator in indicators:
         reported = values.get(indicator.pk, [])
+        counted = _countable(reported)
         results = [
-            (period, indicator_result(indicator, indicator.target_list, period, reported))
+            (
+                period,
+                indicator_result(
+                    indicator, indicator.target_list, period, counted(_span(indicator, period), period)
+                ),
+            )
             for period in periods
         ]
         rows.append((indicator, results))
     return rows
+
+
+def _countable(reported: list[ReportedValue]):
+    """`counted(scope, period)`: the values of `reported` (one indicator's) that a target of `scope`
+    can count at `period` (reports.states._counted filters them again). A year of monthly periods
+    would otherwise go through every value of the indicator once a period."""
+    by_period: dict[int, list[ReportedValue]] = {}
+    by_year: dict[int, list[ReportedValue]] = {}
+    ordered = sorted(reported, key=lambda value: value.cutoff_to)
+    cutoffs = [value.cutoff_to for value in ordered]
+    for value in ordered:
+        by_period.setdefault(value.period_id, []).append(value)
+        by_year.setdefault(value.year, []).append(value)
+
+    def counted(scope: str, period: ReportingPeriod) -> list[ReportedValue]:
+        if scope == TargetScope.PERIOD:
+            return by_period.get(period.pk, [])
+        if scope == TargetScope.YEAR:
+            return by_year.get(period.year, [])
+        return ordered[: bisect_right(cutoffs, period.cutoff_to)]
+
+    return counted
 
 
 @dataclass(frozen=True)

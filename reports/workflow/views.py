@@ -173,10 +173,9 @@ def plan_detail(request, pk):
         plan = selectors.plan_detail(pk)
     except Plan.DoesNotExist:
         raise Http404("Không tìm thấy kế hoạch.") from None
-    tasks = Paginator(selectors.plan_tasks_with_units(plan), PLAN_TASKS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    tasks = Paginator(selectors.plan_tasks(plan), PLAN_TASKS_PER_PAGE).get_page(request.GET.get("page"))
     tasks.object_list = list(tasks.object_list)
+    selectors.tasks_units(tasks.object_list)
     periods, earlier_periods = selectors.plan_periods_now(plan, _today())
     context = {
         "plan": plan,
@@ -214,7 +213,7 @@ def plan_indicators(request, pk):
             messages.error(request, f"Kế hoạch {plan.code} không có kỳ báo cáo nào của năm “{chosen[:10]}”.")
             status = 400
     shown = [period for period in periods if period.year == year]
-    page = Paginator(selectors.plan_indicators(plan), INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.plan_indicators_page(plan, request.GET.get("page"), INDICATORS_PER_PAGE)
     context = {
         "plan": plan,
         "years": years,

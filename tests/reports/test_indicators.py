@@ -452,3 +452,28 @@ def test_the_plan_indicator_page_lists_a_page_of_indicators(client, world):
     assert first.context["page"].paginator.count == total > 45
     assert len(last.context["rows"]) == total - 20 * (first.context["page"].paginator.num_pages - 1)
     assert "Trang sau" in first.content.decode()
+
+
+def test_the_plan_indicator_page_judges_each_cell_as_the_rule_does_on_every_value(client, two_years):
+    """The page hands each result only the values its target's span can count: the same results as
+    the rule given every value reported for the indicator."""
+    world = two_years.world
+    client.force_login(world.coordinator)
+    url = reverse("reports:plan_indicators", args=[world.plan.pk])
+
+    for year in ("2026", "2025"):
+        page = client.get(url, {"nam": year})
+        for indicator, results in page.context["rows"]:
+            every_value = [
+                ReportedValue(v.report.unit_id, v.report.period_id, v.report.period.year,
+                              v.report.period.cutoff_to, v.value)
+                for v in IndicatorValue.objects.filter(
+                    indicator=indicator, report__status__in=["submitted", "accepted"]
+                ).select_related("report__period")
+            ]  # fmt: skip
+            for period, result in results:
+                expected = indicator_result(indicator, indicator.target_list, period, every_value)
+                assert (result.actual, result.verdict) == (expected.actual, expected.verdict)
+    cells = client.get(url).content.decode()
+    assert "12 / 20<br>" in cells  # the documents over the whole plan, as the page writes a cell
+    assert '<span class="verdict verdict-not_met">chưa đạt</span>' in cells

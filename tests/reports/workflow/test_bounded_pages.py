@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from kehoach.text import number_text
 from reports.models import ReportStatus, TaskReport
 from reports.workflow import views
 from reports.workflow.services import period_open, period_set_open
@@ -92,3 +93,18 @@ def test_the_plan_page_shows_its_tasks_a_page_at_a_time_and_this_years_periods(
     periods = html.split("<h2>Kỳ báo cáo</h2>", 1)[1]
     assert world.period.name in periods and last_year.name not in periods
     assert "Và 1 kỳ đã đóng của các năm trước." in periods
+
+
+def test_the_periods_page_counts_each_periods_reports_waiting_and_accepted(client, world):
+    reports = TaskReport.objects.filter(period=world.period).order_by("pk")
+    ids = list(reports.values_list("pk", flat=True))
+    TaskReport.objects.filter(pk__in=ids[:3]).update(status=ReportStatus.SUBMITTED)
+    TaskReport.objects.filter(pk__in=ids[3:4]).update(status=ReportStatus.ACCEPTED)
+    client.force_login(world.coordinator)
+
+    html = client.get("/ky-bao-cao/").content.decode()
+
+    assert (
+        f'<td data-label="Báo cáo">{number_text(len(ids))}</td><td data-label="Chờ duyệt">3</td>'
+        '<td data-label="Đã chấp nhận">1</td>'
+    ) in html
