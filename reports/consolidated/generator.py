@@ -173,6 +173,23 @@ class ReportRow:
         return ROLE_LABELS.get(self.role, self.role)
 
 
+@dataclass(slots=True)
+class Assigned:
+    """One assignment of a task as the document names it."""
+
+    role: str
+    reporting: str
+    unit_name: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """Whether its unit exists on `day` (tasks.models.Unit.is_active_on)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
 @dataclass
 class Composition:
     """The unit reports of a scope, read once, arranged per task and unit; with the reports of
@@ -208,15 +225,17 @@ class Composition:
             self.__dict__.pop(name, None)
 
     @cached_property
-    def assigned(self) -> dict[int, list[Assignment]]:
-        """Task id → its assignments, lead first (groups and named ones too); read when the document
-        needs them (the form composing results does not)."""
-        assigned: dict[int, list[Assignment]] = {}
+    def assigned(self) -> dict[int, list[Assigned]]:
+        """Task id → its assignments, lead first (groups and named ones too), with only the columns
+        the document needs; read when the document needs them (the form composing results does not)."""
+        assigned: dict[int, list[Assigned]] = {}
         assignments = Assignment.objects.filter(task__plan=self.scope.plan)
         if self.text_ids is not None:
             assignments = assignments.filter(task_id__in=self.text_ids)
-        for assignment in assignments.select_related("unit").order_by("task", "role", "order", "pk"):
-            assigned.setdefault(assignment.task_id, []).append(assignment)
+        for task_id, *columns in assignments.order_by("task", "role", "order", "pk").values_list(
+            "task_id", "role", "reporting", "unit__name", "unit__valid_from", "unit__valid_to"
+        ):
+            assigned.setdefault(task_id, []).append(Assigned(*columns))
         return assigned
 
     def done_before_of(self, task: Task) -> list[ReportRow]:
@@ -687,9 +706,9 @@ def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
         )
 
 
-def _names(assignments: list[Assignment], role: str, day: datetime.date) -> list[str]:
+def _names(assignments: list[Assigned], role: str, day: datetime.date) -> list[str]:
     """The names of the units assigned in `role` that still exist on `day` (the end of the report)."""
-    return [a.unit.name for a in assignments if a.role == role and a.unit.is_active_on(day)]
+    return [a.unit_name for a in assignments if a.role == role and a.is_active_on(day)]
 
 
 def _deadline_words(task: Task, end: datetime.date) -> str:
@@ -786,9 +805,7 @@ def _document(
                 short_title=task.title_is_short,
                 content=document_numbers(_one_paragraph(task.content)) if task.title_is_short else "",
                 named=[
-                    a.unit.name
-                    for a in assigned
-                    if a.reporting == Reporting.NAMED and a.unit.is_active_on(end)
+                    a.unit_name for a in assigned if a.reporting == Reporting.NAMED and a.is_active_on(end)
                 ],
                 state=STATE_LABELS[state] if state else "Không có đơn vị báo cáo",
                 funds_planned=_sum(r.funds_planned for r in accepted),
