@@ -13,7 +13,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from reports.consolidated.generator import document_build
+from reports.consolidated.generator import compose, consolidated_for, document_build
 from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
 from reports.consolidated.views import SHOWN_LINES, SHOWN_ROWS, TASKS_PER_PAGE
@@ -259,3 +259,32 @@ def test_the_preview_shows_a_dozen_appendix_rows_of_a_task_and_says_how_many_mor
     sheet = load_workbook(io.BytesIO(xlsx.content))["Phụ lục"]
     units_in_file = {cell.value for row in sheet.iter_rows() for cell in row}
     assert {row.unit for row in rows} <= units_in_file
+
+
+@pytest.mark.django_db
+def test_the_reports_condensed_in_sql_judge_and_count_as_every_report_read_one_by_one(monthly):
+    _grow(monthly.plan, monthly.periods, tasks=6, units=6)
+    # A unit that stopped reporting after June, and a report sent but not yet reviewed in December
+    gone = TaskReport.objects.filter(period__in=monthly.periods[6:], task__number="200").order_by("unit_id")
+    stopped = gone.first().unit_id
+    gone.filter(unit_id=stopped).delete()
+    TaskReport.objects.filter(period=monthly.periods[-1], task__number="201").update(
+        status=ReportStatus.SUBMITTED
+    )
+    the_scope = scope(monthly.plan, str(YEAR))
+    consolidated = consolidated_for(the_scope)
+    today = datetime.date(YEAR, 12, 31)
+
+    every = compose(the_scope, consolidated, today)
+    condensed = compose(the_scope, consolidated, today, texts=False, line_counts=True)
+
+    assert condensed.accepted_count == every.accepted_count > 0
+    assert len(condensed.reports) < len(every.reports)
+    assert [condensed.state(task) for task in every.tasks] == [every.state(task) for task in every.tasks]
+    assert [condensed.line_count(task) for task in every.tasks] == [
+        len(every.result_lines(task)) for task in every.tasks
+    ]
+    latest = {(r.task_id, r.unit_id): (r.pk, r.period_id) for r in every.latest}
+    assert {(r.task_id, r.unit_id): (r.pk, r.period_id) for r in condensed.latest} == latest
+    task_200 = Task.objects.get(plan=monthly.plan, number="200").pk
+    assert latest[task_200, stopped][1] == monthly.periods[5].pk  # June, its last report
