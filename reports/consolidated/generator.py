@@ -15,15 +15,14 @@ from functools import cached_property
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    BooleanField,
+    BigIntegerField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
-    TextField,
     Value,
     When,
 )
@@ -159,6 +158,11 @@ class ReportRow:
     funds_spent: int | None
     has_results: bool  # its results hold some text
     results: str = ""  # read only where a text is shown (`compose(..., texts=...)`)
+    # A task and unit's latest report of the scope standing for every report of the pair
+    # (`_latest_rows`), its text not read; with the number of the pair's accepted reports that give a
+    # result when asked for (`compose(..., line_counts=True)`).
+    condensed: bool = False
+    accepted_texts: int | None = None
 
     @property
     def period_id(self) -> int:
@@ -167,6 +171,23 @@ class ReportRow:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(slots=True)
+class Assigned:
+    """One assignment of a task as the document names it."""
+
+    role: str
+    reporting: str
+    unit_name: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """Whether its unit exists on `day` (tasks.models.Unit.is_active_on)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 @dataclass
@@ -180,40 +201,41 @@ class Composition:
     edited: dict[int, str]  # task id → result as the office edited it
     done_before: list[ReportRow] = field(default_factory=list)  # fixed-date tasks finished earlier
     text_ids: list[int] | None = None  # the tasks whose texts were read; None: every task
+    today: datetime.date | None = None
+    accepted_total: int | None = None  # counted by the database where the reports are condensed
 
     def reports_of(self, task: Task) -> list[ReportRow]:
         return self._by_task.get(task.pk, [])
 
     def read_texts(self, task_ids) -> None:
-        """Read the results' texts of the tasks `task_ids` where a composition read without them
-        (`compose(..., texts=False)`): only the reports whose text makes a line, in one query."""
-        wanted = set(task_ids)
-        rows = {
-            r.pk: r
-            for r in [*self.reports, *self.done_before]
-            if r.task_id in wanted and r.has_results and r.status == ReportStatus.ACCEPTED
-        }
-        if rows:
-            for pk, text in TaskReport.objects.filter(pk__in=list(rows)).values_list("pk", "results"):
-                rows[pk].results = text
-                rows[pk].has_results = bool(text.strip())
-        if self.text_ids is not None:
-            self.text_ids = sorted({*self.text_ids, *wanted})
-            # Their lines are composed in order: put their reports in it, and group them again.
-            self.reports = _in_text_order(self.reports, self.tasks, set(self.text_ids))
-            for name in ("_by_task", "latest", "_latest_by_task"):
-                self.__dict__.pop(name, None)
+        """Read every report of the tasks `task_ids`, with its result's text, where the composition
+        holds only each unit's latest report (`compose(..., texts=False)`): one query."""
+        wanted = set(task_ids) - set(self.text_ids or [])
+        if self.text_ids is None or not wanted:
+            return
+        periods = {period.pk: period for period in self.scope.periods}
+        full = _full_rows(Q(period_id__in=sorted(periods), task_id__in=sorted(wanted)), self.today, periods)
+        self.text_ids = sorted({*self.text_ids, *wanted})
+        by_pk = {task.pk: task for task in self.tasks}
+        text_ids = set(self.text_ids)
+        self.reports = _text_order(
+            [r for r in self.reports if r.task_id in text_ids and not r.condensed] + full, by_pk
+        ) + [r for r in self.reports if r.task_id not in text_ids]
+        for name in ("_by_task", "latest", "_latest_by_task"):
+            self.__dict__.pop(name, None)
 
     @cached_property
-    def assigned(self) -> dict[int, list[Assignment]]:
-        """Task id → its assignments, lead first (groups and named ones too); read when the document
-        needs them (the form composing results does not)."""
-        assigned: dict[int, list[Assignment]] = {}
+    def assigned(self) -> dict[int, list[Assigned]]:
+        """Task id → its assignments, lead first (groups and named ones too), with only the columns
+        the document needs; read when the document needs them (the form composing results does not)."""
+        assigned: dict[int, list[Assigned]] = {}
         assignments = Assignment.objects.filter(task__plan=self.scope.plan)
         if self.text_ids is not None:
             assignments = assignments.filter(task_id__in=self.text_ids)
-        for assignment in assignments.select_related("unit").order_by("task", "role", "order", "pk"):
-            assigned.setdefault(assignment.task_id, []).append(assignment)
+        for task_id, *columns in assignments.order_by("task", "role", "order", "pk").values_list(
+            "task_id", "role", "reporting", "unit__name", "unit__valid_from", "unit__valid_to"
+        ):
+            assigned.setdefault(task_id, []).append(Assigned(*columns))
         return assigned
 
     def done_before_of(self, task: Task) -> list[ReportRow]:
@@ -286,6 +308,23 @@ class Composition:
 
     def composed_result(self, task: Task) -> str:
         return "\n".join(self.result_lines(task))
+
+    def line_count(self, task: Task) -> int:
+        """How many lines the task's composed result has (`result_lines`), told by the counts of the
+        condensed rows where its reports were not read one by one."""
+        rows = self.reports_of(task)
+        if not rows or rows[0].accepted_texts is None:
+            return len(self.result_lines(task))
+        count = len(self.done_before_of(task)) + sum(r.accepted_texts for r in rows)
+        count += any(r.accepted_texts == 0 for r in rows)  # the line naming units with no result
+        return count or 1
+
+    @property
+    def accepted_count(self) -> int:
+        """The accepted reports of the scope (earlier completions not counted)."""
+        if self.accepted_total is not None:
+            return self.accepted_total
+        return sum(1 for r in self.reports if r.status == ReportStatus.ACCEPTED)
 
     def result(self, task: Task) -> str:
         return self.edited.get(task.pk) or self.composed_result(task)
@@ -397,13 +436,66 @@ def _text_order(reports: list[ReportRow], tasks: dict[int, Task]) -> list[Report
     )
 
 
-def _in_text_order(reports: list[ReportRow], tasks: list[Task], text_ids: set[int]) -> list[ReportRow]:
-    """The reports of the tasks `text_ids` in the order of their results' lines, then the others as
-    they came: those are only counted and judged, which needs no order."""
-    by_pk = {task.pk: task for task in tasks}
-    return _text_order([r for r in reports if r.task_id in text_ids], by_pk) + [
-        r for r in reports if r.task_id not in text_ids
+def _full_rows(where: Q, today: datetime.date, periods: dict[int, ReportingPeriod]) -> list[ReportRow]:
+    """The reports of `where`, each on its own row with its result's text: one query."""
+    columns = [*REPORT_COLUMNS[:-1], "results"]  # has_results is told by the text itself
+    queryset = TaskReport.objects.filter(where).annotate(state=state_expression(today)).order_by()
+    return [
+        ReportRow(*values[:7], periods[values[7]], *values[8:13], bool(values[13].strip()), values[13])
+        for values in queryset.values_list(*columns)
     ]
+
+
+# A report's place in the scope as one number: its period's rank, then its id (ids stay below this).
+RANK_SHIFT = 10**12
+
+
+def _latest_rows(
+    scope: Scope, today: datetime.date, periods: dict[int, ReportingPeriod], *, line_counts: bool
+) -> tuple[list[ReportRow], int]:
+    """Each task and unit's latest report of the scope (of the last period it reports in, then the
+    highest id), found by the database from the index of (period, task, unit) alone, the rows of
+    every period never read; with the number of the scope's accepted reports: one query, a row per
+    task and unit whatever the number of periods. With `line_counts`, each pair's accepted reports
+    that give a result are counted too (one more query, which reads the results)."""
+    in_order = sorted(scope.periods, key=lambda period: (period.deadline, period.pk))
+    ids = [period.pk for period in in_order]
+    rank = Case(
+        *(When(period_id=pk, then=Value(n * RANK_SHIFT)) for n, pk in enumerate(ids)),
+        output_field=BigIntegerField(),
+    )
+    of_scope = TaskReport.objects.filter(period_id__in=ids).order_by()
+    latest = (
+        of_scope.values("task_id", "unit_id")
+        .annotate(place=Max(rank + F("pk")))
+        .values(latest=F("place") % Value(RANK_SHIFT))
+    )
+    accepted = (
+        of_scope.filter(status=ReportStatus.ACCEPTED).values("status").annotate(n=Count("pk")).values("n")
+    )
+    queryset = (
+        TaskReport.objects.filter(pk__in=Subquery(latest))
+        .annotate(state=state_expression(today), accepted_total=Subquery(accepted))
+        .order_by()
+    )
+    total = 0
+    rows = []
+    for values in queryset.values_list(*REPORT_COLUMNS[:-1], "accepted_total"):
+        rows.append(ReportRow(*values[:7], periods[values[7]], *values[8:13], False, "", True))
+        total = values[13] or 0
+    if line_counts:
+        texts = dict.fromkeys(((r.task_id, r.unit_id) for r in rows), 0)
+        with_text = (
+            of_scope.filter(status=ReportStatus.ACCEPTED)
+            .exclude(results="")
+            .values_list("task_id", "unit_id")
+            .annotate(n=Count("pk"))
+        )
+        for task_id, unit_id, n in with_text:
+            texts[task_id, unit_id] = n
+        for row in rows:
+            row.accepted_texts = texts[row.task_id, row.unit_id]
+    return rows, total
 
 
 def compose(
@@ -411,19 +503,16 @@ def compose(
     consolidated: ConsolidatedReport,
     today: datetime.date,
     *,
-    texts: bool | slice | Iterable[int] | Callable[[list[Task]], Iterable[int]] = True,
+    texts: bool | slice | Iterable[int] | Callable[[Composition], Iterable[int]] = True,
+    line_counts: bool = False,
 ) -> Composition:
-    """The scope's reports read in one pass over the scope with only the columns needed; their
-    results' texts for every task (`texts` True), for the tasks of `texts` only (a slice of the
-    plan's tasks in order, their ids, or a function of the tasks giving their ids), or none (False).
-    A fixed number of queries, whatever the number of tasks, units and periods."""
+    """The scope's reports with only the columns needed: every report with its result's text
+    (`texts` True: the Word and Excel files), or each task and unit's latest report condensed in SQL
+    (`_latest_rows`), which is all the counts and states need, and every report with its text for the
+    tasks of `texts` only (a slice of the plan's tasks in order, their ids, or a function of the
+    composition so far giving their ids; False: none). A fixed number of queries, whatever the number
+    of tasks, units and periods; `line_counts` also counts each pair's results (`line_count`)."""
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
-    if isinstance(texts, slice):
-        texts = [task.pk for task in tasks[texts]]
-    elif callable(texts):
-        texts = list(texts(tasks))
-    elif texts is not True:
-        texts = list(texts or [])
     by_pk = {task.pk: task for task in tasks}
     first = scope.periods[0]
     in_scope = {period.pk for period in scope.periods}
@@ -435,47 +524,38 @@ def compose(
         status=ReportStatus.ACCEPTED,
         completion=Completion.DONE,
     )
-    queryset = (
-        TaskReport.objects.filter(Q(period_id__in=sorted(in_scope)) | earlier)
-        .annotate(state=state_expression(today))
-        .order_by()
-    )
-    columns = list(REPORT_COLUMNS)
-    if texts is True:
-        columns[-1] = "results"  # has_results is told by the text itself
-    else:
-        # Whether a result holds any text, without reading it; told again by the text once read.
-        queryset = queryset.annotate(
-            has_results=ExpressionWrapper(~Q(results=""), output_field=BooleanField())
-        )
-    if texts is not True and texts:
-        ids = list(texts)
-        queryset = queryset.annotate(
-            text=Case(When(task_id__in=ids, then=F("results")), default=Value(""), output_field=TextField())
-        )
-        columns.append("text")
-    reports, done_before = [], []
-    for values in queryset.values_list(*columns):
-        if texts is True:
-            row = ReportRow(
-                *values[:7], periods[values[7]], *values[8:13], bool(values[13].strip()), values[13]
-            )
-        else:
-            row = ReportRow(*values[:7], periods[values[7]], *values[8:])
-            if row.results:
-                row.has_results = bool(row.results.strip())
-        (reports if values[7] in in_scope else done_before).append(row)
     edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
-    return Composition(
+    if texts is True:
+        reports, done_before = [], []
+        for row in _full_rows(Q(period_id__in=sorted(in_scope)) | earlier, today, periods):
+            (reports if row.period_id in in_scope else done_before).append(row)
+        return Composition(
+            scope=scope,
+            tasks=tasks,
+            reports=_text_order(reports, by_pk),
+            edited=edited,
+            done_before=_text_order(done_before, by_pk),
+            today=today,
+        )
+    latest, accepted_total = _latest_rows(scope, today, periods, line_counts=line_counts)
+    composition = Composition(
         scope=scope,
         tasks=tasks,
-        reports=_text_order(reports, by_pk)
-        if texts is True
-        else _in_text_order(reports, tasks, set(texts or [])),
+        reports=latest,
         edited=edited,
-        done_before=_text_order(done_before, by_pk),
-        text_ids=None if texts is True else list(texts or []),
+        done_before=_text_order(_full_rows(earlier, today, periods), by_pk),
+        text_ids=[],
+        today=today,
+        accepted_total=accepted_total,
     )
+    if isinstance(texts, slice):
+        ids = [task.pk for task in tasks[texts]]
+    elif callable(texts):
+        ids = list(texts(composition))
+    else:
+        ids = list(texts or [])
+    composition.read_texts(ids)
+    return composition
 
 
 def document_build(
@@ -512,7 +592,8 @@ def preview_build(scope: Scope, consolidated: ConsolidatedReport, number, size: 
     report, `size` tasks to a page: `document_build(..., part=...)` in the same queries."""
     pages = {}
 
-    def page_of(tasks: list[Task]) -> list[int]:
+    def page_of(composition: Composition) -> list[int]:
+        tasks = composition.tasks
         pages["page"] = page = Paginator(range(len(tasks)), size).get_page(number)
         pages["part"] = part = slice((page.number - 1) * size, page.number * size)
         return [task.pk for task in tasks[part]]
@@ -625,9 +706,9 @@ def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
         )
 
 
-def _names(assignments: list[Assignment], role: str, day: datetime.date) -> list[str]:
+def _names(assignments: list[Assigned], role: str, day: datetime.date) -> list[str]:
     """The names of the units assigned in `role` that still exist on `day` (the end of the report)."""
-    return [a.unit.name for a in assignments if a.role == role and a.unit.is_active_on(day)]
+    return [a.unit_name for a in assignments if a.role == role and a.is_active_on(day)]
 
 
 def _deadline_words(task: Task, end: datetime.date) -> str:
@@ -724,9 +805,7 @@ def _document(
                 short_title=task.title_is_short,
                 content=document_numbers(_one_paragraph(task.content)) if task.title_is_short else "",
                 named=[
-                    a.unit.name
-                    for a in assigned
-                    if a.reporting == Reporting.NAMED and a.unit.is_active_on(end)
+                    a.unit_name for a in assigned if a.reporting == Reporting.NAMED and a.is_active_on(end)
                 ],
                 state=STATE_LABELS[state] if state else "Không có đơn vị báo cáo",
                 funds_planned=_sum(r.funds_planned for r in accepted),
@@ -815,8 +894,7 @@ def _document(
         appendix=rows,
         state_counts=[(STATE_LABELS[state], n) for state, n in unit_counts.items()],
         task_counts=[(STATE_LABELS[state], n) for state, n in task_counts.items()],
-        accepted_count=sum(1 for report in composition.reports if report.status == ReportStatus.ACCEPTED)
-        + len(earlier),
+        accepted_count=composition.accepted_count + len(earlier),
     )
 
 

@@ -35,6 +35,9 @@ ROWS_PER_PAGE = 30
 TASKS_PER_PAGE = 10
 SHOWN_LINES = 6  # lines of a task's result shown in the preview
 SHOWN_CHARS = 600  # characters of a line of a result, or of an appendix row's result, shown
+# Rows of the appendix shown for each task of the page: a task asked of every unit of the province
+# has hundreds, which the Word and Excel files carry whole.
+SHOWN_ROWS = 12
 # The form carries a task's composed result when it has no more lines than this; a longer one is
 # left out (its box empty: the task keeps following the unit reports unless the office writes one).
 FORM_LINES = 8
@@ -71,6 +74,20 @@ def _condensed(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS].rstrip() + "…"
 
 
+def _shown_rows(appendix) -> list[tuple]:
+    """The appendix rows shown, `SHOWN_ROWS` of each task, each with its result condensed and, on a
+    task's last row shown, how many of its rows are left out."""
+    rows_of: dict[str, list] = {}
+    for row in appendix:
+        rows_of.setdefault(row.task_number, []).append(row)
+    shown = []
+    for rows in rows_of.values():
+        kept = rows[:SHOWN_ROWS]
+        for n, row in enumerate(kept, start=1):
+            shown.append((row, _condensed(row.summary), len(rows) - len(kept) if n == len(kept) else 0))
+    return shown
+
+
 def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: ConsolidatedReport):
     """The preview of an edition: an issued one as it was frozen, the one being prepared (or the
     defaults of a report not yet prepared) as it stands now; a page of its tasks at a time, with
@@ -95,7 +112,7 @@ def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: Consolidat
         "scope": scope,
         "document": document,
         "parts": shown_parts,
-        "appendix": [(row, _condensed(row.summary)) for row in appendix],
+        "appendix": _shown_rows(appendix),
         "page": page,
         "query": query_without(request, "page"),
         "shown": shown,
@@ -132,11 +149,17 @@ def consolidated_edit(request, plan_pk, key):
     if consolidated.is_issued:
         messages.error(request, ISSUED)
         return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
-    # Read without the texts, then the texts of the results short enough to carry in the form.
-    composition = compose(scope, consolidated, timezone.localdate(), texts=False)
-    line_counts = {task.pk: len(composition.result_lines(task)) for task in composition.tasks}
-    short = [task.pk for task in composition.tasks if line_counts[task.pk] <= FORM_LINES]
-    composition.read_texts(short)
+    # Each task and unit condensed to its latest report with the count of its results, then every
+    # report of the tasks whose composed result is short enough to carry in the form, with its text.
+    composition = compose(
+        scope,
+        consolidated,
+        timezone.localdate(),
+        texts=lambda c: [task.pk for task in c.tasks if c.line_count(task) <= FORM_LINES],
+        line_counts=True,
+    )
+    short = set(composition.text_ids)
+    line_counts = {task.pk: composition.line_count(task) for task in composition.tasks}
     composed = {
         task.pk: composition.edited.get(task.pk)
         or (composition.composed_result(task) if task.pk in short else None)

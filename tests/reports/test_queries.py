@@ -307,8 +307,11 @@ BUDGETS = {
     # texts of the results short enough to carry apart from the reports (one query). A correction in
     # preparation also reads the edition issued before it.
     # The preview and the files also read the numbers of the appendix's accepted reports.
-    "consolidated preview": 16,
-    "consolidated form": 12,
+    # The preview and the form read each task and unit's latest report condensed in SQL, the earlier
+    # completions apart, then every report of the tasks they show (the preview's page, the form's
+    # short results) with its text.
+    "consolidated preview": 18,
+    "consolidated form": 14,  # and counts the results of each task and unit
     "consolidated issue form": 8,
     "consolidated docx": 12,
     "consolidated xlsx": 13,

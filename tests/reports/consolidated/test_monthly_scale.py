@@ -13,10 +13,10 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from reports.consolidated.generator import document_build
+from reports.consolidated.generator import compose, consolidated_for, document_build
 from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
-from reports.consolidated.views import SHOWN_LINES, TASKS_PER_PAGE
+from reports.consolidated.views import SHOWN_LINES, SHOWN_ROWS, TASKS_PER_PAGE
 from reports.models import Completion, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 
@@ -108,7 +108,9 @@ def _pages(world):
 # The most queries each costs (those of tests/reports/test_queries.py for one period), whatever the
 # data: a page of tasks whose tasks have no indicator costs one less (no values to read).
 # The preview and the files read the numbers of the appendix's accepted reports (one query)
-BUDGETS = {"preview": 15, "preview, page 2": 15, "form": 12, "docx": 12, "xlsx": 13}
+# The preview and the form read each task and unit's latest report condensed in SQL, the earlier
+# completions apart, then every report of the tasks they show with its text.
+BUDGETS = {"preview": 17, "preview, page 2": 17, "form": 14, "docx": 12, "xlsx": 13}
 
 
 def _measure(client, world):
@@ -220,3 +222,69 @@ def test_the_excel_file_lists_every_unit_report_of_the_year(client, monthly):
     assert len(rows) == TaskReport.objects.filter(period__year=YEAR).count()
     months = [row[0] for row in rows if row[2] == "1" and row[5] == "Chủ trì"]
     assert months == [f"Tháng {month}/{YEAR}" for month in range(1, 13)]
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_a_dozen_appendix_rows_of_a_task_and_says_how_many_more_the_files_hold(
+    client, monthly
+):
+    units = Unit.objects.bulk_create(
+        Unit(code=f"dv-rong-{n}", name=f"Đơn vị rộng {n:02d}", kind=UnitKind.DEPARTMENT)
+        for n in range(SHOWN_ROWS + 3)
+    )
+    task = Task.objects.create(plan=monthly.plan, number="300", sort_key="00300", title="Nhiệm vụ rộng")
+    assignments = Assignment.objects.bulk_create(
+        Assignment(task=task, unit=unit, role=AssignmentRole.LEAD if n == 0 else AssignmentRole.PARTNER)
+        for n, unit in enumerate(units)
+    )
+    _reports(
+        monthly.periods, Assignment.objects.filter(pk__in=[a.pk for a in assignments]).select_related("unit")
+    )
+    rows = [
+        row for row in document_build(scope(monthly.plan, str(YEAR))).appendix if row.task_number == "300"
+    ]
+    assert len(rows) == SHOWN_ROWS + 3
+    client.force_login(monthly.coordinator)
+    url = reverse("reports:consolidated_detail", args=[monthly.plan.pk, str(YEAR)])
+    last = client.get(url, {"page": 999})
+
+    text = last.content.decode()
+    assert last.status_code == 200 and "Nhiệm vụ rộng" in text
+    assert text.count(">300. Nhiệm vụ rộng</td>") == SHOWN_ROWS
+    assert "… và 3 dòng nữa của nhiệm vụ 300: phụ lục đầy đủ trong tệp Word và Excel." in text
+    # The first rows of the appendix are shown, in its order, and the Excel file holds every row
+    cell = '<td data-label="Đơn vị">{}</td>'.format
+    assert cell(rows[0].unit) in text and cell(rows[-1].unit) not in text
+    xlsx = client.get(reverse("reports:consolidated_export", args=[monthly.plan.pk, str(YEAR), "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Phụ lục"]
+    units_in_file = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert {row.unit for row in rows} <= units_in_file
+
+
+@pytest.mark.django_db
+def test_the_reports_condensed_in_sql_judge_and_count_as_every_report_read_one_by_one(monthly):
+    _grow(monthly.plan, monthly.periods, tasks=6, units=6)
+    # A unit that stopped reporting after June, and a report sent but not yet reviewed in December
+    gone = TaskReport.objects.filter(period__in=monthly.periods[6:], task__number="200").order_by("unit_id")
+    stopped = gone.first().unit_id
+    gone.filter(unit_id=stopped).delete()
+    TaskReport.objects.filter(period=monthly.periods[-1], task__number="201").update(
+        status=ReportStatus.SUBMITTED
+    )
+    the_scope = scope(monthly.plan, str(YEAR))
+    consolidated = consolidated_for(the_scope)
+    today = datetime.date(YEAR, 12, 31)
+
+    every = compose(the_scope, consolidated, today)
+    condensed = compose(the_scope, consolidated, today, texts=False, line_counts=True)
+
+    assert condensed.accepted_count == every.accepted_count > 0
+    assert len(condensed.reports) < len(every.reports)
+    assert [condensed.state(task) for task in every.tasks] == [every.state(task) for task in every.tasks]
+    assert [condensed.line_count(task) for task in every.tasks] == [
+        len(every.result_lines(task)) for task in every.tasks
+    ]
+    latest = {(r.task_id, r.unit_id): (r.pk, r.period_id) for r in every.latest}
+    assert {(r.task_id, r.unit_id): (r.pk, r.period_id) for r in condensed.latest} == latest
+    task_200 = Task.objects.get(plan=monthly.plan, number="200").pk
+    assert latest[task_200, stopped][1] == monthly.periods[5].pk  # June, its last report
