@@ -17,7 +17,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo"
 
     def ready(self):
-        from kehoach.dbstats import analyse_after_migrate
         from tasks.signals import tasks_changed, units_reorganised
 
         from .workflow.services import follow_task_changes, reports_hand_over
@@ -25,6 +24,3 @@ class ReportsConfig(AppConfig):
         tasks_changed.connect(follow_task_changes, dispatch_uid="reports.follow_task_changes")
         units_reorganised.connect(reports_hand_over, dispatch_uid="reports.reports_hand_over")
         post_migrate.connect(board_cache_install, sender=self, dispatch_uid="reports.board_cache_install")
-        # SQLite's planner statistics (kehoach.dbstats), once per migrate: post_migrate is sent for
-        # each app with models, and the project's own (kehoach) has none.
-        post_migrate.connect(analyse_after_migrate, sender=self, dispatch_uid="reports.analyse_after_migrate")

@@ -63,7 +63,6 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kehoach.dbstats import analyse
 from kehoach.demo.accounts import demo_password
 from kehoach.text import number_vi
 from reports.models import (
@@ -309,10 +308,12 @@ def _wipe(queryset) -> int:
 
 
 def _analyse() -> None:
-    """Statistics of the demo's tables, taken now (after writing them, before deleting them): rows
-    written moments ago have none. PostgreSQL's planner then took the tables for empty and joined
-    them by nested loops, which ran a DELETE and the reads of a test for minutes; SQLite, which never
-    gathers them by itself, read the indicator values through every sent report (kehoach.dbstats)."""
+    """PostgreSQL: statistics of the demo's tables, taken now (after writing them, before deleting
+    them). Rows written moments ago (in the same transaction, or before autovacuum came by) have
+    none: the planner then takes the tables for empty and joins them by nested loops, which ran a
+    DELETE and the reads of a test for minutes."""
+    if connection.vendor != "postgresql":
+        return
     tables = [
         model._meta.db_table
         for model in (
@@ -320,7 +321,8 @@ def _analyse() -> None:
             IndicatorValue, ReportEvent, Evidence, Direction, Unit, GroupMembership,
         )
     ]  # fmt: skip
-    analyse(connection.alias, tables=tables)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 @transaction.atomic
