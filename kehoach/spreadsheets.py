@@ -94,11 +94,26 @@ def _column_letters(index: int) -> str:
     return letters
 
 
+_LETTERS = tuple(_column_letters(index) for index in range(702))  # A … ZZ
+
+
+def _letters(index: int) -> str:
+    return _LETTERS[index] if index < len(_LETTERS) else _column_letters(index)
+
+
 def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+# What makes a text need escaping: one search, and most texts need none.
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x")
+
+
 def _text(value: str) -> str:
+    if len(value) > MAX_CELL_TEXT:
+        value = value[:MAX_CELL_TEXT]
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
     if "&" in value:
         value = value.replace("&", "&amp;")
     if "<" in value:
@@ -112,18 +127,24 @@ def _text(value: str) -> str:
     return value
 
 
-def _number(value) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def _serial(value: datetime.date) -> str:
     """A date as Excel counts days (from 30/12/1899), a moment with its time as a fraction."""
     if isinstance(value, datetime.datetime):
         delta = value.replace(tzinfo=None) - _EPOCH
         return repr(delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000)
     return str((value - _EPOCH.date()).days)
+
+
+_NUMBER_TYPES = (int, float, Decimal)
+# Texts met more than once in a workbook (names, statuses, titles) are escaped once; long ones,
+# mostly met once, are not kept.
+_MEMO_TEXT = 300
+
+
+def _number(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 class _Styles:
@@ -187,46 +208,95 @@ _NUMERIC_KINDS = frozenset((*NUMBER_FORMATS, AUTO))
 
 
 def _cell_specs(styles: _Styles, columns: list[Column], *, bold=False, header=False) -> list[tuple]:
-    """Per column, once per sheet and look: its letter, whether it takes dates and numbers, and the
-    style of a blank, a date, a number and a text cell."""
+    """Per column, once per sheet and look, the fixed parts of its cells: the start of the cell
+    reference (the row number follows), whether it takes numbers and dates, and what follows the
+    row number in a blank cell and before the value of a number, a date and a text cell."""
     specs = []
     for index, column in enumerate(columns):
         kind = TEXT if header else column.kind
+        blank = styles.index(kind, bold, header)
+        date = styles.index(DATE, bold, header)
+        numeric = styles.index(kind, bold, header)
+        text = styles.index(TEXT, bold, header)
         specs.append(
             (
-                _column_letters(index),
-                kind == DATE,
+                f'<c r="{_letters(index)}',
                 kind in _NUMERIC_KINDS,
-                styles.index(kind, bold, header),
-                styles.index(DATE, bold, header),
-                styles.index(kind, bold, header),
-                styles.index(TEXT, bold, header),
+                kind == DATE,
+                f'" s="{blank}"/>',
+                f'" s="{numeric}"><v>',
+                f'" s="{date}"><v>',
+                f'" s="{text}" t="inlineStr"><is><t xml:space="preserve">',
             )
         )
     return specs
 
 
-def _row_xml(number: int, values, specs: list[tuple]) -> str:
-    cells = []
-    append = cells.append
-    for value, (letter, dates, numbers, blank, date, numeric, text) in zip(values, specs, strict=True):
-        if value is None or (value.__class__ is str and not value):
-            append(f'<c r="{letter}{number}" s="{blank}"/>')
-        elif dates and isinstance(value, datetime.date):
-            append(f'<c r="{letter}{number}" s="{date}"><v>{_serial(value)}</v></c>')
-        elif numbers and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            append(f'<c r="{letter}{number}" s="{numeric}"><v>{_number(value)}</v></c>')
-        else:
-            # An inline string: never a formula, whatever the text starts with.
-            append(
-                f'<c r="{letter}{number}" s="{text}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{_text(str(value)[:MAX_CELL_TEXT])}</t></is></c>"
-            )
-    return f'<row r="{number}">{"".join(cells)}</row>'
+def _other_cell(value, row: str, spec: tuple) -> str:
+    """A cell whose value `_write_rows` does not handle itself (a moment, a bool, a lazy
+    translation, a subclass of a common type, a number in a text column…)."""
+    ref, numbers, dates, _blank, numeric, date, text = spec
+    if dates and isinstance(value, datetime.date):
+        return f"{ref}{row}{date}{_serial(value)}</v></c>"
+    if numbers and isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool):
+        return f"{ref}{row}{numeric}{_number(value)}</v></c>"
+    # An inline string: never a formula, whatever the text starts with.
+    return f"{ref}{row}{text}{_text(str(value))}</t></is></c>"
 
 
-def _sheet(archive, name: str, spec: Sheet, styles: _Styles, selected: bool):
-    letters = [_column_letters(index) for index in range(len(spec.columns))]
+def _write_rows(write, rows, number: int, specs: list[tuple], texts: dict, serials: dict) -> int:
+    """Write `rows` after row `number` (in chunks of `_FLUSH_ROWS`), return the last row's number.
+
+    The loop is the writer's hot path (half a million cells in a yearly workbook): each cell is one
+    type test by exact class and one f-string of precomputed parts; a text is escaped once per
+    workbook (`texts`), a date turned into its serial once (`serials`); anything rarer goes through
+    `_other_cell`, which decides as the types' own `isinstance` checks do."""
+    chunk = []
+    append = chunk.append
+    flush_at = number + _FLUSH_ROWS
+    for values in rows:
+        number += 1
+        row = str(number)
+        append(f'<row r="{row}">')
+        for value, (ref, numbers, dates, blank, numeric, date, text) in zip(values, specs, strict=True):
+            cls = value.__class__
+            if cls is str:
+                if value:
+                    escaped = texts.get(value)
+                    if escaped is None:
+                        escaped = _text(value)
+                        if len(value) <= _MEMO_TEXT:
+                            texts[value] = escaped
+                    append(f"{ref}{row}{text}{escaped}</t></is></c>")
+                else:
+                    append(f"{ref}{row}{blank}")
+            elif value is None:
+                append(f"{ref}{row}{blank}")
+            elif cls is int or cls is float:
+                if numbers:
+                    append(f"{ref}{row}{numeric}{value!r}</v></c>")
+                else:
+                    append(f"{ref}{row}{text}{value!r}</t></is></c>")
+            elif cls is Decimal and numbers:
+                append(f"{ref}{row}{numeric}{value:f}</v></c>")
+            elif cls is datetime.date and dates:
+                serial = serials.get(value)
+                if serial is None:
+                    serial = serials[value] = _serial(value)
+                append(f"{ref}{row}{date}{serial}</v></c>")
+            else:
+                append(_other_cell(value, row, (ref, numbers, dates, blank, numeric, date, text)))
+        append("</row>")
+        if number >= flush_at:
+            write("".join(chunk).encode())
+            chunk.clear()
+            flush_at = number + _FLUSH_ROWS
+    if chunk:
+        write("".join(chunk).encode())
+    return number
+
+
+def _sheet(archive, name: str, spec: Sheet, styles: _Styles, selected: bool, texts: dict, serials: dict):
     plain = _cell_specs(styles, spec.columns)
     columns = "".join(
         f'<col min="{i}" max="{i}" width="{column.width + 0.7109375}" customWidth="1"/>'
@@ -234,7 +304,8 @@ def _sheet(archive, name: str, spec: Sheet, styles: _Styles, selected: bool):
     )
     tab = ' tabSelected="1"' if selected else ""
     with archive.open(name, "w", force_zip64=True) as stream:
-        stream.write(
+        write = stream.write
+        write(
             (
                 f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
                 f'<sheetViews><sheetView workbookViewId="0"{tab}>'
@@ -243,44 +314,37 @@ def _sheet(archive, name: str, spec: Sheet, styles: _Styles, selected: bool):
                 '<sheetFormatPr defaultRowHeight="15"/>'
                 + (f"<cols>{columns}</cols>" if columns else "")
                 + "<sheetData>"
-                + _row_xml(
-                    1,
-                    [c.header for c in spec.columns],
-                    _cell_specs(styles, spec.columns, bold=True, header=True),
-                )
             ).encode()
         )
-        number, chunk = 1, []
-        for row in spec.rows:
-            number += 1
-            chunk.append(_row_xml(number, row, plain))
-            if len(chunk) >= _FLUSH_ROWS:
-                stream.write("".join(chunk).encode())
-                chunk = []
-        for row in spec.footer:
-            number += 1
-            chunk.append(_row_xml(number, row, _cell_specs(styles, spec.columns, bold=True)))
-        chunk.append("</sheetData>")
+        header = _cell_specs(styles, spec.columns, bold=True, header=True)
+        number = _write_rows(write, [[c.header for c in spec.columns]], 0, header, texts, serials)
+        number = _write_rows(write, spec.rows, number, plain, texts, serials)
+        if spec.footer:
+            bold = _cell_specs(styles, spec.columns, bold=True)
+            _write_rows(write, spec.footer, number, bold, texts, serials)
+        ending = ["</sheetData>"]
         if spec.columns:
-            chunk.append(f'<autoFilter ref="A1:{letters[-1]}1"/>')
-        chunk.append(
+            ending.append(f'<autoFilter ref="A1:{_letters(len(spec.columns) - 1)}1"/>')
+        ending.append(
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         )
-        stream.write("".join(chunk).encode())
+        write("".join(ending).encode())
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
     buffer = io.BytesIO()
     styles = _Styles()
     titles = [spec.title[:31] for spec in sheets]
+    texts: dict[str, str] = {}
+    serials: dict[datetime.date, str] = {}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for number, spec in enumerate(sheets, start=1):
-            _sheet(archive, f"xl/worksheets/sheet{number}.xml", spec, styles, selected=number == 1)
+            _sheet(archive, f"xl/worksheets/sheet{number}.xml", spec, styles, number == 1, texts, serials)
         archive.writestr("xl/styles.xml", styles.xml())
         filters = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
             f"{_attribute(chr(39) + title.replace(chr(39), chr(39) * 2) + chr(39))}!$A$1:"
-            f"${_column_letters(len(spec.columns) - 1)}$1</definedName>"
+            f"${_letters(len(spec.columns) - 1)}$1</definedName>"
             for index, (title, spec) in enumerate(zip(titles, sheets, strict=True))
             if spec.columns
         )

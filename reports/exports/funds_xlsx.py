@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 
 from kehoach.spreadsheets import INTEGER, MONEY, NUMBER, Column, Sheet, workbook_bytes
 
@@ -12,6 +13,31 @@ MONEY_COLUMNS = [
     Column("Số báo cáo", INTEGER, 12),
     Column("Số báo cáo có ghi kinh phí", INTEGER, 16),
 ]
+
+# The cells of a row of the two long sheets, in the order of their columns, taken from each row's
+# dict in one call (tens of thousands of rows a year).
+DETAIL_CELLS = itemgetter(
+    "period__year",
+    "period__plan__code",
+    "task__number",
+    "task__title",
+    "unit_name",
+    "role",
+    "status",
+    "funds_planned",
+    "funds_spent",
+)
+INDICATOR_CELLS = itemgetter(
+    "report__period__year",
+    "report__period__plan__code",
+    "report__period__name",
+    "report__task__number",
+    "report__task__title",
+    "report__unit_name",
+    "indicator__name",
+    "indicator__unit_of_measure",
+    "value",
+)
 
 
 def _money(row) -> list:
@@ -68,20 +94,7 @@ def funds_workbook(funds, detail: Iterable[dict], indicator_values: Iterable[dic
                 Column("Kinh phí dự trù (đồng)", MONEY, 22),
                 Column("Kinh phí đã sử dụng (đồng)", MONEY, 24),
             ],
-            (
-                [
-                    row["period__year"],
-                    row["period__plan__code"],
-                    row["task__number"],
-                    row["task__title"],
-                    row["unit_name"],
-                    row["role"],
-                    row["status"],
-                    row["funds_planned"],
-                    row["funds_spent"],
-                ]
-                for row in detail
-            ),
+            map(DETAIL_CELLS, detail),
         ),
         Sheet(
             "Chỉ tiêu",
@@ -96,20 +109,7 @@ def funds_workbook(funds, detail: Iterable[dict], indicator_values: Iterable[dic
                 Column("Đơn vị tính", width=14),
                 Column("Số liệu thực hiện", NUMBER, 18),
             ],
-            (
-                [
-                    row["report__period__year"],
-                    row["report__period__plan__code"],
-                    row["report__period__name"],
-                    row["report__task__number"],
-                    row["report__task__title"],
-                    row["report__unit_name"],
-                    row["indicator__name"],
-                    row["indicator__unit_of_measure"],
-                    row["value"],
-                ]
-                for row in indicator_values
-            ),
+            map(INDICATOR_CELLS, indicator_values),
         ),
     ]
     return workbook_bytes(sheets)

@@ -2,16 +2,37 @@
 exactly what was typed and never run; CSV cells that would run carry an apostrophe that the import
 takes off again. Checked on the admin's exports and imports, as an administrator uses them."""
 
+import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import IntegerChoices
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from openpyxl.utils.escape import unescape
 
-from kehoach.spreadsheets import FORMULA_TRIGGERS, CSVFormat, XLSXFormat, csv_cell, csv_restore
+from kehoach.spreadsheets import (
+    AUTO,
+    DATE,
+    FORMULA_TRIGGERS,
+    INTEGER,
+    MAX_CELL_TEXT,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    Column,
+    CSVFormat,
+    Sheet,
+    XLSXFormat,
+    csv_cell,
+    csv_restore,
+    workbook_bytes,
+)
 from tasks.models import Assignment, Task, Unit
 from tasks.resources import AssignmentResource, TaskResource, UnitResource
 from tests.factories import UserFactory
@@ -174,3 +195,109 @@ def test_every_admin_export_imports_back_without_a_history_row(client, plan_463,
     assert result.totals["skip"] == len(before)
     assert list(model.objects.order_by("pk").values()) == before
     assert model.history.count() == history
+
+
+# ------------------------------------------------------------------------------
+# The writer itself, read back cell by cell with openpyxl
+# ------------------------------------------------------------------------------
+class Role(IntegerChoices):
+    LEAD = 1, "Chủ trì"
+
+
+ON_DAY = datetime.date(2025, 3, 31)
+AT_NOON = datetime.datetime(2025, 3, 31, 12, 30)
+LONG = "dài " * 10_000
+# (value written, column kind) → (value openpyxl reads, its cell type: "n" number, "d" date, "s" text)
+CASES = [
+    ((7, INTEGER), (7, "n")),
+    ((0, MONEY), (0, "n")),
+    ((1_250_000_000, MONEY), (1_250_000_000, "n")),
+    ((Decimal("1E+3"), MONEY), (1000, "n")),
+    ((Decimal("83.40"), NUMBER), (83.4, "n")),
+    ((0.1, NUMBER), (0.1, "n")),
+    ((-2.5, AUTO), (-2.5, "n")),
+    ((75, PERCENT), (75, "n")),
+    ((Role.LEAD, INTEGER), (1, "n")),
+    ((ON_DAY, DATE), (datetime.datetime(2025, 3, 31), "d")),
+    ((AT_NOON, DATE), (AT_NOON, "d")),
+    ((45_000, DATE), (datetime.datetime(2023, 3, 15), "d")),
+    ((ON_DAY, TEXT), ("2025-03-31", "s")),
+    ((7, TEXT), ("7", "s")),
+    ((2.5, TEXT), ("2.5", "s")),
+    ((Decimal("1.50"), TEXT), ("1.50", "s")),
+    ((True, INTEGER), ("True", "s")),
+    (("12", MONEY), ("12", "s")),
+    ((gettext_lazy("Có"), TEXT), ("Có", "s")),
+    ((None, MONEY), (None, "n")),
+    (("", TEXT), (None, "n")),
+    (('Nguyễn & Cộng sự <Đơn vị> "A"', TEXT), ('Nguyễn & Cộng sự <Đơn vị> "A"', "s")),
+    (('=HYPERLINK("http://example.com")', TEXT), ('=HYPERLINK("http://example.com")', "s")),
+    (("dòng 1\r\ndòng 2", TEXT), ("dòng 1\r\ndòng 2", "s")),
+    (("ký tự \x01 lạ", TEXT), ("ký tự \x01 lạ", "s")),
+    (("đã như mã _x0041_", TEXT), ("đã như mã _x0041_", "s")),
+    ((LONG, TEXT), (LONG[:MAX_CELL_TEXT], "s")),
+]
+
+
+def read_back(sheets: list[Sheet]):
+    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(sheets)))
+
+
+def test_every_kind_of_value_reads_back_cell_for_cell():
+    # Given one row of every kind of value, each in the kind of column it is written to, twice over
+    # (the second time a text is met it is taken from what was escaped the first time)
+    columns = [Column(f"Cột {n}", kind) for n, ((_, kind), _) in enumerate(CASES, start=1)]
+    values = [value for (value, _), _ in CASES]
+
+    # When the sheet is written and read back
+    sheet = read_back([Sheet("Mọi kiểu", columns, [values, values])]).active
+
+    # Then each cell holds the value, as a number, a date or a text as its column says
+    for row in sheet.iter_rows(min_row=2, max_row=3):
+        for cell, ((written, kind), (expected, data_type)) in zip(row, CASES, strict=True):
+            read = unescape(cell.value) if isinstance(cell.value, str) else cell.value
+            assert (read, cell.data_type) == (expected, data_type), (written, kind)
+            if data_type == "s":
+                assert cell.quotePrefix, written
+            if data_type == "d":
+                assert cell.number_format == "dd/mm/yyyy"
+            if data_type == "n" and kind in (INTEGER, MONEY) and expected is not None:
+                assert cell.number_format == "#,##0"
+            assert cell.font.name == "Times New Roman" and not cell.font.b
+
+
+def test_a_sheet_keeps_its_header_footer_widths_filter_and_frozen_row():
+    # Given two sheets, the second with a totals row, a title too long for Excel and an apostrophe
+    first = Sheet("Theo năm", [Column("Năm", INTEGER, 10), Column("Đơn vị", TEXT, 40)], [[2025, "Sở A"]])
+    second = Sheet(
+        "Kinh phí của đơn vị’s 'rất dài' quá ba mươi mốt ký tự",
+        [Column("Đơn vị", TEXT, 48), Column("Kinh phí (đồng)", MONEY, 22)],
+        ([f"Đơn vị {n}", n * 1000] for n in range(1, 1201)),
+        footer=[["Tổng cộng", sum(n * 1000 for n in range(1, 1201))]],
+    )
+
+    book = read_back([first, second])
+
+    # Then the titles, cut to 31 characters, order the sheets, the first one shown
+    assert book.sheetnames == ["Theo năm", second.title[:31]]
+    sheet = book[second.title[:31]]
+    # the header is bold, filled, wrapped, frozen and filtered
+    header = sheet[1]
+    assert [cell.value for cell in header] == ["Đơn vị", "Kinh phí (đồng)"]
+    assert all(
+        cell.font.b and cell.fill.fgColor.rgb == "FFDDE7F0" and cell.alignment.wrap_text for cell in header
+    )
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:B1"
+    assert sheet.column_dimensions["A"].width == pytest.approx(48.7109375)
+    # every row is there in order, past the writer's chunks of rows, and the totals row is bold
+    assert sheet.max_row == 1202
+    assert [cell.value for cell in sheet[1201]] == ["Đơn vị 1200", 1_200_000]
+    footer = sheet[1202]
+    assert [cell.value for cell in footer] == ["Tổng cộng", 720_600_000]
+    assert all(cell.font.b for cell in footer) and footer[1].number_format == "#,##0"
+    assert not any(cell.font.b for cell in sheet[2])
+
+
+def test_a_row_of_the_wrong_length_is_refused():
+    with pytest.raises(ValueError):
+        workbook_bytes([Sheet("Lỗi", [Column("A"), Column("B")], [["một"]])])
