@@ -137,8 +137,9 @@ def _serial(value: datetime.date) -> str:
 
 _NUMBER_TYPES = (int, float, Decimal)
 # Texts met more than once in a workbook (names, statuses, titles) are escaped once; long ones,
-# mostly met once, are not kept.
+# mostly met once, are not kept, and no more than so many are kept (memory stays flat).
 _MEMO_TEXT = 300
+_MEMO_ENTRIES = 20_000
 
 
 def _number(value) -> str:
@@ -265,7 +266,7 @@ def _write_rows(write, rows, number: int, specs: list[tuple], texts: dict, seria
                     escaped = texts.get(value)
                     if escaped is None:
                         escaped = _text(value)
-                        if len(value) <= _MEMO_TEXT:
+                        if len(value) <= _MEMO_TEXT and len(texts) < _MEMO_ENTRIES:
                             texts[value] = escaped
                     append(f"{ref}{row}{text}{escaped}</t></is></c>")
                 else:

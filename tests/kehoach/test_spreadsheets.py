@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from openpyxl.utils.escape import unescape
 
+from kehoach import spreadsheets
 from kehoach.spreadsheets import (
     AUTO,
     DATE,
@@ -243,9 +244,12 @@ def read_back(sheets: list[Sheet]):
     return openpyxl.load_workbook(io.BytesIO(workbook_bytes(sheets)))
 
 
-def test_every_kind_of_value_reads_back_cell_for_cell():
+@pytest.mark.parametrize("kept", [20_000, 3], ids=["texts-kept", "few-texts-kept"])
+def test_every_kind_of_value_reads_back_cell_for_cell(monkeypatch, kept):
     # Given one row of every kind of value, each in the kind of column it is written to, twice over
-    # (the second time a text is met it is taken from what was escaped the first time)
+    # (the second time a text is met it is taken from what was escaped the first time, if the
+    # writer still had room to keep it)
+    monkeypatch.setattr(spreadsheets, "_MEMO_ENTRIES", kept)
     columns = [Column(f"Cột {n}", kind) for n, ((_, kind), _) in enumerate(CASES, start=1)]
     values = [value for (value, _), _ in CASES]
 
