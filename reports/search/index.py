@@ -163,12 +163,16 @@ def _pg_vector(searched: Searched, row: str, parent_value: str | None = None) ->
     return f"to_tsvector('{SEARCH_CONFIGURATION}', concat_ws(' ', {', '.join(values)}))"
 
 
-def _pg_statements(searched: Searched) -> list[str]:
+def _pg_statements(searched: Searched, *, column_exists: bool) -> list[str]:
     table, fts = searched.table, searched.fts
     columns = ", ".join(searched.columns + ((searched.parent_key,) if searched.parent else ()))
-    statements = [
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {COLUMN} tsvector",
-        f"CREATE INDEX IF NOT EXISTS {table}_{COLUMN} ON {table} USING gin ({COLUMN})",
+    statements = []
+    if not column_exists:  # (an ALTER TABLE waits for no deferred trigger of the transaction)
+        statements += [
+            f"ALTER TABLE {table} ADD COLUMN {COLUMN} tsvector",
+            f"CREATE INDEX {table}_{COLUMN} ON {table} USING gin ({COLUMN})",
+        ]
+    statements += [
         f"""CREATE OR REPLACE FUNCTION {fts}_words() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN NEW.{COLUMN} := {_pg_vector(searched, "NEW")}; RETURN NEW; END $$""",
         f"DROP TRIGGER IF EXISTS {fts}_words ON {table}",
@@ -195,8 +199,8 @@ def _pg_fill(searched: Searched) -> list[str]:
     return [f"UPDATE {searched.table} r SET {COLUMN} = {_pg_vector(searched, 'r')}"]
 
 
-def _complete(cursor, vendor: str, searched: Searched) -> bool:
-    """Whether the FTS5 table or the column and every trigger of `searched` are in place."""
+def _present(cursor, vendor: str, searched: Searched) -> tuple[bool, bool]:
+    """Whether the FTS5 table or the column of `searched` is in place, and every one of its triggers."""
     names = searched.triggers(vendor)
     placeholders = ", ".join(["%s"] * len(names))
     if vendor == "sqlite":
@@ -213,7 +217,7 @@ def _complete(cursor, vendor: str, searched: Searched) -> bool:
             [searched.table, COLUMN, *names],
         )
     table, triggers = cursor.fetchone()
-    return table == 1 and triggers == len(names)
+    return table == 1, triggers == len(names)
 
 
 def install(using: str = "default") -> list[str]:
@@ -228,12 +232,13 @@ def install(using: str = "default") -> list[str]:
         for searched in SEARCHED:
             if not {searched.table, searched.parent or searched.table} <= tables:
                 continue  # migrated only part of the way (a test of a migration)
-            if _complete(cursor, connection.vendor, searched):
+            table, triggers = _present(cursor, connection.vendor, searched)
+            if table and triggers:
                 continue
             if connection.vendor == "sqlite":
                 statements = _sqlite_statements(searched) + _sqlite_fill(searched)
             else:
-                statements = _pg_statements(searched) + _pg_fill(searched)
+                statements = _pg_statements(searched, column_exists=table) + _pg_fill(searched)
             for statement in statements:
                 cursor.execute(statement)
             written.append(searched.table)
