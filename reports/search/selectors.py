@@ -2,10 +2,11 @@
 marks or not ("phu xanh" finds "phủ xanh"), each word at the start of a word of the text ("quan"
 finds "quản lý"), and only what the person may see (reports: permissions.reports_visible_to).
 
-PostgreSQL searches its full text with the configuration "kehoach_vi" (unaccented, lower-cased;
-created by a migration of this app); SQLite compares the words of the text without their marks
-(kehoach.db.Words), each typed word the start of one of them. A page costs the same number of queries whatever the data: a count and a
-slice of each kind.
+Tasks, units and reports are found through their words stored and indexed by the database (index:
+FTS5 on SQLite, a tsvector under GIN in the configuration "kehoach_vi" on PostgreSQL); the few plans
+by their words computed row by row (kehoach.db.Words on SQLite, the same configuration on
+PostgreSQL). Reports come newest first, as the index reads them. A page costs the same number of
+queries whatever the data: a count (capped at MAX_COUNT) and a slice of each kind.
 """
 
 from __future__ import annotations
