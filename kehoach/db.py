@@ -6,7 +6,8 @@ without their marks ("phu xanh" finds "phủ xanh").
   (installed by a migration of the tasks app, on PostgreSQL only).
 - SQLite has neither: every new connection gets a collation "vi" (`vi_sort_key`) and the functions
   VI_PLAIN (`plain_text`) and VI_WORDS (`words_text`), registered by `register_sqlite_functions`
-  (kehoach.apps).
+  (kehoach.apps). Triggers call VI_WORDS to store the words searched (reports.search.index), so a
+  connection without it (the `sqlite3` shell) cannot write those rows.
 """
 
 from __future__ import annotations
@@ -115,8 +116,8 @@ class Plain(Func):
 
 
 class Words(Func):
-    """SQLite only: `expression`'s words as `words_text` writes them (PostgreSQL searches its full
-    text instead: reports.search)."""
+    """SQLite only: `expression`'s words as `words_text` writes them, computed row by row (the search
+    of the few plans; tasks, units and reports have theirs stored: reports.search.index)."""
 
     function = SQLITE_WORDS_FUNCTION
     output_field = TextField()

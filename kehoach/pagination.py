@@ -47,3 +47,26 @@ class UncountedPage:
 
     def previous_page_number(self) -> int:
         return self.number - 1
+
+
+class CappedPaginator(Paginator):
+    """A `Paginator` that counts at most `cap` items (and `more` when there are more), reading no
+    more rows than that: an exact COUNT(*) of millions of rows costs more than the page itself. The
+    pages past the cap are reached by narrowing the list (filters, search)."""
+
+    cap = 10_000
+
+    @cached_property
+    def _counted(self) -> int:
+        queryset = self.object_list
+        if hasattr(queryset, "values"):  # a queryset: count a slice, without sorting it
+            return queryset.order_by().values("pk")[: self.cap + 1].count()
+        return len(queryset)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @cached_property
+    def more(self) -> bool:
+        return self._counted > self.cap

@@ -3,7 +3,8 @@ and changed only through the workflow pages, so every change stays an event."""
 
 from django.contrib import admin
 
-from kehoach.admin import AuditedAdmin, ReadOnlyAdmin
+from kehoach.admin import AuditedAdmin, LeanChecklistAdmin, ReadOnlyAdmin
+from kehoach.pagination import CappedPaginator
 
 from .models import ReportEvent, ReportingPeriod, TaskReport
 from .workflow.services import PERIOD_FIELDS, period_update
@@ -45,11 +46,19 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(ReadOnlyAdmin, AuditedAdmin):
+class TaskReportAdmin(LeanChecklistAdmin, ReadOnlyAdmin, AuditedAdmin):
     list_display = ["unit_name", "task", "period", "role", "status", "completion", "submitted_at"]
     list_filter = ["status", "completion", "role", "period__year", "period__plan"]
     search_fields = ["unit_name", "task__title", "results"]
     list_select_related = ["task", "period__plan"]
+    # Millions of rows: the newest periods first, and in each the newest reports, as the indexes on
+    # the period (and on the status and the period) read them, where the model's order (by task and
+    # unit name) sorts them all; a count that stops at CappedPaginator.cap; no second count of the
+    # whole table; half the rows of a page to draw.
+    ordering = ["-period_id", "-pk"]
+    paginator = CappedPaginator
+    show_full_result_count = False
+    list_per_page = 50
     inlines = [ReportEventInline]
     exclude = ["updated_by"]
 

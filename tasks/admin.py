@@ -12,8 +12,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
-from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete
+from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete, LeanChecklistAdmin
 from kehoach.db import Vietnamese
+from kehoach.pagination import CappedPaginator
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
 from kehoach.text import file_name_vi, parse_id
 
@@ -454,7 +455,7 @@ class TaskAdmin(ImportExportHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ImportExportHistoryAdmin):
+class AssignmentAdmin(LeanChecklistAdmin, ImportExportHistoryAdmin):
     resource_classes = [AssignmentResource]
     form = AssignmentAdminForm
     list_display = ["task", "plan", "unit", "role", "note"]
@@ -462,6 +463,12 @@ class AssignmentAdmin(ImportExportHistoryAdmin):
     search_fields = ["task__title", "unit__name", "unit__short_name", "note"]
     autocomplete_fields = ["task", "unit"]
     list_select_related = ["task__plan", "unit"]
+    # Hundreds of thousands of rows: the newest first along the primary key (the model's order sorts
+    # them all), a count that stops at CappedPaginator.cap, no second count, 50 rows a page.
+    ordering = ["-pk"]
+    paginator = CappedPaginator
+    show_full_result_count = False
+    list_per_page = 50
 
     @admin.display(description="kế hoạch", ordering="task__plan__code")
     def plan(self, assignment):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
+
+from kehoach.pagination import CountedPaginator
 
 from . import selectors
 
@@ -29,12 +30,15 @@ def search(request):
         problem = "Hãy gõ ít nhất một chữ hoặc một số để tìm."
     found = selectors.search(request.user, text, kind) if words else []
     page = None
+    for part in found:
+        selectors.count(part)
     if kind and found:
-        page = Paginator(found[0].queryset, PER_PAGE).get_page(request.GET.get("trang"))
-        found[0].count, found[0].items = page.paginator.count, list(page.object_list)
+        # Past MAX_COUNT, the pages of the first MAX_COUNT.
+        paginator = CountedPaginator(found[0].queryset, PER_PAGE, count=found[0].count)
+        page = paginator.get_page(request.GET.get("trang"))
+        found[0].items = list(page.object_list)
     else:
         for part in found:
-            part.count = part.queryset.count()
             part.items = list(part.queryset[:GLANCE]) if part.count else []
     for part in found:
         part.query = urlencode({"q": text, "loai": part.kind.key})
@@ -48,6 +52,7 @@ def search(request):
         "tabs": tabs,
         "found": found,
         "total": sum(part.count for part in found),
+        "more": any(part.more for part in found),
         "page": page,
         "page_query": urlencode({"q": text, "loai": kind}) if kind else "",
         "everything_query": urlencode({"q": text}),

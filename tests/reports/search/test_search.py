@@ -6,8 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.search.selectors import search_words
-from tasks.models import Task, Unit, UnitKind
+from reports.models import TaskReport
+from reports.search import index
+from reports.search.selectors import MAX_COUNT, search_words
+from tasks.models import Plan, Role, Task, Unit, UnitKind
+from tests.factories import UserFactory
 from tests.reports.test_queries import _grow
 
 URL = reverse("reports:search")
@@ -152,3 +155,93 @@ def test_the_search_page_costs_the_same_queries_whatever_the_data(client, world)
     # A kind with nothing found skips the query of its first few: fewer queries, never more.
     assert max(small.values()) <= BUDGET, small
     assert max(large.values()) <= BUDGET, large
+
+
+# ------------------------------------------------------------------------------
+# The stored words (reports.search.index): every writer keeps them right
+# ------------------------------------------------------------------------------
+def _found(client, user, text, kind):
+    html = _page(client, user, q=text, loai=kind).content.decode()
+    return html
+
+
+@pytest.mark.django_db
+def test_a_report_written_by_a_bulk_update_is_found_by_its_new_words(client, world):
+    report = world.report("ttkhcn", 1)
+    link = reverse("reports:report_detail", args=[report.pk])
+    assert link not in _found(client, world.coordinator, "Quỳnh Nhai", "bao-cao")
+
+    TaskReport.objects.filter(pk=report.pk).update(difficulties="Thiếu máy ở xã Quỳnh Nhai")
+
+    assert link in _found(client, world.coordinator, "quynh nhai", "bao-cao")
+    TaskReport.objects.filter(pk=report.pk).update(difficulties="")
+    assert link not in _found(client, world.coordinator, "quynh nhai", "bao-cao")
+
+
+@pytest.mark.django_db
+def test_a_report_is_found_by_its_task_s_new_title_and_a_task_by_its_plan_s_new_code(client, world):
+    report = world.report("ttkhcn", 1)
+    task = report.task
+    Task.objects.filter(pk=task.pk).update(title="Xây dựng trạm Vĩnh Hảo")
+    Plan.objects.filter(pk=world.plan.pk).update(code="kh-vinh-hao")
+
+    reports = _found(client, world.coordinator, "vinh hao", "bao-cao")
+    tasks = _found(client, world.coordinator, "kh vinh", "nhiem-vu")
+
+    assert reverse("reports:report_detail", args=[report.pk]) in reports
+    assert reverse("reports:task_detail", args=[task.pk]) in tasks
+
+
+@pytest.mark.django_db
+def test_a_report_handed_to_another_unit_is_found_by_that_unit_s_staff_only(client, world):
+    other = Unit.objects.create(code="xa-muong-te", name="UBND xã Mường Tè", kind=UnitKind.DEPARTMENT)
+    other_staff = UserFactory(username="muongte.canbo", unit=other, role=Role.STAFF)
+    report = world.report("ttkhcn", 1)
+    TaskReport.objects.filter(pk=report.pk).update(results="Hội thảo ở Mường Tè")
+    link = reverse("reports:report_detail", args=[report.pk])
+    assert link in _found(client, world.ttkhcn_staff, "muong te", "bao-cao")
+
+    TaskReport.objects.filter(pk=report.pk).update(unit=other)
+
+    assert link not in _found(client, world.ttkhcn_staff, "muong te", "bao-cao")
+    assert link in _found(client, other_staff, "muong te", "bao-cao")
+
+
+@pytest.mark.django_db
+def test_units_created_in_bulk_and_deleted_are_found_and_forgotten(client, world):
+    _many(world, units=3)
+    assert "Trạm Zêphyra 2" in _found(client, world.coordinator, "zephyra", "don-vi")
+
+    Unit.objects.filter(code__startswith="zephyra-").delete()
+
+    assert "Không tìm thấy gì" in _found(client, world.coordinator, "zephyra", "don-vi")
+
+
+@pytest.mark.django_db
+def test_words_changed_while_the_triggers_were_gone_are_written_again_by_install(client, world):
+    report = world.report("ttkhcn", 1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER search_report_update")
+        else:
+            cursor.execute("DROP TRIGGER search_report_words ON reports_taskreport")
+    TaskReport.objects.filter(pk=report.pk).update(proposals="Cấp máy cho Sìn Hồ")
+    link = reverse("reports:report_detail", args=[report.pk])
+    assert link not in _found(client, world.coordinator, "sin ho", "bao-cao")
+
+    assert index.install() == ["reports_taskreport"]
+
+    assert link in _found(client, world.coordinator, "sin ho", "bao-cao")
+    assert index.install() == []  # all in place: nothing written again
+
+
+@pytest.mark.django_db
+def test_past_a_thousand_matches_the_count_says_more_than(client, world):
+    _many(world, units=MAX_COUNT + 5)
+
+    overview = _page(client, world.coordinator, q="zephyra").content.decode()
+    pages = _page(client, world.coordinator, q="zephyra", loai="don-vi", trang="50").content.decode()
+
+    assert "Hơn 1.000 kết quả cho “zephyra”" in overview
+    assert "Xem hơn 1.000 kết quả loại đơn vị" in overview
+    assert "Trang 50/50 · hơn 1.000 mục" in pages
