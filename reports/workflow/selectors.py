@@ -507,7 +507,7 @@ def _indicator_values(
     )
     # The status is compared as an expression, which no index serves: SQLite, without statistics,
     # would otherwise start from the index of reports by status and read every sent report of every
-    # plan and year (84.000 at the monthly-120 shape, 270 ms) instead of the indicators' values.
+    # plan and year (84.000 at the monthly-120 shape, 270 ms) instead of the spans' reports.
     queryset = queryset.alias(report_status=Concat("report__status", Value(""), output_field=CharField()))
     sent = Q(report_status__in=SENT_STATUSES)
     queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
