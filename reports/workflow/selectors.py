@@ -6,7 +6,23 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 
 from kehoach.db import Vietnamese
@@ -34,9 +50,11 @@ from reports.states import (
     target_for,
 )
 from tasks.models import (
+    INDICATOR_DECIMAL_PLACES,
     Assignment,
     AssignmentRole,
     Indicator,
+    IndicatorAccumulation,
     IndicatorAggregation,
     IndicatorTarget,
     Plan,
@@ -433,16 +451,63 @@ def _spans(indicators: list[Indicator], periods) -> Q:
     return this_year | Q(indicator_id__in=plan_wide) if plan_wide else this_year
 
 
-def _indicator_values(indicators_filter: Q, *, plans: set[int], user, until: datetime.date, report_pks=()):
-    """The values reported for the indicators of `indicators_filter` (naming the indicators by id, so
-    that the database reads their values by the indicator's index), which belong to the plans
-    `plans`, in periods whose data ends by `until`, by reports already sent (and the reports
-    `report_pks`, whatever their status), among those `user` may see (every report for
-    permissions.ALL), by indicator id: one query."""
-    queryset = IndicatorValue.objects.filter(indicators_filter, report__period__cutoff_to__lte=until)
+def _span_periods(indicators: list[Indicator], periods) -> Q:
+    """The periods (ReportingPeriod rows) whose values `_spans` can count: those of the years of
+    `periods`, or every period when an indicator has a target over the whole plan."""
+    if any(target.scope == TargetScope.PLAN for indicator in indicators for target in indicator.target_list):
+        return Q()
+    return Q(year__in=sorted({period.year for period in periods}))
+
+
+def _pooled(indicator) -> bool:
+    """Whether `indicator`'s values can be added up over units before it is judged: a cumulative
+    indicator whose units' values add up (reports.states.indicator_result adds each unit's values
+    over the span, then the units'; the order of the additions does not change the total)."""
+    return (
+        indicator.accumulation == IndicatorAccumulation.CUMULATIVE
+        and indicator.aggregation == IndicatorAggregation.SUM
+    )
+
+
+def _indicator_values(
+    indicators: list[Indicator],
+    spans: Q,
+    *,
+    periods: Q,
+    plans: set[int],
+    user,
+    until: datetime.date,
+    report_pks=(),
+):
+    """The values reported for `indicators` in the spans `spans` (`_spans`), in the periods
+    `periods` (`_span_periods`, a condition on ReportingPeriod rows) of the plans `plans` whose
+    data ends by `until`, by reports already sent (and the reports `report_pks`, whatever their
+    status), among those `user` may see (every report for permissions.ALL), by indicator id: one
+    query.
+
+    The database adds up the values of a cumulative indicator whose units' values add up
+    (`_pooled`): one value a period for all units (unit id 0), which judges it the same as each
+    unit's (only an indicator judged per unit needs each unit's value). The others come a value a
+    report, as sent."""
+    # The database reads the values from the spans' periods: those periods' reports of the
+    # indicators' tasks (the index of reports by period and task), then each report's values. The
+    # indicator is compared as an expression, which no index serves: SQLite, without statistics,
+    # would otherwise read every value of the indicators, of every year (40.000 for the review
+    # queue at the monthly-120 shape, for 131 sums of one month).
+    span_periods = ReportingPeriod.objects.filter(periods, plan_id__in=sorted(plans), cutoff_to__lte=until)
+    queryset = (
+        IndicatorValue.objects.alias(indicator_key=F("indicator_id") + Value(0))
+        .filter(
+            spans,
+            indicator_key__in=[indicator.pk for indicator in indicators],
+            report__task_id__in=sorted({indicator.task_id for indicator in indicators}),
+            report__period_id__in=span_periods.values("pk"),
+        )
+        .filter(report__period__cutoff_to__lte=until)
+    )
     # The status is compared as an expression, which no index serves: SQLite, without statistics,
     # would otherwise start from the index of reports by status and read every sent report of every
-    # plan and year (84.000 at the monthly-120 shape, 270 ms) instead of the indicators' values.
+    # plan and year (84.000 at the monthly-120 shape, 270 ms) instead of the spans' reports.
     queryset = queryset.alias(report_status=Concat("report__status", Value(""), output_field=CharField()))
     sent = Q(report_status__in=SENT_STATUSES)
     queryset = queryset.filter(sent | Q(report_id__in=list(report_pks)) if report_pks else sent)
@@ -451,18 +516,34 @@ def _indicator_values(indicators_filter: Q, *, plans: set[int], user, until: dat
     if user is not permissions.ALL and not permissions.sees_every_report_of(user, plans):
         visible = permissions.report_visibility(user, "report__")
         queryset = queryset.none() if visible is None else queryset.filter(visible)
+    pooled = [indicator.pk for indicator in indicators if _pooled(indicator)]
+    unit = (
+        Case(
+            When(indicator_id__in=pooled, then=Value(0)),
+            default=F("report__unit_id"),
+            output_field=IntegerField(),
+        )
+        if pooled
+        else F("report__unit_id")
+    )
+    rows = (
+        queryset.annotate(unit_key=unit)
+        .values_list(
+            "indicator_id",
+            "unit_key",
+            "report__period_id",
+            "report__period__year",
+            "report__period__cutoff_to",
+        )
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    # A sum read from SQLite is a float: back to the exact total, which has the values' decimals.
+    exact = Decimal(1).scaleb(-INDICATOR_DECIMAL_PLACES)
     by_indicator: dict[int, list[ReportedValue]] = {}
-    rows = queryset.values_list(
-        "indicator_id",
-        "report__unit_id",
-        "report__period_id",
-        "report__period__year",
-        "report__period__cutoff_to",
-        "value",
-    ).order_by()
-    for indicator_id, unit_id, period_id, year, cutoff_to, value in rows:
+    for indicator_id, unit_id, period_id, year, cutoff_to, total in rows:
         by_indicator.setdefault(indicator_id, []).append(
-            ReportedValue(unit_id, period_id, year, cutoff_to, value)
+            ReportedValue(unit_id, period_id, year, cutoff_to, Decimal(total).quantize(exact))
         )
     return by_indicator
 
@@ -534,11 +615,13 @@ def indicator_results(
     # when every indicator is judged on the period alone, else its year's (and every year's for an
     # indicator with a target over the whole plan).
     if {_span(indicator, period) for indicator in indicators} == {TargetScope.PERIOD}:
-        spans = Q(report__period_id=period.pk)
+        spans, span_periods = Q(report__period_id=period.pk), Q(pk=period.pk)
     else:
-        spans = _spans(indicators, [period])
+        spans, span_periods = _spans(indicators, [period]), _span_periods(indicators, [period])
     values = _indicator_values(
-        Q(indicator_id__in=[indicator.pk for indicator in indicators]) & spans,
+        indicators,
+        spans,
+        periods=span_periods,
         plans={plan_id},
         user=user,
         until=period.cutoff_to,
@@ -576,8 +659,9 @@ def reports_indicator_results(reports, user) -> dict[int, list[IndicatorResult]]
     values = {}
     if indicators:
         values = _indicator_values(
-            Q(indicator_id__in=[indicator.pk for indicator in indicators])
-            & _spans(indicators, [report.period for report in reports]),
+            indicators,
+            _spans(indicators, [report.period for report in reports]),
+            periods=_span_periods(indicators, [report.period for report in reports]),
             plans={indicator.task.plan_id for indicator in indicators},
             user=user,
             until=max(report.period.cutoff_to for report in reports),
@@ -621,7 +705,9 @@ def indicator_trends(
     if not periods or not indicators:
         return [(indicator, []) for indicator in indicators]
     values = _indicator_values(
-        Q(indicator_id__in=[indicator.pk for indicator in indicators]) & _spans(indicators, periods),
+        indicators,
+        _spans(indicators, periods),
+        periods=_span_periods(indicators, periods),
         plans={indicator.task.plan_id for indicator in indicators},
         user=user,
         until=periods[-1].cutoff_to,

@@ -10,9 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from reports import permissions
 from reports.models import IndicatorValue, ReportingPeriod, TaskReport
 from reports.states import ReportedValue, Verdict, indicator_result, indicator_verdict, target_for
-from reports.workflow.selectors import plan_indicator_lines
+from reports.workflow.selectors import plan_indicator_lines, reports_indicator_results
 from tasks.models import (
     Indicator,
     IndicatorAccumulation,
@@ -477,3 +478,32 @@ def test_the_plan_indicator_page_judges_each_cell_as_the_rule_does_on_every_valu
     cells = client.get(url).content.decode()
     assert "12 / 20<br>" in cells  # the documents over the whole plan, as the page writes a cell
     assert '<span class="verdict verdict-not_met">chưa đạt</span>' in cells
+
+
+def test_the_units_numbers_added_up_by_the_database_are_exact(before_deadline, world):
+    """A cumulative indicator summed over units is added up by the database (one sum a period):
+    0,1 from one unit and 0,2 from another are exactly 0,3 (not the float 0,30000000000000004), so
+    the target of 0,3 is met, on the consolidated report's lines as on each report's page."""
+    task = world.plan.tasks.get(number="1")
+    first, second = (
+        TaskReport.objects.filter(period=world.period, task=task)
+        .exclude(unit__code="qlkh")
+        .order_by("pk")[:2]
+    )
+    tenths = Indicator.objects.create(
+        task=task, name="Tỷ lệ thử", unit_of_measure="điểm", decimals=1, order=50
+    )  # cumulative and summed over units: the defaults
+    assert (tenths.accumulation, tenths.aggregation) == (
+        IndicatorAccumulation.CUMULATIVE,
+        IndicatorAggregation.SUM,
+    )
+    IndicatorTarget.objects.create(indicator=tenths, scope=TargetScope.YEAR, year=2026, value=Decimal("0.3"))
+    report_in(world, "submitted", unit=first.unit.code, values={tenths.pk: Decimal("0.1")})
+    report_in(world, "submitted", unit=second.unit.code, values={tenths.pk: Decimal("0.2")})
+
+    (line,) = [line for line in plan_indicator_lines(plan=world.plan, year=2026) if line.name == "Tỷ lệ thử"]
+    assert (line.actual, line.verdict, line.actual_text) == (Decimal("0.3"), Verdict.MET, "0,3")
+    results = reports_indicator_results([first, second], permissions.ALL)
+    for report in (first, second):
+        (result,) = [r for r in results[report.pk] if r.indicator.pk == tenths.pk]
+        assert (result.actual, result.verdict) == (Decimal("0.3"), Verdict.MET)
