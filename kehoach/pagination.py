@@ -1,4 +1,6 @@
-"""A pager for lists whose length the page already knows from an aggregate it reads anyway."""
+"""Pagers for long lists, none of which counts every row: one told the count the page reads anyway
+(`CountedPaginator`), one that counts up to a cap (`CappedPaginator`), one that never counts
+(`UncountedPage`)."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property

@@ -21,7 +21,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0012_remove_report_output"),
+        ("reports", "0013_report_period_status_index"),
         ("tasks", "0014_remove_output_kinds"),
     ]
 
