@@ -282,19 +282,28 @@ def _review_queue(user, *, plan_id: int | None, period_id: int | None) -> QueryS
 
 def review_queue(
     user,
-    today: datetime.date,
     *,
     plan_id: int | None = None,
     period_id: int | None = None,
     unit_id: int | None = None,
 ) -> QuerySet:
-    """The reports waiting for the user's review, the oldest sent first, narrowed by plan, period
-    and unit; for a page of them (paginate it: the queue of a monthly plan holds thousands)."""
+    """The ids of the reports waiting for the user's review, the oldest sent first, narrowed by plan,
+    period and unit; paginate them (the queue of a monthly plan holds thousands), then read a page's
+    reports with `review_queue_rows`. Sorted from the index of the reports waiting alone
+    (report_waiting): sorting the reports themselves read every waiting report's row, period and
+    task for a page of fifty."""
     queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
     if unit_id is not None:
         queryset = queryset.filter(unit_id=unit_id)
+    return queryset.order_by("last_submitted_at", "pk").values_list("pk", flat=True)
+
+
+def review_queue_rows(ids, today: datetime.date) -> list[TaskReport]:
+    """The reports of `ids` (a page of `review_queue`, still a query: it becomes a subquery) in the
+    same order, with the task's state, in one query."""
+    queryset = reports_with_state(TaskReport.objects.filter(pk__in=ids), today)
     # Only what the queue shows and judges its indicators by: not the reports' texts, nor the plan's.
-    return reports_with_state(queryset, today).only(*QUEUE_FIELDS).order_by("last_submitted_at", "pk")
+    return list(queryset.only(*QUEUE_FIELDS).order_by("last_submitted_at", "pk"))
 
 
 QUEUE_FIELDS = (
