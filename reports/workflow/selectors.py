@@ -337,11 +337,12 @@ QUEUE_FIELDS = (
 
 def review_queue_groups(user) -> list[dict]:
     """The user's review queue by plan and period, in one aggregate query: each period with how
-    many reports wait and since when, the period holding the oldest first."""
+    many reports wait and since when, the period holding the oldest first. Counted on the status
+    (never empty), not the id: PostgreSQL too then reads the index of the reports waiting alone."""
     return list(
         permissions.review_queue_for(user)
         .values("period_id", "period__plan_id", "period__plan__code", "period__name", "period__deadline")
-        .annotate(waiting=Count("pk"), oldest=Min("last_submitted_at"))
+        .annotate(waiting=Count("status"), oldest=Min("last_submitted_at"))
         .order_by("oldest", "period__plan__code", "period_id")
     )
 
@@ -352,7 +353,7 @@ def review_queue_units(user, *, plan_id: int | None = None, period_id: int | Non
     queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
     rows = (
         queryset.values("unit_id")
-        .annotate(name=Max("unit_name"), waiting=Count("pk"))
+        .annotate(name=Max("unit_name"), waiting=Count("status"))
         .order_by("name", "unit_id")
     )
     return [(row["unit_id"], row["name"], row["waiting"]) for row in rows]
