@@ -208,6 +208,13 @@ class TaskReport(models.Model):
                 condition=Q(escalate=True, submitted_at__isnull=False),
                 name="report_escalated",
             ),
+            # The review queue (`/duyet/`): its counts by period and by unit and the order of its
+            # pages, read from this index alone; it holds only the reports waiting for a review.
+            models.Index(
+                fields=["period", "status", "last_submitted_at", "unit", "unit_name"],
+                condition=Q(status=ReportStatus.SUBMITTED),
+                name="report_waiting",
+            ),
         ]
 
     def __str__(self):

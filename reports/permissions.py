@@ -285,7 +285,7 @@ def review_queue_for(user, queryset: QuerySet | None = None, *, periods: QuerySe
     # or period asked for narrows that list rather than the reports read.
     open_periods = (ReportingPeriod.objects.all() if periods is None else periods).filter(is_open=True)
     queryset = (TaskReport.objects.all() if queryset is None else queryset).filter(
-        status__in=TRANSITIONS["accept"].sources, period_id__in=open_periods.values("pk")
+        _reviewable(), period_id__in=open_periods.values("pk")
     )
     if not _active(user) or is_admin(user):
         return queryset.none()
@@ -296,6 +296,14 @@ def review_queue_for(user, queryset: QuerySet | None = None, *, periods: QuerySe
     if is_leadership(user):
         mine |= Q(unit_id=F("period__plan__coordinating_unit_id")) | _no_coordinator_elsewhere()
     return queryset.filter(mine)
+
+
+def _reviewable() -> Q:
+    """The statuses a report is accepted or returned from. One status is asked for by equality, not
+    IN: SQLite then reads the queue from the index of the reports waiting (report_waiting, whose
+    condition is that equality) alone, which it does not match to an IN of one value."""
+    sources = sorted(TRANSITIONS["accept"].sources)
+    return Q(status=sources[0]) if len(sources) == 1 else Q(status__in=sources)
 
 
 def _no_coordinator_elsewhere() -> Q:

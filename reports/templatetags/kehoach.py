@@ -180,6 +180,47 @@ def _status_state_cells(report) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def review_queue_row(context, report):
+    """One row of the review queue (`/duyet/`): when the report was last sent (and whether its first
+    sending was late), the unit, the task and its plan, the period, the task's state and its
+    indicators judged at the period (`report.indicator_results`), each with its verdict as
+    `_verdict.html` writes it. Written here rather than in the template: a page holds fifty rows,
+    and drawing them cost more than reading them."""
+    period, task = report.period, report.task
+    sent = _local_date(report.last_submitted_at, "%d/%m/%Y %H:%M") if report.last_submitted_at else ""
+    late = ' <span class="status status-late">sau hạn</span>' if report.is_late else ""
+    indicators = (
+        "".join(_indicator_result_text(result) for result in report.indicator_results)
+        or '<span class="muted">—</span>'
+    )
+    url = _report_url(context, report.pk)
+    return mark_safe(
+        f'<tr><td data-label="Gửi lúc">{sent}{late}</td>'
+        f'<td data-label="Đơn vị">{escape(report.unit_name)}</td>'
+        f'<td data-label="Nhiệm vụ"><a href="{url}">{escape(task.number)}. {escape(task.title)}</a><br>'
+        f'<small class="muted">{escape(period.plan.code)}</small></td>'
+        f'<td data-label="Kỳ">{escape(period.name)}</td>'
+        f'<td data-label="Tình trạng"><span class="state state-{escape(report.state)}">'
+        f"{escape(state_label(report.state))}</span></td>"
+        f'<td data-label="Chỉ tiêu">{indicators}</td></tr>'
+    )
+
+
+def _indicator_result_text(result) -> str:
+    """An indicator judged for a report, in a `<div>`: its name, what was achieved, the target when
+    one applies, the unit of measure and the verdict."""
+    indicator, verdict = result.indicator, result.verdict
+    actual = number_text(result.actual, indicator.decimals) or "—"
+    target = ""
+    if result.target:
+        target = " / " + escape(number_text(result.target_value, indicator.decimals) or "—")
+    return (
+        f"<div>{escape(indicator.name)}: {escape(actual)}{target} {escape(indicator.unit_of_measure)} "
+        f'<span class="verdict verdict-{escape(verdict.value)}">{escape(verdict.label)}</span></div>'
+    )
+
+
 @register.simple_tag
 def assignment_rows(assignments):
     """The rows of a task's assignments on its page: the unit (a group said so), the role, the note."""

@@ -300,19 +300,28 @@ def _review_queue(user, *, plan_id: int | None, period_id: int | None) -> QueryS
 
 def review_queue(
     user,
-    today: datetime.date,
     *,
     plan_id: int | None = None,
     period_id: int | None = None,
     unit_id: int | None = None,
 ) -> QuerySet:
-    """The reports waiting for the user's review, the oldest sent first, narrowed by plan, period
-    and unit; for a page of them (paginate it: the queue of a monthly plan holds thousands)."""
+    """The ids of the reports waiting for the user's review, the oldest sent first, narrowed by plan,
+    period and unit; paginate them (the queue of a monthly plan holds thousands), then read a page's
+    reports with `review_queue_rows`. Sorted from the index of the reports waiting alone
+    (report_waiting): sorting the reports themselves read every waiting report's row, period and
+    task for a page of fifty."""
     queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
     if unit_id is not None:
         queryset = queryset.filter(unit_id=unit_id)
+    return queryset.order_by("last_submitted_at", "pk").values_list("pk", flat=True)
+
+
+def review_queue_rows(ids, today: datetime.date) -> list[TaskReport]:
+    """The reports of `ids` (a page of `review_queue`, still a query: it becomes a subquery) in the
+    same order, with the task's state, in one query."""
+    queryset = reports_with_state(TaskReport.objects.filter(pk__in=ids), today)
     # Only what the queue shows and judges its indicators by: not the reports' texts, nor the plan's.
-    return reports_with_state(queryset, today).only(*QUEUE_FIELDS).order_by("last_submitted_at", "pk")
+    return list(queryset.only(*QUEUE_FIELDS).order_by("last_submitted_at", "pk"))
 
 
 QUEUE_FIELDS = (
@@ -346,11 +355,12 @@ QUEUE_FIELDS = (
 
 def review_queue_groups(user) -> list[dict]:
     """The user's review queue by plan and period, in one aggregate query: each period with how
-    many reports wait and since when, the period holding the oldest first."""
+    many reports wait and since when, the period holding the oldest first. Counted on the status
+    (never empty), not the id: PostgreSQL too then reads the index of the reports waiting alone."""
     return list(
         permissions.review_queue_for(user)
         .values("period_id", "period__plan_id", "period__plan__code", "period__name", "period__deadline")
-        .annotate(waiting=Count("pk"), oldest=Min("last_submitted_at"))
+        .annotate(waiting=Count("status"), oldest=Min("last_submitted_at"))
         .order_by("oldest", "period__plan__code", "period_id")
     )
 
@@ -361,7 +371,7 @@ def review_queue_units(user, *, plan_id: int | None = None, period_id: int | Non
     queryset = _review_queue(user, plan_id=plan_id, period_id=period_id)
     rows = (
         queryset.values("unit_id")
-        .annotate(name=Max("unit_name"), waiting=Count("pk"))
+        .annotate(name=Max("unit_name"), waiting=Count("status"))
         .order_by("name", "unit_id")
     )
     return [(row["unit_id"], row["name"], row["waiting"]) for row in rows]

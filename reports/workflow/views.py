@@ -474,11 +474,11 @@ def review_queue(request):
     if unit_id is not None and unit_id not in waiting:
         form.add_error("unit", "Đơn vị này không có báo cáo chờ bạn duyệt trong kế hoạch, kỳ đã chọn.")
         unit_id = None
-    reports = selectors.review_queue(user, _today(), plan_id=plan_id, period_id=period_id, unit_id=unit_id)
+    ids = selectors.review_queue(user, plan_id=plan_id, period_id=period_id, unit_id=unit_id)
     # Counted by the units' list the page reads anyway, never by a query of its own.
     count = waiting[unit_id] if unit_id is not None else sum(waiting.values())
-    page = CountedPaginator(reports, REVIEW_QUEUE_PER_PAGE, count=count).get_page(chosen.get("page"))
-    page.object_list = list(page.object_list)
+    page = CountedPaginator(ids, REVIEW_QUEUE_PER_PAGE, count=count).get_page(chosen.get("page"))
+    page.object_list = selectors.review_queue_rows(page.object_list, _today())
     results = selectors.reports_indicator_results(page.object_list, user)
     for report in page.object_list:
         report.indicator_results = results[report.pk]

@@ -139,3 +139,35 @@ def test_an_empty_queue_says_so(client, world):
 
     assert response.status_code == 200
     assert "Không có báo cáo nào chờ bạn duyệt." in response.content.decode()
+
+
+def test_a_row_shows_its_report_with_every_text_escaped_and_a_late_sending_marked(client, world):
+    # Given a report waiting, first sent after its period's deadline, with markup in its texts
+    report = _reviewed_by_coordinator(world)[0]
+    late = datetime.datetime.combine(
+        report.period.deadline + datetime.timedelta(days=3), datetime.time(9, 30), tzinfo=datetime.UTC
+    )
+    _send([report], late)
+    TaskReport.objects.filter(pk=report.pk).update(unit_name="<b>Sở & Ban</b>")
+    report.task.title = '<script>alert("x")</script>'
+    report.task.save(update_fields=["title"])
+    client.force_login(world.coordinator)
+
+    html = client.get(QUEUE).content.decode()
+    row = html.split("gửi sớm nhất trước", 1)[1]
+
+    assert "&lt;b&gt;Sở &amp; Ban&lt;/b&gt;" in row and "<b>Sở" not in row
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row and "<script>" not in row
+    # The time in the site's zone (Asia/Ho_Chi_Minh, 7 hours ahead of UTC), dd/mm/yyyy.
+    assert f"{late.astimezone(datetime.timezone(datetime.timedelta(hours=7))):%d/%m/%Y %H:%M}" in row
+    assert '<span class="status status-late">sau hạn</span>' in row
+    assert f'href="/bao-cao/{report.pk}/"' in row
+
+
+def test_the_index_of_the_reports_waiting_holds_what_the_queue_reviews():
+    # The queue is read from report_waiting only while its condition is the status a review starts from.
+    from reports.states import TRANSITIONS
+
+    index = next(index for index in TaskReport._meta.indexes if index.name == "report_waiting")
+    assert TRANSITIONS["accept"].sources == {ReportStatus.SUBMITTED}
+    assert index.condition.children == [("status", ReportStatus.SUBMITTED)]
