@@ -13,7 +13,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0013_report_period_status_index"),
+        ("reports", "0014_search_words_of_reports"),
         ("tasks", "0014_remove_output_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
