@@ -24,19 +24,17 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import logging
 import zlib
 from pathlib import Path
 
-from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.template.loader import get_template
 
 from . import board as board_module
 from . import stamps
+from .safe_cache import cache_get, cache_set
 
 BODY_TEMPLATE = "reports/_board_body.html"
-logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -79,11 +77,7 @@ def board_get(key: str | None) -> dict | None:
     that cannot be read is a board to draw, never an error."""
     if key is None:
         return None
-    try:
-        entry = cache.get(key)
-    except DatabaseError:
-        logger.warning("Không đọc được bộ nhớ đệm của bảng theo dõi; bảng được vẽ lại.", exc_info=True)
-        return None
+    entry = cache_get(key, "bảng theo dõi")
     if entry is None:
         return None
     return {**entry, "html": zlib.decompress(entry["html"]).decode()}
@@ -92,8 +86,5 @@ def board_get(key: str | None) -> dict | None:
 def board_set(key: str | None, *, html: str, errors: dict[str, list[str]]) -> None:
     if key is None:
         return
-    try:
-        # Compressed: a body of a few hundred kilobytes of repetitive HTML becomes a few tens.
-        cache.set(key, {"html": zlib.compress(html.encode(), 1), "errors": errors})
-    except DatabaseError:
-        logger.warning("Không ghi được bộ nhớ đệm của bảng theo dõi.", exc_info=True)
+    # Compressed: a body of a few hundred kilobytes of repetitive HTML becomes a few tens.
+    cache_set(key, {"html": zlib.compress(html.encode(), 1), "errors": errors}, "bảng theo dõi")

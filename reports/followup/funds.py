@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import pickle
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.safestring import mark_safe
 
@@ -34,8 +32,7 @@ from reports.states import SENT_STATUSES
 from tasks.models import AssignmentRole
 
 from . import stamps
-
-logger = logging.getLogger(__name__)
+from .safe_cache import cache_get, cache_set
 
 SUMS = {
     "planned": Sum("funds_planned"),
@@ -139,18 +136,11 @@ def _cached(stamp: str | None, part: tuple, compute):
     if stamp is None:
         return compute()
     key = "funds:" + hashlib.sha256(repr((stamp, part)).encode()).hexdigest()
-    try:
-        entry = cache.get(key)
-    except DatabaseError:
-        logger.warning("Không đọc được bộ nhớ đệm của trang kinh phí; số liệu được tính lại.", exc_info=True)
-        entry = None
+    entry = cache_get(key, "số liệu kinh phí")
     if entry is not None:
         return pickle.loads(zlib.decompress(entry))
     value = compute()
-    try:
-        cache.set(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
-    except DatabaseError:
-        logger.warning("Không ghi được bộ nhớ đệm của trang kinh phí.", exc_info=True)
+    cache_set(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1), "số liệu kinh phí")
     return value
 
 
@@ -192,21 +182,14 @@ def funds_body_key(stamp: str | None, *, query, plan_ids: list[int] | None, choi
 def funds_body_get(key: str | None) -> str | None:
     if key is None:
         return None
-    try:
-        entry = cache.get(key)
-    except DatabaseError:
-        logger.warning("Không đọc được bộ nhớ đệm của trang kinh phí; trang được vẽ lại.", exc_info=True)
-        return None
+    entry = cache_get(key, "trang kinh phí")
     return None if entry is None else mark_safe(zlib.decompress(entry).decode())
 
 
 def funds_body_set(key: str | None, body: str) -> None:
     if key is None:
         return
-    try:
-        cache.set(key, zlib.compress(body.encode(), 1))
-    except DatabaseError:
-        logger.warning("Không ghi được bộ nhớ đệm của trang kinh phí.", exc_info=True)
+    cache_set(key, zlib.compress(body.encode(), 1), "trang kinh phí")
 
 
 def funds_summary_cached(*, stamp: str | None, plan_ids: list[int] | None, year: int | None) -> Funds:

@@ -7,7 +7,7 @@ when the change is committed, as in production.
 """
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -119,3 +119,16 @@ def test_two_followers_of_one_plan_share_no_page_when_they_may_choose_other_plan
     assert "60.000.000 đ" in coordinators and "60.000.000 đ" in followers
     assert "kh-rieng" in coordinators
     assert drawn and "kh-rieng" not in followers
+
+
+def test_a_cache_that_cannot_be_read_or_written_draws_the_funds(client, sent, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("bảng bộ nhớ đệm bị khóa")
+
+    monkeypatch.setattr("reports.followup.safe_cache.cache.get", broken)
+    monkeypatch.setattr("reports.followup.safe_cache.cache.set", broken)
+
+    for _ in range(2):
+        page, drawn, _ = get(client, sent.finance)
+        assert drawn
+        assert "60.000.000 đ" in page
