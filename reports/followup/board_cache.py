@@ -22,44 +22,29 @@ not changed the stamps yet (PostgreSQL replaces them at the commit).
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import zlib
-from pathlib import Path
 
-from django.db import connection
-from django.template.loader import get_template
-
-from . import board as board_module
 from . import stamps
-from .safe_cache import cache_get, cache_set
+from .safe_cache import cache_get, cache_set, code_digest
 
 BODY_TEMPLATE = "reports/_board_body.html"
 
 
-@functools.cache
-def _code_version() -> str:
-    """A digest of the code that draws the body: an entry drawn by another version of it (a server
-    not yet restarted after an upgrade, sharing the cache) is never served."""
-    from reports.templatetags import kehoach as tags
-
-    sources = [
-        Path(get_template(name).origin.name).read_bytes()
-        for name in (BODY_TEMPLATE, "reports/_pager.html", "reports/_state.html", "reports/_verdict.html")
-    ]
-    sources += [Path(module.__file__).read_bytes() for module in (board_module, tags)]
-    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+# What draws the body: an entry drawn by another version of it is never served.
+BODY_SOURCES = (
+    (BODY_TEMPLATE, "reports/_pager.html", "reports/_state.html", "reports/_verdict.html"),
+    ("reports.followup.board", "reports.templatetags.kehoach"),
+)
 
 
 def board_key(*, request, plans, plan, period, periods, can_remind: bool, today: datetime.date) -> str | None:
     """The key of the board asked by `request`, or None when it must be drawn afresh. One query."""
-    if connection.in_atomic_block:
-        return None
-    found = stamps.read([p.pk for p in periods])
+    found = stamps.read_committed([p.pk for p in periods])
     if found is None:
         return None
     parts = (
-        _code_version(),
+        code_digest(*BODY_SOURCES),
         today.isoformat(),
         plan.pk,
         period.pk,

@@ -14,14 +14,11 @@ so a server running other code never serves an entry it did not write.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.safestring import mark_safe
 
@@ -32,7 +29,7 @@ from reports.states import SENT_STATUSES
 from tasks.models import AssignmentRole
 
 from . import stamps
-from .safe_cache import cache_get, cache_set
+from .safe_cache import cache_get, cache_set, code_digest
 
 SUMS = {
     "planned": Sum("funds_planned"),
@@ -114,21 +111,14 @@ def funds_summary(*, plan_ids: list[int] | None = None, year: int | None = None)
     )
 
 
-@functools.cache
-def _code_version() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
 def funds_stamp(period_ids: list[int]) -> str | None:
     """The state of the rows the funds of `period_ids` are summed from (the periods of the plan
     chosen, or of every plan), or None when it cannot be known (inside a transaction, whose writes
     have not replaced the stamps yet; triggers missing): the sums are then read afresh. One query."""
-    if connection.in_atomic_block:
-        return None
-    found = stamps.read(sorted(period_ids))
+    found = stamps.read_committed(sorted(period_ids))
     if found is None:
         return None
-    return hashlib.sha256(repr((_code_version(), sorted(found.items()))).encode()).hexdigest()
+    return hashlib.sha256(repr((code_digest((), (__name__,)), sorted(found.items()))).encode()).hexdigest()
 
 
 def _cached(stamp: str | None, part: tuple, compute):
@@ -147,31 +137,21 @@ def _cached(stamp: str | None, part: tuple, compute):
 FUNDS_BODY_TEMPLATE = "reports/_funds_body.html"
 
 
-@functools.cache
-def _body_version() -> str:
-    """A digest of the code that draws the page's body: this module and its templates."""
-    from django.template.loader import get_template
-
-    from reports.templatetags import kehoach as tags
-
-    sources = [
-        Path(get_template(name).origin.name).read_bytes()
-        for name in (FUNDS_BODY_TEMPLATE, "reports/_pager.html")
-    ]
-    sources += [Path(__file__).read_bytes(), Path(tags.__file__).read_bytes()]
-    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+# What draws the page's body (and the sums it is drawn from).
+BODY_SOURCES = ((FUNDS_BODY_TEMPLATE, "reports/_pager.html"), (__name__, "reports.templatetags.kehoach"))
 
 
 def funds_body_key(stamp: str | None, *, query, plan_ids: list[int] | None, choices) -> str | None:
-    """The key of the page's body: the rows' stamp, the code, the whole query string (filters,
-    pages, the links built from it), the plans summed and the filter's choices (the plans and years
-    the user may see); None when the stamp cannot be known. Two people share a body only when they
+    """The key of the page's body: the rows' stamp, the code, the query the filter drew (the query
+    string with the year it stands for when none is asked: the same address shows another year on
+    New Year's Day), the plans summed and the filter's choices (the plans and years the user may
+    see); None when the stamp cannot be known. Two people share a body only when they
     would be shown the same."""
     if stamp is None:
         return None
     parts = (
         stamp,
-        _body_version(),
+        code_digest(*BODY_SOURCES),
         tuple((name, tuple(values)) for name, values in query),
         plan_ids,
         tuple(tuple(field_choices) for field_choices in choices),

@@ -1,14 +1,21 @@
-"""Django's cache, read and written so that a cache that fails is only a cache that misses.
+"""What the pages kept in Django's cache share: the cache read and written so that a cache that
+fails is only a cache that misses, and the digest of the code that draws an entry.
 
 The pages kept in the cache (the board, funds) are drawn from the database whenever their entry
 cannot be read, and simply not kept when it cannot be written: the database cache's table may be
 locked, missing before `createcachetable`, or its server gone for a moment. Each failure is logged
 with what was being read or written, never shown to the user.
+
+An entry's key holds a digest of the code that drew it (`code_digest`), so that an entry drawn by
+another version (a server not yet restarted after an upgrade, sharing the cache) is never served.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -34,3 +41,16 @@ def cache_set(key: str, value, what: str) -> None:
         cache.set(key, value)
     except DatabaseError:
         logger.warning("Không ghi được bộ nhớ đệm (%s).", what, exc_info=True)
+
+
+@functools.cache
+def code_digest(templates: tuple[str, ...], modules: tuple[str, ...]) -> str:
+    """A digest of the sources of `templates` (names) and `modules` (dotted paths), read once a
+    process."""
+    import importlib
+
+    from django.template.loader import get_template
+
+    sources = [Path(get_template(name).origin.name).read_bytes() for name in templates]
+    sources += [Path(importlib.import_module(name).__file__).read_bytes() for name in modules]
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]

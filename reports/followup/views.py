@@ -249,7 +249,7 @@ def funds(request):
     # years the user may choose from.
     key = funds_body_key(
         stamp,
-        query=sorted(request.GET.lists()),
+        query=sorted(form.data.lists()),
         plan_ids=plan_ids,
         choices=(form.fields["plan"].choices, form.fields["year"].choices),
     )

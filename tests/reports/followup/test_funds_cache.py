@@ -6,6 +6,8 @@ Transactional tests: the cache is only used outside a transaction, and PostgreSQ
 when the change is committed, as in production.
 """
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +15,7 @@ from django.urls import reverse
 
 from reports.models import ReportStatus, TaskReport
 from tasks.models import PlanRole, Role
-from tests.factories import PlanFactory, TaskReportFactory, UserFactory
+from tests.factories import PlanFactory, ReportingPeriodFactory, TaskReportFactory, UserFactory
 from tests.reports.followup.test_board_cache import without_token
 from tests.reports.followup.test_followup import SENT_AT, make
 
@@ -132,3 +134,18 @@ def test_a_cache_that_cannot_be_read_or_written_draws_the_funds(client, sent, mo
         page, drawn, _ = get(client, sent.finance)
         assert drawn
         assert "60.000.000 đ" in page
+
+
+def test_a_new_year_draws_the_funds_of_that_year_when_none_is_asked(client, sent, time_machine):
+    hanoi = datetime.timezone(datetime.timedelta(hours=7))
+    ReportingPeriodFactory(plan=sent.period.plan, year=2027)  # before the first page: no change between
+    time_machine.move_to(datetime.datetime(2026, 12, 31, 23, 55, tzinfo=hanoi), tick=False)
+    before, drawn, _ = get(client, sent.finance)
+    assert drawn and '<option value="2026" selected>' in before
+
+    # Ten minutes later, the same address, no row changed: the year it stands for did
+    time_machine.move_to(datetime.datetime(2027, 1, 1, 0, 5, tzinfo=hanoi), tick=False)
+    after, drawn, _ = get(client, sent.finance)
+
+    assert drawn
+    assert '<option value="2027" selected>' in after
