@@ -248,3 +248,17 @@ def _seed_models():
         for app in ("tasks", "reports")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     ]
+
+
+def page_query_counts(client, pages) -> dict[str, int]:
+    """The queries each page of `pages` ((name, user, url), each answering 200) costs, by name."""
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, user, url in pages:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url)
+        counts[name] = len(queries)
+    return counts

@@ -8,8 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, resolve
 
 from reports.calendar.services import calendar_token_issue
@@ -40,6 +38,7 @@ from tasks.models import (
     Unit,
     UnitKind,
 )
+from tests.helpers import page_query_counts
 
 
 def _grow(world, *, units=80, tasks=40, years=(2023, 2024, 2025)):
@@ -330,17 +329,6 @@ BUDGETS = {
 }
 
 
-def _measure(client, world, token):
-    counts = {}
-    for name, user, url in _pages(world, token):
-        client.force_login(user)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (name, url)
-        counts[name] = len(queries)
-    return counts
-
-
 @pytest.mark.django_db
 def test_query_counts_do_not_grow_with_the_data(client, world):
     # One report waiting for review, so that the review queue's filters have something to choose
@@ -362,9 +350,9 @@ def test_query_counts_do_not_grow_with_the_data(client, world):
     )
     consolidated_new_edition(scope=scope(world.plan, world.period.key), by=world.coordinator)
     token = calendar_token_issue(user=world.ttkhcn_staff)
-    small = _measure(client, world, token)
+    small = page_query_counts(client, _pages(world, token))
     added = _grow(world)
-    large = _measure(client, world, token)
+    large = page_query_counts(client, _pages(world, token))
 
     assert added > 1000
     assert set(BUDGETS) == set(small), "every page measured has a budget, every budget a page"

@@ -7,8 +7,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -19,6 +17,7 @@ from reports.consolidated.services import consolidated_save
 from reports.consolidated.views import SHOWN_LINES, SHOWN_ROWS, TASKS_PER_PAGE
 from reports.models import Completion, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
+from tests.helpers import page_query_counts
 
 YEAR = 2025
 LONG = "Tổ chức hội thảo, tập huấn và tuyên truyền về khoa học, công nghệ và đổi mới sáng tạo. " * 8
@@ -96,13 +95,13 @@ def monthly(world):
 
 def _pages(world):
     base = f"/tong-hop/{world.plan.pk}/{YEAR}/"
-    return {
-        "preview": (world.coordinator, base),
-        "preview, page 2": (world.coordinator, f"{base}?page=2"),
-        "form": (world.coordinator, f"{base}sua/"),
-        "docx": (world.leadership, f"{base}tai-ve.docx"),
-        "xlsx": (world.leadership, f"{base}tai-ve.xlsx"),
-    }
+    return [
+        ("preview", world.coordinator, base),
+        ("preview, page 2", world.coordinator, f"{base}?page=2"),
+        ("form", world.coordinator, f"{base}sua/"),
+        ("docx", world.leadership, f"{base}tai-ve.docx"),
+        ("xlsx", world.leadership, f"{base}tai-ve.xlsx"),
+    ]
 
 
 # The most queries each costs (those of tests/reports/test_queries.py for one period), whatever the
@@ -113,24 +112,13 @@ def _pages(world):
 BUDGETS = {"preview": 17, "preview, page 2": 17, "form": 14, "docx": 12, "xlsx": 13}
 
 
-def _measure(client, world):
-    counts = {}
-    for name, (user, url) in _pages(world).items():
-        client.force_login(user)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (name, url)
-        counts[name] = len(queries)
-    return counts
-
-
 @pytest.mark.django_db
 def test_a_monthly_year_costs_the_same_queries_however_many_tasks_units_and_months(client, monthly):
-    small = _measure(client, monthly)
+    small = page_query_counts(client, _pages(monthly))
     _grow(monthly.plan, monthly.periods)
     assert TaskReport.objects.filter(period__year=YEAR).count() > 1500
 
-    large = _measure(client, monthly)
+    large = page_query_counts(client, _pages(monthly))
 
     for name, budget in BUDGETS.items():
         assert small[name] <= budget, f"{name}: {small[name]} queries on the small data set, budget {budget}"
