@@ -16,6 +16,9 @@ For each shape (`--shapes`, passed to `seed_demo --shape`) and each database, on
 6. time an admin import of 10,000 assignment rows (.ci/bench_import.py);
 7. last, as it changes the data, time a reorganisation of 300 units in one transaction, its preview
    and then the change (.ci/bench_reorganise.py), against the import's budget.
+After step 4, on the data the pages were measured on, every page, download and export that missed a
+budget of time is profiled (.ci/bench_profile.py): its time in one process, its SQL, and the
+functions it is spent in, written under the tables.
 
 Each shape's results go to var/bench/results-<shape>.md and .json; all of them, with the query
 counts of each page compared across shapes, to var/bench/results.md and results.json. Budgets are
@@ -46,7 +49,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 OUT = ROOT / "var" / "bench"
 WORKERS = os.cpu_count() or 2
-STAGES = ("pages", "exports", "import", "reorganise", "rush")
+STAGES = ("pages", "exports", "import", "reorganise", "rush", "profiles")
 
 BUDGETS = {
     "page_p50_ms": 100,  # every page p50 ≤ 100 ms
@@ -355,6 +358,40 @@ def measure_rush(env, seconds: int, shape: str) -> dict:
     return last_json(out)
 
 
+def missed_time(result: dict) -> list[dict]:
+    """The pages, downloads and exports of `result` that missed a budget of time (p50, share of the
+    floor, or seconds): what the profiles are taken of. A page too large is its HTML, not its time."""
+    roles, targets = result["crawl"]["roles"], []
+    pages = result.get("pages")
+    for page in pages["pages"] if pages else []:
+        v = page_verdicts(page, pages["floors"][page["role"]]["rps"])
+        if v and not (v["p50"] and v["vs_floor"]):
+            targets.append({"url_name": page["url_name"], "path": page["path"], "role": page["role"]})
+    for download in result["crawl"]["downloads"]:
+        if download["seconds"] > BUDGETS["export_s"]:
+            targets.append(
+                {"url_name": download["url_name"], "path": download["path"], "role": download["role"]}
+            )
+    for target in targets:
+        target["username"] = roles[target["role"]]["username"]
+    exports = result.get("exports", {})
+    for fmt in ("docx", "xlsx"):
+        if fmt in exports and exports[fmt]["seconds"] > BUDGETS["export_s"]:
+            targets.append({"url_name": f"yearly {fmt}", "fmt": fmt, "path": exports[fmt]["file"]})
+    return targets
+
+
+def measure_profiles(env, result: dict) -> list[dict]:
+    targets = missed_time(result)
+    if not targets:
+        return []
+    listed = OUT / "profile-targets.json"
+    listed.write_text(json.dumps(targets, ensure_ascii=False))
+    return last_json(
+        run([PYTHON, str(Path(__file__).with_name("bench_profile.py")), str(listed)], env).stdout
+    )
+
+
 # ------------------------------------------------------------------------------
 # Tables
 # ------------------------------------------------------------------------------
@@ -492,6 +529,33 @@ def summary_lines(db: str, result: dict) -> list[str]:
     return lines
 
 
+def profile_lines(db: str, profiles: list[dict]) -> list[str]:
+    lines = [
+        f"#### {db}: where the missed budgets go",
+        "",
+        "Each page, download or export that missed a budget of time, in one process (median of 3 warm "
+        "runs), then once under cProfile: the functions with the most time of their own, and the "
+        "application's functions with the most time under them.",
+        "",
+    ]
+    if not profiles:
+        return lines + ["None missed.", ""]
+    for p in profiles:
+        who = f" ({p['role']})" if p.get("role") else ""
+        slowest = "; ".join(f"{q['ms']:.1f} ms `{q['sql'][:100]}`" for q in p["slowest_sql"])
+        lines += [
+            f"- **{p['url_name']}** `{p['path']}`{who}: {p['ms']:.0f} ms, of it SQL {p['sql_ms']:.0f} ms "
+            f"in {p['queries']} queries ({p['share_sql']:.0%}).",
+            f"  - slowest SQL: {slowest or 'none'}",
+            "  - own time (profiled run, "
+            f"{p['profiled_ms']:.0f} ms): "
+            + ", ".join(f"`{f['function']}` {f['own_ms']:.0f} ms" for f in p["own"][:6]),
+            "  - through: "
+            + ", ".join(f"`{f['function']}` {f['cumulative_ms']:.0f} ms" for f in p["ours"][:6]),
+        ]
+    return lines + [""]
+
+
 def shape_report(shape: str, results: dict, seconds: int) -> str:
     lines = [f"## Shape {shape}", ""]
     for db, result in results.items():
@@ -513,6 +577,8 @@ def shape_report(shape: str, results: dict, seconds: int) -> str:
         if "pages" in result:
             lines += pages_table(db, result, seconds) + [""]
         lines += summary_lines(db, result) + [""]
+        if "profiles" in result:
+            lines += profile_lines(db, result["profiles"])
     for db, result in results.items():
         if "rush" not in result:
             continue
@@ -632,6 +698,10 @@ def main():
             if "exports" not in args.skip:
                 print(f"[{shape} · {name}] đo xuất báo cáo…", flush=True)
                 result["exports"] = measure_exports(env)
+            # On the data the pages were measured on: before the rush, the import and the reorganisation.
+            if "profiles" not in args.skip:
+                print(f"[{shape} · {name}] hồ sơ thời gian của những gì vượt ngân sách…", flush=True)
+                result["profiles"] = measure_profiles(env, result)
             # The rush before the import: the imported assignments would owe reports of their own.
             if "rush" not in args.skip and not urlsplit(url).scheme.startswith("sqlite"):
                 print(f"[{shape} · {name}] cao điểm hạn nộp ({args.rush_seconds} s)…", flush=True)
