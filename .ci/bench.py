@@ -628,6 +628,50 @@ def queries_across_shapes(all_results: dict) -> str:
     return "\n".join(lines)
 
 
+def every_page(all_results: dict) -> str:
+    """One line per page kind and role: at each shape and database, the worst of its pages measured
+    (the highest p50, the largest, the lowest share of the floor), and whether every budget held."""
+    columns = [(shape, db) for shape, results in all_results.items() for db in results]
+    worst: dict[tuple[str, str], dict[tuple[str, str], dict]] = {}
+    for shape, db in columns:
+        pages = all_results[shape][db].get("pages")
+        for page in pages["pages"] if pages else []:
+            cell = worst.setdefault((page["url_name"], page["role"]), {}).setdefault(
+                (shape, db), {"p50": 0.0, "kb": 0.0, "ratio": math.inf, "ok": True}
+            )
+            v = page_verdicts(page, pages["floors"][page["role"]]["rps"])
+            if not v:  # not answering 200 over HTTP
+                cell["ok"], cell["p50"] = False, math.inf
+                continue
+            cell["p50"] = max(cell["p50"], page["p50_ms"] if page["p50_ms"] is not None else math.inf)
+            cell["kb"] = max(cell["kb"], page["bytes"] / 1024)
+            cell["ratio"] = min(cell["ratio"], v["ratio"])
+            cell["ok"] &= v["p50"] and v["size"] and v["vs_floor"]
+    lines = [
+        "## Every page of every role",
+        "",
+        "Each cell: the worst of the pages of that kind measured for that role — p50 ms / KB / share of "
+        "the floor's throughput; **bold** where a budget was missed; — : not reached.",
+        "",
+        "| page | role | " + " | ".join(f"{shape} · {db}" for shape, db in columns) + " |",
+        "|---|---|" + "---|" * len(columns),
+    ]
+    missed = 0
+    for (name, role), cells in sorted(worst.items()):
+        shown = []
+        for column in columns:
+            cell = cells.get(column)
+            if cell is None:
+                shown.append("—")
+                continue
+            text = f"{cell['p50']:.0f} / {cell['kb']:.0f} / {cell['ratio']:.2f}"
+            shown.append(text if cell["ok"] else f"**{text}**")
+        missed += not all(cell["ok"] for cell in cells.values())
+        lines.append(f"| {name} | {role} | " + " | ".join(shown) + " |")
+    lines += ["", f"{missed} of {len(worst)} page kinds missed a budget somewhere.", ""]
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------------------
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -728,7 +772,7 @@ def main():
         f"whole run {time.perf_counter() - started:.0f} s.\n"
     )
     combined = "\n".join(
-        [header, queries_across_shapes(all_results)]
+        [header, every_page(all_results), queries_across_shapes(all_results)]
         + [(OUT / f"results-{shape}.md").read_text() for shape in args.shapes]
     )
     (OUT / "results.md").write_text(combined)
