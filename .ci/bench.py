@@ -18,7 +18,8 @@ For each shape (`--shapes`, passed to `seed_demo --shape`) and each database, on
    and then the change (.ci/bench_reorganise.py), against the import's budget.
 After step 4, on the data the pages were measured on, every page, download and export that missed a
 budget of time is profiled (.ci/bench_profile.py): its time in one process, its SQL, and the
-functions it is spent in, written under the tables.
+functions it is spent in, written under the tables. The import, the reorganisation and the rush
+profile themselves when over their budgets (.ci/bench_import.py, bench_reorganise.py, bench_rush.py).
 
 Each shape's results go to var/bench/results-<shape>.md and .json; all of them, with the query
 counts of each page compared across shapes, to var/bench/results.md and results.json. Budgets are
