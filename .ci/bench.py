@@ -355,12 +355,15 @@ def measure_rush(env, seconds: int, shape: str) -> dict:
     log = OUT / f"rush-gunicorn-{shape}.log"
     with Server(env, config="kehoach/gunicorn.conf.py", log=log) as server:
         script = str(Path(__file__).with_name("bench_rush.py"))
-        budget = str(BUDGETS["rush_p95_ms"])
-        out = run(
-            [PYTHON, script, "--port", str(server.port), "--seconds", str(seconds), "--budget-ms", budget],
-            env,
-        )
-        out = out.stdout
+        args = [
+            "--port",
+            str(server.port),
+            "--seconds",
+            str(seconds),
+            "--budget-ms",
+            str(BUDGETS["rush_p95_ms"]),
+        ]
+        out = run([PYTHON, script, *args], env).stdout
     return last_json(out)
 
 
@@ -535,23 +538,23 @@ def summary_lines(db: str, result: dict) -> list[str]:
     return lines
 
 
+# The stages that profile themselves when over budget: how each profile is named in the list.
+STAGE_PROFILES = (
+    ("import", lambda p: f"import of {p['rows']:,} other rows, profiled", "admin"),
+    ("reorganise", lambda p: f"reorganisation of {p['units']} other units, profiled", "admin"),
+    ("rush", lambda p: "one report's five rush requests, in process", "/bao-cao/…"),
+)
+
+
 def profile_lines(db: str, result: dict) -> list[str]:
-    """The profiles of the pages, downloads and exports over budget, then the import's and the
-    rush's (each profiles itself when over its budget)."""
+    """The profiles of the pages, downloads and exports over budget, then those of the stages that
+    profile themselves; nothing when none was profiled nor looked for."""
     profiles = list(result.get("profiles", []))
-    if "profile" in result.get("import", {}):
-        p = result["import"]["profile"]
-        profiles.append({**p, "url_name": f"import of {p['rows']:,} other rows, profiled", "path": "admin"})
-    if "profile" in result.get("reorganise", {}):
-        p = result["reorganise"]["profile"]
-        profiles.append(
-            {**p, "url_name": f"reorganisation of {p['units']} other units, profiled", "path": "admin"}
-        )
-    if "profile" in result.get("rush", {}):
-        p = result["rush"]["profile"]
-        profiles.append(
-            {**p, "url_name": "one report's five rush requests, in process", "path": "/bao-cao/…"}
-        )
+    for stage, name, path in STAGE_PROFILES:
+        if p := result.get(stage, {}).get("profile"):
+            profiles.append({**p, "url_name": name(p), "path": path})
+    if "profiles" not in result and not profiles:
+        return []
     lines = [
         f"#### {db}: where the missed budgets go",
         "",
@@ -601,12 +604,7 @@ def shape_report(shape: str, results: dict, seconds: int) -> str:
         if "pages" in result:
             lines += pages_table(db, result, seconds) + [""]
         lines += summary_lines(db, result) + [""]
-        if (
-            "profiles" in result
-            or "profile" in result.get("import", {})
-            or "profile" in result.get("rush", {})
-        ):
-            lines += profile_lines(db, result)
+        lines += profile_lines(db, result)
     for db, result in results.items():
         if "rush" not in result:
             continue

@@ -46,6 +46,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Exists, OuterRef  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from reports.models import ReportingPeriod, ReportStatus, TaskReport  # noqa: E402
 from tasks.models import Role, User  # noqa: E402
@@ -218,39 +219,41 @@ def send_report(browser: Browser, pk: int, unit: dict) -> None:
     browser.request("sent", "GET", urlsplit(location).path or detail, 200)
 
 
-def cycle_profile() -> dict:
-    """One report's five requests in this process (Django's test client, the same views), for
-    reports still owed in any open period: warmed on one, timed on three, profiled on a fifth."""
-    from bench_profile import profile
-    from django.test import Client
+class InProcess:
+    """A `Browser` without a server: the same requests through Django's test client in this process,
+    logged in as `user`."""
 
-    owing = iter(owed().select_related("unit").order_by("-period__deadline", "pk")[:5])
+    def __init__(self, user: User):
+        self.client = Client()
+        self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
 
-    def fields(form: dict, **changed) -> dict[str, list[str]]:
-        data = defaultdict(list)
-        for name, value in form["fields"]:
-            if name not in changed:
-                data[name].append(value)
-        return {**data, **{name: [value] for name, value in changed.items()}}
+    def request(self, kind, method, path, expect, data=None) -> tuple[str, str]:
+        if method == "GET":
+            response = self.client.get(path)
+        else:
+            body = urlencode([tuple(field) for field in data or []])
+            response = self.client.post(path, body, content_type="application/x-www-form-urlencoded")
+        if response.status_code != expect:
+            raise RuntimeError(f"{kind}: {method} {path}: {response.status_code}, expected {expect}")
+        return response.content.decode(errors="replace"), response.get("Location", "")
+
+
+def cycle_profile() -> dict | None:
+    """One report's five requests (`send_report`) in this process, for reports still owed in any open
+    period: warmed on one, timed on three, profiled on a fifth; None when fewer than five are owed."""
+    from bench_profile import RUNS, profile
+
+    reports = list(owed().order_by("-period__deadline", "pk")[: RUNS + 2])
+    if len(reports) < RUNS + 2:
+        return None
+    owing = iter(reports)
 
     def action():
         report = next(owing)
         head = (
             User.objects.filter(is_active=True, role=Role.HEAD, unit_id=report.unit_id).order_by("pk").first()
         )
-        client = Client()
-        client.force_login(head, backend="django.contrib.auth.backends.ModelBackend")
-        edit, detail = f"/bao-cao/{report.pk}/sua/", f"/bao-cao/{report.pk}/"
-        forms = post_forms(client.get(edit).content.decode())
-        form = next(f for f in forms if any(name == "version" for name, _ in f["fields"]))
-        written = dict(form["fields"]).get("results", "") + "\nCập nhật trước hạn."
-        data = fields(form, completion="in_progress", progress="60", completed_on="", results=written)
-        assert client.post(edit, data).status_code == 302
-        submit = next(
-            f for f in post_forms(client.get(detail).content.decode()) if f["action"].endswith("/gui/")
-        )
-        assert client.post(submit["action"], fields(submit)).status_code == 302
-        assert client.get(detail).status_code == 200
+        send_report(InProcess(head), report.pk, {"user": head.username})
 
     return {"requests": 5, **profile(action)}
 
@@ -364,8 +367,8 @@ def main():
             for kind, values in timings.items()
         },
     }
-    if result["p95_ms"] > args.budget_ms:
-        result["profile"] = cycle_profile()
+    if result["p95_ms"] > args.budget_ms and (cycle := cycle_profile()):
+        result["profile"] = cycle
     print(json.dumps(result, ensure_ascii=False))
 
 

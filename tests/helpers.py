@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from reports.models import Completion, Evidence, IndicatorValue, ReportEvent, TaskReport
 from reports.workflow.services import (
@@ -252,8 +253,6 @@ def _seed_models():
 
 def page_query_counts(client, pages) -> dict[str, int]:
     """The queries each page of `pages` ((name, user, url), each answering 200) costs, by name."""
-    from django.test.utils import CaptureQueriesContext
-
     counts = {}
     for name, user, url in pages:
         client.force_login(user)
