@@ -4,11 +4,13 @@ For each shape (`--shapes`, passed to `seed_demo --shape`) and each database, on
 1. seed the demo data set;
 2. crawl (.ci/bench_crawl.py) the pages each role reaches by its links from `/` — coordinator,
    leadership, finance, unit head, unit staff, and the admin's lists of reports and assignments —
-   recording each page's size and SQL queries, and timing the downloads it finds (exports);
+   with the pages no link of the demo data reaches (an issued consolidated report, the calendar
+   feeds, an evidence file: made on the bench's copy), and the login page as a visitor not logged
+   in; recording each page's size and SQL queries, and timing the downloads it finds (exports);
 3. serve the app with gunicorn on loopback and measure every page with wrk (p50/p95 through
    wrk-percentiles.lua, requests per second), each with the session of the person who reached it,
    against the authenticated floor (`/ok/phien/`: logged in, base template, no content) measured
-   with the same session; `/ok/` (no session) is measured too, for reference;
+   with the same session; `/ok/` (no session) is measured too, and is the floor of the login page;
 4. time the yearly DOCX and XLSX of the largest plan of the last year, each in a fresh process with
    its peak memory;
 5. on PostgreSQL only, the deadline rush (.ci/bench_rush.py): the production gunicorn configuration,
@@ -289,6 +291,12 @@ def measure_pages(env, crawled: dict, seconds: int, connections: int) -> dict:
     return {"bare": bare, "floors": floors, "pages": measured}
 
 
+def shown(path: str) -> str:
+    """A path as printed: a calendar feed's secret address (a token, even of the bench's copy) is
+    left out."""
+    return re.sub(r"^/lich/[^/]+\.ics$", "/lich/‹địa chỉ riêng›.ics", path)
+
+
 def page_verdicts(page: dict, floor_rps: float) -> dict:
     if "rps" not in page:
         return {}
@@ -417,7 +425,7 @@ def pages_table(db: str, result: dict, seconds: int) -> list[str]:
     ]
     for role, floor in pages["floors"].items():
         who = result["crawl"]["roles"][role]
-        person = who["username"] + (f" ({who['unit']})" if who["unit"] else "")
+        person = (who["username"] or "not logged in") + (f" ({who['unit']})" if who["unit"] else "")
         lines.append(
             f"| {role} | {person} | {floor['rps']:.0f} | {floor['p50_ms']:.1f} | {floor['queries']} |"
         )
@@ -428,7 +436,7 @@ def pages_table(db: str, result: dict, seconds: int) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page in pages["pages"]:
-        head = f"| {page['url_name']} | `{page['path']}` | {page['role']} "
+        head = f"| {page['url_name']} | `{shown(page['path'])}` | {page['role']} "
         if "rps" not in page:
             lines.append(
                 head + f"| HTTP {page['http_status']} | | | {page['queries']} | | | not measured | | |"
@@ -486,7 +494,7 @@ def summary_lines(db: str, result: dict) -> list[str]:
     for download in result.get("crawl", {}).get("downloads", []):
         rows.append(
             (
-                f"download {download['url_name']} `{download['path']}` ({download['role']}, "
+                f"download {download['url_name']} `{shown(download['path'])}` ({download['role']}, "
                 f"{download['bytes'] / 1024:.0f} KB, {download['queries']} queries, in process)",
                 f"{download['seconds']:.2f} s",
                 f"≤ {BUDGETS['export_s']} s",
@@ -571,7 +579,7 @@ def profile_lines(db: str, result: dict) -> list[str]:
         who = f" ({p['role']})" if p.get("role") else ""
         slowest = "; ".join(f"{q['ms']:.1f} ms `{q['sql'][:100]}`" for q in p["slowest_sql"])
         lines += [
-            f"- **{p['url_name']}** `{p['path']}`{who}: {p['ms']:.0f} ms, of it SQL {p['sql_ms']:.0f} ms "
+            f"- **{p['url_name']}** `{shown(p['path'])}`{who}: {p['ms']:.0f} ms, of it SQL {p['sql_ms']:.0f} ms "
             f"in {p['queries']} queries ({p['share_sql']:.0%}).",
             f"  - slowest SQL: {slowest or 'none'}",
             "  - own time (profiled run, "

@@ -6,11 +6,19 @@ the logout nor the admin, at most `--per-name` pages per URL name (the largest o
 plan, task, period or report with the most rows behind it). For each page: URL name, path, role,
 status, size, SQL queries (CaptureQueriesContext) and the time of one warm request in this process.
 Downloads (Content-Disposition: attachment) are timed apart, as exports. The admin's lists of
-reports and of assignments are added as a superuser ("admin"), the only admin pages measured; so is
-the list of reminders and the search (`UNLINKED`), which no link of the demo data reaches (the
-search is a form: each role searches for words found in many tasks and reports, and the crawl follows
-the result's links to each kind and its next page). The URL names no role reached are listed
-(`unreached`): the forms' targets, the login, the evidence files, the feed.
+reports and of assignments are added as a superuser ("admin"), the only admin pages measured; a
+visitor not logged in ("anonymous") is measured on the login page, against the bare `/ok/`.
+
+Pages no link of the demo data reaches are crawled from as well as `/` (`UNLINKED`, `made_reachable`):
+- the list of reminders (the board links to it only once a unit was reminded) and the search (a
+  form: each role searches for words found in many tasks and reports, and the crawl follows the
+  result's links to each kind and its next page);
+- the page after a change of password;
+- what the demo data holds none of, made here on the bench's copy of the data: an issued edition of
+  the coordinator's largest plan's consolidated report (whose page links to its files), each
+  person's calendar feed (a new address), and the file of one evidence row (the demo data holds the
+  rows only: the file is written to the media folder with the size recorded).
+The URL names no role reached are listed (`unreached`): the forms' targets (POST only) and the logout.
 
 The sessions it logged in with are kept (in the database), so that wrk measures each page with the
 cookie of the same person; so is the authenticated floor (`alive_logged_in`). Prints one JSON line.
@@ -35,20 +43,25 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.files.base import ContentFile  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from reports.models import ReportingPeriod, ReportStatus, TaskReport  # noqa: E402
+from reports import permissions  # noqa: E402
+from reports.calendar.services import calendar_token_issue  # noqa: E402
+from reports.consolidated import selectors as consolidated_selectors  # noqa: E402
+from reports.consolidated.services import consolidated_issue  # noqa: E402
+from reports.models import ConsolidatedReport, Evidence, ReportingPeriod, ReportStatus, TaskReport  # noqa: E402
 from tasks.models import Plan, PlanRole, Role, User  # noqa: E402
 
 PER_NAME = int(os.environ.get("BENCH_PER_NAME", "2"))
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-# Never followed: the logout (a form, and it would end the session), and the evidence files (the demo
-# data set holds their metadata only: every one answers 404 "Tệp không còn trên máy chủ").
-SKIP = {"logout", "reports:evidence_download"}
+# Never followed: the logout (a form, and it would end the session).
+SKIP = {"logout"}
 # Pages of a role that no link reaches in the demo data (the board links to the reminders of a unit
 # only once it was reminded, and the demo data set holds no reminder): crawled from as well as `/`.
 # Words of the demo data's task and report texts (fixtures/demo/province.json): many matches. Every
@@ -62,6 +75,9 @@ UNLINKED = {
     "head": SEARCH,
     "staff": SEARCH,
 }
+# The largest evidence file written for the bench (the demo data's rows record up to 25 MB).
+EVIDENCE_MAX_BYTES = 25 * 1024 * 1024
+ANONYMOUS = "anonymous"
 ADMIN_PAGES = ["admin:reports_taskreport_changelist", "admin:tasks_assignment_changelist"]
 DOWNLOAD_RUNS = 3
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -111,9 +127,7 @@ def people() -> dict[str, User]:
             break
 
     def reports_coordinated(user):
-        plans = set(PlanRole.objects.filter(user=user, kind="coordinator").values_list("plan", flat=True))
-        plans |= set(Plan.objects.filter(coordinating_unit=user.unit_id).values_list("pk", flat=True))
-        return TaskReport.objects.filter(period__plan__in=plans).count()
+        return TaskReport.objects.filter(period__plan__in=plans_coordinated(user)).count()
 
     coordinators = list(active.filter(role=Role.COORDINATOR, unit__isnull=False).order_by("pk")[:20])
     if coordinators:
@@ -124,6 +138,83 @@ def people() -> dict[str, User]:
             chosen[role] = user
     order = ["coordinator", "leadership", "finance", "head", "staff"]
     return {role: chosen[role] for role in order if role in chosen}
+
+
+def plans_coordinated(user) -> set[int]:
+    plans = set(PlanRole.objects.filter(user=user, kind="coordinator").values_list("plan", flat=True))
+    return plans | set(Plan.objects.filter(coordinating_unit=user.unit_id).values_list("pk", flat=True))
+
+
+def issued_edition(coordinator: User) -> ConsolidatedReport | None:
+    """An issued edition of the consolidated report of the coordinator's plan with the most reports,
+    for its latest period already due: the one found, else the edition being prepared (or a first
+    one) issued now, as the coordinator would."""
+    plan_id = (
+        TaskReport.objects.filter(period__plan__in=plans_coordinated(coordinator))
+        .values("period__plan")
+        .annotate(n=Count("id"))
+        .order_by("-n", "period__plan")
+        .values_list("period__plan", flat=True)
+        .first()
+    )
+    if plan_id is None:
+        return None
+    today = timezone.localdate()
+    periods = ReportingPeriod.objects.filter(plan=plan_id).order_by("-deadline")
+    period = periods.filter(deadline__lte=today).first() or periods.first()
+    scope = consolidated_selectors.scope(consolidated_selectors.plan(plan_id), period.key)
+    latest = (
+        ConsolidatedReport.objects.filter(plan=plan_id, scope=scope.key)
+        .defer("snapshot", "docx_file", "xlsx_file")
+        .order_by("-edition")
+        .first()
+    )
+    if latest is not None and latest.is_issued:
+        return latest
+    return consolidated_issue(
+        scope=scope,
+        by=coordinator,
+        version=latest.version if latest else 0,
+        number="1",
+        issued_on=today,
+        signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        signer_name="Người ký thử",
+    )
+
+
+def evidence_with_file(head: User | None) -> Evidence | None:
+    """One evidence row (of the unit head's unit if it has one) whose file is on the disk: written
+    now, of the size the row records, when the demo data left it out."""
+    rows = Evidence.objects.order_by("pk")
+    evidence = (rows.filter(report__unit=head.unit_id).first() if head else None) or rows.first()
+    if evidence is None:
+        return None
+    storage, name = evidence.file.storage, evidence.file.name
+    if not storage.exists(name):
+        content = b"%PDF-1.4\n".ljust(min(evidence.size, EVIDENCE_MAX_BYTES), b"0")
+        saved = storage.save(name, ContentFile(content))
+        assert saved == name, f"the evidence file was saved as {saved}, not {name}"
+    return evidence
+
+
+def made_reachable(logins: dict[str, User]) -> dict[str, list[str]]:
+    """For each role, the pages of what the demo data holds none of (see the module's docstring),
+    made here; each role is given only those it may open."""
+    paths = {role: [reverse("password_change_done")] for role in logins}
+    edition = issued_edition(logins["coordinator"]) if "coordinator" in logins else None
+    evidence = evidence_with_file(logins.get("head"))
+    for role, user in logins.items():
+        token = calendar_token_issue(user=user)
+        paths[role].append(reverse("reports:calendar_feed", args=[token]))
+        if edition is not None and permissions.follows_up(user, edition.plan_id):
+            paths[role].append(
+                reverse(
+                    "reports:consolidated_edition", args=[edition.plan_id, edition.scope, edition.edition]
+                )
+            )
+        if evidence is not None and permissions.can_view_report(user, evidence.report):
+            paths[role].append(reverse("reports:evidence_download", args=[evidence.pk]))
+    return paths
 
 
 def superuser() -> User:
@@ -195,11 +286,13 @@ def is_download(response) -> bool:
     return "attachment" in response.get("Content-Disposition", "")
 
 
-def crawl(role: str, client: Client, per_name: int) -> tuple[list[dict], list[dict], list[dict]]:
+def crawl(
+    role: str, client: Client, per_name: int, start: list[str]
+) -> tuple[list[dict], list[dict], list[dict]]:
     pages, downloads, other = [], [], []
     seen: set[str] = set()
     taken: Counter = Counter()
-    layer = ["/", *(reverse(name) + query for name, query in UNLINKED.get(role, []))]
+    layer = list(start)
     while layer:
         groups: dict[str, list[tuple[int, int, str, dict]]] = defaultdict(list)
         for order, path in enumerate(layer):
@@ -268,18 +361,37 @@ def cookie(client: Client) -> str:
     return "; ".join(f"{n}={client.cookies[n].value}" for n in names if n in client.cookies)
 
 
-def floor(role: str, client: Client) -> dict:
-    path = reverse("alive_logged_in")
+def floor(role: str, client: Client, name: str = "alive_logged_in") -> dict:
+    path = reverse(name)
     client.get(path)
     response, content, queries, elapsed = get(client, path)
     assert response.status_code == 200, f"the floor answers {response.status_code} to {role}"
     return {
-        "url_name": "alive_logged_in",
+        "url_name": name,
         "path": path,
         "role": role,
         "bytes": len(content),
         "queries": queries,
     }
+
+
+def admin_pages(client: Client, other: list[dict]) -> list[dict]:
+    pages = []
+    for name in ADMIN_PAGES:
+        path = reverse(name)
+        client.get(path)
+        response, content, queries, elapsed = get(client, path)
+        record = {
+            "url_name": name,
+            "path": path,
+            "role": "admin",
+            "status": response.status_code,
+            "bytes": len(content),
+            "queries": queries,
+            "seconds": round(elapsed, 4),
+        }
+        (pages if response.status_code == 200 else other).append(record)
+    return pages
 
 
 def url_names() -> set[str]:
@@ -298,29 +410,21 @@ def url_names() -> set[str]:
 
 def main():
     result = {"roles": {}, "pages": [], "downloads": [], "other": []}
-    logins = {**people(), "admin": superuser()}
+    logins = people()
+    reachable = made_reachable(logins)
+    logins["admin"] = superuser()
     for role, user in logins.items():
         client = Client()
         client.force_login(user, backend=BACKEND)
         if role == "admin":
-            pages = []
-            for name in ADMIN_PAGES:
-                path = reverse(name)
-                client.get(path)
-                response, content, queries, elapsed = get(client, path)
-                record = {
-                    "url_name": name,
-                    "path": path,
-                    "role": role,
-                    "status": response.status_code,
-                    "bytes": len(content),
-                    "queries": queries,
-                    "seconds": round(elapsed, 4),
-                }
-                (pages if response.status_code == 200 else result["other"]).append(record)
-            downloads = []
+            pages, downloads = admin_pages(client, result["other"]), []
         else:
-            pages, downloads, other = crawl(role, client, PER_NAME)
+            start = [
+                "/",
+                *(reverse(name) + query for name, query in UNLINKED.get(role, [])),
+                *reachable[role],
+            ]
+            pages, downloads, other = crawl(role, client, PER_NAME, start)
             result["other"] += other
         result["roles"][role] = {
             "username": user.username,
@@ -330,9 +434,20 @@ def main():
         }
         result["pages"] += pages
         result["downloads"] += downloads
+    # A visitor not logged in: the login page, against the floor without a session.
+    client = Client()
+    pages, downloads, other = crawl(ANONYMOUS, client, PER_NAME, [reverse("login")])
+    result["roles"][ANONYMOUS] = {
+        "username": "",
+        "unit": "",
+        "floor": floor(ANONYMOUS, client, "alive"),
+        "cookie": "",
+    }
+    result["pages"] += pages
+    result["downloads"] += downloads
+    result["other"] += other
     reached = {row["url_name"] for key in ("pages", "downloads", "other") for row in result[key]}
-    # The forms' targets (POST only), the login and logout, the evidence files, the calendar feed
-    # (its address is secret), and pages only a form leads to: never reached by a GET link.
+    # The forms' targets (POST only) and the logout: never reached by a GET link.
     result["unreached"] = sorted(url_names() - reached - {"alive", "alive_logged_in"})
     result["periods"] = ReportingPeriod.objects.count()
     result["reports"] = TaskReport.objects.count()

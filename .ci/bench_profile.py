@@ -148,7 +148,8 @@ def profile_once(action) -> dict:
 
 def page_action(target: dict):
     client = Client()
-    client.force_login(User.objects.get(username=target["username"]), backend=BACKEND)
+    if target["username"]:  # none: a visitor not logged in
+        client.force_login(User.objects.get(username=target["username"]), backend=BACKEND)
 
     def action():
         response = client.get(target["path"])
