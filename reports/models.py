@@ -202,9 +202,11 @@ class TaskReport(models.Model):
             # How many reports each period of a page has, waiting and accepted (`/ky-bao-cao/`, the
             # home page): read from this index alone.
             models.Index(fields=["period", "status"], name="report_period_status"),
-            # The difficulties raised to the Director (`/chi-dao/`): a few among every report sent.
+            # The difficulties raised to the Director (`/chi-dao/`): a few among every report sent,
+            # the last sent first; with their period, so that a coordinator's count of those of
+            # their plans is read from this index alone.
             models.Index(
-                fields=["-last_submitted_at"],
+                fields=["-last_submitted_at", "period"],
                 condition=Q(escalate=True, submitted_at__isnull=False),
                 name="report_escalated",
             ),

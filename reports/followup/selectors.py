@@ -74,14 +74,20 @@ def reminder_log(*, unit: Unit | None = None) -> QuerySet:
     return reminders.filter(unit=unit) if unit is not None else reminders
 
 
-def escalations(*, pending_only: bool = False) -> QuerySet:
-    """Sent reports whose difficulties were raised to the Director, newest year first, with the
-    directions given; `pending_only` keeps those still without one."""
+def escalations(user, *, pending_only: bool = False) -> QuerySet:
+    """The sent reports of the plans `user` follows whose difficulties were raised to the Director,
+    the last sent first, with the directions given; `pending_only` keeps those still without one.
+    Read in the order of the partial index `report_escalated`: a page is its first rows, however
+    many were raised over the years."""
     reports = (
-        TaskReport.objects.filter(escalate=True, submitted_at__isnull=False)
+        permissions.in_plans(
+            TaskReport.objects.filter(escalate=True, submitted_at__isnull=False),
+            permissions.followed_plans(user),
+            field="period__plan",
+        )
         .select_related("task", "period__plan")
         .defer("results", *workflow_selectors.RELATED_TEXTS)
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("created_at", "pk")))
-        .order_by("-period__year", "-last_submitted_at", "pk")
+        .order_by("-last_submitted_at", "-pk")
     )
     return reports.filter(directions__isnull=True) if pending_only else reports

@@ -178,9 +178,9 @@ def escalation_list(request):
     if not permissions.follows_up(request.user):
         raise PermissionDenied("Chỉ Lãnh đạo Sở và đơn vị điều phối kế hoạch xem các kiến nghị lên Giám đốc.")
     pending_only = request.GET.get("cho") == "1"
-    page = Paginator(selectors.escalations(pending_only=pending_only), ESCALATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.escalations(request.user, pending_only=pending_only), ESCALATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "pending_only": pending_only,

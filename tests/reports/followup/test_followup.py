@@ -21,8 +21,8 @@ from reports.models import (
     ReportStatus,
     TaskReport,
 )
-from tasks.models import Indicator, Unit
-from tests.factories import ReportingPeriodFactory, TaskReportFactory
+from tasks.models import Indicator, Role, Unit
+from tests.factories import ReportingPeriodFactory, TaskReportFactory, UserFactory
 from tests.helpers import output_indicator
 
 SENT_AT = datetime.datetime(2026, 10, 10, 2, 0, tzinfo=datetime.UTC)
@@ -127,6 +127,49 @@ def test_a_direction_on_a_report_not_raised_to_the_director_is_refused(client, w
 
     assert response.status_code == 403
     assert not Direction.objects.exists()
+
+
+def test_a_coordinator_sees_only_the_escalations_of_the_plans_they_coordinate(client, world, escalated):
+    """Another plan, coordinated by another unit: its difficulties go to the leadership and its own
+    coordinator, not to the coordinator of plan 463, and theirs not to it."""
+    other = TaskReportFactory(
+        unit=Unit.objects.get(code="lhh"),
+        status=ReportStatus.SUBMITTED,
+        submitted_at=SENT_AT,
+        last_submitted_at=SENT_AT + datetime.timedelta(days=1),
+        difficulties="Khó khăn của kế hoạch khác.",
+        escalate=True,
+    )
+    theirs = UserFactory(role=Role.COORDINATOR, unit=other.period.plan.coordinating_unit)
+
+    def listed(user):
+        client.force_login(user)
+        response = client.get(reverse("reports:escalation_list"))
+        assert response.status_code == 200
+        return list(response.context["page"].object_list)
+
+    assert listed(world.coordinator) == [escalated]
+    assert listed(theirs) == [other]
+    # Every plan for the leadership, the last sent first.
+    assert listed(world.leadership) == [other, escalated]
+
+
+def test_a_report_sent_again_comes_first_whatever_its_year(client, world, escalated):
+    older = TaskReportFactory(
+        period=ReportingPeriodFactory(plan=world.plan, year=2025),
+        task=world.plan.tasks.get(number=2),
+        unit=Unit.objects.get(code="lhh"),
+        status=ReportStatus.SUBMITTED,
+        submitted_at=SENT_AT - datetime.timedelta(days=400),
+        last_submitted_at=SENT_AT + datetime.timedelta(hours=1),
+        difficulties="Gửi lại sau khi bị trả.",
+        escalate=True,
+    )
+    client.force_login(world.leadership)
+
+    response = client.get(reverse("reports:escalation_list"))
+
+    assert list(response.context["page"].object_list) == [older, escalated]
 
 
 @pytest.mark.parametrize(
