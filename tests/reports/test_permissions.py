@@ -6,7 +6,7 @@ import pytest
 from reports import permissions
 from reports.models import ReportingPeriod, ReportStatus, TaskReport
 from reports.states import TRANSITIONS
-from tasks.models import Role
+from tasks.models import PlanRole, Role, Unit
 from tests.conftest import ROLES
 from tests.factories import UserFactory
 
@@ -41,6 +41,42 @@ def test_reviewing_a_report_and_the_review_queue_agree(every_status, who, closed
     for report in TaskReport.objects.select_related("period__plan"):
         assert permissions.can_review_report(user, report) == (report.pk in queue), (who, report)
     assert not closed or not queue
+
+
+# Who coordinates the plan besides (or instead of) its coordinating unit's coordinator: whether that
+# one is active, the units of people named coordinator of the plan (None: a person without a unit),
+# and the units whose reports the leadership then reviews (None: every unit's).
+COORDINATIONS = {
+    "the unit's coordinator": (True, [], {"qlkh"}),
+    "nobody": (False, [], None),
+    "one named, of a reporting unit": (False, ["ttkhcn"], {"qlkh", "ttkhcn"}),
+    "one named, without a unit": (False, [None], {"qlkh"}),
+    "named in two units": (False, ["ttkhcn", "qlcn"], {"qlkh"}),
+    "the unit's and one named of it": (True, ["qlkh"], {"qlkh"}),
+    "the unit's and one named elsewhere": (True, ["ttkhcn"], {"qlkh"}),
+}
+
+
+@pytest.mark.parametrize("coordination", list(COORDINATIONS))
+def test_the_leaderships_queue_agrees_with_reviewing_whoever_coordinates(world, coordination):
+    """The leadership reviews the coordinating unit's own reports and those no active coordinator
+    outside the reporting unit may review: the queue, decided plan by plan, says the same."""
+    unit_coordinator_active, named, expected = COORDINATIONS[coordination]
+    TaskReport.objects.filter(period=world.period).update(status=ReportStatus.SUBMITTED)
+    world.coordinator.is_active = unit_coordinator_active
+    world.coordinator.save(update_fields=["is_active"])
+    for code in named:
+        person = UserFactory(role=Role.STAFF, unit=Unit.objects.get(code=code) if code else None)
+        PlanRole.objects.create(user=person, plan=world.plan, kind=PlanRole.Kind.COORDINATOR)
+
+    queue = set(permissions.review_queue_for(world.leadership).values_list("pk", flat=True))
+
+    reports = list(TaskReport.objects.select_related("period__plan", "unit"))
+    for report in reports:
+        assert permissions.can_review_report(world.leadership, report) == (report.pk in queue), report
+    every_unit = {report.unit.code for report in reports}
+    assert {"qlkh", "ttkhcn", "qlcn"} <= every_unit
+    assert {report.unit.code for report in reports if report.pk in queue} == (expected or every_unit)
 
 
 @pytest.mark.parametrize("step", list(TRANSITIONS))
