@@ -203,10 +203,10 @@ class TaskReport(models.Model):
             # home page): read from this index alone.
             models.Index(fields=["period", "status"], name="report_period_status"),
             # The difficulties raised to the Director (`/chi-dao/`): a few among every report sent,
-            # the last sent first; with their period, so that a coordinator's count of those of
-            # their plans is read from this index alone.
+            # the last sent first; with their period and id, so that the counts of a coordinator's
+            # plans and of those still without a direction are read from this index alone.
             models.Index(
-                fields=["-last_submitted_at", "period"],
+                fields=["-last_submitted_at", "period", "id"],
                 condition=Q(escalate=True, submitted_at__isnull=False),
                 name="report_escalated",
             ),

@@ -78,16 +78,20 @@ def escalations(user, *, pending_only: bool = False) -> QuerySet:
     """The sent reports of the plans `user` follows whose difficulties were raised to the Director,
     the last sent first, with the directions given; `pending_only` keeps those still without one.
     Read in the order of the partial index `report_escalated`: a page is its first rows, however
-    many were raised over the years."""
-    reports = (
-        permissions.in_plans(
-            TaskReport.objects.filter(escalate=True, submitted_at__isnull=False),
-            permissions.followed_plans(user),
-            field="period__plan",
+    many were raised over the years. The plans are asked of each row's period (EXISTS) rather than
+    joined: SQLite would otherwise start from the plans and read every report of their periods."""
+    reports = TaskReport.objects.filter(escalate=True, submitted_at__isnull=False)
+    plans = permissions.followed_plans(user)
+    if plans is not permissions.ALL:
+        reports = reports.filter(
+            Exists(ReportingPeriod.objects.filter(pk=OuterRef("period_id"), plan__in=plans))
         )
-        .select_related("task", "period__plan")
+    reports = (
+        reports.select_related("task", "period__plan")
         .defer("results", *workflow_selectors.RELATED_TEXTS)
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("created_at", "pk")))
         .order_by("-last_submitted_at", "-pk")
     )
-    return reports.filter(directions__isnull=True) if pending_only else reports
+    return (
+        reports.filter(~Exists(Direction.objects.filter(report=OuterRef("pk")))) if pending_only else reports
+    )

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             model_name="taskreport",
             index=models.Index(
                 condition=models.Q(("escalate", True), ("submitted_at__isnull", False)),
-                fields=["-last_submitted_at", "period"],
+                fields=["-last_submitted_at", "period", "id"],
                 name="report_escalated",
             ),
         ),
