@@ -332,7 +332,10 @@ def _periods_fill(
         key = (task_id, unit_id)
         completed_fixed[key] = min(deadline, completed_fixed.get(key, deadline))
     reports = TaskReport.objects.filter(period__in=periods).order_by()
-    existing = set(reports.values_list("period_id", "task_id", "unit_id"))
+    existing, last = set(), 0
+    for pk, *key in reports.values_list("pk", "period_id", "task_id", "unit_id"):
+        existing.add(tuple(key))
+        last = max(last, pk)
     new_reports = []
     for period in periods:
         for assignment, unit in owed.get(period.pk, ()):
@@ -355,9 +358,13 @@ def _periods_fill(
         return []
     bulk_insert(TaskReport, new_reports)
     wanted = {(r["period_id"], r["task_id"], r["unit_id"]) for r in new_reports}
+    # Read back only the rows added: ids are handed out in increasing order (a sequence, SQLite's
+    # AUTOINCREMENT), so each new row's is above every id read before the insert.
     created = {
         (period_id, task_id, unit_id): pk
-        for pk, period_id, task_id, unit_id in reports.values_list("pk", "period_id", "task_id", "unit_id")
+        for pk, period_id, task_id, unit_id in reports.filter(pk__gt=last).values_list(
+            "pk", "period_id", "task_id", "unit_id"
+        )
         if (period_id, task_id, unit_id) in wanted
     }
     bulk_insert(
@@ -593,13 +600,16 @@ def reports_follow_assignments(*, task_ids, by=None) -> AssignmentsFollowed:
         period_id: {(assignment.task_id, unit.pk): assignment.role for assignment, unit in pairs}
         for period_id, pairs in owed.items()
     }
+    # The reports whose unit no longer owes them or whose role changed: only those are sorted (in
+    # the order of the periods, tasks and units' names) for the messages, not every report of the
+    # open periods.
     rows = sorted(
         (
             row
             for row in TaskReport.objects.filter(period__in=periods)
             .order_by()
             .values_list("pk", "period_id", "task_id", "unit_id", "unit_name", "status", "role")
-            if row[2] in task_ids
+            if row[2] in task_ids and roles[row[1]].get((row[2], row[3])) != row[6]
         ),
         key=lambda row: place(row[1], row[2], row[4]),
     )
