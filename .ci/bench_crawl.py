@@ -56,7 +56,7 @@ from reports.calendar.services import calendar_token_issue  # noqa: E402
 from reports.consolidated import selectors as consolidated_selectors  # noqa: E402
 from reports.consolidated.services import consolidated_issue  # noqa: E402
 from reports.models import ConsolidatedReport, Evidence, ReportingPeriod, ReportStatus, TaskReport  # noqa: E402
-from tasks.models import Plan, PlanRole, Role, User  # noqa: E402
+from tasks.models import Role, User  # noqa: E402
 
 PER_NAME = int(os.environ.get("BENCH_PER_NAME", "2"))
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -127,7 +127,7 @@ def people() -> dict[str, User]:
             break
 
     def reports_coordinated(user):
-        return TaskReport.objects.filter(period__plan__in=plans_coordinated(user)).count()
+        return TaskReport.objects.filter(period__plan__in=permissions.coordinated_plans(user)).count()
 
     coordinators = list(active.filter(role=Role.COORDINATOR, unit__isnull=False).order_by("pk")[:20])
     if coordinators:
@@ -140,17 +140,12 @@ def people() -> dict[str, User]:
     return {role: chosen[role] for role in order if role in chosen}
 
 
-def plans_coordinated(user) -> set[int]:
-    plans = set(PlanRole.objects.filter(user=user, kind="coordinator").values_list("plan", flat=True))
-    return plans | set(Plan.objects.filter(coordinating_unit=user.unit_id).values_list("pk", flat=True))
-
-
 def issued_edition(coordinator: User) -> ConsolidatedReport | None:
     """An issued edition of the consolidated report of the coordinator's plan with the most reports,
     for its latest period already due: the one found, else the edition being prepared (or a first
     one) issued now, as the coordinator would."""
     plan_id = (
-        TaskReport.objects.filter(period__plan__in=plans_coordinated(coordinator))
+        TaskReport.objects.filter(period__plan__in=permissions.coordinated_plans(coordinator))
         .values("period__plan")
         .annotate(n=Count("id"))
         .order_by("-n", "period__plan")
