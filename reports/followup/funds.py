@@ -23,13 +23,12 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.safestring import mark_safe
 
 from kehoach.db import Vietnamese
+from reports import stamps
+from reports.cache import cache_get, cache_set, code_digest
 from reports.exports.funds_xlsx import funds_workbook
 from reports.models import IndicatorValue, ReportStatus, TaskReport
 from reports.states import SENT_STATUSES
 from tasks.models import AssignmentRole
-
-from . import stamps
-from .safe_cache import cache_get, cache_set, code_digest
 
 SUMS = {
     "planned": Sum("funds_planned"),

@@ -1,4 +1,4 @@
-"""The board's change stamps: a random number per reporting period, and one for everything else the
+"""The change stamps: a random number per reporting period, and one for everything else the
 board reads, replaced by the database itself whenever a row the board reads changes.
 
 The board's cache (`board_cache.py`) is keyed by these stamps, so a cached board is only ever served
