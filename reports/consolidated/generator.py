@@ -505,13 +505,15 @@ def compose(
     *,
     texts: bool | slice | Iterable[int] | Callable[[Composition], Iterable[int]] = True,
     line_counts: bool = False,
+    edited: dict[int, str] | None = None,
 ) -> Composition:
     """The scope's reports with only the columns needed: every report with its result's text
     (`texts` True: the Word and Excel files), or each task and unit's latest report condensed in SQL
     (`_latest_rows`), which is all the counts and states need, and every report with its text for the
     tasks of `texts` only (a slice of the plan's tasks in order, their ids, or a function of the
     composition so far giving their ids; False: none). A fixed number of queries, whatever the number
-    of tasks, units and periods; `line_counts` also counts each pair's results (`line_count`)."""
+    of tasks, units and periods; `line_counts` also counts each pair's results (`line_count`).
+    `edited`: the tasks' results as the office edited them, when the caller has read them already."""
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
     by_pk = {task.pk: task for task in tasks}
     first = scope.periods[0]
@@ -524,7 +526,8 @@ def compose(
         status=ReportStatus.ACCEPTED,
         completion=Completion.DONE,
     )
-    edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
+    if edited is None:
+        edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
     if texts is True:
         reports, done_before = [], []
         for row in _full_rows(Q(period_id__in=sorted(in_scope)) | earlier, today, periods):
@@ -587,7 +590,15 @@ class Preview:
     page: Page  # of the plan's tasks, in order
 
 
-def preview_build(scope: Scope, consolidated: ConsolidatedReport, number, size: int) -> Preview:
+def preview_build(
+    scope: Scope,
+    consolidated: ConsolidatedReport,
+    number,
+    size: int,
+    *,
+    today: datetime.date | None = None,
+    edited: dict[int, str] | None = None,
+) -> Preview:
     """Page `number` (as typed: the last page when past it, the first when not a number) of the
     report, `size` tasks to a page: `document_build(..., part=...)` in the same queries."""
     pages = {}
@@ -598,7 +609,8 @@ def preview_build(scope: Scope, consolidated: ConsolidatedReport, number, size: 
         pages["part"] = part = slice((page.number - 1) * size, page.number * size)
         return [task.pk for task in tasks[part]]
 
-    composition = compose(scope, consolidated, timezone.localdate(), texts=page_of)
+    today = today or timezone.localdate()
+    composition = compose(scope, consolidated, today, texts=page_of, edited=edited)
     return Preview(_document(scope, consolidated, composition, pages["part"]), pages["page"])
 
 

@@ -12,32 +12,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kehoach.http import query_without
 from reports import permissions
-from reports.exports.document import document_from_data
 from reports.models import ConsolidatedReport
 
-from . import selectors
+from . import preview, selectors
 from .forms import ConsolidatedForm, IssueForm
 from .generator import (
     CONTENT_TYPES,
     TEXT_FIELDS,
-    compose,
     consolidated_for,
     export_bytes,
     export_name,
-    preview_build,
 )
 from .selectors import Scope
 from .services import ISSUED, consolidated_issue, consolidated_new_edition, consolidated_save
 
 ROWS_PER_PAGE = 30
-# The preview shows the report a page of tasks at a time, each task's result and each appendix row
-# condensed: a monthly plan's yearly report runs to megabytes, which the Word file carries whole.
-TASKS_PER_PAGE = 10
-SHOWN_LINES = 6  # lines of a task's result shown in the preview
-SHOWN_CHARS = 600  # characters of a line of a result, or of an appendix row's result, shown
-# Rows of the appendix shown for each task of the page: a task asked of every unit of the province
-# has hundreds, which the Word and Excel files carry whole.
-SHOWN_ROWS = 12
 # The form carries a task's composed result when it has no more lines than this; a longer one is
 # left out (its box empty: the task keeps following the unit reports unless the office writes one).
 FORM_LINES = 8
@@ -70,51 +59,21 @@ def consolidated_list(request):
     )
 
 
-def _condensed(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS].rstrip() + "…"
-
-
-def _shown_rows(appendix) -> list[tuple]:
-    """The appendix rows shown, `SHOWN_ROWS` of each task, each with its result condensed and, on a
-    task's last row shown, how many of its rows are left out."""
-    rows_of: dict[str, list] = {}
-    for row in appendix:
-        rows_of.setdefault(row.task_number, []).append(row)
-    shown = []
-    for rows in rows_of.values():
-        kept = rows[:SHOWN_ROWS]
-        for n, row in enumerate(kept, start=1):
-            shown.append((row, _condensed(row.summary), len(rows) - len(kept) if n == len(kept) else 0))
-    return shown
-
-
 def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: ConsolidatedReport):
     """The preview of an edition: an issued one as it was frozen, the one being prepared (or the
     defaults of a report not yet prepared) as it stands now; a page of its tasks at a time, with
-    their rows of the appendix, each result condensed."""
-    if shown.is_issued:
-        document = document_from_data(shown.snapshot)
-        page = Paginator(document.tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-        numbers = {part.number for part in page}
-        appendix = [row for row in document.appendix if row.task_number in numbers]
-        parts = list(page)
-    else:
-        preview = preview_build(scope, shown, request.GET.get("page"), TASKS_PER_PAGE)
-        document, page = preview.document, preview.page
-        appendix, parts = document.appendix, document.tasks
-    shown_parts = []
-    for part in parts:
-        lines = [line for line in part.result.splitlines() if line.strip()]
-        shown_parts.append(
-            (part, [_condensed(line) for line in lines[:SHOWN_LINES]], len(lines) - SHOWN_LINES)
-        )
+    their rows of the appendix, each result condensed (`preview.body`, kept in the cache)."""
+    body = preview.body(
+        scope,
+        shown,
+        number=request.GET.get("page"),
+        query=query_without(request, "page"),
+        today=timezone.localdate(),
+        snapshot=lambda: selectors.edition(scope, shown.edition, frozen=True).snapshot,
+    )
     context = {
         "scope": scope,
-        "document": document,
-        "parts": shown_parts,
-        "appendix": _shown_rows(appendix),
-        "page": page,
-        "query": query_without(request, "page"),
+        "body": body,
         "shown": shown,
         "latest": latest,
         "editions": selectors.editions(scope) if latest.pk else [],
@@ -127,14 +86,13 @@ def _detail(request, scope: Scope, shown: ConsolidatedReport, latest: Consolidat
 def consolidated_detail(request, plan_pk, key):
     scope = _scope(request, plan_pk, key)
     latest = consolidated_for(scope)
-    shown = selectors.edition(scope, latest.edition, frozen=True) if latest.is_issued else latest
-    return _detail(request, scope, shown, latest)
+    return _detail(request, scope, latest, latest)
 
 
 @require_safe
 def consolidated_edition(request, plan_pk, key, edition):
     scope = _scope(request, plan_pk, key)
-    shown = selectors.edition(scope, edition, frozen=True)
+    shown = selectors.edition(scope, edition)
     if shown is None:
         raise Http404(f"Báo cáo tổng hợp {scope.name.lower()} không có lần soạn thứ {edition}.")
     return _detail(request, scope, shown, consolidated_for(scope))
@@ -149,26 +107,13 @@ def consolidated_edit(request, plan_pk, key):
     if consolidated.is_issued:
         messages.error(request, ISSUED)
         return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
-    # Each task and unit condensed to its latest report with the count of its results, then every
-    # report of the tasks whose composed result is short enough to carry in the form, with its text.
-    composition = compose(
-        scope,
-        consolidated,
-        timezone.localdate(),
-        texts=lambda c: [task.pk for task in c.tasks if c.line_count(task) <= FORM_LINES],
-        line_counts=True,
+    tasks, composed, line_counts = preview.form_results(
+        scope, consolidated, timezone.localdate(), form_lines=FORM_LINES
     )
-    short = set(composition.text_ids)
-    line_counts = {task.pk: composition.line_count(task) for task in composition.tasks}
-    composed = {
-        task.pk: composition.edited.get(task.pk)
-        or (composition.composed_result(task) if task.pk in short else None)
-        for task in composition.tasks
-    }
     form = ConsolidatedForm(
         request.POST or None,
         instance=consolidated,
-        tasks=composition.tasks,
+        tasks=tasks,
         composed=composed,
         line_counts=line_counts,
     )

@@ -314,7 +314,9 @@ BUDGETS = {
     "consolidated issue form": 8,
     "consolidated docx": 12,
     "consolidated xlsx": 13,
-    "consolidated issued edition": 9,  # the edition as issued: its stored snapshot, no composition
+    # The edition as issued: its stored snapshot, no composition; the snapshot is read apart, only
+    # when the page is drawn rather than served from the cache (as here, inside a transaction).
+    "consolidated issued edition": 10,
     "consolidated issued docx": 5,  # the stored file
     "consolidated issued xlsx": 7,
     "calendar page": 6,

@@ -25,8 +25,7 @@ from reports.models import (
 from reports.workflow.services import StaleReportError
 from tasks.models import Indicator, IndicatorTarget, TargetScope, Task
 from tests.helpers import report_in
-
-HOSTILE = '=HYPERLINK("http://example.com")'
+from tests.reports.consolidated.conftest import HOSTILE
 
 
 def scope_of(period):
@@ -39,51 +38,6 @@ def make(world, unit, task, **fields):
     return world.report(unit, task)
 
 
-@pytest.fixture
-def year(before_deadline, world):
-    """Task 1: the lead and one partner accepted, one partner submitted only; task 3 accepted with
-    hostile text; the rest drafts."""
-    report_in(
-        world,
-        "accepted",
-        "ttkhcn",
-        1,
-        results="Tổ chức 2 hội nghị quán triệt.\nĐăng 12 tin, bài.",
-        completion=Completion.DONE,
-        completed_on=datetime.date(2026, 10, 1),
-    )
-    report_in(
-        world,
-        "accepted",
-        "lhh",
-        1,
-        results="Phối hợp tuyên truyền trên tạp chí.",
-        completion=Completion.IN_PROGRESS,
-        progress=50,
-    )
-    report_in(
-        world,
-        "submitted",
-        "khtc",
-        1,
-        results="Chưa được duyệt: không được lấy vào báo cáo.",
-        completion=Completion.NOT_STARTED,
-    )
-    report_in(
-        world,
-        "accepted",
-        "qlcn",
-        3,
-        results=HOSTILE,
-        completion=Completion.DONE,
-        completed_on=datetime.date(2026, 10, 1),
-    )
-    return world
-
-
-# ------------------------------------------------------------------------------
-# Composition
-# ------------------------------------------------------------------------------
 def test_each_task_result_is_composed_from_accepted_reports_lead_first(year):
     document = document_build(scope_of(year.period))
 

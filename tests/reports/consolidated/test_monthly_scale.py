@@ -12,9 +12,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reports.consolidated.generator import compose, consolidated_for, document_build
+from reports.consolidated.preview import SHOWN_LINES, SHOWN_ROWS, TASKS_PER_PAGE
 from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
-from reports.consolidated.views import SHOWN_LINES, SHOWN_ROWS, TASKS_PER_PAGE
 from reports.models import Completion, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
 from tests.helpers import page_query_counts
