@@ -15,10 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import zlib
 from pathlib import Path
 
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +56,26 @@ def code_digest(templates: tuple[str, ...], modules: tuple[str, ...]) -> str:
     sources = [Path(get_template(name).origin.name).read_bytes() for name in templates]
     sources += [Path(importlib.import_module(name).__file__).read_bytes() for name in modules]
     return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+
+
+def entry_key(prefix: str, parts: tuple) -> str:
+    """A key of the cache for an entry drawn from `parts` (their repr: values, never querysets)."""
+    return f"{prefix}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def html_get(key: str | None, what: str) -> dict | None:
+    """The entry kept by `html_set` under `key`: its HTML (safe: it was drawn by a template, escaped
+    there) and what was kept beside it; None when there is none."""
+    if key is None:
+        return None
+    entry = cache_get(key, what)
+    if entry is None:
+        return None
+    return {**entry, "html": mark_safe(zlib.decompress(entry["html"]).decode())}
+
+
+def html_set(key: str | None, what: str, html: str, **beside) -> None:
+    """Keep the drawn `html` under `key` (nothing when None), compressed: a body of tens or hundreds
+    of kilobytes of repetitive HTML becomes a few; with `beside` (the response's status…)."""
+    if key is not None:
+        cache_set(key, {"html": zlib.compress(html.encode(), 1), **beside}, what)

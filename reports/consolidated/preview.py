@@ -24,17 +24,15 @@ replaced the stamps yet, and an id it creates may be given again after a rollbac
 from __future__ import annotations
 
 import datetime
-import hashlib
-import zlib
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from reports import stamps
-from reports.cache import cache_get, cache_set, code_digest
+from reports.cache import cache_get, cache_set, code_digest, entry_key, html_get, html_set
 from reports.exports.document import document_from_data
 from reports.models import ConsolidatedReport
 from tasks.models import Task
@@ -133,7 +131,7 @@ def body_key(
         query,
         state,
     )
-    return "consolidated:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return entry_key("consolidated", parts)
 
 
 def body_html(
@@ -182,12 +180,10 @@ def body(
     edited = {} if shown.is_issued else edited_results(shown)
     number = None if number is None else str(number)
     key = body_key(scope, shown, edited, number=number, query=query, today=today)
-    if key is not None and (entry := cache_get(key, WHAT)) is not None:
-        return mark_safe(zlib.decompress(entry).decode())
+    if (entry := html_get(key, WHAT)) is not None:
+        return entry["html"]
     html = body_html(scope, shown, edited, number=number, query=query, today=today, snapshot=snapshot)
-    if key is not None:
-        # Compressed: tens of kilobytes of repetitive HTML become a few.
-        cache_set(key, zlib.compress(html.encode(), 1), WHAT)
+    html_set(key, WHAT, html)
     return html
 
 
@@ -214,7 +210,7 @@ def form_results(scope: Scope, consolidated: ConsolidatedReport, today: datetime
             tuple(sorted(found.items())),
             tuple(sorted(edited.items())),
         )
-        key = "consolidated-form:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = entry_key("consolidated-form", parts)
         if (entry := cache_get(key, WHAT)) is not None:
             tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
             return tasks, entry["composed"], entry["line_counts"]

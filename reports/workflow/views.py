@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,11 +20,12 @@ from kehoach.http import query_without
 from kehoach.pagination import CountedPaginator, UncountedPage
 from kehoach.text import parse_id
 from reports import permissions
+from reports.cache import html_get, html_set
 from reports.models import Evidence, TaskReport, TaskState
 from reports.states import report_state
 from tasks.models import Plan, Task
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .forms import (
     CommentForm,
     DirectionForm,
@@ -213,17 +215,25 @@ def plan_indicators(request, pk):
             messages.error(request, f"Kế hoạch {plan.code} không có kỳ báo cáo nào của năm “{chosen[:10]}”.")
             status = 400
     shown = [period for period in periods if period.year == year]
-    page = selectors.plan_indicators_page(plan, request.GET.get("page"), INDICATORS_PER_PAGE)
-    context = {
-        "plan": plan,
-        "years": years,
-        "year": year,
-        "periods": shown,
-        "rows": selectors.indicator_trends(list(page.object_list), shown, request.user),
-        "page": page,
-        "query": query_without(request, "page"),
-    }
-    return render(request, "reports/plan_indicators.html", context, status=status)
+    # The body is served from the cache while no value it judges has changed (page_cache.py).
+    key = page_cache.indicators_key(request=request, plan=plan, year=year, periods=periods, today=_today())
+    entry = html_get(key, page_cache.INDICATORS)
+    if entry is None:
+        page = selectors.plan_indicators_page(plan, request.GET.get("page"), INDICATORS_PER_PAGE)
+        context = {
+            "plan": plan,
+            "years": years,
+            "year": year,
+            "periods": shown,
+            "rows": selectors.indicator_trends(list(page.object_list), shown, request.user),
+            "page": page,
+            "query": query_without(request, "page"),
+        }
+        html = render_to_string(page_cache.INDICATORS_TEMPLATE, context)
+        html_set(key, page_cache.INDICATORS, html)
+    else:
+        html = entry["html"]
+    return render(request, "reports/plan_indicators.html", {"plan": plan, "body": html}, status=status)
 
 
 @require_safe
@@ -463,8 +473,23 @@ def evidence_delete(request, pk):
 def review_queue(request):
     if not permissions.reviews_reports(request.user):
         raise PermissionDenied("Chỉ đơn vị điều phối kế hoạch và Lãnh đạo Sở duyệt báo cáo.")
-    user = request.user
+    user, today = request.user, _today()
     groups = selectors.review_queue_groups(user)
+    # The body is served from the cache while nothing it shows has changed (page_cache.py).
+    key = page_cache.queue_key(request=request, user=user, groups=groups, today=today)
+    entry = html_get(key, page_cache.QUEUE)
+    if entry is None:
+        html, status = _review_queue_body(request, groups, today)
+        html_set(key, page_cache.QUEUE, html, status=status)
+    else:
+        html, status = entry["html"], entry["status"]
+    return render(request, "reports/review_queue.html", {"body": html}, status=status)
+
+
+def _review_queue_body(request, groups: list[dict], today) -> tuple[str, int]:
+    """The queue's body (groups, filter, units, a page of reports with their indicators judged) as
+    HTML, with the response's status (400 when the filter had a bad value)."""
+    user = request.user
     form = ReviewQueueFilterForm(request.GET, groups=groups)
     chosen = form.cleaned_data if form.is_valid() else {}
     plan_id, period_id = chosen.get("plan"), chosen.get("period")
@@ -478,7 +503,7 @@ def review_queue(request):
     # Counted by the units' list the page reads anyway, never by a query of its own.
     count = waiting[unit_id] if unit_id is not None else sum(waiting.values())
     page = CountedPaginator(ids, REVIEW_QUEUE_PER_PAGE, count=count).get_page(chosen.get("page"))
-    page.object_list = selectors.review_queue_rows(page.object_list, _today())
+    page.object_list = selectors.review_queue_rows(page.object_list, today)
     results = selectors.reports_indicator_results(page.object_list, user)
     for report in page.object_list:
         report.indicator_results = results[report.pk]
@@ -491,7 +516,8 @@ def review_queue(request):
         "page": page,
         "query": query_without(request, "page"),
     }
-    return render(request, "reports/review_queue.html", context, status=400 if form.errors else 200)
+    html = render_to_string(page_cache.QUEUE_TEMPLATE, context)
+    return html, 400 if form.errors else 200
 
 
 REVIEW_QUEUE_PER_PAGE = 50

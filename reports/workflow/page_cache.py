@@ -1,0 +1,92 @@
+"""The workflow's pages kept in the cache: the review queue (`/duyet/`) and a plan's indicators
+(`/ke-hoach/<id>/chi-tieu/`). Each page's body is kept in Django's cache and served again while
+nothing it shows has changed, as the board's is (docs/architecture.md, "The board's cache"); the
+page around it (the messages, the menu) is drawn on every request.
+
+Both keys hold the change stamps (`reports.stamps`) of every period of the plans shown and the global
+one: a report or an indicator value changed in any of them (an indicator is judged over its period,
+its year or the whole plan), or a task, indicator, target, unit, period or plan changed anywhere,
+gives another key. They also hold who asks, as the database is asked: the SQL of the reports the
+user may see (and, for the queue, of the reports they review), whose plans, units and periods are
+written as values, so two people share an entry only when they see (and review) the same reports.
+And the day, the whole query string and a digest of the code that draws the body.
+
+The review queue's groups are read on every request (one aggregate over the index of the reports
+waiting) and are part of its key: a report sent, taken back or reviewed in a plan with nothing
+waiting before changes them.
+
+Not used inside a transaction (a test's, a caller's): its writes have not replaced the stamps yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
+from reports import permissions, stamps
+from reports.cache import code_digest, entry_key
+from reports.models import ReportingPeriod
+
+QUEUE = "danh sách chờ duyệt"
+QUEUE_TEMPLATE = "reports/_review_queue_body.html"
+INDICATORS = "chỉ tiêu của kế hoạch"
+INDICATORS_TEMPLATE = "reports/_plan_indicators_body.html"
+_CODE = (
+    "reports.workflow.page_cache",
+    "reports.workflow.views",
+    "reports.workflow.selectors",
+    "reports.workflow.forms",
+    "reports.states",
+    "reports.templatetags.kehoach",
+)
+_TEMPLATES = ("reports/_pager.html", "reports/_state.html", "reports/_verdict.html")
+
+
+def _sql(queryset) -> str:
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:  # a queryset that can match nothing (.none())
+        return "none"
+
+
+def _common(request, today: datetime.date, period_ids: list[int], template: str) -> tuple | None:
+    """What both keys hold: the code, the day, the query string and the stamps of `period_ids` and
+    the global one; None when the page must be drawn afresh. One query."""
+    if connection.in_atomic_block:
+        return None
+    found = stamps.read_committed(period_ids)
+    if found is None:
+        return None
+    return (
+        code_digest((template, *_TEMPLATES), _CODE),
+        today.isoformat(),
+        tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
+        tuple(sorted(found.items())),
+    )
+
+
+def queue_key(*, request, user, groups: list[dict], today: datetime.date) -> str | None:
+    """The key of the queue's body as `request` asks it, or None when it must be drawn afresh. Two
+    queries: the periods of the plans with reports waiting, and their stamps."""
+    if connection.in_atomic_block:
+        return None
+    plans = sorted({group["period__plan_id"] for group in groups})
+    periods = list(ReportingPeriod.objects.filter(plan_id__in=plans).values_list("pk", flat=True))
+    common = _common(request, today, periods, QUEUE_TEMPLATE)
+    if common is None:
+        return None
+    who = (_sql(permissions.review_queue_for(user)), _sql(permissions.reports_visible_to(user)))
+    return entry_key("queue", (*common, who, repr(groups)))
+
+
+def indicators_key(*, request, plan, year: int | None, periods: list, today: datetime.date) -> str | None:
+    """The key of the body of `plan`'s indicators page for `year` (its `periods`: every period of
+    the plan, read by the page already), or None when it must be drawn afresh. One query."""
+    common = _common(request, today, [period.pk for period in periods], INDICATORS_TEMPLATE)
+    if common is None:
+        return None
+    shown = tuple((p.pk, p.key, p.name, p.year, p.cutoff_from, p.cutoff_to, p.deadline) for p in periods)
+    who = _sql(permissions.reports_visible_to(request.user))
+    return entry_key("indicators", (*common, plan.pk, year, shown, who))

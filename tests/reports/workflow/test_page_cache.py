@@ -1,0 +1,187 @@
+"""The review queue's cache (reports.workflow.page_cache): served again while nothing it shows has
+changed, drawn afresh on the next request after a report is sent, reviewed or changed in place, and
+never shared between people who review or see other reports.
+
+Transactional tests: the cache is only used outside a transaction, and PostgreSQL replaces a stamp
+when the change is committed, as in production.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.models import IndicatorValue, ReportStatus, TaskReport
+from reports.workflow import views
+from tasks.models import (
+    Indicator,
+    IndicatorAccumulation,
+    IndicatorAggregation,
+    IndicatorTarget,
+    PlanRole,
+    Role,
+    TargetScope,
+    Unit,
+)
+from tests.factories import UserFactory
+from tests.helpers import report_in
+from tests.reports.workflow.test_review_queue import QUEUE, _listed, _reviewed_by_coordinator, _send
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SENT = datetime.datetime(2026, 10, 1, 8, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """How many times the queue's body was drawn rather than served."""
+    calls = []
+    draw = views._review_queue_body
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_review_queue_body", counting)
+    return calls
+
+
+def get(client, user, query=""):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE + query)
+    return response, len(queries)
+
+
+def test_the_queue_asked_again_is_served_until_a_report_is_sent_or_reviewed(client, world, drawn):
+    reports = _reviewed_by_coordinator(world)[:4]
+    sent = _send(reports[:3], SENT)
+    first, drawing = get(client, world.coordinator)
+    again, serving = get(client, world.coordinator)
+
+    assert len(drawn) == 1 and serving < drawing
+    assert _listed(again.content.decode()) == _listed(first.content.decode()) == sent
+
+    # A report sent shows on the next request, then is served again
+    _send([reports[3]], SENT + datetime.timedelta(hours=1))
+    assert _listed(get(client, world.coordinator)[0].content.decode()) == [*sent, reports[3].pk]
+    get(client, world.coordinator)
+    assert len(drawn) == 2
+
+    # So does a report reviewed, and a waiting report changed in place (its unit's name here)
+    TaskReport.objects.filter(pk=sent[0]).update(status=ReportStatus.ACCEPTED)
+    assert _listed(get(client, world.coordinator)[0].content.decode()) == [*sent[1:], reports[3].pk]
+    TaskReport.objects.filter(pk=sent[1]).update(unit_name="Tên mới của đơn vị")
+    assert "Tên mới của đơn vị" in get(client, world.coordinator)[0].content.decode()
+    assert len(drawn) == 4
+
+
+def test_people_who_review_other_reports_never_share_a_queue(client, world, drawn):
+    # Given a report of the coordinating unit itself, which the leadership reviews and the
+    # coordinator does not, and one of another unit, which the coordinator reviews
+    own = TaskReport.objects.get(period=world.period, unit=world.plan.coordinating_unit, task__number=1)
+    other = _reviewed_by_coordinator(world)[0]
+    _send([own, other], SENT)
+
+    coordinators = _listed(get(client, world.coordinator)[0].content.decode())
+    leaderships = _listed(get(client, world.leadership)[0].content.decode())
+
+    assert len(drawn) == 2
+    assert coordinators == [other.pk] and own.pk in leaderships
+
+
+def test_a_bad_filter_served_again_is_still_refused(client, world, drawn):
+    _send(_reviewed_by_coordinator(world)[:2], SENT)
+    first, _ = get(client, world.coordinator, "?unit=999999")
+    again, _ = get(client, world.coordinator, "?unit=999999")
+
+    assert len(drawn) == 1
+    assert first.status_code == again.status_code == 400
+    assert "Đơn vị này không có báo cáo chờ bạn duyệt" in again.content.decode()
+
+
+def test_two_coordinators_whose_queues_look_alike_never_share_one(client, world, drawn):
+    # Given a second coordinator of the plan, in another unit (lhh): each coordinator reviews the
+    # other's unit's report, and both reports were sent at the same moment, so both queues have one
+    # report of the same period sent at the same time
+    second = UserFactory(username="dieuphoi.lhh", unit=Unit.objects.get(code="lhh"), role=Role.STAFF)
+    PlanRole.objects.create(user=second, plan=world.plan, kind=PlanRole.Kind.COORDINATOR)
+    coordinating = world.plan.coordinating_unit.code
+    of_coordinating_unit, of_lhh = world.report(coordinating, 1), world.report("lhh", 1)
+    TaskReport.objects.filter(pk__in=[of_coordinating_unit.pk, of_lhh.pk]).update(
+        status=ReportStatus.SUBMITTED, submitted_at=SENT, last_submitted_at=SENT
+    )
+
+    firsts = _listed(get(client, world.coordinator)[0].content.decode())
+    seconds = _listed(get(client, second)[0].content.decode())
+
+    assert len(drawn) == 2
+    assert firsts == [of_lhh.pk] and seconds == [of_coordinating_unit.pk]
+
+
+# ------------------------------------------------------------------------------
+# A plan's indicators
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def share(world):
+    """Task 1 measures a share each unit must reach: at least 80% in 2026, one decimal."""
+    indicator = Indicator.objects.create(
+        task=world.plan.tasks.get(number="1"),
+        name="Tỷ lệ hồ sơ trực tuyến toàn trình",
+        unit_of_measure="%",
+        decimals=1,
+        is_share=True,
+        aggregation=IndicatorAggregation.EACH_UNIT,
+        accumulation=IndicatorAccumulation.LEVEL,
+    )
+    IndicatorTarget.objects.create(indicator=indicator, scope=TargetScope.YEAR, year=2026, value=80)
+    return indicator
+
+
+@pytest.fixture
+def indicators_drawn(monkeypatch):
+    """How many times the indicators' trends were judged rather than served."""
+    calls = []
+    trends = views.selectors.indicator_trends
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return trends(*args, **kwargs)
+
+    monkeypatch.setattr(views.selectors, "indicator_trends", counting)
+    return calls
+
+
+def indicators_page(client, user, plan, query=""):
+    client.force_login(user)
+    response = client.get(reverse("reports:plan_indicators", args=[plan.pk]) + query)
+    return response.status_code, response.content.decode()
+
+
+def test_the_indicators_are_served_until_a_value_changes_and_never_to_who_may_not_see_it(
+    client, before_deadline, world, share, indicators_drawn
+):
+    report_in(world, "submitted", values={share.pk: Decimal("83.4")})
+    _, first = indicators_page(client, world.coordinator, world.plan)
+    _, again = indicators_page(client, world.coordinator, world.plan)
+    assert len(indicators_drawn) == 1 and "83,4 / 80,0" in first and "83,4 / 80,0" in again
+
+    # A value corrected in place shows on the next request
+    IndicatorValue.objects.filter(indicator=share).update(value=Decimal("78.5"))
+    _, corrected = indicators_page(client, world.coordinator, world.plan)
+    assert len(indicators_drawn) == 2 and "78,5 / 80,0" in corrected
+
+    # Another unit's staff, who may not see ttkhcn's report, is drawn a page of their own
+    _, others = indicators_page(client, world.qlcn_staff, world.plan)
+    assert len(indicators_drawn) == 3 and "78,5" not in others
+
+
+def test_a_year_the_plan_has_not_is_refused_each_time_it_is_asked(
+    client, before_deadline, world, indicators_drawn
+):
+    for _ in range(2):
+        status, page = indicators_page(client, world.coordinator, world.plan, "?nam=1999")
+        assert status == 400 and "không có kỳ báo cáo nào của năm “1999”" in page
