@@ -1,8 +1,10 @@
+import html
+
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 from kehoach.text import days_left_text, lower_first, number_text, number_vi, person_name
 from reports.states import EDITABLE_STATUSES
@@ -285,3 +287,40 @@ def options(choices, selected=None):
 def get_value(mapping, key):
     """`mapping[key]`, or None when it has no such key."""
     return mapping.get(key) if mapping else None
+
+
+def _escaped(value) -> str:
+    """`value` as the template's auto-escaping writes it: text escaped, HTML marked safe kept."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
+
+
+@register.simple_tag
+def textarea_field(field):
+    """A text area of a form with its label, help and errors, as `reports/_field.html` writes it
+    (the same HTML: tests/reports/test_textarea_field.py), written here rather than through the
+    widget's templates: the consolidated report's form has a box for each of a plan's tasks, and
+    drawing a hundred of them through templates cost more than the rest of the page."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    # As django/forms/widgets/attrs.html writes them: in their order, True as a bare name.
+    attributes = "".join(
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        for name, value in context["attrs"].items()
+        if value is not False
+    )
+    parts = [
+        f'<div class="field{" has-error" if field.errors else ""}">',
+        f'<label for="{_escaped(field.id_for_label)}">{_escaped(field.label)}</label>'
+        f'<textarea name="{_escaped(context["name"])}"{attributes}>\n{_escaped(context["value"] or "")}</textarea>',
+    ]
+    if field.help_text:
+        at = f' id="{_escaped(field.auto_id)}_helptext"' if field.auto_id else ""
+        parts.append(f'<small class="muted"{at}>{_escaped(field.help_text)}</small>')
+    if field.errors:
+        at = f' id="{_escaped(field.auto_id)}_error"' if field.auto_id else ""
+        errors = "".join(f'<p class="field-error">{_escaped(error)}</p>' for error in field.errors)
+        parts.append(f"<div{at}>{errors}</div>")
+    return mark_safe("\n".join([*parts, "</div>\n"]))
