@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
+from kehoach.http import paths_of
 from kehoach.text import lower_first
 from reports import permissions
 from reports.exports.ics import Deadline
@@ -90,6 +91,7 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
     plans: dict[int, str] = {}
     domain = _uid_domain()
+    report_path = paths_of("reports:report_detail")
     deadlines = []
     for (
         pk, unit_name, role, task_deadline, status, state,
@@ -110,7 +112,7 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
                 f"Tình trạng nhiệm vụ: {TaskState(state).label}",
             ]
         )
-        path = reverse("reports:report_detail", args=[pk])
+        path = report_path(pk)
         owed = status in EDITABLE_STATUSES
         deadlines.append(
             Deadline(

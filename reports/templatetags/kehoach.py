@@ -1,11 +1,11 @@
 import html
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 
+from kehoach.http import paths_of
 from kehoach.text import days_left_text, lower_first, number_text, number_vi, person_name
 from reports.states import EDITABLE_STATUSES
 
@@ -119,16 +119,12 @@ def unit_names(units, empty=""):
     )
 
 
-_SENTINEL_PK = 9_876_543_210
-
-
 def _report_url(context, pk: int) -> str:
-    """The address of report `pk`: reversed once per rendering of a page (a hundred rows would
-    otherwise reverse it a hundred times), then the sentinel id replaced by `pk`."""
-    pattern = context.render_context.get("report_url")
-    if pattern is None:
-        pattern = context.render_context["report_url"] = reverse("reports:report_detail", args=[_SENTINEL_PK])
-    return pattern.replace(str(_SENTINEL_PK), str(int(pk)))
+    """The address of report `pk`: reversed once per rendering of a page (`kehoach.http.paths_of`)."""
+    paths = context.render_context.get("report_url")
+    if paths is None:
+        paths = context.render_context["report_url"] = paths_of("reports:report_detail")
+    return paths(pk)
 
 
 def _local_date(moment, pattern: str = "%d/%m/%Y") -> str:
