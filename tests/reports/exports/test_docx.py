@@ -437,6 +437,27 @@ def test_the_appendix_lists_one_row_per_unit_under_a_repeated_header(docx):
     assert table._tbl.xpath("./w:tblPr/w:tblStyle/@w:val") == ["TableGrid"]
 
 
+def test_a_long_appendix_is_written_row_by_row_with_its_text_as_text():
+    # Rows past several of the pieces the file is written in, with text that XML must escape
+    rows = [
+        dataclasses.replace(
+            appendix()[0], order=n, unit=f"Đơn vị <{n}> & “con”", summary=f"Kết quả {n}: a < b && c > d; ]]>"
+        )
+        for n in range(1, 1_234)
+    ]
+
+    table = read(report(appendix=rows)).tables[3]
+
+    assert len(table.rows) == 1 + len(rows)
+    assert [cell.text for cell in table.rows[1_000].cells[:3]] == [
+        "1000",
+        "1. Đẩy mạnh công tác thông tin, tuyên truyền",
+        "Đơn vị <1000> & “con”",
+    ]
+    assert [row.cells[5].text for row in table.rows[1:]] == [row.summary for row in rows]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+
+
 def test_the_appendix_is_titled_and_refers_to_the_report(docx):
     lines = [p.text for p in docx.paragraphs]
 
