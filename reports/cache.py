@@ -79,3 +79,14 @@ def html_set(key: str | None, what: str, html: str, **beside) -> None:
     of kilobytes of repetitive HTML becomes a few; with `beside` (the response's status…)."""
     if key is not None:
         cache_set(key, {"html": zlib.compress(html.encode(), 1), **beside}, what)
+
+
+def cached(key: str | None, what: str, compute):
+    """What `compute()` gives, from the cache under `key` when it is there (a value Django's cache
+    can keep: plain data), kept there when it was computed; computed every time when `key` is None."""
+    if key is not None and (entry := cache_get(key, what)) is not None:
+        return entry
+    value = compute()
+    if key is not None:
+        cache_set(key, value, what)
+    return value

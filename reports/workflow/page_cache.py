@@ -90,3 +90,24 @@ def indicators_key(*, request, plan, year: int | None, periods: list, today: dat
     shown = tuple((p.pk, p.key, p.name, p.year, p.cutoff_from, p.cutoff_to, p.deadline) for p in periods)
     who = _sql(permissions.reports_visible_to(request.user))
     return entry_key("indicators", (*common, plan.pk, year, shown, who))
+
+
+COUNTS = "số báo cáo của các kỳ hiện tại"
+
+
+def counts_key(*, periods: list, today: datetime.date) -> str | None:
+    """The key of the counts of every report of `periods` (the home page of those who see every
+    report: by state, and by period), or None when they must be counted afresh. They depend on no
+    one's rights, only on the periods' reports, their deadlines and the day. One query."""
+    if connection.in_atomic_block:
+        return None
+    found = stamps.read_committed([period.pk for period in periods])
+    if found is None:
+        return None
+    parts = (
+        code_digest((), _CODE),
+        today.isoformat(),
+        tuple(p.pk for p in periods),
+        tuple(sorted(found.items())),
+    )
+    return entry_key("counts", parts)

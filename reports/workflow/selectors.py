@@ -141,11 +141,6 @@ def evidence(pk) -> Evidence:
     return Evidence.objects.select_related("report__period__plan").get(pk=pk)
 
 
-def reports_in_periods(user, periods: list[ReportingPeriod]) -> QuerySet:
-    """The reports of `periods` the user may see."""
-    return permissions.reports_visible_to(user).filter(period__in=[period.pk for period in periods])
-
-
 def review_queue_size(user) -> int:
     return permissions.review_queue_for(user).count()
 
@@ -384,13 +379,11 @@ def periods_overview(plans=permissions.ALL) -> QuerySet:
     return periods.order_by("-deadline", "plan__code", "pk")
 
 
-def with_report_counts(periods) -> list[ReportingPeriod]:
-    """`periods` with how many reports each asks (`total`), has waiting (`submitted`) and has
-    accepted, counted in one query over those periods' reports only."""
-    periods = list(periods)
-    counts = {
-        row["period_id"]: row
-        for row in TaskReport.objects.filter(period__in=[period.pk for period in periods])
+def report_counts(periods) -> dict[int, tuple[int, int, int]]:
+    """How many reports each of `periods` asks, has waiting and has accepted, by period id, counted
+    in one query over those periods' reports only."""
+    rows = (
+        TaskReport.objects.filter(period__in=[period.pk for period in periods])
         .values("period_id")
         .annotate(
             # Counted on the status (never empty), not the id: PostgreSQL then reads the index by
@@ -400,15 +393,33 @@ def with_report_counts(periods) -> list[ReportingPeriod]:
             accepted=Count("status", filter=Q(status=ReportStatus.ACCEPTED)),
         )
         .order_by()
-    }
+    )
+    return {row["period_id"]: (row["total"], row["submitted"], row["accepted"]) for row in rows}
+
+
+def with_counts(periods, counts: dict[int, tuple[int, int, int]]) -> list[ReportingPeriod]:
+    """`periods` with their counts (`report_counts`) as `total`, `submitted` and `accepted`."""
+    periods = list(periods)
     for period in periods:
-        row = counts.get(period.pk, {})
-        period.total, period.submitted, period.accepted = (
-            row.get("total", 0),
-            row.get("submitted", 0),
-            row.get("accepted", 0),
-        )
+        period.total, period.submitted, period.accepted = counts.get(period.pk, (0, 0, 0))
     return periods
+
+
+def with_report_counts(periods) -> list[ReportingPeriod]:
+    """`periods` with how many reports each asks (`total`), has waiting (`submitted`) and has
+    accepted, counted in one query over those periods' reports only."""
+    periods = list(periods)
+    return with_counts(periods, report_counts(periods))
+
+
+def current_counts(periods: list[ReportingPeriod], today: datetime.date) -> dict:
+    """Every report of `periods` counted by state (`states`, judged at `today`) and by period
+    (`periods`, as `report_counts`): what the home page shows those who see every report. Two
+    queries; plain data, which the cache keeps."""
+    return {
+        "states": state_counts(TaskReport.objects.filter(period__in=[p.pk for p in periods]), today),
+        "periods": report_counts(periods),
+    }
 
 
 def unit_head_names(unit_id: int) -> list[str]:

@@ -20,7 +20,7 @@ from kehoach.http import query_without
 from kehoach.pagination import CountedPaginator, UncountedPage
 from kehoach.text import parse_id
 from reports import permissions
-from reports.cache import html_get, html_set
+from reports.cache import cached, html_get, html_set
 from reports.models import Evidence, TaskReport, TaskState
 from reports.states import report_state
 from tasks.models import Plan, Task
@@ -95,9 +95,15 @@ def home(request):
         context["unit_reports"] = page
         context["query"] = query_without(request, "page")
     if permissions.sees_every_report(user):
-        counts = selectors.state_counts(selectors.reports_in_periods(user, current), today)
-        context["state_counts"] = [(TaskState(key), value) for key, value in counts.items()]
-        context["periods"] = selectors.with_report_counts(current)
+        # Every report of the current periods, counted by state and by period: the same for all who
+        # see every report, kept in the cache while none of those reports changed (page_cache.py).
+        counts = cached(
+            page_cache.counts_key(periods=current, today=today),
+            page_cache.COUNTS,
+            lambda: selectors.current_counts(current, today),
+        )
+        context["state_counts"] = [(TaskState(key), value) for key, value in counts["states"].items()]
+        context["periods"] = selectors.with_counts(current, counts["periods"])
     if permissions.reviews_reports(user):
         context["queue_size"] = selectors.review_queue_size(user)
     context["plans"] = selectors.plans_in_force()

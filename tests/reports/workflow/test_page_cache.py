@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.models import IndicatorValue, ReportStatus, TaskReport
+from reports.models import Completion, IndicatorValue, ReportStatus, TaskReport
 from reports.workflow import views
 from tasks.models import (
     Indicator,
@@ -185,3 +185,54 @@ def test_a_year_the_plan_has_not_is_refused_each_time_it_is_asked(
     for _ in range(2):
         status, page = indicators_page(client, world.coordinator, world.plan, "?nam=1999")
         assert status == 400 and "không có kỳ báo cáo nào của năm “1999”" in page
+
+
+# ------------------------------------------------------------------------------
+# The counts of the current periods on the home page of those who see every report
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def counted(monkeypatch):
+    """How many times the current periods' reports were counted rather than served."""
+    calls = []
+    count = views.selectors.current_counts
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(views.selectors, "current_counts", counting)
+    return calls
+
+
+def home_counts(client, user) -> tuple[dict, list]:
+    client.force_login(user)
+    response = client.get(reverse("reports:home"))
+    assert response.status_code == 200
+    states = {state.value: count for state, count in response.context["state_counts"]}
+    periods = [(p.pk, p.total, p.submitted, p.accepted) for p in response.context["periods"]]
+    return states, periods
+
+
+def test_the_home_counts_are_served_until_a_report_of_the_current_periods_changes(
+    client, before_deadline, world, counted
+):
+    states, periods = home_counts(client, world.leadership)
+    assert home_counts(client, world.finance) == (states, periods)
+    assert len(counted) == 1
+
+    # A report done and accepted (by a bulk update, as any path may write it) shows on the next
+    # request
+    report = _reviewed_by_coordinator(world)[0]
+    TaskReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.ACCEPTED,
+        submitted_at=SENT,
+        last_submitted_at=SENT,
+        completion=Completion.DONE,
+        completed_on=datetime.date(2026, 10, 1),
+    )
+    changed_states, changed_periods = home_counts(client, world.leadership)
+
+    assert len(counted) == 2
+    accepted_before = {pk: accepted for pk, _, _, accepted in periods}[world.period.pk]
+    assert {pk: accepted for pk, _, _, accepted in changed_periods}[world.period.pk] == accepted_before + 1
+    assert changed_states["done_on_time"] == states["done_on_time"] + 1
