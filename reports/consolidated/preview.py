@@ -197,9 +197,8 @@ def form_results(scope: Scope, consolidated: ConsolidatedReport, today: datetime
     stamps of the plan's periods, the day, the edited results and the code, as the document is."""
     edited = edited_results(consolidated)
     key = None
-    if not connection.in_atomic_block and (
-        found := stamps.read_committed([p.pk for p in scope.plan_periods])
-    ):
+    found = stamps.read_committed([p.pk for p in scope.plan_periods])  # None inside a transaction
+    if found is not None:
         parts = (
             code_digest(*FORM_SOURCES),
             form_lines,
