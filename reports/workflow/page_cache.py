@@ -111,3 +111,21 @@ def counts_key(*, periods: list, today: datetime.date) -> str | None:
         tuple(sorted(found.items())),
     )
     return entry_key("counts", parts)
+
+
+UNIT = "việc của đơn vị"
+UNIT_TEMPLATE = "reports/_home_unit.html"
+
+
+def unit_key(*, request, unit_id: int, periods: list, today: datetime.date) -> str | None:
+    """The key of the home page's list of what unit `unit_id` has to do now: its reports of the
+    current `periods` and those it still owes in any open period (`selectors.unit_reports_now`), the
+    same for every member of the unit. Two queries: the open periods, and the stamps of those and of
+    `periods`; None when the list must be drawn afresh."""
+    if connection.in_atomic_block:
+        return None
+    open_periods = ReportingPeriod.objects.filter(is_open=True).values_list("pk", flat=True)
+    common = _common(request, today, sorted({*open_periods, *(p.pk for p in periods)}), UNIT_TEMPLATE)
+    if common is None:
+        return None
+    return entry_key("unit", (*common, unit_id, tuple(p.pk for p in periods)))

@@ -87,13 +87,16 @@ def home(request):
     if unit_member or permissions.sees_every_report(user):
         current = selectors.current_periods(today)
     if unit_member:
-        reports = selectors.unit_reports_now(user, current, today)
-        page = Paginator(reports, HOME_REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
-        for report in page.object_list:
-            report.days_left = (report.period.deadline - today).days
-        context["unit_reports"] = page
-        context["query"] = query_without(request, "page")
+        # The same for every member of the unit, served from the cache while none of the reports
+        # it lists changed (page_cache.py).
+        key = page_cache.unit_key(request=request, unit_id=user.unit_id, periods=current, today=today)
+        entry = html_get(key, page_cache.UNIT)
+        if entry is None:
+            html = _unit_section(request, current, today)
+            html_set(key, page_cache.UNIT, html)
+        else:
+            html = entry["html"]
+        context["unit_section"] = html
     if permissions.sees_every_report(user):
         # Every report of the current periods, counted by state and by period: the same for all who
         # see every report, kept in the cache while none of those reports changed (page_cache.py).
@@ -108,6 +111,23 @@ def home(request):
         context["queue_size"] = selectors.review_queue_size(user)
     context["plans"] = selectors.plans_in_force()
     return render(request, "reports/home.html", context)
+
+
+def _unit_section(request, current, today) -> str:
+    """What the user's unit has to do now (`selectors.unit_reports_now`), a page of it, as HTML."""
+    user = request.user
+    reports = selectors.unit_reports_now(user, current, today)
+    page = Paginator(reports, HOME_REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for report in page.object_list:
+        report.days_left = (report.period.deadline - today).days
+    context = {
+        "unit_reports": page,
+        "unit_name": user.unit.name,
+        "year": today.year,
+        "query": query_without(request, "page"),
+    }
+    return render_to_string(page_cache.UNIT_TEMPLATE, context)
 
 
 # ------------------------------------------------------------------------------

@@ -236,3 +236,50 @@ def test_the_home_counts_are_served_until_a_report_of_the_current_periods_change
     accepted_before = {pk: accepted for pk, _, _, accepted in periods}[world.period.pk]
     assert {pk: accepted for pk, _, _, accepted in changed_periods}[world.period.pk] == accepted_before + 1
     assert changed_states["done_on_time"] == states["done_on_time"] + 1
+
+
+# ------------------------------------------------------------------------------
+# What a unit has to do now, on the home page of its members
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def unit_drawn(monkeypatch):
+    """How many times a unit's list on the home page was drawn rather than served."""
+    calls = []
+    draw = views._unit_section
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_unit_section", counting)
+    return calls
+
+
+def home_page(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("reports:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_units_list_is_served_to_its_members_until_one_of_its_reports_changes(
+    client, before_deadline, world, unit_drawn
+):
+    report = world.report("ttkhcn", 1)
+    first = home_page(client, world.ttkhcn_head)
+    again = home_page(client, world.ttkhcn_staff)
+
+    assert len(unit_drawn) == 1
+    assert f'href="/bao-cao/{report.pk}/"' in first and f'href="/bao-cao/{report.pk}/"' in again
+    assert "Đang soạn" in first
+
+    # A report sent (by a bulk update, as any path may write it) shows on the next request
+    TaskReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.SUBMITTED, submitted_at=SENT, last_submitted_at=SENT
+    )
+    sent = home_page(client, world.ttkhcn_head)
+    assert len(unit_drawn) == 2 and "đã gửi 01/10/2026" in sent
+
+    # Another unit's members are drawn their own list, without ttkhcn's reports
+    others = home_page(client, world.qlcn_staff)
+    assert len(unit_drawn) == 3 and f'href="/bao-cao/{report.pk}/"' not in others
