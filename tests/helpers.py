@@ -261,3 +261,17 @@ def page_query_counts(client, pages) -> dict[str, int]:
         assert response.status_code == 200, (name, url)
         counts[name] = len(queries)
     return counts
+
+
+def calls_of(monkeypatch, owner, name: str) -> list:
+    """Count the calls of `owner.name` (a function of a module): one item in the list returned per
+    call, the function still doing its work. What a cache test asks: was the page drawn or served?"""
+    calls = []
+    function = getattr(owner, name)
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return function(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls

@@ -24,6 +24,7 @@ replaced the stamps yet, and an id it creates may be given again after a rollbac
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -142,12 +143,12 @@ def body_html(
     number: str | None,
     query: str,
     today: datetime.date,
-    snapshot=None,
+    snapshot: Callable[[], dict],
 ) -> str:
     """The document's page `number` (as typed) drawn: an issued edition from its frozen copy
-    (`snapshot`, read by the caller only when needed), the one being prepared composed now."""
+    (`snapshot()` reads it, only when needed), the one being prepared composed now."""
     if shown.is_issued:
-        document = document_from_data(snapshot() if callable(snapshot) else snapshot)
+        document = document_from_data(snapshot())
         page = Paginator(document.tasks, TASKS_PER_PAGE).get_page(number)
         numbers = {part.number for part in page}
         appendix = [row for row in document.appendix if row.task_number in numbers]
@@ -173,7 +174,13 @@ def body_html(
 
 
 def body(
-    scope: Scope, shown: ConsolidatedReport, *, number, query: str, today: datetime.date, snapshot
+    scope: Scope,
+    shown: ConsolidatedReport,
+    *,
+    number,
+    query: str,
+    today: datetime.date,
+    snapshot: Callable[[], dict],
 ) -> SafeString:
     """The document's page as `body_html` draws it, from the cache when nothing it shows has changed
     since it was kept there. A cache that cannot be read or written is only a cache that misses."""

@@ -133,23 +133,6 @@ def test_a_level_that_each_unit_must_reach_is_judged_on_each_units_latest_value(
 # ------------------------------------------------------------------------------
 # The report form: values typed the Vietnamese way, checked against the indicator
 # ------------------------------------------------------------------------------
-@pytest.fixture
-def share(world):
-    """Task 1 measures a share each unit must reach: at least 80% in 2026, one decimal."""
-    indicator = Indicator.objects.create(
-        task=world.plan.tasks.get(number="1"),
-        name="Tỷ lệ hồ sơ trực tuyến toàn trình",
-        unit_of_measure="%",
-        decimals=1,
-        is_share=True,
-        aggregation=IndicatorAggregation.EACH_UNIT,
-        accumulation=IndicatorAccumulation.LEVEL,
-        order=10,
-    )
-    IndicatorTarget.objects.create(indicator=indicator, scope=TargetScope.YEAR, year=2026, value=80)
-    return indicator
-
-
 def edit_post(report, **fields):
     data = {
         "version": str(TaskReport.objects.get(pk=report.pk).version),

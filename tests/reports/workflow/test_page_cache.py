@@ -17,17 +17,12 @@ from django.urls import reverse
 from reports.models import Completion, IndicatorValue, ReportStatus, TaskReport
 from reports.workflow import views
 from tasks.models import (
-    Indicator,
-    IndicatorAccumulation,
-    IndicatorAggregation,
-    IndicatorTarget,
     PlanRole,
     Role,
-    TargetScope,
     Unit,
 )
 from tests.factories import UserFactory
-from tests.helpers import report_in
+from tests.helpers import calls_of, report_in
 from tests.reports.workflow.test_review_queue import QUEUE, _listed, _reviewed_by_coordinator, _send
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,15 +33,7 @@ SENT = datetime.datetime(2026, 10, 1, 8, tzinfo=datetime.UTC)
 @pytest.fixture
 def drawn(monkeypatch):
     """How many times the queue's body was drawn rather than served."""
-    calls = []
-    draw = views._review_queue_body
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(views, "_review_queue_body", counting)
-    return calls
+    return calls_of(monkeypatch, views, "_review_queue_body")
 
 
 def get(client, user, query=""):
@@ -126,33 +113,9 @@ def test_two_coordinators_whose_queues_look_alike_never_share_one(client, world,
 # A plan's indicators
 # ------------------------------------------------------------------------------
 @pytest.fixture
-def share(world):
-    """Task 1 measures a share each unit must reach: at least 80% in 2026, one decimal."""
-    indicator = Indicator.objects.create(
-        task=world.plan.tasks.get(number="1"),
-        name="Tỷ lệ hồ sơ trực tuyến toàn trình",
-        unit_of_measure="%",
-        decimals=1,
-        is_share=True,
-        aggregation=IndicatorAggregation.EACH_UNIT,
-        accumulation=IndicatorAccumulation.LEVEL,
-    )
-    IndicatorTarget.objects.create(indicator=indicator, scope=TargetScope.YEAR, year=2026, value=80)
-    return indicator
-
-
-@pytest.fixture
 def indicators_drawn(monkeypatch):
     """How many times the indicators' trends were judged rather than served."""
-    calls = []
-    trends = views.selectors.indicator_trends
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return trends(*args, **kwargs)
-
-    monkeypatch.setattr(views.selectors, "indicator_trends", counting)
-    return calls
+    return calls_of(monkeypatch, views.selectors, "indicator_trends")
 
 
 def indicators_page(client, user, plan, query=""):
@@ -193,15 +156,7 @@ def test_a_year_the_plan_has_not_is_refused_each_time_it_is_asked(
 @pytest.fixture
 def counted(monkeypatch):
     """How many times the current periods' reports were counted rather than served."""
-    calls = []
-    count = views.selectors.current_counts
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return count(*args, **kwargs)
-
-    monkeypatch.setattr(views.selectors, "current_counts", counting)
-    return calls
+    return calls_of(monkeypatch, views.selectors, "current_counts")
 
 
 def home_counts(client, user) -> tuple[dict, list]:
@@ -244,15 +199,7 @@ def test_the_home_counts_are_served_until_a_report_of_the_current_periods_change
 @pytest.fixture
 def unit_drawn(monkeypatch):
     """How many times a unit's list on the home page was drawn rather than served."""
-    calls = []
-    draw = views._unit_section
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(views, "_unit_section", counting)
-    return calls
+    return calls_of(monkeypatch, views, "_unit_section")
 
 
 def home_page(client, user) -> str:
