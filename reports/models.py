@@ -257,7 +257,7 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = "số liệu chỉ tiêu"
         verbose_name_plural = "số liệu chỉ tiêu"
-        ordering = ["report", "indicator__order", "indicator"]
+        ordering = ["report_id", "indicator__order", "indicator_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "indicator"],
@@ -298,7 +298,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = "tệp minh chứng"
         verbose_name_plural = "tệp minh chứng"
-        ordering = ["report", "uploaded_at", "pk"]
+        ordering = ["report_id", "uploaded_at", "pk"]
 
     def __str__(self):
         return self.original_name
@@ -343,7 +343,7 @@ class ReportEvent(models.Model):
     class Meta:
         verbose_name = "sự kiện báo cáo"
         verbose_name_plural = "sự kiện báo cáo"
-        ordering = ["report", "created_at", "pk"]
+        ordering = ["report_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.actor_name}"
@@ -368,7 +368,7 @@ class Direction(models.Model):
     class Meta:
         verbose_name = "ý kiến chỉ đạo"
         verbose_name_plural = "ý kiến chỉ đạo"
-        ordering = ["report", "created_at", "pk"]
+        ordering = ["report_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.author_name}: {self.text[:60]}"

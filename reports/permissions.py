@@ -67,11 +67,11 @@ def _plan_parts(user) -> dict[str, set[int]]:
         return cached
     parts = {PlanRole.Kind.COORDINATOR: set(), PlanRole.Kind.FINANCE: set()}
     if _active(user) and user.pk:
-        for kind, plan_id in PlanRole.objects.filter(user=user).values_list("kind", "plan_id"):
+        for kind, plan_id in PlanRole.objects.filter(user=user).order_by().values_list("kind", "plan_id"):
             parts[kind].add(plan_id)
         if user.role == Role.COORDINATOR and user.unit_id:
             parts[PlanRole.Kind.COORDINATOR] |= set(
-                Plan.objects.filter(coordinating_unit_id=user.unit_id).values_list("pk", flat=True)
+                Plan.objects.filter(coordinating_unit_id=user.unit_id).order_by().values_list("pk", flat=True)
             )
     user._plan_parts = parts
     return parts
