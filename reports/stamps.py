@@ -45,6 +45,9 @@ GLOBAL_TABLES = [
     "tasks_indicatortarget",
     "tasks_unit",
     "tasks_groupmembership",
+    "tasks_legaldocument",
+    "tasks_plan_basis_documents",
+    "tasks_planduty",
 ]
 TABLES = [*PERIOD_TABLES, *REPORT_TABLES, *GLOBAL_TABLES]
 OPERATIONS = ("insert", "update", "delete")

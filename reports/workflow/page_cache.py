@@ -41,7 +41,12 @@ _CODE = (
     "reports.states",
     "reports.templatetags.kehoach",
 )
-_TEMPLATES = ("reports/_pager.html", "reports/_state.html", "reports/_verdict.html")
+_TEMPLATES = (
+    "reports/_pager.html",
+    "reports/_state.html",
+    "reports/_verdict.html",
+    "reports/_indicators.html",
+)
 
 
 def _sql(queryset) -> str:
@@ -113,6 +118,22 @@ def counts_key(*, periods: list, today: datetime.date) -> str | None:
     return entry_key("counts", parts)
 
 
+PERIOD_COUNTS = "số báo cáo của các kỳ"
+
+
+def period_counts_key(periods: list) -> str | None:
+    """The key of the counts of the reports of `periods` (`selectors.report_counts`: asked, waiting,
+    accepted): they depend only on those periods' reports. One query; None when they must be
+    counted afresh."""
+    if connection.in_atomic_block or not periods:
+        return None
+    found = stamps.read_committed([period.pk for period in periods])
+    if found is None:
+        return None
+    parts = (code_digest((), _CODE), tuple(p.pk for p in periods), tuple(sorted(found.items())))
+    return entry_key("period-counts", parts)
+
+
 UNIT = "việc của đơn vị"
 UNIT_TEMPLATE = "reports/_home_unit.html"
 
@@ -129,3 +150,35 @@ def unit_key(*, request, unit_id: int, periods: list, today: datetime.date) -> s
     if common is None:
         return None
     return entry_key("unit", (*common, unit_id, tuple(p.pk for p in periods)))
+
+
+PLAN = "trang kế hoạch"
+PLAN_TEMPLATE = "reports/_plan_detail_body.html"
+
+
+def plan_key(*, request, plan_id: int, today: datetime.date) -> str | None:
+    """The key of the body of the plan's page (its documents, a page of its tasks with their units,
+    its periods of this year): the same for everyone, drawn from rows the global stamp covers (the
+    plan, its legal documents and duties, tasks, assignments, units, periods); None when it must be
+    drawn afresh. One query."""
+    common = _common(request, today, [], PLAN_TEMPLATE)
+    if common is None:
+        return None
+    return entry_key("plan", (*common, plan_id))
+
+
+TASK = "trang nhiệm vụ"
+TASK_TEMPLATE = "reports/_task_detail_body.html"
+
+
+def task_key(*, request, task_id: int, periods: list, period, today: datetime.date) -> str | None:
+    """The key of the body of the task's page for `period` (of `periods`, every period of its
+    plan, read by the page already): the task, its assignments and history (written with the
+    task), its indicators judged at `period` (over its period, year or the whole plan: every
+    period's stamp) and the period's reports, as `request.user` may see them (the SQL of the
+    reports they may see, as for the indicators); None when it must be drawn afresh. One query."""
+    common = _common(request, today, [p.pk for p in periods], TASK_TEMPLATE)
+    if common is None:
+        return None
+    who = _sql(permissions.reports_visible_to(request.user))
+    return entry_key("task", (*common, task_id, period.pk if period else None, who))

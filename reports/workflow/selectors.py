@@ -22,6 +22,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Concat
 
@@ -209,13 +210,17 @@ def plan_periods_now(plan: Plan, today: datetime.date) -> tuple[list[ReportingPe
     return list(plan.periods.filter(now).order_by("-deadline")), plan.periods.exclude(now).count()
 
 
-def task_detail(pk: int) -> Task:
+def task_detail(pk: int) -> Task | None:
+    """The task with its plan, or None; its assignments are read by `with_assignments` only when
+    its page's body is drawn."""
+    return Task.objects.select_related("plan").filter(pk=pk).first()
+
+
+def with_assignments(task: Task) -> Task:
+    """`task` with its assignments and their units, in the plan's order, in `task.assignments.all()`."""
     assignments = Assignment.objects.select_related("unit").order_by("role", "order", "pk")
-    return (
-        Task.objects.select_related("plan")
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .get(pk=pk)
-    )
+    prefetch_related_objects([task], Prefetch("assignments", queryset=assignments))
+    return task
 
 
 def plan_periods(plan: Plan) -> list[ReportingPeriod]:

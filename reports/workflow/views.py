@@ -197,10 +197,21 @@ def plan_list(request):
 
 @require_safe
 def plan_detail(request, pk):
-    try:
-        plan = selectors.plan_detail(pk)
-    except Plan.DoesNotExist:
-        raise Http404("Không tìm thấy kế hoạch.") from None
+    plan = Plan.objects.filter(pk=pk).only("pk", "code").first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    # The body is the same for everyone, served from the cache while the plan is unchanged (page_cache.py).
+    key = page_cache.plan_key(request=request, plan_id=plan.pk, today=_today())
+    entry = html_get(key, page_cache.PLAN)
+    if entry is None:
+        html = _plan_body(request, selectors.plan_detail(plan.pk))
+        html_set(key, page_cache.PLAN, html)
+    else:
+        html = entry["html"]
+    return render(request, "reports/plan_detail.html", {"plan": plan, "body": html})
+
+
+def _plan_body(request, plan: Plan) -> str:
     tasks = Paginator(selectors.plan_tasks(plan), PLAN_TASKS_PER_PAGE).get_page(request.GET.get("page"))
     tasks.object_list = list(tasks.object_list)
     selectors.tasks_units(tasks.object_list)
@@ -212,7 +223,7 @@ def plan_detail(request, pk):
         "earlier_periods": earlier_periods,
         "query": query_without(request, "page"),
     }
-    return render(request, "reports/plan_detail.html", context)
+    return render_to_string(page_cache.PLAN_TEMPLATE, context)
 
 
 PLAN_TASKS_PER_PAGE = 30
@@ -264,10 +275,9 @@ def plan_indicators(request, pk):
 
 @require_safe
 def task_detail(request, pk):
-    try:
-        task = selectors.task_detail(pk)
-    except Task.DoesNotExist:
-        raise Http404("Không tìm thấy nhiệm vụ.") from None
+    task = selectors.task_detail(pk)
+    if task is None:
+        raise Http404("Không tìm thấy nhiệm vụ.")
     today = _today()
     periods = selectors.plan_periods(task.plan)
     period = selectors.default_period(periods, today) if periods else None
@@ -280,6 +290,20 @@ def task_detail(request, pk):
             status = 400
         else:
             period = chosen
+    # The body is served from the cache while nothing it shows has changed (page_cache.py).
+    cache_key = page_cache.task_key(
+        request=request, task_id=task.pk, periods=periods, period=period, today=today
+    )
+    entry = html_get(cache_key, page_cache.TASK)
+    if entry is None:
+        html = _task_body(request, selectors.with_assignments(task), periods, period, today)
+        html_set(cache_key, page_cache.TASK, html)
+    else:
+        html = entry["html"]
+    return render(request, "reports/task_detail.html", {"task": task, "body": html}, status=status)
+
+
+def _task_body(request, task: Task, periods: list, period, today: datetime.date) -> str:
     results = (
         selectors.indicator_results(
             plan_id=task.plan_id, period=period, user=request.user, task_ids=[task.pk]
@@ -296,7 +320,7 @@ def task_detail(request, pk):
         "indicators": selectors.task_indicators(task) if period is None else [r.indicator for r in results],
         "history": selectors.task_history(task),
     }
-    return render(request, "reports/task_detail.html", context, status=status)
+    return render_to_string(page_cache.TASK_TEMPLATE, context)
 
 
 # ------------------------------------------------------------------------------
@@ -571,7 +595,12 @@ def _period_page(request, *, open_form=None, add_form=None, status=200):
     if plan_filter is not None:
         periods = periods.filter(plan_id=plan_filter)
     page = Paginator(periods, PERIODS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_report_counts(page.object_list)
+    shown = list(page.object_list)
+    # Counted over the shown periods' reports, kept in the cache while none of them changes.
+    counts = cached(
+        page_cache.period_counts_key(shown), page_cache.PERIOD_COUNTS, lambda: selectors.report_counts(shown)
+    )
+    page.object_list = selectors.with_counts(shown, counts)
     context = {
         "form": open_form,
         "add_form": add_form,
