@@ -17,8 +17,10 @@ from django.urls import reverse
 from reports.models import Completion, IndicatorValue, ReportStatus, TaskReport
 from reports.workflow import views
 from tasks.models import (
+    PlanDuty,
     PlanRole,
     Role,
+    Task,
     Unit,
 )
 from tests.factories import UserFactory
@@ -230,3 +232,102 @@ def test_a_units_list_is_served_to_its_members_until_one_of_its_reports_changes(
     # Another unit's members are drawn their own list, without ttkhcn's reports
     others = home_page(client, world.qlcn_staff)
     assert len(unit_drawn) == 3 and f'href="/bao-cao/{report.pk}/"' not in others
+
+
+# ------------------------------------------------------------------------------
+# A plan's page and a task's page
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def plans_drawn(monkeypatch):
+    """How many times a plan's body was drawn rather than served."""
+    return calls_of(monkeypatch, views, "_plan_body")
+
+
+@pytest.fixture
+def tasks_drawn(monkeypatch):
+    """How many times a task's body was drawn rather than served."""
+    return calls_of(monkeypatch, views, "_task_body")
+
+
+def page(client, user, name, pk, query="") -> tuple[int, str]:
+    """The page's status and what it shows in its main part (the menu around it is each person's)."""
+    client.force_login(user)
+    response = client.get(reverse(name, args=[pk]) + query)
+    content = response.content.decode()
+    return response.status_code, content[content.index("<main>") : content.index("</main>")]
+
+
+def test_a_plans_page_is_served_to_everyone_until_the_plan_its_tasks_or_duties_change(
+    client, before_deadline, world, plans_drawn
+):
+    first = page(client, world.coordinator, "reports:plan_detail", world.plan.pk)
+    again = page(client, world.ttkhcn_staff, "reports:plan_detail", world.plan.pk)
+    assert first == again and first[0] == 200 and len(plans_drawn) == 1
+
+    # A task renamed, a duty rewritten: each shows on the next request
+    Task.objects.filter(plan=world.plan, number="1").update(title="Nhiệm vụ đổi tên")
+    assert "Nhiệm vụ đổi tên" in page(client, world.coordinator, "reports:plan_detail", world.plan.pk)[1]
+    PlanDuty.objects.filter(plan=world.plan).update(content="Trách nhiệm viết lại")
+    assert "Trách nhiệm viết lại" in page(client, world.coordinator, "reports:plan_detail", world.plan.pk)[1]
+    # So does a unit renamed, and another page of tasks is another entry
+    lead = Unit.objects.get(code="ttkhcn")
+    Unit.objects.filter(pk=lead.pk).update(name="Trung tâm đổi tên")
+    assert "Trung tâm đổi tên" in page(client, world.coordinator, "reports:plan_detail", world.plan.pk)[1]
+    page(client, world.coordinator, "reports:plan_detail", world.plan.pk, "?page=2")
+    assert len(plans_drawn) == 5
+
+
+def test_a_tasks_page_is_served_until_its_reports_change_and_never_to_who_sees_other_reports(
+    client, before_deadline, world, tasks_drawn
+):
+    task = Task.objects.get(plan=world.plan, number="1")
+    report = world.report("ttkhcn", 1)
+    first = page(client, world.coordinator, "reports:task_detail", task.pk)
+    again = page(client, world.coordinator, "reports:task_detail", task.pk)
+    assert first == again and f'href="/bao-cao/{report.pk}/"' in first[1] and len(tasks_drawn) == 1
+
+    # A report sent (by a bulk update, as any path may write it) shows on the next request
+    TaskReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.SUBMITTED, submitted_at=SENT, last_submitted_at=SENT
+    )
+    sent = page(client, world.coordinator, "reports:task_detail", task.pk)[1]
+    assert len(tasks_drawn) == 2 and sent != first[1]
+
+    # Another unit's staff, who may not see ttkhcn's report, is drawn a page of their own
+    others = page(client, world.qlcn_staff, "reports:task_detail", task.pk)[1]
+    assert len(tasks_drawn) == 3 and f'href="/bao-cao/{report.pk}/"' not in others
+
+    # A period the plan has not is refused each time it is asked
+    for _ in range(2):
+        status, refused = page(client, world.coordinator, "reports:task_detail", task.pk, "?ky=khong-co")
+        assert status == 400 and "không có kỳ báo cáo “khong-co”" in refused
+
+
+# ------------------------------------------------------------------------------
+# The periods' page: its periods' reports counted
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def periods_counted(monkeypatch):
+    """How many times the shown periods' reports were counted rather than served."""
+    return calls_of(monkeypatch, views.selectors, "report_counts")
+
+
+def period_counts(client, user) -> dict:
+    client.force_login(user)
+    response = client.get(reverse("reports:period_list"))
+    assert response.status_code == 200
+    return {p.pk: (p.total, p.submitted, p.accepted) for p in response.context["page"].object_list}
+
+
+def test_the_periods_counts_are_served_until_one_of_their_reports_changes(
+    client, before_deadline, world, periods_counted
+):
+    counts = period_counts(client, world.coordinator)
+    assert period_counts(client, world.coordinator) == counts and len(periods_counted) == 1
+
+    TaskReport.objects.filter(pk=world.report("ttkhcn", 1).pk).update(
+        status=ReportStatus.SUBMITTED, submitted_at=SENT, last_submitted_at=SENT
+    )
+    changed = period_counts(client, world.coordinator)
+    total, submitted, accepted = counts[world.period.pk]
+    assert len(periods_counted) == 2 and changed[world.period.pk] == (total, submitted + 1, accepted)
