@@ -4,26 +4,41 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0016_escalated_index_with_period'),
+        ("reports", "0016_escalated_index_with_period"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='direction',
-            options={'ordering': ['report_id', 'created_at', 'pk'], 'verbose_name': 'ý kiến chỉ đạo', 'verbose_name_plural': 'ý kiến chỉ đạo'},
+            name="direction",
+            options={
+                "ordering": ["report_id", "created_at", "pk"],
+                "verbose_name": "ý kiến chỉ đạo",
+                "verbose_name_plural": "ý kiến chỉ đạo",
+            },
         ),
         migrations.AlterModelOptions(
-            name='evidence',
-            options={'ordering': ['report_id', 'uploaded_at', 'pk'], 'verbose_name': 'tệp minh chứng', 'verbose_name_plural': 'tệp minh chứng'},
+            name="evidence",
+            options={
+                "ordering": ["report_id", "uploaded_at", "pk"],
+                "verbose_name": "tệp minh chứng",
+                "verbose_name_plural": "tệp minh chứng",
+            },
         ),
         migrations.AlterModelOptions(
-            name='indicatorvalue',
-            options={'ordering': ['report_id', 'indicator__order', 'indicator_id'], 'verbose_name': 'số liệu chỉ tiêu', 'verbose_name_plural': 'số liệu chỉ tiêu'},
+            name="indicatorvalue",
+            options={
+                "ordering": ["report_id", "indicator__order", "indicator_id"],
+                "verbose_name": "số liệu chỉ tiêu",
+                "verbose_name_plural": "số liệu chỉ tiêu",
+            },
         ),
         migrations.AlterModelOptions(
-            name='reportevent',
-            options={'ordering': ['report_id', 'created_at', 'pk'], 'verbose_name': 'sự kiện báo cáo', 'verbose_name_plural': 'sự kiện báo cáo'},
+            name="reportevent",
+            options={
+                "ordering": ["report_id", "created_at", "pk"],
+                "verbose_name": "sự kiện báo cáo",
+                "verbose_name_plural": "sự kiện báo cáo",
+            },
         ),
     ]
