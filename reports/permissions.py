@@ -147,9 +147,17 @@ def report_visibility(user, prefix: str = "") -> Q | None:
     followed, funds = followed_plans(user), funds_plans(user)
     if followed is ALL or funds is ALL:
         return Q()
-    visible = Q(**{f"{prefix}period__plan__in": followed | funds})
+    # Each condition only where it can match: an empty list of plans would still join the periods.
+    conditions = []
+    if plans := followed | funds:
+        conditions.append(Q(**{f"{prefix}period__plan_id__in": sorted(plans)}))
     if is_unit_member(user):
-        visible |= Q(**{f"{prefix}unit_id": user.unit_id})
+        conditions.append(Q(**{f"{prefix}unit_id": user.unit_id}))
+    if not conditions:
+        return None
+    visible = conditions[0]
+    for condition in conditions[1:]:
+        visible |= condition
     return visible
 
 
