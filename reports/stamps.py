@@ -167,7 +167,7 @@ def install(using: str = "default") -> None:
             cursor.execute(statement)
 
 
-def read_committed(period_ids: list[int], using: str = "default") -> dict[int, int] | None:
+def read_committed(period_ids: list[int] | None, using: str = "default") -> dict[int, int] | None:
     """`read`, or None inside a transaction (a test's, a caller's): its writes have not replaced the
     stamps yet, so nothing cached may be keyed by them."""
     if connections[using].in_atomic_block:
@@ -175,9 +175,10 @@ def read_committed(period_ids: list[int], using: str = "default") -> dict[int, i
     return read(period_ids, using)
 
 
-def read(period_ids: list[int], using: str = "default") -> dict[int, int] | None:
-    """The stamps of `period_ids` and the global one (0), by scope, a scope never written having
-    none; None when the triggers are not all in place (the board must then be drawn afresh). One query."""
+def read(period_ids: list[int] | None, using: str = "default") -> dict[int, int] | None:
+    """The stamps of `period_ids` (of every period when None) and the global one (0), by scope, a
+    scope never written having none; None when the triggers are not all in place (the board must
+    then be drawn afresh). One query."""
     connection = connections[using]
     if connection.vendor == "sqlite":
         triggers = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'board_stamp_%%'"
@@ -185,14 +186,10 @@ def read(period_ids: list[int], using: str = "default") -> dict[int, int] | None
         triggers = "SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'board_stamp_%%'"
     else:
         return None
-    scopes = [GLOBAL, *period_ids]
-    placeholders = ", ".join(["%s"] * len(scopes))
+    scopes = [] if period_ids is None else [GLOBAL, *period_ids]
+    where = f"WHERE scope IN ({', '.join(['%s'] * len(scopes))}) " if scopes else ""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT scope, stamp FROM {TABLE} WHERE scope IN ({placeholders}) "
-            f"UNION ALL SELECT -1, ({triggers})",
-            scopes,
-        )
+        cursor.execute(f"SELECT scope, stamp FROM {TABLE} {where}UNION ALL SELECT -1, ({triggers})", scopes)
         rows = dict(cursor.fetchall())
     if rows.pop(-1) != EXPECTED_TRIGGERS[connection.vendor]:
         return None

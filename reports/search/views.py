@@ -5,15 +5,46 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from kehoach.pagination import CountedPaginator
+from reports.cache import html_get, html_set
 
-from . import selectors
+from . import page_cache, selectors
 
 # On the page of every kind, the first few of each; on the page of one kind, a page of them.
 GLANCE = 5
 PER_PAGE = 20
+
+
+def _results(request, text: str, kind: str | None) -> str:
+    """The results of searching `text` (of `kind` only, a page at a time, when given), as the user
+    may see them, drawn."""
+    found = selectors.search(request.user, text, kind)
+    page = None
+    for part in found:
+        selectors.count(part)
+    if kind and found:
+        # Past MAX_COUNT, the pages of the first MAX_COUNT.
+        paginator = CountedPaginator(found[0].queryset, PER_PAGE, count=found[0].count)
+        page = paginator.get_page(request.GET.get("trang"))
+        found[0].items = list(page.object_list)
+    else:
+        for part in found:
+            part.items = list(part.queryset[:GLANCE]) if part.count else []
+    for part in found:
+        part.query = urlencode({"q": text, "loai": part.kind.key})
+    context = {
+        "text": text,
+        "kind": selectors.KINDS.get(kind) if kind else None,
+        "found": found,
+        "total": sum(part.count for part in found),
+        "more": any(part.more for part in found),
+        "page": page,
+        "page_query": urlencode({"q": text, "loai": kind}) if kind else "",
+    }
+    return render_to_string(page_cache.RESULTS_TEMPLATE, context)
 
 
 @require_safe
@@ -28,20 +59,16 @@ def search(request):
     words = selectors.search_words(text)
     if text and not words:
         problem = "Hãy gõ ít nhất một chữ hoặc một số để tìm."
-    found = selectors.search(request.user, text, kind) if words else []
-    page = None
-    for part in found:
-        selectors.count(part)
-    if kind and found:
-        # Past MAX_COUNT, the pages of the first MAX_COUNT.
-        paginator = CountedPaginator(found[0].queryset, PER_PAGE, count=found[0].count)
-        page = paginator.get_page(request.GET.get("trang"))
-        found[0].items = list(page.object_list)
-    else:
-        for part in found:
-            part.items = list(part.queryset[:GLANCE]) if part.count else []
-    for part in found:
-        part.query = urlencode({"q": text, "loai": part.kind.key})
+    results = ""
+    if words and not problem:
+        # Served from the cache while nothing searched has changed (page_cache.py).
+        key = page_cache.results_key(request=request, text=text, kind=kind)
+        entry = html_get(key, page_cache.RESULTS)
+        if entry is None:
+            results = _results(request, text, kind)
+            html_set(key, page_cache.RESULTS, results)
+        else:
+            results = entry["html"]
     tabs = [
         {"title": each.title, "query": urlencode({"q": text, "loai": each.key}), "current": each.key == kind}
         for each in selectors.KINDS.values()
@@ -50,11 +77,7 @@ def search(request):
         "text": text,
         "kind": selectors.KINDS.get(kind) if kind else None,
         "tabs": tabs,
-        "found": found,
-        "total": sum(part.count for part in found),
-        "more": any(part.more for part in found),
-        "page": page,
-        "page_query": urlencode({"q": text, "loai": kind}) if kind else "",
+        "results": results,
         "everything_query": urlencode({"q": text}),
         "problem": problem,
         "search_text": text,  # the header's box keeps what was typed
