@@ -7,8 +7,9 @@ import, a bulk update, a raw SQL statement, another app server. Triggers on ever
 reads replace the stamp of the row's scope in the same transaction as the change:
 
 - a report, or an indicator value of a report: its period's stamp (scope = the period's id);
-- a period, plan, task, assignment, indicator, target, unit, membership of a group or reminder: the
-  global stamp (scope 0), which every board's key holds.
+- a period, plan, task, assignment, indicator, target, unit, membership of a group, reminder, legal
+  document, a plan's basis documents or duties: the global stamp (scope 0), which every board's key
+  holds.
 
 A stamp is a fresh random number, not a counter: two states of the data never share one, even after
 the tables were emptied (`flush`, a restore) and filled again. On PostgreSQL the triggers are

@@ -1,7 +1,8 @@
-"""The workflow's pages kept in the cache: the review queue (`/duyet/`) and a plan's indicators
-(`/ke-hoach/<id>/chi-tieu/`). Each page's body is kept in Django's cache and served again while
-nothing it shows has changed, as the board's is (docs/architecture.md, "The board's cache"); the
-page around it (the messages, the menu) is drawn on every request.
+"""The workflow's pages kept in the cache: the review queue (`/duyet/`), a plan's indicators
+(`/ke-hoach/<id>/chi-tieu/`), a plan's page and a task's, the home page's counts and a unit's list,
+and the counts of the periods' page. Each page's body is kept in Django's cache and served again
+while nothing it shows has changed, as the board's is (docs/architecture.md, "The board's cache");
+the page around it (the messages, the menu) is drawn on every request.
 
 Both keys hold the change stamps (`reports.stamps`) of every period of the plans shown and the global
 one: a report or an indicator value changed in any of them (an indicator is judged over its period,
