@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError
 from django.utils.safestring import mark_safe
 
@@ -56,6 +57,15 @@ def code_digest(templates: tuple[str, ...], modules: tuple[str, ...]) -> str:
     sources = [Path(get_template(name).origin.name).read_bytes() for name in templates]
     sources += [Path(importlib.import_module(name).__file__).read_bytes() for name in modules]
     return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+
+
+def query_text(queryset) -> str:
+    """The SQL of `queryset` with its values written in: who asks, as the database is asked, for a
+    key ("none" for a queryset that can match nothing)."""
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:  # .none()
+        return "none"
 
 
 def entry_key(prefix: str, parts: tuple) -> str:

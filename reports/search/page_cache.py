@@ -12,11 +12,10 @@ Not used inside a transaction (a test's, a caller's): its writes have not replac
 
 from __future__ import annotations
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from reports import permissions, stamps
-from reports.cache import code_digest, entry_key
+from reports.cache import code_digest, entry_key, query_text
 
 RESULTS = "kết quả tìm kiếm"
 RESULTS_TEMPLATE = "reports/_search_results.html"
@@ -27,13 +26,6 @@ _CODE = (
     "reports.search.index",
 )
 _TEMPLATES = ("reports/_status.html", "reports/_pager.html")
-
-
-def _sql(queryset) -> str:
-    try:
-        return str(queryset.query)
-    except EmptyResultSet:  # a queryset that can match nothing (.none())
-        return "none"
 
 
 def results_key(*, request, text: str, kind: str | None) -> str | None:
@@ -50,6 +42,6 @@ def results_key(*, request, text: str, kind: str | None) -> str | None:
         kind,
         request.GET.get("trang", ""),
         tuple(sorted(found.items())),
-        _sql(permissions.reports_visible_to(request.user)),
+        query_text(permissions.reports_visible_to(request.user)),
     )
     return entry_key("search", parts)

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from reports import permissions, stamps
-from reports.cache import code_digest, entry_key
+from reports.cache import code_digest, entry_key, query_text
 from reports.models import ReportingPeriod
 
 QUEUE = "danh sách chờ duyệt"
@@ -48,13 +47,6 @@ _TEMPLATES = (
     "reports/_verdict.html",
     "reports/_indicators.html",
 )
-
-
-def _sql(queryset) -> str:
-    try:
-        return str(queryset.query)
-    except EmptyResultSet:  # a queryset that can match nothing (.none())
-        return "none"
 
 
 def _common(request, today: datetime.date, period_ids: list[int], template: str) -> tuple | None:
@@ -83,7 +75,7 @@ def queue_key(*, request, user, groups: list[dict], today: datetime.date) -> str
     common = _common(request, today, periods, QUEUE_TEMPLATE)
     if common is None:
         return None
-    who = (_sql(permissions.review_queue_for(user)), _sql(permissions.reports_visible_to(user)))
+    who = (query_text(permissions.review_queue_for(user)), query_text(permissions.reports_visible_to(user)))
     return entry_key("queue", (*common, who, repr(groups)))
 
 
@@ -94,7 +86,7 @@ def indicators_key(*, request, plan, year: int | None, periods: list, today: dat
     if common is None:
         return None
     shown = tuple((p.pk, p.key, p.name, p.year, p.cutoff_from, p.cutoff_to, p.deadline) for p in periods)
-    who = _sql(permissions.reports_visible_to(request.user))
+    who = query_text(permissions.reports_visible_to(request.user))
     return entry_key("indicators", (*common, plan.pk, year, shown, who))
 
 
@@ -181,5 +173,5 @@ def task_key(*, request, task_id: int, periods: list, period, today: datetime.da
     common = _common(request, today, [p.pk for p in periods], TASK_TEMPLATE)
     if common is None:
         return None
-    who = _sql(permissions.reports_visible_to(request.user))
+    who = query_text(permissions.reports_visible_to(request.user))
     return entry_key("task", (*common, task_id, period.pk if period else None, who))
