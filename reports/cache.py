@@ -91,6 +91,16 @@ def html_set(key: str | None, what: str, html: str, **beside) -> None:
         cache_set(key, {"html": zlib.compress(html.encode(), 1), **beside}, what)
 
 
+def html_cached(key: str | None, what: str, draw) -> str:
+    """The HTML kept under `key` (`html_get`), or `draw()`, kept there (`html_set`) when drawn."""
+    entry = html_get(key, what)
+    if entry is not None:
+        return entry["html"]
+    html = draw()
+    html_set(key, what, html)
+    return html
+
+
 def cached(key: str | None, what: str, compute):
     """What `compute()` gives, from the cache under `key` when it is there (a value Django's cache
     can keep: plain data), kept there when it was computed; computed every time when `key` is None."""

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from kehoach.pagination import CountedPaginator
-from reports.cache import html_get, html_set
+from reports.cache import html_cached
 
 from . import page_cache, selectors
 
@@ -63,12 +63,7 @@ def search(request):
     if words and not problem:
         # Served from the cache while nothing searched has changed (page_cache.py).
         key = page_cache.results_key(request=request, text=text, kind=kind)
-        entry = html_get(key, page_cache.RESULTS)
-        if entry is None:
-            results = _results(request, text, kind)
-            html_set(key, page_cache.RESULTS, results)
-        else:
-            results = entry["html"]
+        results = html_cached(key, page_cache.RESULTS, lambda: _results(request, text, kind))
     tabs = [
         {"title": each.title, "query": urlencode({"q": text, "loai": each.key}), "current": each.key == kind}
         for each in selectors.KINDS.values()

@@ -20,7 +20,7 @@ from kehoach.http import query_without
 from kehoach.pagination import CountedPaginator, UncountedPage
 from kehoach.text import parse_id
 from reports import permissions
-from reports.cache import cached, html_get, html_set
+from reports.cache import cached, html_cached, html_get, html_set
 from reports.models import Evidence, TaskReport, TaskState
 from reports.states import report_state
 from tasks.models import Plan, Task
@@ -202,12 +202,7 @@ def plan_detail(request, pk):
         raise Http404("Không tìm thấy kế hoạch.")
     # The body is the same for everyone, served from the cache while the plan is unchanged (page_cache.py).
     key = page_cache.plan_key(request=request, plan_id=plan.pk, today=_today())
-    entry = html_get(key, page_cache.PLAN)
-    if entry is None:
-        html = _plan_body(request, selectors.plan_detail(plan.pk))
-        html_set(key, page_cache.PLAN, html)
-    else:
-        html = entry["html"]
+    html = html_cached(key, page_cache.PLAN, lambda: _plan_body(request, selectors.plan_detail(plan.pk)))
     return render(request, "reports/plan_detail.html", {"plan": plan, "body": html})
 
 
@@ -294,12 +289,11 @@ def task_detail(request, pk):
     cache_key = page_cache.task_key(
         request=request, task_id=task.pk, periods=periods, period=period, today=today
     )
-    entry = html_get(cache_key, page_cache.TASK)
-    if entry is None:
-        html = _task_body(request, selectors.with_assignments(task), periods, period, today)
-        html_set(cache_key, page_cache.TASK, html)
-    else:
-        html = entry["html"]
+    html = html_cached(
+        cache_key,
+        page_cache.TASK,
+        lambda: _task_body(request, selectors.with_assignments(task), periods, period, today),
+    )
     return render(request, "reports/task_detail.html", {"task": task, "body": html}, status=status)
 
 
