@@ -148,17 +148,12 @@ def report_visibility(user, prefix: str = "") -> Q | None:
     if followed is ALL or funds is ALL:
         return Q()
     # Each condition only where it can match: an empty list of plans would still join the periods.
-    conditions = []
+    visible = Q()
     if plans := followed | funds:
-        conditions.append(Q(**{f"{prefix}period__plan_id__in": sorted(plans)}))
+        visible |= Q(**{f"{prefix}period__plan_id__in": sorted(plans)})
     if is_unit_member(user):
-        conditions.append(Q(**{f"{prefix}unit_id": user.unit_id}))
-    if not conditions:
-        return None
-    visible = conditions[0]
-    for condition in conditions[1:]:
-        visible |= condition
-    return visible
+        visible |= Q(**{f"{prefix}unit_id": user.unit_id})
+    return visible or None  # neither: nothing to see
 
 
 def sees_every_report_of(user, plans) -> bool:

@@ -119,12 +119,18 @@ def unit_names(units, empty=""):
     )
 
 
-def _report_url(context, pk: int) -> str:
-    """The address of report `pk`: reversed once per rendering of a page (`kehoach.http.paths_of`)."""
-    paths = context.render_context.get("report_url")
+def _paths(context, name: str):
+    """`paths_of(name)`, once per rendering of a page (`kehoach.http.paths_of`)."""
+    key = f"paths:{name}"
+    paths = context.render_context.get(key)
     if paths is None:
-        paths = context.render_context["report_url"] = paths_of("reports:report_detail")
-    return paths(pk)
+        paths = context.render_context[key] = paths_of(name)
+    return paths
+
+
+def _report_url(context, pk: int) -> str:
+    """The address of report `pk`, reversed once per rendering of a page."""
+    return _paths(context, "reports:report_detail")(pk)
 
 
 def _local_date(moment, pattern: str = "%d/%m/%Y") -> str:
@@ -247,15 +253,6 @@ def task_report_row(context, report):
     )
 
 
-def _paths(context, name: str):
-    """`paths_of(name)`, once per rendering of a page."""
-    key = f"paths:{name}"
-    paths = context.render_context.get(key)
-    if paths is None:
-        paths = context.render_context[key] = paths_of(name)
-    return paths
-
-
 @register.simple_tag(takes_context=True)
 def period_row(context, period):
     """One row of the periods' page: the period, its plan, deadline and window, its reports counted
@@ -297,7 +294,7 @@ def escalation_card(context, report, can_direct):
     Written here for the same reason as `period_row`: thirty cards drawn by the template cost three
     times the rest of the page."""
     task, period = report.task, report.period
-    report_path = _paths(context, "reports:report_detail")(report.pk)
+    report_path = _report_url(context, report.pk)
     parts = [
         '<article class="card">\n'
         f'  <h2><a href="{report_path}">{escape(report.unit_name)} — nhiệm vụ {escape(task.number)}. '

@@ -93,22 +93,23 @@ def indicators_key(*, request, plan, year: int | None, periods: list, today: dat
 COUNTS = "số báo cáo của các kỳ hiện tại"
 
 
-def counts_key(*, periods: list, today: datetime.date) -> str | None:
-    """The key of the counts of every report of `periods` (the home page of those who see every
-    report: by state, and by period), or None when they must be counted afresh. They depend on no
-    one's rights, only on the periods' reports, their deadlines and the day. One query."""
+def _counts_key(prefix: str, periods: list, *parts) -> str | None:
+    """The key of counts of the reports of `periods` that depend on no one's rights, only on those
+    reports and `parts`; None when they must be counted afresh. One query."""
     if connection.in_atomic_block:
         return None
     found = stamps.read_committed([period.pk for period in periods])
     if found is None:
         return None
-    parts = (
-        code_digest((), _CODE),
-        today.isoformat(),
-        tuple(p.pk for p in periods),
-        tuple(sorted(found.items())),
-    )
-    return entry_key("counts", parts)
+    periods_part = tuple(p.pk for p in periods)
+    return entry_key(prefix, (code_digest((), _CODE), *parts, periods_part, tuple(sorted(found.items()))))
+
+
+def counts_key(*, periods: list, today: datetime.date) -> str | None:
+    """The key of the counts of every report of `periods` (the home page of those who see every
+    report: by state, and by period), or None when they must be counted afresh. They depend on no
+    one's rights, only on the periods' reports, their deadlines and the day. One query."""
+    return _counts_key("counts", periods, today.isoformat())
 
 
 PERIOD_COUNTS = "số báo cáo của các kỳ"
@@ -118,13 +119,7 @@ def period_counts_key(periods: list) -> str | None:
     """The key of the counts of the reports of `periods` (`selectors.report_counts`: asked, waiting,
     accepted): they depend only on those periods' reports. One query; None when they must be
     counted afresh."""
-    if connection.in_atomic_block or not periods:
-        return None
-    found = stamps.read_committed([period.pk for period in periods])
-    if found is None:
-        return None
-    parts = (code_digest((), _CODE), tuple(p.pk for p in periods), tuple(sorted(found.items())))
-    return entry_key("period-counts", parts)
+    return _counts_key("period-counts", periods)
 
 
 UNIT = "việc của đơn vị"

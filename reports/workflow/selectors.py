@@ -157,6 +157,12 @@ def plans_managed_by(user) -> QuerySet:
     )
 
 
+def plan_heading(pk: int) -> Plan | None:
+    """The plan's id and code alone (its page's title), or None; the rest is read by `plan_detail`
+    only when the page's body is drawn."""
+    return Plan.objects.filter(pk=pk).only("pk", "code").first()
+
+
 def plan_detail(pk: int) -> Plan:
     """The plan with its documents and duties; its tasks and periods are read by `plan_tasks`
     and `plan_periods_now`, a page and a year at a time."""

@@ -197,7 +197,7 @@ def plan_list(request):
 
 @require_safe
 def plan_detail(request, pk):
-    plan = Plan.objects.filter(pk=pk).only("pk", "code").first()
+    plan = selectors.plan_heading(pk)
     if plan is None:
         raise Http404("Không tìm thấy kế hoạch.")
     # The body is the same for everyone, served from the cache while the plan is unchanged (page_cache.py).
