@@ -5,9 +5,10 @@ from django.db.models.signals import post_migrate
 
 def board_cache_install(sender, using="default", **kwargs):
     """After every `migrate` (and `flush`): the cache's table when the cache is the database's, and
-    the triggers behind the board's change stamps (reports.stamps) and behind the reports'
+    the triggers behind the board's change stamps (kehoach.stamps) and behind the reports'
     stored words of the search box (reports.search.index)."""
-    from . import stamps
+    from kehoach import stamps
+
     from .search import index
 
     call_command("createcachetable", database=using, verbosity=0)

@@ -9,7 +9,7 @@ key holding everything it depends on:
 
 - an issued edition: the edition's row (id, number, moment issued). Its content never changes;
 - the edition being prepared (or the defaults of a report not prepared yet): the change stamps of
-  every period of the plan (`reports.stamps`: a report or an indicator value changed anywhere, a
+  every period of the plan (`kehoach.stamps`: a report or an indicator value changed anywhere, a
   task, an assignment, a unit, a period or a plan changed: another key), the day (states are judged
   against it), the report's own texts and each task's result as the office edited it (read for the
   key: one small query), and the document settings;
@@ -32,8 +32,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from reports import stamps
-from reports.cache import cache_get, cache_set, code_digest, entry_key, html_get, html_set
+from kehoach import stamps
+from kehoach.cache import cache_get, cache_set, code_digest, entry_key, html_get, html_set
 from reports.exports.document import document_from_data
 from reports.models import ConsolidatedReport
 from tasks.models import Task

@@ -25,8 +25,8 @@ import datetime
 import hashlib
 import zlib
 
-from reports import stamps
-from reports.cache import cache_get, cache_set, code_digest
+from kehoach import stamps
+from kehoach.cache import cache_get, cache_set, code_digest
 
 BODY_TEMPLATE = "reports/_board_body.html"
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.safestring import mark_safe
 
+from kehoach import stamps
+from kehoach.cache import cache_get, cache_set, code_digest
 from kehoach.db import Vietnamese
-from reports import stamps
-from reports.cache import cache_get, cache_set, code_digest
 from reports.exports.funds_xlsx import funds_workbook
 from reports.models import IndicatorValue, ReportStatus, TaskReport
 from reports.states import SENT_STATUSES

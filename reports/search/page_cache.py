@@ -2,7 +2,7 @@
 served again while nothing searched has changed, as the review queue's body is (reports.workflow.
 page_cache; docs/architecture.md).
 
-The key holds every change stamp (`reports.stamps`: each period's, replaced when one of its reports
+The key holds every change stamp (`kehoach.stamps`: each period's, replaced when one of its reports
 changes, the search's words of a report included, and the global one, replaced when a plan, task or
 unit changes), who asks as the database is asked (the SQL of the reports the user may see, whose
 plans and unit are written as values), the words, the kind and page asked, and the code.
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-from reports import permissions, stamps
-from reports.cache import code_digest, entry_key, query_text
+from kehoach import stamps
+from kehoach.cache import code_digest, entry_key, query_text
+from reports import permissions
 
 RESULTS = "kết quả tìm kiếm"
 RESULTS_TEMPLATE = "reports/_search_results.html"

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from kehoach.cache import html_cached
 from kehoach.pagination import CountedPaginator
-from reports.cache import html_cached
 
 from . import page_cache, selectors
 

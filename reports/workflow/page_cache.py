@@ -4,7 +4,7 @@ and the counts of the periods' page. Each page's body is kept in Django's cache 
 while nothing it shows has changed, as the board's is (docs/architecture.md, "The board's cache");
 the page around it (the messages, the menu) is drawn on every request.
 
-Both keys hold the change stamps (`reports.stamps`) of every period of the plans shown and the global
+Both keys hold the change stamps (`kehoach.stamps`) of every period of the plans shown and the global
 one: a report or an indicator value changed in any of them (an indicator is judged over its period,
 its year or the whole plan), or a task, indicator, target, unit, period or plan changed anywhere,
 gives another key. They also hold who asks, as the database is asked: the SQL of the reports the
@@ -25,8 +25,9 @@ import datetime
 
 from django.db import connection
 
-from reports import permissions, stamps
-from reports.cache import code_digest, entry_key, query_text
+from kehoach import stamps
+from kehoach.cache import code_digest, entry_key, query_text
+from reports import permissions
 from reports.models import ReportingPeriod
 
 QUEUE = "danh sách chờ duyệt"

@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kehoach.cache import cached, html_cached, html_get, html_set
 from kehoach.http import query_without
 from kehoach.pagination import CountedPaginator, UncountedPage
 from kehoach.text import parse_id
 from reports import permissions
-from reports.cache import cached, html_cached, html_get, html_set
 from reports.models import Evidence, TaskReport, TaskState
 from reports.states import report_state
 from tasks.models import Plan, Task

@@ -137,8 +137,8 @@ def test_a_cache_that_fails_is_a_page_drawn_from_the_database(client, year, draw
     def broken(*args, **kwargs):
         raise DatabaseError("the cache's table is locked")
 
-    monkeypatch.setattr("reports.cache.cache.get", broken)
-    monkeypatch.setattr("reports.cache.cache.set", broken)
+    monkeypatch.setattr("kehoach.cache.cache.get", broken)
+    monkeypatch.setattr("kehoach.cache.cache.set", broken)
 
     page, _ = get(client, year.coordinator, detail_url(year))
     get(client, year.coordinator, detail_url(year))

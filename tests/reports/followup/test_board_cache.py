@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports import stamps
+from kehoach import stamps
 from reports.models import IndicatorValue, Reminder, ReminderKind, ReportStatus, TaskReport
 from reports.workflow.services import report_accept, report_submit
 from tasks.models import (
@@ -340,8 +340,8 @@ def test_a_cache_that_cannot_be_read_or_written_draws_the_board(client, made, mo
     def broken(*args, **kwargs):
         raise DatabaseError("bảng bộ nhớ đệm bị khóa")
 
-    monkeypatch.setattr("reports.cache.cache.get", broken)
-    monkeypatch.setattr("reports.cache.cache.set", broken)
+    monkeypatch.setattr("kehoach.cache.cache.get", broken)
+    monkeypatch.setattr("kehoach.cache.cache.set", broken)
 
     for _ in range(2):
         page, drawn, _ = get(client, made.coordinator)

@@ -127,8 +127,8 @@ def test_a_cache_that_cannot_be_read_or_written_draws_the_funds(client, sent, mo
     def broken(*args, **kwargs):
         raise DatabaseError("bảng bộ nhớ đệm bị khóa")
 
-    monkeypatch.setattr("reports.cache.cache.get", broken)
-    monkeypatch.setattr("reports.cache.cache.set", broken)
+    monkeypatch.setattr("kehoach.cache.cache.get", broken)
+    monkeypatch.setattr("kehoach.cache.cache.set", broken)
 
     for _ in range(2):
         page, drawn, _ = get(client, sent.finance)

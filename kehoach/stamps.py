@@ -1,8 +1,9 @@
 """The change stamps: a random number per reporting period, and one for everything else the
 board reads, replaced by the database itself whenever a row the board reads changes.
 
-The board's cache (`board_cache.py`) is keyed by these stamps, so a cached board is only ever served
-while none of its rows has changed since it was drawn, whatever wrote them: a service, the admin, an
+The board's cache (`reports/followup/board_cache.py`), and every page or admin list kept in the cache
+after it, is keyed by these stamps, so a cached board is only ever served while none of its rows has
+changed since it was drawn, whatever wrote them: a service, the admin, an
 import, a bulk update, a raw SQL statement, another app server. Triggers on every table the board
 reads replace the stamp of the row's scope in the same transaction as the change:
 
@@ -17,6 +18,9 @@ deferred to the commit, once per scope and transaction, so the stamp's row is lo
 transaction commits: writers of one period wait on each other for a commit, not for each other's
 whole transaction (no deadlock with a writer that locks a report first). SQLite has one writer at a
 time and no deferred triggers: its triggers run with the statement.
+
+The module names the apps' tables as text and imports none of them: the plans app's admin keys its
+lists by the stamps too, and may not import the reports app.
 
 `install` (re)creates the table and the triggers after every `migrate` (`reports.apps`): a migration
 that rebuilds a table on SQLite drops its triggers, and the next `migrate` puts them back. Until it
