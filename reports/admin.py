@@ -3,7 +3,7 @@ and changed only through the workflow pages, so every change stays an event."""
 
 from django.contrib import admin
 
-from kehoach.admin import AuditedAdmin, LeanChecklistAdmin, ReadOnlyAdmin
+from kehoach.admin import AuditedAdmin, KeptRowsAdmin, LeanChecklistAdmin, ReadOnlyAdmin
 from kehoach.pagination import CappedPaginator
 
 from .models import ReportEvent, ReportingPeriod, TaskReport
@@ -46,7 +46,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(LeanChecklistAdmin, ReadOnlyAdmin, AuditedAdmin):
+class TaskReportAdmin(KeptRowsAdmin, LeanChecklistAdmin, ReadOnlyAdmin, AuditedAdmin):
     list_display = ["unit_name", "task", "period", "role", "status", "completion", "submitted_at"]
     list_filter = ["status", "completion", "role", "period__year", "period__plan"]
     search_fields = ["unit_name", "task__title", "results"]

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 
-from kehoach.admin import AuditedAdmin, KeyCheckedAutocomplete, LeanChecklistAdmin
+from kehoach.admin import AuditedAdmin, KeptRowsAdmin, KeyCheckedAutocomplete, LeanChecklistAdmin
 from kehoach.db import Vietnamese
 from kehoach.pagination import CappedPaginator
 from kehoach.spreadsheets import CSVFormat, UnreadableSheet, XLSXFormat
@@ -455,7 +455,7 @@ class TaskAdmin(ImportExportHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(LeanChecklistAdmin, ImportExportHistoryAdmin):
+class AssignmentAdmin(KeptRowsAdmin, LeanChecklistAdmin, ImportExportHistoryAdmin):
     resource_classes = [AssignmentResource]
     form = AssignmentAdminForm
     list_display = ["task", "plan", "unit", "role", "note"]
