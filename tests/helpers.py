@@ -8,6 +8,7 @@
   `fresh`).
 """
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.apps import apps
@@ -275,3 +276,56 @@ def calls_of(monkeypatch, owner, name: str) -> list:
 
     monkeypatch.setattr(owner, name, counting)
     return calls
+
+
+class _PostedForm(HTMLParser):
+    """The fields of a page's POST form, read as a browser sends them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields: dict[str, str] = {}
+        self._in_form = False
+        self._textarea: str | None = None
+        self.textareas: set[str] = set()
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._in_form = True
+        if not self._in_form or "name" not in attrs and tag != "option":
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.fields[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.textareas.add(self._textarea)
+            self.fields[self._textarea] = ""
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and ("selected" in attrs or self._select not in self.fields):
+            self.fields[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self.fields[self._textarea] += data
+
+
+def posted_form(page: str) -> dict[str, str]:
+    """What a browser sends of the page's POST form left as it is shown: its inputs, text areas (the
+    one newline after the opening tag dropped, as HTML reads it) and selected options."""
+    parser = _PostedForm()
+    parser.feed(page)
+    return {
+        name: value[1:] if name in parser.textareas and value.startswith("\n") else value
+        for name, value in parser.fields.items()
+    }

@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from kehoach import stamps
-from kehoach.cache import cache_get, cache_set, code_digest, entry_key, html_get, html_set
+from kehoach.cache import cache_get, cache_set, code_digest, entry_key, html_cached, html_get, html_set
 from reports.exports.document import document_from_data
 from reports.models import ConsolidatedReport
 from tasks.models import Task
@@ -195,31 +195,67 @@ def body(
 
 
 FORM_SOURCES = ((), ("reports.consolidated.preview", "reports.consolidated.generator", "kehoach.text"))
+# What draws the form's result boxes from what they start from (the boxes are kept drawn).
+BOXES_SOURCES = (
+    (),
+    ("reports.consolidated.forms", "reports.consolidated.views", "reports.templatetags.kehoach"),
+)
+
+
+def _form_key(scope: Scope, edited: dict[int, str], today: datetime.date, form_lines: int) -> str | None:
+    """The key of what the form of the edition being prepared starts from: the stamps of the plan's
+    periods, the day, the edited results and the code, as the document's; None inside a transaction."""
+    found = stamps.read_committed([p.pk for p in scope.plan_periods])
+    if found is None:
+        return None
+    parts = (
+        code_digest(*FORM_SOURCES),
+        form_lines,
+        scope.plan.pk,
+        scope.key,
+        tuple((p.pk, p.key, p.deadline.isoformat()) for p in scope.periods),
+        today.isoformat(),
+        tuple(sorted(found.items())),
+        tuple(sorted(edited.items())),
+    )
+    return entry_key("consolidated-form", parts)
 
 
 def form_results(scope: Scope, consolidated: ConsolidatedReport, today: datetime.date, *, form_lines: int):
     """What the form of the edition being prepared starts from: the plan's tasks, each task's result
     (as the office edited it, else composed when it has at most `form_lines` lines, else None) and
-    how many lines its composed result has. The results and counts are kept in the cache under the
-    stamps of the plan's periods, the day, the edited results and the code, as the document is."""
+    how many lines its composed result has. The results and counts are kept in the cache under
+    `_form_key`."""
     edited = edited_results(consolidated)
-    key = None
-    found = stamps.read_committed([p.pk for p in scope.plan_periods])  # None inside a transaction
-    if found is not None:
-        parts = (
-            code_digest(*FORM_SOURCES),
-            form_lines,
-            scope.plan.pk,
-            scope.key,
-            tuple((p.pk, p.key, p.deadline.isoformat()) for p in scope.periods),
-            today.isoformat(),
-            tuple(sorted(found.items())),
-            tuple(sorted(edited.items())),
-        )
-        key = entry_key("consolidated-form", parts)
-        if (entry := cache_get(key, WHAT)) is not None:
-            tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
-            return tasks, entry["composed"], entry["line_counts"]
+    return _form_results(
+        scope, consolidated, today, form_lines, edited, _form_key(scope, edited, today, form_lines)
+    )
+
+
+def form_boxes(
+    scope: Scope,
+    consolidated: ConsolidatedReport,
+    today: datetime.date,
+    *,
+    form_lines: int,
+    draw: Callable[[list[Task], dict[int, str | None], dict[int, int]], str],
+) -> SafeString:
+    """The result boxes of the form shown afresh (not sent back with errors), as `draw(tasks,
+    composed, line_counts)` writes them from `form_results`: kept drawn in the cache under the key of
+    what they start from and the code that draws them. A hundred boxes cost more to build and draw
+    than the rest of the page."""
+    edited = edited_results(consolidated)
+    key = _form_key(scope, edited, today, form_lines)
+    boxes_key = None if key is None else entry_key("consolidated-boxes", (key, code_digest(*BOXES_SOURCES)))
+    return html_cached(
+        boxes_key, WHAT, lambda: draw(*_form_results(scope, consolidated, today, form_lines, edited, key))
+    )
+
+
+def _form_results(scope, consolidated, today, form_lines, edited, key):
+    if key is not None and (entry := cache_get(key, WHAT)) is not None:
+        tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
+        return tasks, entry["composed"], entry["line_counts"]
     # Each task and unit condensed to its latest report with the count of its results, then every
     # report of the tasks whose composed result is short enough to carry in the form, with its text.
     composition = compose(

@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kehoach.http import query_without
 from reports import permissions
 from reports.models import ConsolidatedReport
+from reports.templatetags.kehoach import textarea_field
 
 from . import preview, selectors
 from .forms import ConsolidatedForm, IssueForm
@@ -107,17 +109,26 @@ def consolidated_edit(request, plan_pk, key):
     if consolidated.is_issued:
         messages.error(request, ISSUED)
         return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
-    tasks, composed, line_counts = preview.form_results(
-        scope, consolidated, timezone.localdate(), form_lines=FORM_LINES
-    )
+    today = timezone.localdate()
+    if request.method != "POST":
+        form = ConsolidatedForm(instance=consolidated, tasks=[], composed={}, line_counts={})
+        boxes = preview.form_boxes(
+            scope,
+            consolidated,
+            today,
+            form_lines=FORM_LINES,
+            draw=lambda tasks, composed, line_counts: _boxes(
+                ConsolidatedForm(
+                    instance=consolidated, tasks=tasks, composed=composed, line_counts=line_counts
+                )
+            ),
+        )
+        return _form_page(request, scope, form, boxes)
+    tasks, composed, line_counts = preview.form_results(scope, consolidated, today, form_lines=FORM_LINES)
     form = ConsolidatedForm(
-        request.POST or None,
-        instance=consolidated,
-        tasks=tasks,
-        composed=composed,
-        line_counts=line_counts,
+        request.POST, instance=consolidated, tasks=tasks, composed=composed, line_counts=line_counts
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             consolidated_save(
@@ -132,7 +143,16 @@ def consolidated_edit(request, plan_pk, key):
         else:
             messages.success(request, "Đã lưu báo cáo tổng hợp.")
             return redirect("reports:consolidated_detail", plan_pk=scope.plan.pk, key=scope.key)
-    context = {"scope": scope, "form": form, "text_fields": TEXT_FIELDS}
+    return _form_page(request, scope, form, _boxes(form))
+
+
+def _boxes(form: ConsolidatedForm) -> SafeString:
+    """The form's result boxes, one a task, as the page writes them."""
+    return mark_safe("".join(textarea_field(field) for field in form.result_fields))
+
+
+def _form_page(request, scope, form, boxes):
+    context = {"scope": scope, "form": form, "boxes": boxes, "text_fields": TEXT_FIELDS}
     return render(request, "reports/consolidated_form.html", context, status=400 if form.errors else 200)
 
 

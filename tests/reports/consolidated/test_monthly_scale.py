@@ -17,7 +17,7 @@ from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
 from reports.models import Completion, ConsolidatedTaskResult, ReportingPeriod, ReportStatus, TaskReport
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
-from tests.helpers import page_query_counts
+from tests.helpers import page_query_counts, posted_form
 
 YEAR = 2025
 LONG = "Tổ chức hội thảo, tập huấn và tuyên truyền về khoa học, công nghệ và đổi mới sáng tạo. " * 8
@@ -193,13 +193,8 @@ def test_the_form_leaves_a_long_composed_result_out_and_keeps_it_unless_the_offi
     assert composed.splitlines()[0] not in page
     assert "quá dài để sửa tại đây" in page
     # Saved as it came (the long result's box empty), the task keeps following the unit reports
-    fields = form.context["form"]
-    posted = {"version": "0"}
-    for name in fields.fields:
-        value = fields[name].value()
-        if value is None:
-            continue
-        posted[name] = value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
+    posted = posted_form(page)
+    assert posted["version"] == "0"
     assert posted[f"result_{task.pk}"] == ""
     assert client.post(url, posted).status_code == 302
     assert not ConsolidatedTaskResult.objects.filter(task=task).exists()

@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.consolidated import preview
+from reports.consolidated import preview, views
 from reports.consolidated.services import consolidated_issue, consolidated_save
 from reports.models import Completion, TaskReport
 from tasks.models import Task
@@ -131,6 +131,50 @@ def test_the_forms_results_are_served_until_a_unit_report_changes(client, year, 
     TaskReport.objects.filter(pk=year.report("ttkhcn", 1).pk).update(results="Tổ chức 3 hội nghị.")
     changed, _ = get(client, year.coordinator, url)
     assert len(drawn["form"]) == 2 and "Tổ chức 3 hội nghị." in changed
+
+
+def test_the_forms_boxes_are_served_as_drawn_until_what_they_show_changes(client, year, monkeypatch):
+    """The hundred result boxes, drawn, kept and served again: the same HTML, without building the
+    form's fields or reading the tasks; drawn again after a unit's report, a task's title or the
+    office's edits change."""
+    boxes = calls_of(monkeypatch, views, "_boxes")
+    url = reverse("reports:consolidated_edit", args=[year.plan.pk, year.period.key])
+    form, first = get(client, year.coordinator, url)
+    with CaptureQueriesContext(connection) as queries:
+        again, served = get(client, year.coordinator, url)
+    assert len(boxes) == 1
+    assert again == form.replace(csrf_of(form), csrf_of(again))
+    assert served < first
+    assert not any('FROM "tasks_task"' in query["sql"] for query in queries.captured_queries)
+
+    TaskReport.objects.filter(pk=year.report("ttkhcn", 1).pk).update(results="Tổ chức 3 hội nghị.")
+    assert "Tổ chức 3 hội nghị." in get(client, year.coordinator, url)[0]
+    Task.objects.filter(plan=year.plan, number=2).update(title="Nhiệm vụ Tà Xùa")
+    assert "2. Nhiệm vụ Tà Xùa" in get(client, year.coordinator, url)[0]
+    assert len(boxes) == 3
+
+    # The office writes task 1's result itself
+    task = Task.objects.get(plan=year.plan, number=1)
+    consolidated_save(
+        scope=scope_of(year.period),
+        by=year.coordinator,
+        version=0,
+        data={},
+        results={task.pk: "Phòng tự viết."},
+    )
+    assert "Phòng tự viết." in get(client, year.coordinator, url)[0]
+    assert len(boxes) == 4
+
+    # Sent back with an error: the boxes hold what was sent, never the kept ones
+    client.force_login(year.coordinator)
+    sent = client.post(url, {"version": "x", f"result_{task.pk}": "Gửi lại <b>đậm</b>"})
+    assert sent.status_code == 400
+    assert "Gửi lại &lt;b&gt;đậm&lt;/b&gt;" in sent.content.decode()
+    assert "Phòng tự viết." in get(client, year.coordinator, url)[0]
+
+
+def csrf_of(page: str) -> str:
+    return page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
 
 
 def test_a_cache_that_fails_is_a_page_drawn_from_the_database(client, year, drawn, monkeypatch):
