@@ -50,9 +50,10 @@ _TEMPLATES = (
 )
 
 
-def _common(request, today: datetime.date, period_ids: list[int], template: str) -> tuple | None:
-    """What both keys hold: the code, the day, the query string and the stamps of `period_ids` and
-    the global one; None when the page must be drawn afresh. One query."""
+def _common(request, today: datetime.date, period_ids: list[int] | None, template: str) -> tuple | None:
+    """What every key holds: the code, the day, the query string and the stamps of `period_ids`
+    (every period's for None) and the global one; None when the page must be drawn afresh. One
+    query."""
     if connection.in_atomic_block:
         return None
     found = stamps.read_committed(period_ids)
@@ -171,3 +172,20 @@ def task_key(*, request, task_id: int, periods: list, period, today: datetime.da
         return None
     who = query_text(permissions.reports_visible_to(request.user))
     return entry_key("task", (*common, task_id, period.pk if period else None, who))
+
+
+REPORT_INDICATORS = "chỉ tiêu của báo cáo"
+REPORT_INDICATORS_TEMPLATE = "reports/_report_indicators.html"
+
+
+def report_indicators_key(*, request, report_id: int, today: datetime.date) -> str | None:
+    """The key of the indicators of a report's page (`selectors.report_indicator_results`: its
+    task's indicators judged at its period, counting the report itself and what the units sent that
+    the user may see, over its period, year or the whole plan) and the report's own values: every
+    stamp (one query, where the plan's periods would be two), the report, and who asks (the SQL of
+    the reports they may see); None when they must be drawn afresh."""
+    common = _common(request, today, None, REPORT_INDICATORS_TEMPLATE)
+    if common is None:
+        return None
+    who = query_text(permissions.reports_visible_to(request.user))
+    return entry_key("report-indicators", (*common, report_id, who))

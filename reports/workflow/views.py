@@ -328,8 +328,7 @@ def report_detail(request, pk):
         "report": report,
         "known_now_as": report.unit.known_now_as(report.unit_name, _today()),
         "state": report_state(report, _today()),
-        "indicator_results": selectors.report_indicator_results(report, user),
-        "own_values": {value.indicator_id: value.value for value in report.indicator_values.all()},
+        "indicators": _report_indicators(request, report),
         "can_edit": permissions.can_edit_report(user, report),
         "can_submit": permissions.can_submit_report(user, report),
         "can_review": permissions.can_review_report(user, report),
@@ -343,6 +342,21 @@ def report_detail(request, pk):
         else "",
     }
     return render(request, "reports/report_detail.html", context)
+
+
+def _report_indicators(request, report) -> str:
+    """The report's indicators judged at its period and its own values, kept in the cache while no
+    report, value or indicator changes (page_cache.report_indicators_key)."""
+
+    def draw():
+        context = {
+            "indicator_results": selectors.report_indicator_results(report, request.user),
+            "own_values": {value.indicator_id: value.value for value in report.indicator_values.all()},
+        }
+        return render_to_string(page_cache.REPORT_INDICATORS_TEMPLATE, context)
+
+    key = page_cache.report_indicators_key(request=request, report_id=report.pk, today=_today())
+    return html_cached(key, page_cache.REPORT_INDICATORS, draw)
 
 
 def _submit_note(user, report) -> str:

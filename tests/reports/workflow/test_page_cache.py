@@ -17,6 +17,7 @@ from django.urls import reverse
 from reports.models import Completion, IndicatorValue, ReportStatus, TaskReport
 from reports.workflow import views
 from tasks.models import (
+    Indicator,
     PlanDuty,
     PlanRole,
     Role,
@@ -301,6 +302,34 @@ def test_a_tasks_page_is_served_until_its_reports_change_and_never_to_who_sees_o
     for _ in range(2):
         status, refused = page(client, world.coordinator, "reports:task_detail", task.pk, "?ky=khong-co")
         assert status == 400 and "không có kỳ báo cáo “khong-co”" in refused
+
+
+def test_a_reports_indicators_are_served_until_a_value_changes_and_never_to_who_sees_other_reports(
+    client, before_deadline, world, share, monkeypatch
+):
+    judged = calls_of(monkeypatch, views.selectors, "report_indicator_results")
+    report = report_in(world, "submitted", values={share.pk: Decimal("83.4")})
+
+    def indicators(user) -> str:
+        status, shown = page(client, user, "reports:report_detail", report.pk)
+        assert status == 200
+        return shown[shown.index("<h3>Chỉ tiêu</h3>") : shown.index("</table>")]
+
+    first = indicators(world.coordinator)
+    assert indicators(world.coordinator) == first and len(judged) == 1
+    assert "Tỷ lệ hồ sơ trực tuyến" in first and first.count("83,4") == 2  # the unit's, and the result
+
+    # A value corrected in place shows on the next request
+    IndicatorValue.objects.filter(indicator=share).update(value=Decimal("78.5"))
+    corrected = indicators(world.coordinator)
+    assert len(judged) == 2 and corrected.count("78,5") == 2 and "83,4" not in corrected
+    # So does the indicator renamed
+    Indicator.objects.filter(pk=share.pk).update(name="Tỷ lệ hồ sơ số hóa")
+    assert "Tỷ lệ hồ sơ số hóa" in indicators(world.coordinator)
+
+    # The unit's head, who sees only the unit's reports, is drawn indicators of their own
+    indicators(world.ttkhcn_head)
+    assert len(judged) == 4
 
 
 # ------------------------------------------------------------------------------
