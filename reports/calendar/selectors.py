@@ -69,24 +69,26 @@ def _in_view(today: datetime.date, prefix: str = "") -> Q:
 
 
 REPORT_COLUMNS = (
-    "pk", "unit_name", "role", "deadline", "status", "state",
+    "pk", "unit_name", "role", "deadline", "status",
     "period__name", "period__deadline", "period__year",
     "period__plan_id", "period__plan__code", "period__plan__number", "period__plan__title",
     "task__number", "task__title",
 )  # fmt: skip
 
 
-def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
+def _report_deadlines(user: User, today: datetime.date, *, described: bool) -> list[Deadline]:
     """Each report the user's unit owes: when to send it and, when earlier that year, when the task is due.
 
     Read as plain rows of the columns used (a unit of a monthly plan owes hundreds of reports a
     year, and building each one's report, period, plan and task cost more than the rest of the page).
+    Without `described` (the page lists only each entry's day and title), no entry's description is
+    written and the task's state, which only the description tells, is not judged.
     """
     queryset = permissions.reports_visible_to(user).filter(_in_view(today, "period__"), unit_id=user.unit_id)
-    rows = (
-        queryset.annotate(state=state_expression(today))
-        .order_by("period__plan__code", "task__sort_key")
-        .values_list(*REPORT_COLUMNS)
+    if described:
+        queryset = queryset.annotate(state=state_expression(today))
+    rows = queryset.order_by("period__plan__code", "task__sort_key").values_list(
+        *REPORT_COLUMNS, *(("state",) if described else ())
     )
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
     plans: dict[int, str] = {}
@@ -94,24 +96,26 @@ def _report_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     report_path = paths_of("reports:report_detail")
     deadlines = []
     for (
-        pk, unit_name, role, task_deadline, status, state,
+        pk, unit_name, role, task_deadline, status,
         period_name, period_deadline, period_year, plan_id, plan_code, plan_number, plan_title,
-        task_number, task_title,
+        task_number, task_title, *state,
     ) in rows:  # fmt: skip
-        if plan_id not in plans:
-            plans[plan_id] = str(Plan(code=plan_code, number=plan_number, title=plan_title))
         task_name = f"Nhiệm vụ {task_number}: {task_title}"
-        description = "\n".join(
-            [
-                f"Kế hoạch: {plans[plan_id]}",
-                task_name,
-                f"Đơn vị: {unit_name} ({roles.get(role, role)})",
-                f"Hạn gửi báo cáo: {period_deadline:%d/%m/%Y}",
-                f"Hạn hoàn thành nhiệm vụ: {task_deadline:%d/%m/%Y}",
-                f"Báo cáo: {statuses.get(status, status)}",
-                f"Tình trạng nhiệm vụ: {TaskState(state).label}",
-            ]
-        )
+        description = ""
+        if described:
+            if plan_id not in plans:
+                plans[plan_id] = str(Plan(code=plan_code, number=plan_number, title=plan_title))
+            description = "\n".join(
+                [
+                    f"Kế hoạch: {plans[plan_id]}",
+                    task_name,
+                    f"Đơn vị: {unit_name} ({roles.get(role, role)})",
+                    f"Hạn gửi báo cáo: {period_deadline:%d/%m/%Y}",
+                    f"Hạn hoàn thành nhiệm vụ: {task_deadline:%d/%m/%Y}",
+                    f"Báo cáo: {statuses.get(status, status)}",
+                    f"Tình trạng nhiệm vụ: {TaskState(state[0]).label}",
+                ]
+            )
         path = report_path(pk)
         owed = status in EDITABLE_STATUSES
         deadlines.append(
@@ -166,11 +170,12 @@ def _period_deadlines(user: User, today: datetime.date) -> list[Deadline]:
     ]
 
 
-def calendar_deadlines(user: User, today: datetime.date) -> list[Deadline]:
-    """The deadlines that concern `user`, in a fixed number of queries whatever the data size."""
+def calendar_deadlines(user: User, today: datetime.date, *, described: bool = True) -> list[Deadline]:
+    """The deadlines that concern `user`, in a fixed number of queries whatever the data size; a
+    unit's without their descriptions unless `described` (the feed has them, the page shows none)."""
     deadlines = []
     if permissions.is_unit_member(user):
-        deadlines += _report_deadlines(user, today)
+        deadlines += _report_deadlines(user, today, described=described)
     if permissions.follows_up(user) or permissions.can_view_funds(user):
         deadlines += _period_deadlines(user, today)
     return sorted(deadlines, key=lambda deadline: deadline.day)

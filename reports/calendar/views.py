@@ -48,7 +48,7 @@ def _page(request, token: str | None = None):
         "has_address": bool(user.calendar_token),
         "issued_at": user.calendar_token_issued_at,
         "calendar_name": calendar_name(user),
-        "deadlines": _deadlines_page(request, calendar_deadlines(user, today), today),
+        "deadlines": _deadlines_page(request, calendar_deadlines(user, today, described=False), today),
         "today": today,
     }
     return render(request, "reports/calendar.html", context)

@@ -483,3 +483,23 @@ def test_the_page_lists_fifty_deadlines_a_page_from_the_next_one(client, world):
     assert len(earlier.context["deadlines"].object_list) == 50
     assert "← Hạn trước đó" in first.content.decode()
     assert f'href="{PAGE}?page={deadlines.number - 1}"' in first.content.decode()
+
+
+def test_the_page_lists_what_the_feed_holds_without_its_descriptions(client, with_tokens):
+    """The page writes no description (it shows only each entry's day and title), and judges no
+    task's state for one: its entries are the feed's, day, title and address alike."""
+    world = with_tokens
+    client.force_login(world.ttkhcn_staff)
+
+    listed = client.get(PAGE).context["deadlines"].paginator.object_list
+
+    feed = events(world.ttkhcn_staff)
+    assert len(listed) == len(feed) == 4
+    for deadline in listed:
+        event = feed[deadline.uid]
+        assert (deadline.day, deadline.summary, settings.SITE_URL + deadline.path) == (
+            day(event),
+            str(event["SUMMARY"]),
+            str(event["URL"]),
+        )
+        assert deadline.description == "" and "Tình trạng nhiệm vụ" in str(event["DESCRIPTION"])
