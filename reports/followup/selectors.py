@@ -23,30 +23,43 @@ def visible_report(user, pk) -> TaskReport | None:
     return permissions.reports_visible_to(user).select_related("period__plan").filter(pk=pk).first()
 
 
-def followed_plans(user) -> list[Plan]:
+# The period's columns, read beside their plan's: named through the plan (`periods__…`), each
+# relation by its name (whose value is its id).
+PERIOD_FIELDS = ReportingPeriod._meta.concrete_fields
+PLAN_SHOWN = ("id", "code", "title")
+
+
+def followed_plans(user) -> tuple[list[Plan], dict[int, list[ReportingPeriod]]]:
     """The plans whose board the user follows, in force first, with only what the board shows of
-    them (its selector and heading) and whether each has a period open (`has_open_period`)."""
+    them (its selector and heading) and whether each has a period open (`has_open_period`); and
+    each one's periods, the latest deadline first, with the plan as their plan. One query: the plans
+    joined to their periods (a plan with none gives one row without a period)."""
     plans = permissions.in_plans(Plan.objects.all(), permissions.followed_plans(user), field="pk")
-    open_periods = ReportingPeriod.objects.filter(plan=OuterRef("pk"), is_open=True)
-    return list(
-        plans.only("pk", "code", "title")
-        .annotate(has_open_period=Exists(open_periods))
-        .order_by("status", "-issued_year", "code")
+    rows = plans.order_by("status", "-issued_year", "code", "-periods__deadline", "periods__pk").values_list(
+        *PLAN_SHOWN, *(f"periods__{field.name}" for field in PERIOD_FIELDS)
     )
+    followed: dict[int, Plan] = {}
+    periods: dict[int, list[ReportingPeriod]] = {}
+    attnames = [field.attname for field in PERIOD_FIELDS]
+    for row in rows:
+        pk = row[0]
+        if pk not in followed:
+            # Its other columns are deferred: read from the database if ever asked for.
+            followed[pk] = Plan.from_db(None, PLAN_SHOWN, row[: len(PLAN_SHOWN)])
+            followed[pk].has_open_period = False
+            periods[pk] = []
+        if row[len(PLAN_SHOWN)] is not None:
+            period = ReportingPeriod.from_db(None, attnames, row[len(PLAN_SHOWN) :])
+            period.plan = followed[pk]
+            followed[pk].has_open_period |= period.is_open
+            periods[pk].append(period)
+    return list(followed.values()), periods
 
 
 def default_plan(plans: list[Plan]) -> Plan | None:
     """The plan the board shows first: the first in force with a period open, else the first (of
     `followed_plans`)."""
     return next((plan for plan in plans if plan.has_open_period), plans[0] if plans else None)
-
-
-def plan_periods(plan: Plan) -> list[ReportingPeriod]:
-    """The plan's periods, the latest deadline first, each with `plan` as its plan (not read again)."""
-    periods = list(plan.periods.order_by("-deadline"))
-    for period in periods:
-        period.plan = plan
-    return periods
 
 
 def plan_tasks(plan: Plan) -> list[Task]:

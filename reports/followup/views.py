@@ -52,11 +52,11 @@ def board(request):
     if not permissions.follows_up(user):
         raise PermissionDenied("Chỉ người điều phối kế hoạch và Lãnh đạo Sở xem bảng theo dõi.")
     today = timezone.localdate()
-    plans = selectors.followed_plans(user)
+    plans, plans_periods = selectors.followed_plans(user)
     form = BoardFilterForm(request.GET, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
     plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans)
-    periods = selectors.plan_periods(plan) if plan else []
+    periods = plans_periods[plan.pk] if plan else []
     if not periods:
         return render(
             request, "reports/board.html", {"form": form, "body": None, "plans": plans, "plan": plan}

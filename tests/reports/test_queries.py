@@ -283,10 +283,10 @@ BUDGETS = {
     "periods": 11,  # a page of periods, then their reports counted
     "periods of a plan, page 2": 11,
     "period form": 6,
-    "board as coordinator": 18,
-    "board as leadership": 18,
-    "board filtered": 18,
-    "board of indicators not met": 18,
+    "board as coordinator": 17,
+    "board as leadership": 17,
+    "board filtered": 17,
+    "board of indicators not met": 17,
     "plan indicators": 8,  # the plan's periods, its indicators, a page of them judged over one year
     "plan indicators as coordinator": 9,
     "plan indicators, a year, page 2": 9,

@@ -39,9 +39,9 @@ from tests.reports.followup.test_board import BOARD, _province
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # A board served from the cache: what every page of a logged-in user reads (the session, the user,
-# their parts in plans, for the navigation), then the plans followed, the plan's periods, the stamps
-# and the cache's entry.
-CACHED_BOARD_QUERIES = 9
+# their parts in plans, for the navigation), then the plans followed with their periods (one query),
+# the stamps and the cache's entry.
+CACHED_BOARD_QUERIES = 8
 
 
 def get(client, user, query=""):
