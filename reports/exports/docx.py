@@ -13,6 +13,7 @@ import datetime
 import functools
 import io
 import re
+import secrets
 import zipfile
 from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
@@ -290,12 +291,20 @@ def _placeholder(container, look: Look = BODY):
 
 
 def _text(container, text: str, look: Look = BODY):
-    """A plain text field as paragraphs, or the placeholder when it is empty."""
+    """A plain text field as paragraphs, or the placeholder when it is empty. In the body, the
+    paragraphs of a text of several lines are one model paragraph until the file is written
+    (`_later`): a task's composed result in a monthly plan's yearly report runs to hundreds of
+    lines, tens of thousands in all, which took most of the file's time to lay out one by one."""
     lines = _lines(text)
     if not lines:
         _placeholder(container, look)
-    for line in lines:
-        _write(container, line, look)
+    elif isinstance(container, DocxDocument) and len(lines) > 1:
+        _later(
+            container, "w:p", [[line] for line in lines], lambda marks: _write(container, marks[0], look)._p
+        )
+    else:
+        for line in lines:
+            _write(container, line, look)
 
 
 def _labelled(container, label: str, value: str, look: Look = LABEL):
@@ -639,36 +648,47 @@ def _grid_row(table, columns, values: list[str], *, bold: bool = False):
     return row
 
 
-def _cell_mark(block: int, column: int) -> str:
-    """The text standing in the model row of block `block` for its column `column`."""
-    return f"KEHOACH-ROWS-{block}-CELL-{column}-"
+def _cell_mark(nonce: str, block: int, column: int) -> str:
+    """The text standing in the model of block `block` for its column `column`: with the document's
+    `nonce`, drawn at random, so that no text of the report can be taken for it."""
+    return f"KEHOACH-{nonce}-ROWS-{block}-CELL-{column}-"
+
+
+def _later(document, tag: str, rows: list[list[str]], model):
+    """Many elements `tag` (table rows "w:tr", paragraphs "w:p") laid out alike: `model(marks)` lays
+    out one element with a mark standing in each value (returning it), and the elements themselves,
+    one per row of values, are written in its place, as text, when the file is written
+    (`_write_later`). Laid out one by one, a thousand-row appendix took seconds; copied as XML
+    elements, the rows of a monthly plan's yearly appendix (26,000) held 170 MB more than the
+    report they write."""
+    later = document.__dict__.setdefault("_later", [])
+    nonce = document.__dict__.setdefault("_nonce", secrets.token_hex(8))
+    block = len(later)
+    element = model([_cell_mark(nonce, block, n) for n in range(len(rows[0]))])
+    for t in element.iter(qn("w:t")):
+        if tag == "w:tr":  # every cell gets a run to fill, whose text may end in spaces
+            t.set(qn("xml:space"), "preserve")
+    later.append((tag, rows))
 
 
 def _grid_rows(document, table, columns, rows: list[list[str]]):
-    """Many rows formatted alike: one model row is laid out by python-docx, with a mark in each
-    cell, and the rows themselves are written in its place, as text, when the file is written
-    (`_write_rows`). Laid out one by one, a thousand-row appendix took seconds; copied as XML
-    elements, the rows of a monthly plan's yearly appendix (26,000) held 170 MB more than the
-    report they write."""
-    if not rows:
-        return
-    later = document.__dict__.setdefault("_rows_later", [])
-    block = len(later)
-    model = _grid_row(table, columns, [_cell_mark(block, n) for n in range(len(columns))])._tr
-    for t in model.iter(qn("w:t")):  # every cell gets a run to fill
-        t.set(qn("xml:space"), "preserve")
-    later.append(rows)
+    """Many rows formatted alike (`_later`): one model row laid out by python-docx."""
+    if rows:
+        _later(document, "w:tr", rows, lambda marks: _grid_row(table, columns, marks)._tr)
 
 
-def _row_template(xml: str, block: int, width: int) -> tuple[int, int, list[str]]:
-    """Where the model row of `block` lies in the document's XML (start, end) and its text around
-    each cell's mark: the row's text is `parts[0] + value[0] + parts[1] + … + parts[width]`."""
-    first = xml.index(_cell_mark(block, 0))
-    start = max(xml.rfind("<w:tr>", 0, first), xml.rfind("<w:tr ", 0, first))
-    end = xml.index("</w:tr>", first) + len("</w:tr>")
+def _template(
+    xml: str, nonce: str, tag: str, block: int, width: int, after: int
+) -> tuple[int, int, list[str]]:
+    """Where the model element `tag` of `block` lies in the document's XML, past `after` (start,
+    end), and its text around each mark: an element's text is `parts[0] + value[0] + parts[1] + … +
+    parts[width]`."""
+    first = xml.index(_cell_mark(nonce, block, 0), after)
+    start = max(xml.rfind(f"<{tag}>", after, first), xml.rfind(f"<{tag} ", after, first))
+    end = xml.index(f"</{tag}>", first) + len(f"</{tag}>")
     parts, position = [], start
     for column in range(width):
-        mark = _cell_mark(block, column)
+        mark = _cell_mark(nonce, block, column)
         at = xml.index(mark, position, end)
         parts.append(xml[position:at])
         position = at + len(mark)
@@ -676,12 +696,12 @@ def _row_template(xml: str, block: int, width: int) -> tuple[int, int, list[str]
     return start, end, parts
 
 
-ROWS_AT_ONCE = 500  # rows written to the file in one piece
+ROWS_AT_ONCE = 500  # elements written to the file in one piece
 
 
-def _write_rows(package: bytes, blocks: list[list[list[str]]]) -> bytes:
-    """The .docx `package` with each block of rows written in place of its model row, streamed
-    into the file a few hundred rows at a time (every other part of the package copied as it is)."""
+def _write_later(package: bytes, nonce: str, blocks: list[tuple[str, list[list[str]]]]) -> bytes:
+    """The .docx `package` with each block of elements written in place of its model, streamed into
+    the file a few hundred at a time (every other part of the package copied as it is)."""
     source = zipfile.ZipFile(io.BytesIO(package))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
@@ -694,8 +714,8 @@ def _write_rows(package: bytes, blocks: list[list[list[str]]]) -> bytes:
             part.compress_type = zipfile.ZIP_DEFLATED
             with target.open(part, "w") as stream:
                 position = 0
-                for block, rows in enumerate(blocks):
-                    start, end, parts = _row_template(xml, block, len(rows[0]))
+                for block, (tag, rows) in enumerate(blocks):
+                    start, end, parts = _template(xml, nonce, tag, block, len(rows[0]), position)
                     stream.write(xml[position:start].encode())
                     for first in range(0, len(rows), ROWS_AT_ONCE):
                         text = "".join(
@@ -780,5 +800,5 @@ def document_docx(doc: ReportDocument) -> bytes:
     _appendix(document, doc)
     buffer = io.BytesIO()
     document.save(buffer)
-    later = document.__dict__.get("_rows_later")
-    return _write_rows(buffer.getvalue(), later) if later else buffer.getvalue()
+    later = document.__dict__.get("_later")
+    return _write_later(buffer.getvalue(), document._nonce, later) if later else buffer.getvalue()

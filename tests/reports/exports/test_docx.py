@@ -437,6 +437,27 @@ def test_the_appendix_lists_one_row_per_unit_under_a_repeated_header(docx):
     assert table._tbl.xpath("./w:tblPr/w:tblStyle/@w:val") == ["TableGrid"]
 
 
+def test_a_long_result_is_written_line_by_line_with_its_text_as_text():
+    """A task's result of many lines (a monthly plan's yearly report composes hundreds) is written
+    one paragraph a line, in order, each laid out as a result's single line is, past the pieces the
+    file is written in; text that XML must escape, or that looks like the marks the file is built
+    with, is kept as text."""
+    lines = [f"Đơn vị <{n}> & “con”: a < b && c > d; ]]> KEHOACH-0-ROWS-0-CELL-0-" for n in range(1_234)]
+    parts = tasks()
+    parts[1] = dataclasses.replace(parts[1], result="\n".join(lines))
+    docx = read(report(tasks=parts))
+
+    paragraphs = docx.paragraphs
+    texts_ = [p.text for p in paragraphs]
+    start = texts_.index(lines[0])
+    assert texts_[start : start + len(lines)] == lines
+    assert texts_[start - 1] == "Kết quả:" and texts_[start + len(lines)].startswith("3. ")
+    single = paragraphs[texts_.index("Đăng 12 tin, bài trên Cổng thông tin điện tử của Sở.")]
+    for written in (paragraphs[start], paragraphs[start + 1_000]):
+        assert written._p.pPr.xml == single._p.pPr.xml
+        assert [run._r.rPr.xml for run in written.runs] == [run._r.rPr.xml for run in single.runs]
+
+
 def test_a_long_appendix_is_written_row_by_row_with_its_text_as_text():
     # Rows past several of the pieces the file is written in, with text that XML must escape
     rows = [
