@@ -299,9 +299,7 @@ def _text(container, text: str, look: Look = BODY):
     if not lines:
         _placeholder(container, look)
     elif isinstance(container, DocxDocument) and len(lines) > 1:
-        _later(
-            container, "w:p", [[line] for line in lines], lambda marks: _write(container, marks[0], look)._p
-        )
+        _later(container, "w:p", [[line] for line in lines], lambda marks: _write(container, marks[0], look))
     else:
         for line in lines:
             _write(container, line, look)
@@ -656,7 +654,7 @@ def _cell_mark(nonce: str, block: int, column: int) -> str:
 
 def _later(document, tag: str, rows: list[list[str]], model):
     """Many elements `tag` (table rows "w:tr", paragraphs "w:p") laid out alike: `model(marks)` lays
-    out one element with a mark standing in each value (returning it), and the elements themselves,
+    out one element with a mark standing in each value, and the elements themselves,
     one per row of values, are written in its place, as text, when the file is written
     (`_write_later`). Laid out one by one, a thousand-row appendix took seconds; copied as XML
     elements, the rows of a monthly plan's yearly appendix (26,000) held 170 MB more than the
@@ -664,17 +662,20 @@ def _later(document, tag: str, rows: list[list[str]], model):
     later = document.__dict__.setdefault("_later", [])
     nonce = document.__dict__.setdefault("_nonce", secrets.token_hex(8))
     block = len(later)
-    element = model([_cell_mark(nonce, block, n) for n in range(len(rows[0]))])
-    for t in element.iter(qn("w:t")):
-        if tag == "w:tr":  # every cell gets a run to fill, whose text may end in spaces
-            t.set(qn("xml:space"), "preserve")
+    model([_cell_mark(nonce, block, n) for n in range(len(rows[0]))])
     later.append((tag, rows))
 
 
 def _grid_rows(document, table, columns, rows: list[list[str]]):
     """Many rows formatted alike (`_later`): one model row laid out by python-docx."""
+
+    def model(marks):
+        tr = _grid_row(table, columns, marks)._tr
+        for t in tr.iter(qn("w:t")):  # every cell gets a run to fill, whose text may end in spaces
+            t.set(qn("xml:space"), "preserve")
+
     if rows:
-        _later(document, "w:tr", rows, lambda marks: _grid_row(table, columns, marks)._tr)
+        _later(document, "w:tr", rows, model)
 
 
 def _template(

@@ -45,11 +45,11 @@ def followed_plans(user) -> tuple[list[Plan], dict[int, list[ReportingPeriod]]]:
         pk = row[0]
         if pk not in followed:
             # Its other columns are deferred: read from the database if ever asked for.
-            followed[pk] = Plan.from_db(None, PLAN_SHOWN, row[: len(PLAN_SHOWN)])
+            followed[pk] = Plan.from_db(rows.db, PLAN_SHOWN, row[: len(PLAN_SHOWN)])
             followed[pk].has_open_period = False
             periods[pk] = []
         if row[len(PLAN_SHOWN)] is not None:
-            period = ReportingPeriod.from_db(None, attnames, row[len(PLAN_SHOWN) :])
+            period = ReportingPeriod.from_db(rows.db, attnames, row[len(PLAN_SHOWN) :])
             period.plan = followed[pk]
             followed[pk].has_open_period |= period.is_open
             periods[pk].append(period)

@@ -32,7 +32,7 @@ from django.urls import reverse
 from reports.followup.board import shares
 from reports.models import Completion, Reminder, ReminderKind, ReportingPeriod, ReportStatus, TaskReport
 from tasks.models import Assignment, AssignmentRole, Task, Unit, UnitKind
-from tests.factories import PlanFactory
+from tests.factories import PlanFactory, ReportingPeriodFactory
 
 BOARD = "/theo-doi/"
 DONE_ON_TIME, DONE_LATE = "done_on_time", "done_late"
@@ -368,25 +368,8 @@ def test_the_plans_followed_and_their_periods_are_read_together(client, made):
     period open; the period selector lists that plan's periods only, the latest deadline first; a
     plan without a period chosen says so."""
     later = PlanFactory(code="kh-moi", issued_year=2027, title="Kế hoạch chưa mở kỳ")
-    ReportingPeriod.objects.create(
-        plan=made.plan,
-        key="2025",
-        name="Năm 2025",
-        year=2025,
-        deadline=datetime.date(2025, 11, 14),
-        cutoff_from=datetime.date(2024, 11, 11),
-        cutoff_to=datetime.date(2025, 11, 10),
-        is_open=False,
-    )
-    ReportingPeriod.objects.create(
-        plan=made.plan,
-        key="2027",
-        name="Năm 2027",
-        year=2027,
-        deadline=datetime.date(2027, 11, 15),
-        cutoff_from=datetime.date(2026, 11, 11),
-        cutoff_to=datetime.date(2027, 11, 10),
-    )
+    ReportingPeriodFactory(plan=made.plan, year=2025, is_open=False)
+    ReportingPeriodFactory(plan=made.plan, year=2027)  # created last, due last: listed first
 
     response, board = board_of(client, made.leadership)
 
