@@ -22,6 +22,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -156,13 +157,34 @@ class ReportRow:
     completed_on: datetime.date | None
     funds_planned: int | None
     funds_spent: int | None
-    has_results: bool  # its results hold some text
-    results: str = ""  # read only where a text is shown (`compose(..., texts=...)`)
-    # A task and unit's latest report of the scope standing for every report of the pair
-    # (`_latest_rows`), its text not read; with the number of the pair's accepted reports that give a
-    # result when asked for (`compose(..., line_counts=True)`).
-    condensed: bool = False
+    results: str = ""  # read for the completions of earlier periods (`_full_rows`) only
+    # How many of the task and unit's accepted reports of the scope give a result, when asked for
+    # (`compose(..., line_counts=True)`).
     accepted_texts: int | None = None
+
+    @property
+    def period_id(self) -> int:
+        return self.period.pk
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(slots=True)
+class Statement:
+    """A unit's accepted report of the scope that states a result: what the composed result and
+    the appendix quote of it."""
+
+    pk: int
+    task_id: int
+    unit_id: int
+    unit_name: str
+    role: str
+    period: ReportingPeriod
+    funds_planned: int | None
+    funds_spent: int | None
+    results: str
 
     @property
     def period_id(self) -> int:
@@ -192,46 +214,45 @@ class Assigned:
 
 @dataclass
 class Composition:
-    """The unit reports of a scope, read once, arranged per task and unit; with the reports of
-    fixed-date tasks done and accepted before the scope (they are not asked again)."""
+    """The unit reports of a scope as the consolidated report needs them, arranged per task and
+    unit: each task and unit's latest report (its state at the end of the scope), the accepted
+    results of the tasks whose texts were read, and the reports of fixed-date tasks done and
+    accepted before the scope (they are not asked again)."""
 
     scope: Scope
     tasks: list[Task]
-    reports: list[ReportRow]  # every report of the scope, with .state; task, role, unit, period order
+    # Each task and unit's report of the scope's last period it reports in (`_latest_rows`), with
+    # .state: its state at the end of the scope. In task, role, unit order.
+    latest: list[ReportRow]
     edited: dict[int, str]  # task id → result as the office edited it
+    accepted_count: int  # the scope's accepted reports (earlier completions not counted)
     done_before: list[ReportRow] = field(default_factory=list)  # fixed-date tasks finished earlier
-    text_ids: list[int] | None = None  # the tasks whose texts were read; None: every task
+    # The accepted reports stating a result of the tasks `text_ids` (`read_texts`); in task, role,
+    # unit, period order.
+    statements: list[Statement] = field(default_factory=list)
+    text_ids: list[int] = field(default_factory=list)
     today: datetime.date | None = None
-    accepted_total: int | None = None  # counted by the database where the reports are condensed
 
-    def reports_of(self, task: Task) -> list[ReportRow]:
-        return self._by_task.get(task.pk, [])
+    def statements_of(self, task: Task) -> list[Statement]:
+        return self._statements_by_task.get(task.pk, [])
 
     def read_texts(self, task_ids) -> None:
-        """Read every report of the tasks `task_ids`, with its result's text, where the composition
-        holds only each unit's latest report (`compose(..., texts=False)`): one query."""
-        wanted = set(task_ids) - set(self.text_ids or [])
-        if self.text_ids is None or not wanted:
+        """Read the accepted results of the tasks `task_ids` not read yet: one query."""
+        wanted = set(task_ids) - set(self.text_ids)
+        if not wanted:
             return
         periods = {period.pk: period for period in self.scope.periods}
-        full = _full_rows(Q(period_id__in=sorted(periods), task_id__in=sorted(wanted)), self.today, periods)
+        read = _statements(Q(period_id__in=sorted(periods), task_id__in=sorted(wanted)), periods)
         self.text_ids = sorted({*self.text_ids, *wanted})
-        by_pk = {task.pk: task for task in self.tasks}
-        text_ids = set(self.text_ids)
-        self.reports = _text_order(
-            [r for r in self.reports if r.task_id in text_ids and not r.condensed] + full, by_pk
-        ) + [r for r in self.reports if r.task_id not in text_ids]
-        for name in ("_by_task", "latest", "_latest_by_task"):
-            self.__dict__.pop(name, None)
+        self.statements = _text_order([*self.statements, *read], {task.pk: task for task in self.tasks})
+        self.__dict__.pop("_statements_by_task", None)
 
     @cached_property
     def assigned(self) -> dict[int, list[Assigned]]:
         """Task id → its assignments, lead first (groups and named ones too), with only the columns
         the document needs; read when the document needs them (the form composing results does not)."""
         assigned: dict[int, list[Assigned]] = {}
-        assignments = Assignment.objects.filter(task__plan=self.scope.plan)
-        if self.text_ids is not None:
-            assignments = assignments.filter(task_id__in=self.text_ids)
+        assignments = Assignment.objects.filter(task__plan=self.scope.plan, task_id__in=self.text_ids)
         for task_id, *columns in assignments.order_by("task", "role", "order", "pk").values_list(
             "task_id", "role", "reporting", "unit__name", "unit__valid_from", "unit__valid_to"
         ):
@@ -242,16 +263,16 @@ class Composition:
         return self._done_before_by_task.get(task.pk, [])
 
     @cached_property
-    def _by_task(self) -> dict[int, list[ReportRow]]:
-        by_task: dict[int, list[ReportRow]] = {}
-        for report in self.reports:
-            by_task.setdefault(report.task_id, []).append(report)
+    def _statements_by_task(self) -> dict[int, list[Statement]]:
+        by_task: dict[int, list[Statement]] = {}
+        for statement in self.statements:
+            by_task.setdefault(statement.task_id, []).append(statement)
         return by_task
 
     @cached_property
     def _done_before_by_task(self) -> dict[int, list[ReportRow]]:
         """Each task's earlier completions, one per unit (its latest), not those asked again now."""
-        now = {(report.task_id, report.unit_id) for report in self.reports}
+        now = {(report.task_id, report.unit_id) for report in self.latest}
         latest: dict[tuple[int, int], ReportRow] = {}
         for report in self.done_before:
             key = (report.task_id, report.unit_id)
@@ -261,20 +282,6 @@ class Composition:
         for report in latest.values():
             by_task.setdefault(report.task_id, []).append(report)
         return by_task
-
-    @cached_property
-    def latest(self) -> list[ReportRow]:
-        """Each task and unit's report of the scope's last period it reports in: its state is the
-        state at the end of the scope."""
-        latest: dict[tuple[int, int], ReportRow] = {}
-        for report in self.reports:
-            key = (report.task_id, report.unit_id)
-            if key not in latest or (report.period.deadline, report.pk) >= (
-                latest[key].period.deadline,
-                latest[key].pk,
-            ):
-                latest[key] = report
-        return [report for report in self.reports if latest[report.task_id, report.unit_id] is report]
 
     @cached_property
     def _latest_by_task(self) -> dict[int, list[ReportRow]]:
@@ -290,16 +297,15 @@ class Composition:
         """The lines of the task's composed result: earlier completions, each accepted result (lead
         first, then partners, each unit's periods in order), then the units with no accepted result."""
         lines = [_done_before_line(report) for report in self.done_before_of(task)]
-        accepted_units = set()
-        for report in self.reports_of(task):
-            if report.status == ReportStatus.ACCEPTED and report.has_results:
-                accepted_units.add(report.unit_id)
-                period = f"[{report.period.name}] " if self.scope.spans_periods else ""
-                lines.append(
-                    f"{report.unit_name} ({report.role_label.lower()}): {period}"
-                    f"{_one_paragraph(report.results)}"
-                )
-        missing = [r for r in self.latest_of(task) if r.unit_id not in accepted_units]
+        stated = set()
+        for statement in self.statements_of(task):
+            stated.add(statement.unit_id)
+            period = f"[{statement.period.name}] " if self.scope.spans_periods else ""
+            lines.append(
+                f"{statement.unit_name} ({statement.role_label.lower()}): {period}"
+                f"{_one_paragraph(statement.results)}"
+            )
+        missing = [r for r in self.latest_of(task) if r.unit_id not in stated]
         if missing:
             lines.append(_missing_line(missing))
         if not lines:
@@ -310,21 +316,14 @@ class Composition:
         return "\n".join(self.result_lines(task))
 
     def line_count(self, task: Task) -> int:
-        """How many lines the task's composed result has (`result_lines`), told by the counts of the
-        condensed rows where its reports were not read one by one."""
-        rows = self.reports_of(task)
-        if not rows or rows[0].accepted_texts is None:
+        """How many lines the task's composed result has (`result_lines`), told by the counts of its
+        latest rows where its results were not read."""
+        rows = self.latest_of(task)
+        if task.pk in self.text_ids or not rows or rows[0].accepted_texts is None:
             return len(self.result_lines(task))
         count = len(self.done_before_of(task)) + sum(r.accepted_texts for r in rows)
         count += any(r.accepted_texts == 0 for r in rows)  # the line naming units with no result
         return count or 1
-
-    @property
-    def accepted_count(self) -> int:
-        """The accepted reports of the scope (earlier completions not counted)."""
-        if self.accepted_total is not None:
-            return self.accepted_total
-        return sum(1 for r in self.reports if r.status == ReportStatus.ACCEPTED)
 
     def result(self, task: Task) -> str:
         return self.edited.get(task.pk) or self.composed_result(task)
@@ -414,11 +413,10 @@ REPORT_COLUMNS = (
     "completed_on",
     "funds_planned",
     "funds_spent",
-    "has_results",
 )
 
 
-def _text_order(reports: list[ReportRow], tasks: dict[int, Task]) -> list[ReportRow]:
+def _text_order(reports: list, tasks: dict[int, Task]) -> list:
     """Task, role (lead first), unit name in Vietnamese order, period, id: the order in which results
     are composed. Sorted here rather than by the database's collation, which costs a call per
     comparison on SQLite; each name is ranked once."""
@@ -438,16 +436,55 @@ def _text_order(reports: list[ReportRow], tasks: dict[int, Task]) -> list[Report
 
 def _full_rows(where: Q, today: datetime.date, periods: dict[int, ReportingPeriod]) -> list[ReportRow]:
     """The reports of `where`, each on its own row with its result's text: one query."""
-    columns = [*REPORT_COLUMNS[:-1], "results"]  # has_results is told by the text itself
     queryset = TaskReport.objects.filter(where).annotate(state=state_expression(today)).order_by()
     return [
-        ReportRow(*values[:7], periods[values[7]], *values[8:13], bool(values[13].strip()), values[13])
-        for values in queryset.values_list(*columns)
+        ReportRow(*values[:7], periods[values[7]], *values[8:])
+        for values in queryset.values_list(*REPORT_COLUMNS, "results")
+    ]
+
+
+STATEMENT_COLUMNS = (
+    "pk",
+    "task_id",
+    "unit_id",
+    "unit_name",
+    "role",
+    "period_id",
+    "funds_planned",
+    "funds_spent",
+    "results",
+)
+
+
+def _statements(where: Q, periods: dict[int, ReportingPeriod]) -> list[Statement]:
+    """The accepted reports of `where` that state a result, with only the columns quoted (no date,
+    no state): one query. A result of blanks states nothing."""
+    queryset = TaskReport.objects.filter(where, status=ReportStatus.ACCEPTED).exclude(results="").order_by()
+    return [
+        Statement(*values[:5], periods[values[5]], *values[6:])
+        for values in queryset.values_list(*STATEMENT_COLUMNS)
+        if values[8].strip()
     ]
 
 
 # A report's place in the scope as one number: its period's rank, then its id (ids stay below this).
 RANK_SHIFT = 10**12
+
+
+def _last_of_pairs(reports: QuerySet[TaskReport], periods: list[ReportingPeriod]) -> QuerySet:
+    """The id of each task and unit's last report among `reports` (of the periods `periods`): of
+    the last period by deadline, then the highest id, as the composition orders them. A subquery,
+    found by the database from the index of (period, task, unit) alone."""
+    in_order = sorted(periods, key=lambda period: (period.deadline, period.pk))
+    rank = Case(
+        *(When(period_id=period.pk, then=Value(n * RANK_SHIFT)) for n, period in enumerate(in_order)),
+        output_field=BigIntegerField(),
+    )
+    return (
+        reports.values("task_id", "unit_id")
+        .annotate(place=Max(rank + F("pk")))
+        .values(last=F("place") % Value(RANK_SHIFT))
+    )
 
 
 def _latest_rows(
@@ -458,18 +495,9 @@ def _latest_rows(
     every period never read; with the number of the scope's accepted reports: one query, a row per
     task and unit whatever the number of periods. With `line_counts`, each pair's accepted reports
     that give a result are counted too (one more query, which reads the results)."""
-    in_order = sorted(scope.periods, key=lambda period: (period.deadline, period.pk))
-    ids = [period.pk for period in in_order]
-    rank = Case(
-        *(When(period_id=pk, then=Value(n * RANK_SHIFT)) for n, pk in enumerate(ids)),
-        output_field=BigIntegerField(),
-    )
+    ids = [period.pk for period in scope.periods]
     of_scope = TaskReport.objects.filter(period_id__in=ids).order_by()
-    latest = (
-        of_scope.values("task_id", "unit_id")
-        .annotate(place=Max(rank + F("pk")))
-        .values(latest=F("place") % Value(RANK_SHIFT))
-    )
+    latest = _last_of_pairs(of_scope, scope.periods)
     accepted = (
         of_scope.filter(status=ReportStatus.ACCEPTED).values("status").annotate(n=Count("pk")).values("n")
     )
@@ -480,8 +508,8 @@ def _latest_rows(
     )
     total = 0
     rows = []
-    for values in queryset.values_list(*REPORT_COLUMNS[:-1], "accepted_total"):
-        rows.append(ReportRow(*values[:7], periods[values[7]], *values[8:13], False, "", True))
+    for values in queryset.values_list(*REPORT_COLUMNS, "accepted_total"):
+        rows.append(ReportRow(*values[:7], periods[values[7]], *values[8:13]))
         total = values[13] or 0
     if line_counts:
         texts = dict.fromkeys(((r.task_id, r.unit_id) for r in rows), 0)
@@ -507,17 +535,16 @@ def compose(
     line_counts: bool = False,
     edited: dict[int, str] | None = None,
 ) -> Composition:
-    """The scope's reports with only the columns needed: every report with its result's text
-    (`texts` True: the Word and Excel files), or each task and unit's latest report condensed in SQL
-    (`_latest_rows`), which is all the counts and states need, and every report with its text for the
-    tasks of `texts` only (a slice of the plan's tasks in order, their ids, or a function of the
-    composition so far giving their ids; False: none). A fixed number of queries, whatever the number
-    of tasks, units and periods; `line_counts` also counts each pair's results (`line_count`).
-    `edited`: the tasks' results as the office edited them, when the caller has read them already."""
+    """The scope's reports with only the columns needed: each task and unit's latest report
+    condensed in SQL (`_latest_rows`), which is all the counts and states need, and the accepted
+    results of the tasks of `texts` (True: every task, for the Word and Excel files; a slice of the
+    plan's tasks in order, their ids, or a function of the composition so far giving their ids;
+    False: none). A fixed number of queries, whatever the number of tasks, units and periods;
+    `line_counts` also counts each pair's results (`line_count`). `edited`: the tasks' results as
+    the office edited them, when the caller has read them already."""
     tasks = list(Task.objects.filter(plan=scope.plan).order_by("sort_key"))
     by_pk = {task.pk: task for task in tasks}
     first = scope.periods[0]
-    in_scope = {period.pk for period in scope.periods}
     periods = {period.pk: period for period in scope.plan_periods or scope.periods}
     # Ids rather than joins: the plan's earlier periods and its fixed-date tasks are known already.
     earlier = Q(
@@ -528,30 +555,19 @@ def compose(
     )
     if edited is None:
         edited = dict(consolidated.task_results.values_list("task_id", "text")) if consolidated.pk else {}
-    if texts is True:
-        reports, done_before = [], []
-        for row in _full_rows(Q(period_id__in=sorted(in_scope)) | earlier, today, periods):
-            (reports if row.period_id in in_scope else done_before).append(row)
-        return Composition(
-            scope=scope,
-            tasks=tasks,
-            reports=_text_order(reports, by_pk),
-            edited=edited,
-            done_before=_text_order(done_before, by_pk),
-            today=today,
-        )
-    latest, accepted_total = _latest_rows(scope, today, periods, line_counts=line_counts)
+    latest, accepted_count = _latest_rows(scope, today, periods, line_counts=line_counts)
     composition = Composition(
         scope=scope,
         tasks=tasks,
-        reports=latest,
+        latest=_text_order(latest, by_pk),
         edited=edited,
+        accepted_count=accepted_count,
         done_before=_text_order(_full_rows(earlier, today, periods), by_pk),
-        text_ids=[],
         today=today,
-        accepted_total=accepted_total,
     )
-    if isinstance(texts, slice):
+    if texts is True:
+        ids = list(by_pk)
+    elif isinstance(texts, slice):
         ids = [task.pk for task in tasks[texts]]
     elif callable(texts):
         ids = list(texts(composition))
@@ -755,15 +771,36 @@ def _figures(lines: list[IndicatorLine]) -> list[Figure]:
     ]
 
 
-def _unit_figures(report_ids: set[int], period_ids: set[int], task_ids: set[int]) -> dict[int, list[Figure]]:
+def _unit_figures(
+    report_ids: set[int], periods: list[ReportingPeriod], earlier: list[ReportRow], task_ids: set[int]
+) -> dict[int, list[Figure]]:
     """The numbers each of the reports `report_ids` gave for its task's indicators, in the
-    indicators' order, by report id: one query, read by period and task (never a list of every
-    report's id)."""
+    indicators' order, by report id: one query. Those reports are the ones whose results the
+    appendix gives: each task and unit's last accepted report stating a result in the scope's
+    `periods`, found by the database (`_last_of_pairs`: never a list of every report's id, nor every
+    report's numbers), and the completions of earlier periods `earlier` (read from their periods and
+    tasks)."""
     figures: dict[int, list[Figure]] = {}
     if not report_ids:
         return figures
+    tasks = sorted(task_ids)
+    stating = (
+        TaskReport.objects.filter(
+            period_id__in=[period.pk for period in periods], task_id__in=tasks, status=ReportStatus.ACCEPTED
+        )
+        .exclude(results="")
+        .order_by()
+    )
+    which = Q(report_id__in=_last_of_pairs(stating, periods))
+    if earlier:
+        which |= Q(
+            report_id__in=TaskReport.objects.filter(
+                period_id__in=sorted({report.period_id for report in earlier}),
+                task_id__in=sorted({report.task_id for report in earlier}),
+            ).values("pk")
+        )
     rows = (
-        IndicatorValue.objects.filter(report__period_id__in=period_ids, report__task_id__in=task_ids)
+        IndicatorValue.objects.filter(which)
         .order_by("indicator__order", "indicator__pk")
         .values_list(
             "report_id", "indicator__name", "indicator__unit_of_measure", "indicator__decimals", "value"
@@ -826,10 +863,10 @@ def _document(
             )
         )
     tasks = {task.pk: task for task in composition.tasks}
-    accepted_of: dict[tuple[int, int], ReportRow] = {}
-    for report in composition.reports:
-        if report.status == ReportStatus.ACCEPTED and report.has_results:
-            accepted_of[report.task_id, report.unit_id] = report
+    # Each task and unit's last result accepted in the scope: what its row of the appendix quotes.
+    accepted_of: dict[tuple[int, int], Statement] = {}
+    for statement in composition.statements:
+        accepted_of[statement.task_id, statement.unit_id] = statement
     earlier = [r for task in composition.tasks for r in composition.done_before_of(task)]
     unit_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
     in_order = sorted(
@@ -845,7 +882,8 @@ def _document(
     ]
     figures_of = _unit_figures(
         {report.pk for report in summarised if report is not None},
-        {report.period_id for report in summarised if report is not None},
+        scope.periods,
+        [report for report in summarised if report is not None and report.period_id not in in_scope],
         shown,
     )
     for order, report in enumerate(in_order, start=1):

@@ -308,14 +308,14 @@ BUDGETS = {
     # texts of the results short enough to carry apart from the reports (one query). A correction in
     # preparation also reads the edition issued before it.
     # The preview and the files also read the numbers of the appendix's accepted reports.
-    # The preview and the form read each task and unit's latest report condensed in SQL, the earlier
-    # completions apart, then every report of the tasks they show (the preview's page, the form's
-    # short results) with its text.
+    # The preview, the form and the files read each task and unit's latest report condensed in SQL,
+    # the earlier completions apart, then the accepted results of the tasks they show (the preview's
+    # page, the form's short results, every task in the files).
     "consolidated preview": 18,
     "consolidated form": 14,  # and counts the results of each task and unit
     "consolidated issue form": 8,
-    "consolidated docx": 12,
-    "consolidated xlsx": 13,
+    "consolidated docx": 14,
+    "consolidated xlsx": 15,
     # The edition as issued: its stored snapshot, no composition; the snapshot is read apart, only
     # when the page is drawn rather than served from the cache (as here, inside a transaction).
     "consolidated issued edition": 10,

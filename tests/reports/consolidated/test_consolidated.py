@@ -61,6 +61,21 @@ def test_each_task_result_is_composed_from_accepted_reports_lead_first(year):
     assert document.accepted_count == 3
 
 
+def test_an_accepted_report_of_blanks_states_no_result(year):
+    # Saved past the forms (which strip a text): blanks and line breaks, accepted as they are
+    make(year, "lhh", 1, results="  \n\t ")
+    document = document_build(scope_of(year.period))
+
+    result = {int(part.number): part.result for part in document.tasks}[1]
+    assert "(phối hợp): \n" not in result and "Phối hợp tuyên truyền" not in result
+    assert (
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Đồng Nai (phối hợp) báo cáo được chấp nhận nhưng "
+        "chưa nêu kết quả" in result
+    )
+    row = next(r for r in document.appendix if r.task_number == "1" and r.unit.startswith("Liên hiệp"))
+    assert row.summary == "Đơn vị báo cáo được chấp nhận nhưng chưa nêu kết quả."
+
+
 def test_groups_of_bodies_of_that_year_are_named_among_partners_though_they_never_report(year):
     document = document_build(scope_of(year.period))
 
@@ -132,10 +147,11 @@ def test_the_defaults_come_from_the_plan(year):
 
 
 def test_building_costs_the_same_queries_with_many_reports(year, django_assert_max_num_queries):
-    # the plan's basis documents are read once for the opening of a report not yet prepared; the
-    # tasks' indicators with their targets, and the values sent, two queries; the numbers of the
-    # appendix's accepted reports, one
-    with django_assert_max_num_queries(11):
+    # the plan's basis documents are read once for the opening of a report not yet prepared; each
+    # task and unit's latest report, the earlier completions and the accepted results, three
+    # queries; the tasks' indicators with their targets, and the values sent, two; the numbers of
+    # the appendix's accepted reports, one
+    with django_assert_max_num_queries(13):
         document_build(scope_of(year.period))
     for n in range(60):
         make_task = Task.objects.create(plan=year.plan, number=100 + n, title=f"Nhiệm vụ {n}", content="…")
@@ -156,7 +172,7 @@ def test_building_costs_the_same_queries_with_many_reports(year, django_assert_m
             results="x",
         )
         IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(3))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         document = document_build(scope_of(year.period))
     assert len(document.appendix) == 81
     assert sum(len(part.figures) for part in document.tasks) >= 60
