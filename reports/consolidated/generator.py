@@ -583,17 +583,19 @@ def document_build(
     consolidated: ConsolidatedReport | None = None,
     *,
     part: slice | None = None,
+    results: bool = True,
 ) -> ReportDocument:
     """The whole consolidated report of `scope` as data, in a fixed number of queries; `consolidated`
     is the edition (`consolidated_for`) when the caller has read it already.
 
     With `part` (a slice of the plan's tasks in order), only those tasks' parts and appendix rows are
     in the document, and only their texts are read: a page of the preview. The counts, the opening
-    and sections I, III–V stay those of the whole report."""
+    and sections I, III–V stay those of the whole report. Without `results`, the tasks' results are
+    not composed (left empty): the Excel file has no place for them."""
     today = today or timezone.localdate()
     consolidated = consolidated or consolidated_for(scope)
     composition = compose(scope, consolidated, today, texts=True if part is None else part)
-    document = _document(scope, consolidated, composition, part)
+    document = _document(scope, consolidated, composition, part, results=results)
     document.unit_reports = _unit_report_rows(scope, today, composition.tasks)
     return document
 
@@ -815,7 +817,12 @@ def _unit_figures(
 
 
 def _document(
-    scope: Scope, consolidated: ConsolidatedReport, composition: Composition, part: slice | None = None
+    scope: Scope,
+    consolidated: ConsolidatedReport,
+    composition: Composition,
+    part: slice | None = None,
+    *,
+    results: bool = True,
 ) -> ReportDocument:
     roles = dict(AssignmentRole.choices)
     end = scope.last.deadline
@@ -849,7 +856,7 @@ def _document(
                 lead=_names(assigned, AssignmentRole.LEAD, end),
                 partners=_names(assigned, AssignmentRole.PARTNER, end),
                 deadline=deadline,
-                result=document_numbers(composition.result(task)),
+                result=document_numbers(composition.result(task)) if results else "",
                 depth=task.depth,
                 short_title=task.title_is_short,
                 content=document_numbers(_one_paragraph(task.content)) if task.title_is_short else "",
@@ -966,6 +973,6 @@ def export_bytes(scope: Scope, fmt: str, consolidated: ConsolidatedReport | None
         content = edition_file(scope, consolidated.edition, fmt)
         return bytes(content), export_name(scope, fmt, consolidated.edition)
     today = timezone.localdate()
-    document = document_build(scope, today, consolidated)
+    document = document_build(scope, today, consolidated, results=fmt == "docx")
     content = document_docx(document) if fmt == "docx" else consolidated_workbook(document)
     return content, export_name(scope, fmt, consolidated.edition if consolidated else None)

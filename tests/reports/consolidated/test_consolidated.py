@@ -11,9 +11,10 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from reports.consolidated.generator import document_build
+from reports.consolidated.generator import document_build, export_bytes
 from reports.consolidated.selectors import scope
 from reports.consolidated.services import consolidated_save
+from reports.exports.consolidated_xlsx import consolidated_workbook
 from reports.models import (
     Completion,
     ConsolidatedReport,
@@ -351,6 +352,20 @@ def test_the_word_export_holds_the_report(client, year):
         "ngày 20 tháng 11 năm 2026",
     ):
         assert expected in text, expected
+
+
+def test_the_excel_file_downloaded_holds_every_cell_of_the_whole_document(year):
+    # The download leaves the tasks' composed results out of the document it builds: the Excel
+    # file has no place for them, so its cells are those of a file built from the whole document.
+    the_scope = scope_of(year.period)
+
+    def cells(content):
+        book = load_workbook(io.BytesIO(content))
+        return {sheet.title: [[c.value for c in row] for row in sheet.iter_rows()] for sheet in book}
+
+    downloaded = cells(export_bytes(the_scope, "xlsx")[0])
+    assert downloaded == cells(consolidated_workbook(document_build(the_scope)))
+    assert "Tổ chức 2 hội nghị quán triệt. Đăng 12 tin, bài." in str(downloaded["Phụ lục"])
 
 
 def test_the_excel_appendix_is_typed_and_inert(client, year):
