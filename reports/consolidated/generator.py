@@ -139,8 +139,24 @@ def consolidated_for(scope: Scope) -> ConsolidatedReport:
 ROLE_LABELS = dict(AssignmentRole.choices)
 
 
+class _PeriodAndRole:
+    """What a row of the composition tells of its period and its unit's role."""
+
+    __slots__ = ()
+    period: ReportingPeriod
+    role: str
+
+    @property
+    def period_id(self) -> int:
+        return self.period.pk
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
 @dataclass(slots=True)
-class ReportRow:
+class ReportRow(_PeriodAndRole):
     """One unit report as the consolidated report reads it: only the columns it needs, read in one
     pass over the scope (no model objects, no per-task or per-period query)."""
 
@@ -162,17 +178,9 @@ class ReportRow:
     # (`compose(..., line_counts=True)`).
     accepted_texts: int | None = None
 
-    @property
-    def period_id(self) -> int:
-        return self.period.pk
-
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
-
 
 @dataclass(slots=True)
-class Statement:
+class Statement(_PeriodAndRole):
     """A unit's accepted report of the scope that states a result: what the composed result and
     the appendix quote of it."""
 
@@ -185,14 +193,6 @@ class Statement:
     funds_planned: int | None
     funds_spent: int | None
     results: str
-
-    @property
-    def period_id(self) -> int:
-        return self.period.pk
-
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
 
 
 @dataclass(slots=True)
