@@ -456,10 +456,16 @@ STATEMENT_COLUMNS = (
 )
 
 
+def _stating(reports: QuerySet[TaskReport]) -> QuerySet[TaskReport]:
+    """The accepted reports among `reports` that state a result (some text; one of blanks, which no
+    form saves, is dropped where the text is read)."""
+    return reports.filter(status=ReportStatus.ACCEPTED).exclude(results="").order_by()
+
+
 def _statements(where: Q, periods: dict[int, ReportingPeriod]) -> list[Statement]:
     """The accepted reports of `where` that state a result, with only the columns quoted (no date,
     no state): one query. A result of blanks states nothing."""
-    queryset = TaskReport.objects.filter(where, status=ReportStatus.ACCEPTED).exclude(results="").order_by()
+    queryset = _stating(TaskReport.objects.filter(where))
     return [
         Statement(*values[:5], periods[values[5]], *values[6:])
         for values in queryset.values_list(*STATEMENT_COLUMNS)
@@ -513,12 +519,7 @@ def _latest_rows(
         total = values[13] or 0
     if line_counts:
         texts = dict.fromkeys(((r.task_id, r.unit_id) for r in rows), 0)
-        with_text = (
-            of_scope.filter(status=ReportStatus.ACCEPTED)
-            .exclude(results="")
-            .values_list("task_id", "unit_id")
-            .annotate(n=Count("pk"))
-        )
+        with_text = _stating(of_scope).values_list("task_id", "unit_id").annotate(n=Count("pk"))
         for task_id, unit_id, n in with_text:
             texts[task_id, unit_id] = n
         for row in rows:
@@ -786,12 +787,8 @@ def _unit_figures(
     if not report_ids:
         return figures
     tasks = sorted(task_ids)
-    stating = (
-        TaskReport.objects.filter(
-            period_id__in=[period.pk for period in periods], task_id__in=tasks, status=ReportStatus.ACCEPTED
-        )
-        .exclude(results="")
-        .order_by()
+    stating = _stating(
+        TaskReport.objects.filter(period_id__in=[period.pk for period in periods], task_id__in=tasks)
     )
     which = Q(report_id__in=_last_of_pairs(stating, periods))
     if earlier:
@@ -871,9 +868,7 @@ def _document(
         )
     tasks = {task.pk: task for task in composition.tasks}
     # Each task and unit's last result accepted in the scope: what its row of the appendix quotes.
-    accepted_of: dict[tuple[int, int], Statement] = {}
-    for statement in composition.statements:
-        accepted_of[statement.task_id, statement.unit_id] = statement
+    accepted_of = {(statement.task_id, statement.unit_id): statement for statement in composition.statements}
     earlier = [r for task in composition.tasks for r in composition.done_before_of(task)]
     unit_counts = dict.fromkeys([*TaskState.values, PENDING], 0)
     in_order = sorted(
