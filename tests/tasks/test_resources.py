@@ -324,6 +324,45 @@ def test_a_dry_run_leaves_no_history(plan_463):
     assert rows(*IMPORTED) == before
 
 
+@pytest.mark.parametrize("dry_run", [True, False], ids=["preview", "confirm"])
+def test_a_task_left_without_lead_is_refused_by_the_preview_as_by_the_confirmation(plan_463, dry_run):
+    sheet = _assignment_sheet(("kh-463", 2, "Phòng Quản lý Khoa học", "Phối hợp", ""))
+
+    result = AssignmentResource().import_data(sheet, dry_run=dry_run)
+
+    assert result.has_errors()
+    assert "Nhiệm vụ 2 của kế hoạch “kh-463” không còn đơn vị chủ trì" in str(result.base_errors[0].error)
+
+
+def test_a_preview_does_not_make_the_open_periods_reports_it_would_roll_back(world):
+    """The preview checks what can refuse the sheet; the reports a new assignment owes in an open
+    period are made by the confirmation only (the preview's would be rolled back unseen)."""
+    sheet = _assignment_sheet(("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""))
+
+    with CaptureQueriesContext(connection) as queries:
+        preview = AssignmentResource().import_data(sheet, dry_run=True)
+
+    assert not preview.has_errors() and preview.totals["new"] == 1
+    assert not [q["sql"] for q in queries if "reports_taskreport" in q["sql"]]
+    confirm = AssignmentResource().import_data(sheet, dry_run=False)
+    assert not confirm.has_errors()
+    assert world.period.reports.filter(unit__code="khtc", task__number=3).exists()
+
+
+def test_the_confirmation_draws_no_row_and_leaves_the_preview_its_changes(plan_463):
+    """The confirmation shows only totals: its rows' changes are not drawn in HTML, and this does not
+    leak into the resource class (a later preview draws them)."""
+    first = _assignment_sheet(("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", "Một"))
+    second = _assignment_sheet(("kh-463", 4, "Phòng Kế hoạch Tài chính", "Phối hợp", "Hai"))
+
+    confirmed = AssignmentResource().import_data(first, dry_run=False)
+    previewed = AssignmentResource().import_data(second, dry_run=True)
+
+    assert [row.diff for row in confirmed.rows] == [None]
+    [diff] = [row.diff for row in previewed.rows]
+    assert diff and any("Hai" in cell for cell in diff)
+
+
 def test_an_assignment_import_costs_a_few_queries_a_row_whatever_the_sheet(plan_463):
     """The tasks, units and existing assignments a sheet names are read once for the sheet: a row
     costs its savepoint, its insert and the savepoint's release, and the history is written in bulk."""
