@@ -68,7 +68,7 @@ class Unit(models.Model):
         "mã đơn vị",
         max_length=40,
         unique=True,
-        help_text="Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: qlkh).",
+        help_text="Mã ngắn, không dấu, không đổi khi đơn vị đổi tên (ví dụ: vp-so).",
     )
     name = models.CharField(
         "tên đơn vị", max_length=255, unique=True, help_text="Tên đầy đủ, như trong văn bản."
