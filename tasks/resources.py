@@ -274,6 +274,11 @@ class StylelessDiff(resources.Diff):
         return [mark_safe(STYLED_MARK.sub(r"<\1>", html)) for html in super().as_html()]
 
 
+def _importer(user):
+    """The person importing a sheet, or None (a sheet imported by code, or no one logged in)."""
+    return user if getattr(user, "pk", None) else None
+
+
 def tasks_imported(task_ids, *, user=None, dry_run=False, **kwargs) -> None:
     """What follows a sheet's writes to tasks or their assignments (`tasks_saved`). The preview is a
     dry run, rolled back whatever it did: it checks only the rule that can refuse the sheet (a lead
@@ -282,7 +287,7 @@ def tasks_imported(task_ids, *, user=None, dry_run=False, **kwargs) -> None:
     if dry_run:
         tasks_validate_leads(task_ids=task_ids)
     else:
-        tasks_saved(task_ids=task_ids, by=user if getattr(user, "pk", None) else None)
+        tasks_saved(task_ids=task_ids, by=_importer(user))
 
 
 class SafeModelResource(resources.ModelResource):
@@ -747,13 +752,14 @@ class AssignmentResource(SafeModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         # Rows may each be valid and together leave a task without a lead: the sheet as a whole.
-        user = kwargs.get("user")
         tasks_imported(self._touched_tasks, **kwargs)
+        if kwargs.get("dry_run"):
+            return  # the preview is rolled back, and its history would be with it
         for created, instances in self._history.items():
             Assignment.history.bulk_history_create(
                 instances,
                 update=not created,
-                default_user=user if getattr(user, "pk", None) else None,
+                default_user=_importer(kwargs.get("user")),
                 default_change_reason=IMPORT_CHANGE_REASON,
                 batch_size=1000,
             )

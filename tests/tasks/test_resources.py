@@ -336,17 +336,20 @@ def test_a_task_left_without_lead_is_refused_by_the_preview_as_by_the_confirmati
 
 def test_a_preview_does_not_make_the_open_periods_reports_it_would_roll_back(world):
     """The preview checks what can refuse the sheet; the reports a new assignment owes in an open
-    period are made by the confirmation only (the preview's would be rolled back unseen)."""
+    period, and the assignments' history, are written by the confirmation only (the preview's would
+    be rolled back unseen)."""
     sheet = _assignment_sheet(("kh-463", 3, "Phòng Kế hoạch Tài chính", "Phối hợp", ""))
 
     with CaptureQueriesContext(connection) as queries:
         preview = AssignmentResource().import_data(sheet, dry_run=True)
 
     assert not preview.has_errors() and preview.totals["new"] == 1
-    assert not [q["sql"] for q in queries if "reports_taskreport" in q["sql"]]
+    history = Assignment.history.model._meta.db_table
+    assert not [q["sql"] for q in queries if "reports_taskreport" in q["sql"] or history in q["sql"]]
     confirm = AssignmentResource().import_data(sheet, dry_run=False)
     assert not confirm.has_errors()
     assert world.period.reports.filter(unit__code="khtc", task__number=3).exists()
+    assert Assignment.objects.get(unit__code="khtc", task__number=3).history.count() == 1
 
 
 def test_the_confirmation_draws_no_row_and_leaves_the_preview_its_changes(plan_463):
