@@ -172,6 +172,29 @@ def install(using: str = "default") -> None:
             cursor.execute(statement)
 
 
+class Memory:
+    """Values read from the database, kept in this process while the global stamp is the one they
+    were read under. Any change to a table of the global scope replaces that stamp, so a value is
+    served only while the rows it was read from are unchanged; every app server keeps its own and
+    checks it against the stamp that all share. Only the latest stamp's values are kept.
+
+    What is kept is shared by every request that reads it under that stamp: never change it."""
+
+    def __init__(self):
+        self._kept: tuple[int | None, dict] = (None, {})
+
+    def get(self, stamp: int, key, read):
+        """The value kept for `key` under `stamp`, else `read()`, kept."""
+        kept_stamp, values = self._kept
+        if kept_stamp != stamp:
+            values = {}
+            # One assignment: a request of another thread sees the old values or the new, whole.
+            self._kept = (stamp, values)
+        if key not in values:
+            values[key] = read()
+        return values[key]
+
+
 def read_committed(period_ids: list[int] | None, using: str = "default") -> dict[int, int] | None:
     """`read`, or None inside a transaction (a test's, a caller's): its writes have not replaced the
     stamps yet, so nothing cached may be keyed by them."""
@@ -180,10 +203,36 @@ def read_committed(period_ids: list[int] | None, using: str = "default") -> dict
     return read(period_ids, using)
 
 
+def read_plans_committed(plan_ids: set[int] | None, using: str = "default") -> dict[int, int] | None:
+    """`read_plans`, or None inside a transaction (as `read_committed`)."""
+    if connections[using].in_atomic_block:
+        return None
+    return read_plans(plan_ids, using)
+
+
 def read(period_ids: list[int] | None, using: str = "default") -> dict[int, int] | None:
     """The stamps of `period_ids` (of every period when None) and the global one (0), by scope, a
     scope never written having none; None when the triggers are not all in place (the board must
     then be drawn afresh). One query."""
+    scopes = [] if period_ids is None else [GLOBAL, *period_ids]
+    where = f"WHERE scope IN ({', '.join(['%s'] * len(scopes))}) " if scopes else ""
+    return _read(where, scopes, using)
+
+
+def read_plans(plan_ids: set[int] | None, using: str = "default") -> dict[int, int] | None:
+    """As `read`, for every period of the plans `plan_ids` (of every plan when None): what a page
+    that reads the plans and their periods can be keyed by before reading them. One query."""
+    if plan_ids is None:
+        return _read("", [], using)
+    plans = sorted(plan_ids)
+    where = (
+        f"WHERE scope = {GLOBAL} OR scope IN (SELECT id FROM reports_reportingperiod "
+        f"WHERE plan_id IN ({', '.join(['%s'] * len(plans)) or 'NULL'})) "
+    )
+    return _read(where, plans, using)
+
+
+def _read(where: str, params: list, using: str) -> dict[int, int] | None:
     connection = connections[using]
     if connection.vendor == "sqlite":
         triggers = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'board_stamp_%%'"
@@ -191,10 +240,8 @@ def read(period_ids: list[int] | None, using: str = "default") -> dict[int, int]
         triggers = "SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'board_stamp_%%'"
     else:
         return None
-    scopes = [] if period_ids is None else [GLOBAL, *period_ids]
-    where = f"WHERE scope IN ({', '.join(['%s'] * len(scopes))}) " if scopes else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT scope, stamp FROM {TABLE} {where}UNION ALL SELECT -1, ({triggers})", scopes)
+        cursor.execute(f"SELECT scope, stamp FROM {TABLE} {where}UNION ALL SELECT -1, ({triggers})", params)
         rows = dict(cursor.fetchall())
     if rows.pop(-1) != EXPECTED_TRIGGERS[connection.vendor]:
         return None

@@ -38,11 +38,22 @@ BODY_SOURCES = (
 )
 
 
-def board_key(*, request, plans, plan, period, periods, can_remind: bool, today: datetime.date) -> str | None:
-    """The key of the board asked by `request`, or None when it must be drawn afresh. One query."""
-    found = stamps.read_committed([p.pk for p in periods])
+def board_stamps(followed: set[int] | None) -> dict[int, int] | None:
+    """The stamps the boards of the plans `followed` (every plan for None) are keyed by: the global
+    one and those of each plan's periods; None when nothing may be kept in the cache. Read before
+    the plans themselves (`selectors.followed_plans`), which the global stamp keeps in memory. One
+    query."""
+    return stamps.read_plans_committed(followed)
+
+
+def board_key(
+    *, request, found, plans, plan, period, periods, can_remind: bool, today: datetime.date
+) -> str | None:
+    """The key of the board asked by `request`, or None when it must be drawn afresh; `found`: the
+    stamps read by `board_stamps`, of which those of the plan's periods are the key's."""
     if found is None:
         return None
+    scopes = {stamps.GLOBAL, *(p.pk for p in periods)}
     parts = (
         code_digest(*BODY_SOURCES),
         today.isoformat(),
@@ -52,7 +63,7 @@ def board_key(*, request, plans, plan, period, periods, can_remind: bool, today:
         tuple((p.pk, p.code, p.title) for p in plans),
         can_remind,
         tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
-        tuple(sorted(found.items())),
+        tuple(sorted((scope, stamp) for scope, stamp in found.items() if scope in scopes)),
     )
     return "board:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 

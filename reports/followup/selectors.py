@@ -3,6 +3,7 @@ board (`board.py`) and the funds (`funds.py`) have selectors of their own."""
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from kehoach import stamps
 from reports import permissions
 from reports.models import Direction, Reminder, ReportingPeriod, TaskReport
 from reports.workflow import selectors as workflow_selectors
@@ -29,12 +30,34 @@ PERIOD_FIELDS = ReportingPeriod._meta.concrete_fields
 PLAN_SHOWN = ("id", "code", "title")
 
 
-def followed_plans(user) -> tuple[list[Plan], dict[int, list[ReportingPeriod]]]:
+# The plans and periods each set of followed plans was read as, kept in this process while the
+# global stamp is the one they were read under: one entry per set followed (a few: the leadership's,
+# each coordinator's).
+_FOLLOWED = stamps.Memory()
+
+
+def followed_plans(user, *, stamp: int | None = None) -> tuple[list[Plan], dict[int, list[ReportingPeriod]]]:
     """The plans whose board the user follows, in force first, with only what the board shows of
     them (its selector and heading) and whether each has a period open (`has_open_period`); and
-    each one's periods, the latest deadline first, with the plan as their plan. One query: the plans
-    joined to their periods (a plan with none gives one row without a period)."""
-    plans = permissions.in_plans(Plan.objects.all(), permissions.followed_plans(user), field="pk")
+    each one's periods, the latest deadline first, with the plan as their plan.
+
+    `stamp`: the global stamp, read committed before this call (`board_cache.board_stamps`); the
+    plans read under it are served again from memory, without a query. None (inside a transaction,
+    without the triggers): read afresh. The plans and periods are shared by the requests that
+    read them under one stamp: never change them."""
+    followed = permissions.followed_plans(user)
+    if stamp is None:
+        return _followed_read(followed)
+    key = None if followed is permissions.ALL else frozenset(followed)
+    found = _FOLLOWED.get(stamp, key, lambda: _followed_read(followed))
+    plans, periods = found
+    return list(plans), {pk: list(plan_periods) for pk, plan_periods in periods.items()}
+
+
+def _followed_read(plan_ids: set[int] | None) -> tuple[list[Plan], dict[int, list[ReportingPeriod]]]:
+    """`followed_plans` of the plans `plan_ids` (every plan for None), read from the database. One
+    query: the plans joined to their periods (a plan with none gives one row without a period)."""
+    plans = permissions.in_plans(Plan.objects.all(), plan_ids, field="pk")
     rows = plans.order_by("status", "-issued_year", "code", "-periods__deadline", "periods__pk").values_list(
         *PLAN_SHOWN, *(f"periods__{field.name}" for field in PERIOD_FIELDS)
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
+from kehoach import stamps
 from kehoach.http import next_or, query_without
 from kehoach.pagination import CountedPaginator
 from kehoach.text import parse_id
@@ -23,7 +24,7 @@ from reports.workflow.forms import DirectionForm
 
 from . import selectors, services
 from .board import board_build
-from .board_cache import BODY_TEMPLATE, board_get, board_key, board_set
+from .board_cache import BODY_TEMPLATE, board_get, board_key, board_set, board_stamps
 from .forms import BoardFilterForm, FundsFilterForm
 from .funds import (
     FUNDS_BODY_TEMPLATE,
@@ -52,7 +53,8 @@ def board(request):
     if not permissions.follows_up(user):
         raise PermissionDenied("Chỉ người điều phối kế hoạch và Lãnh đạo Sở xem bảng theo dõi.")
     today = timezone.localdate()
-    plans, plans_periods = selectors.followed_plans(user)
+    found = board_stamps(permissions.followed_plans(user))
+    plans, plans_periods = selectors.followed_plans(user, stamp=found.get(stamps.GLOBAL) if found else None)
     form = BoardFilterForm(request.GET, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
     plan = next((p for p in plans if p.pk == data.get("plan")), None) or selectors.default_plan(plans)
@@ -85,6 +87,7 @@ def board(request):
     if not form.errors:
         key = board_key(
             request=request,
+            found=found,
             plans=plans,
             plan=plan,
             period=period,

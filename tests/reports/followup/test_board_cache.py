@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kehoach import stamps
-from reports.models import IndicatorValue, Reminder, ReminderKind, ReportStatus, TaskReport
+from reports.models import IndicatorValue, Reminder, ReminderKind, ReportingPeriod, ReportStatus, TaskReport
 from reports.workflow.services import report_accept, report_submit
 from tasks.models import (
     Assignment,
@@ -25,6 +25,7 @@ from tasks.models import (
     IndicatorAccumulation,
     IndicatorAggregation,
     IndicatorTarget,
+    Plan,
     PlanRole,
     Role,
     TargetScope,
@@ -33,15 +34,15 @@ from tasks.models import (
     UnitKind,
 )
 from tasks.services import tasks_saved
-from tests.factories import PlanFactory, UserFactory
+from tests.factories import PlanFactory, ReportingPeriodFactory, UserFactory
 from tests.reports.followup.test_board import BOARD, _province
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # A board served from the cache: what every page of a logged-in user reads (the session, the user,
-# their parts in plans, for the navigation), then the plans followed with their periods (one query),
-# the stamps and the cache's entry.
-CACHED_BOARD_QUERIES = 8
+# their parts in plans, for the navigation), then the stamps and the cache's entry; the plans
+# followed with their periods come from memory while the global stamp is the same.
+CACHED_BOARD_QUERIES = 7
 
 
 def get(client, user, query=""):
@@ -80,6 +81,22 @@ def test_a_board_asked_again_is_served_from_the_cache_for_fewer_queries_whatever
     assert "Đơn vị cấp tỉnh 000" in page
     assert large_served == served
     assert large_first == first
+
+
+def test_a_board_served_again_reads_the_plans_and_their_periods_from_memory(client, made):
+    get(client, made.coordinator)
+    client.force_login(made.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(BOARD)
+
+    # Only the query that reads them selects the plans' titles
+    assert not [q["sql"] for q in queries if '"tasks_plan"."title"' in q["sql"]]
+    # and a change to the plans is read again (test_a_change_shows_on_the_next_request)
+    Plan.objects.filter(pk=made.plan.pk).update(code="kh-moi")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(BOARD).content.decode()
+    assert [q["sql"] for q in queries if '"tasks_plan"."title"' in q["sql"]]
+    assert "kh-moi —" in page
 
 
 def test_each_filter_and_page_is_a_board_of_its_own(client, made):
@@ -137,6 +154,14 @@ def _reminded(world):
     )
 
 
+def _plan_renamed(world):
+    Plan.objects.filter(pk=world.plan.pk).update(title="Kế hoạch mang tên mới")
+
+
+def _period_renamed(world):
+    ReportingPeriod.objects.filter(pk=world.period.pk).update(name="Kỳ mang tên mới")
+
+
 def _raw_update(world):
     # A bulk update sends no signal and skips `updated_at`: the database's triggers still see it.
     with connection.cursor() as cursor:
@@ -161,6 +186,9 @@ CHANGES = {
     "task renamed": (_rename, None, "Nhiệm vụ một, tên mới"),
     "unit ended": (_unit_ended, None, "(nay là Liên hiệp hội mới)"),
     "reminder sent": (_reminded, None, "19/10/2026 10:05"),
+    # What the plans and periods read from memory show (selectors.followed_plans)
+    "plan renamed": (_plan_renamed, None, "Kế hoạch mang tên mới"),
+    "period renamed": (_period_renamed, None, "Kỳ mang tên mới"),
     "bulk SQL update": (
         _raw_update,
         'Chờ duyệt <small class="muted">(2)</small>',
@@ -315,6 +343,21 @@ def test_a_stamp_changes_when_a_change_is_committed_never_when_it_is_rolled_back
 
     Task.objects.filter(plan=made.plan, number="1").update(title="Tên khác")
     assert stamps.read([period])[stamps.GLOBAL] != after[stamps.GLOBAL]
+
+
+def test_the_stamps_of_plans_are_the_global_one_and_those_of_their_periods(made):
+    second = PlanFactory(code="kh-thu-hai")
+    other = ReportingPeriodFactory(plan=second, year=2026)
+    TaskReport.objects.filter(period=made.period).update(progress=10)
+    ReportingPeriod.objects.filter(pk=other.pk).update(name="Năm 2026 (sửa)")
+
+    found = stamps.read_plans({made.plan.pk})
+    assert set(found) == {stamps.GLOBAL, made.period.pk}
+    assert found == stamps.read([made.period.pk])
+    assert stamps.read_plans(set()) == {stamps.GLOBAL: found[stamps.GLOBAL]}
+    assert set(stamps.read_plans(None)) == set(stamps.read(None))
+    with transaction.atomic():
+        assert stamps.read_plans_committed({made.plan.pk}) is None
 
 
 def test_without_all_its_triggers_the_board_is_always_drawn_afresh(client, made):
