@@ -96,8 +96,13 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        existing = {value.indicator_id: value.value for value in self.instance.indicator_values.all()}
         self.indicators = task_indicators(self.instance.task)
+        # The values sent before, read only for a task that has indicators.
+        existing = (
+            dict(self.instance.indicator_values.values_list("indicator_id", "value"))
+            if self.indicators
+            else {}
+        )
         for indicator in self.indicators:
             target = target_for(indicator.target_list, self.instance.period)
             target_text = (

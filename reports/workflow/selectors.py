@@ -302,6 +302,18 @@ def report_detail(user, pk: int) -> TaskReport:
     return queryset.get(pk=pk)
 
 
+def report_for_edit(user, pk: int) -> TaskReport:
+    """The report as its form shows it: with its period and task, its evidence (their names) and its
+    events (why it was returned). Not its plan, unit, last editor or directions, which the form does
+    not show: read if ever asked for (a refusal names the plan's coordinating unit)."""
+    queryset = (
+        permissions.reports_visible_to(user)
+        .select_related("period", "task")
+        .prefetch_related("evidence", "events")
+    )
+    return queryset.get(pk=pk)
+
+
 def _review_queue(user, *, plan_id: int | None, period_id: int | None) -> QuerySet:
     """The user's review queue in the plan and period chosen, narrowed by its periods (read first,
     by their plan) rather than by each report's."""

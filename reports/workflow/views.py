@@ -44,9 +44,9 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _report_or_404(user, pk) -> TaskReport:
+def _report_or_404(user, pk, selector=selectors.report_detail) -> TaskReport:
     try:
-        return selectors.report_detail(user, pk)
+        return selector(user, pk)
     except TaskReport.DoesNotExist:
         raise Http404("Không tìm thấy báo cáo.") from None
 
@@ -374,7 +374,7 @@ def _submit_note(user, report) -> str:
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
-    report = _report_or_404(request.user, pk)
+    report = _report_or_404(request.user, pk, selectors.report_for_edit)
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied(permissions.refusal(request.user, "edit", report))
     form = ReportForm(request.POST or None, instance=report)

@@ -276,7 +276,7 @@ BUDGETS = {
     "task, a period chosen": 12,
     "report": 13,
     "report as its unit": 13,
-    "report form": 10,
+    "report form": 9,  # the report with its period and task, its evidence and events (not its directions)
     "review queue": 10,  # by plan and period, its units (their counts are the pager's), a page of
     "review queue as leadership": 10,  # reports and its indicators
     "review queue filtered": 10,
