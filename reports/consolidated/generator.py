@@ -20,14 +20,12 @@ from django.db.models import (
     Count,
     F,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kehoach.db import vi_sort_key
@@ -653,29 +651,29 @@ UNIT_REPORT_COLUMNS = (
     "funds_spent",
     "submitted_at",
     "accepted_at",
-    "files",
 )
 
 
 def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
     """Every report of the scope for the Excel file, read when the writer gets to it: one query with
-    only its own columns (the period's and the task's words are those already read), its evidence
-    counted by a subquery rather than a grouping of every column, in the order of the appendix."""
+    only its own columns (the period's and the task's words are those already read), in the order of
+    the appendix; and one counting the evidence of the reports that have some (a subquery counting
+    each report's took longer than reading all its columns)."""
     roles, statuses = dict(AssignmentRole.choices), dict(ReportStatus.choices)
     completions = dict(Completion.choices)
     periods = {period.pk: period for period in scope.periods}
     by_pk = {task.pk: task for task in tasks}
     zone = timezone.get_current_timezone()
-    files = (
-        Evidence.objects.filter(report=OuterRef("pk"))
+    files = dict(
+        Evidence.objects.filter(report__period__in=scope.periods)
         .order_by()
         .values("report")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("report", "n")
     )
     rows = list(
         TaskReport.objects.filter(period__in=scope.periods)
-        .annotate(state=state_expression(today), files=Coalesce(Subquery(files), 0))
+        .annotate(state=state_expression(today))
         .order_by()
         .values_list(*UNIT_REPORT_COLUMNS)
     )
@@ -690,7 +688,7 @@ def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
         )
     )
     for (
-        _pk,
+        pk,
         period_id,
         task_id,
         unit_name,
@@ -709,7 +707,6 @@ def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
         funds_spent,
         submitted_at,
         accepted_at,
-        count,
     ) in rows:
         task = by_pk.get(task_id)
         yield UnitReportRow(
@@ -733,7 +730,7 @@ def _unit_report_rows(scope: Scope, today: datetime.date, tasks: list[Task]):
             funds_spent=funds_spent,
             submitted_on=submitted_at.astimezone(zone).date() if submitted_at else None,
             accepted_on=accepted_at.astimezone(zone).date() if accepted_at else None,
-            files=count,
+            files=files.get(pk, 0),
         )
 
 

@@ -19,6 +19,7 @@ from reports.models import (
     Completion,
     ConsolidatedReport,
     ConsolidatedTaskResult,
+    Evidence,
     IndicatorValue,
     ReportStatus,
     TaskReport,
@@ -413,6 +414,30 @@ def test_the_excel_appendix_is_typed_and_inert(client, year):
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
     counts = book["Tổng hợp tình trạng"]
     assert [c.value for c in list(counts.iter_rows())[-1]] == ["Tổng cộng", 21]
+
+
+def test_the_excel_file_counts_each_reports_evidence(year):
+    with_files, without = year.report("qlcn", 3), year.report("khtc", 1)
+    Evidence.objects.bulk_create(
+        Evidence(
+            report=with_files,
+            file=f"minh-chung/x/{n}.pdf",
+            original_name=f"{n}.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=year.coordinator,
+        )
+        for n in range(2)
+    )
+
+    book = load_workbook(io.BytesIO(export_bytes(scope_of(year.period), "xlsx")[0]))
+
+    reports = book["Báo cáo đơn vị"]
+    assert reports.cell(1, 21).value == "Số tệp minh chứng"
+    files = {(row[4].value, row[2].value): row[20].value for row in reports.iter_rows(min_row=2)}
+    assert files[with_files.unit_name, "3"] == 2
+    assert files[without.unit_name, "1"] == 0
+    assert sum(files.values()) == 2
 
 
 def test_an_unknown_export_format_is_404(client, year):
