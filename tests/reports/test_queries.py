@@ -315,7 +315,7 @@ BUDGETS = {
     "consolidated form": 14,  # and counts the results of each task and unit
     "consolidated issue form": 8,
     "consolidated docx": 14,
-    "consolidated xlsx": 15,
+    "consolidated xlsx": 16,  # and the evidence of its reports counted apart
     # The edition as issued: its stored snapshot, no composition; the snapshot is read apart, only
     # when the page is drawn rather than served from the cache (as here, inside a transaction).
     "consolidated issued edition": 10,
